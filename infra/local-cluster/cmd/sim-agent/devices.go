@@ -1,0 +1,124 @@
+package main
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// deviceTable plays NVIDIA's device plugin: it hands each GPU container distinct device indices of its node.
+// Callers hold agent.mu.
+type deviceTable struct {
+	byNode map[string][]slot        // node -> one slot per GPU index
+	byPod  map[types.UID][]deviceID // pod -> the devices it holds
+}
+
+type slot struct {
+	used      bool
+	namespace string
+	pod       string
+	container string
+	uid       types.UID
+	load      string // value of sim.portal.ai/gpu-load at assignment (or the default for the pod's kind)
+}
+
+type deviceID struct {
+	node  string
+	index int
+}
+
+func newDeviceTable() *deviceTable {
+	return &deviceTable{byNode: map[string][]slot{}, byPod: map[types.UID][]deviceID{}}
+}
+
+func gpuRequest(c corev1.Container) int {
+	if q, ok := c.Resources.Limits[resourceGPU]; ok {
+		return int(q.Value())
+	}
+	if q, ok := c.Resources.Requests[resourceGPU]; ok {
+		return int(q.Value())
+	}
+	return 0
+}
+
+func nodeGPUs(n *corev1.Node) int {
+	if n == nil {
+		return 0
+	}
+	q, ok := n.Status.Capacity[resourceGPU]
+	if !ok {
+		return 0
+	}
+	return int(q.Value())
+}
+
+// defaultLoad: batch pods (restartPolicy Never/OnFailure) train, long-running ones (notebooks) sit idle.
+func defaultLoad(pod *corev1.Pod) string {
+	if v := pod.Annotations[annotationGPULoad]; v != "" {
+		return v
+	}
+	if pod.Spec.RestartPolicy == corev1.RestartPolicyNever || pod.Spec.RestartPolicy == corev1.RestartPolicyOnFailure {
+		return "busy"
+	}
+	return "idle"
+}
+
+func (t *deviceTable) slots(node string, size int) []slot {
+	s := t.byNode[node]
+	if len(s) < size {
+		s = append(s, make([]slot, size-len(s))...)
+		t.byNode[node] = s
+	}
+	return s
+}
+
+// assign gives every GPU container of the pod the lowest free indices of its node.
+func (t *deviceTable) assign(pod *corev1.Pod, node *corev1.Node) {
+	if _, done := t.byPod[pod.UID]; done {
+		return
+	}
+	s := t.slots(pod.Spec.NodeName, nodeGPUs(node))
+	var held []deviceID
+	for _, c := range pod.Spec.Containers {
+		want := gpuRequest(c)
+		for i := 0; i < len(s) && want > 0; i++ {
+			if s[i].used {
+				continue
+			}
+			s[i] = slot{used: true, namespace: pod.Namespace, pod: pod.Name, container: c.Name, uid: pod.UID, load: defaultLoad(pod)}
+			held = append(held, deviceID{node: pod.Spec.NodeName, index: i})
+			want--
+		}
+		if want > 0 {
+			slog.Warn("not enough free simulated GPUs on node (scheduler and agent disagree)",
+				"pod", pod.Namespace+"/"+pod.Name, "node", pod.Spec.NodeName, "missing", want)
+		}
+	}
+	t.byPod[pod.UID] = held
+}
+
+func (t *deviceTable) release(uid types.UID) {
+	for _, d := range t.byPod[uid] {
+		if s := t.byNode[d.node]; d.index < len(s) && s[d.index].uid == uid {
+			s[d.index] = slot{}
+		}
+	}
+	delete(t.byPod, uid)
+}
+
+func (t *deviceTable) podDevices(uid types.UID) []int {
+	var out []int
+	for _, d := range t.byPod[uid] {
+		out = append(out, d.index)
+	}
+	return out
+}
+
+// gpuUUID is stable per node and index and shaped like NVIDIA's (GPU-8-4-4-4-12 hex).
+func gpuUUID(node string, index int) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", node, index)))
+	return fmt.Sprintf("GPU-%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+}

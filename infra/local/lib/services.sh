@@ -1,0 +1,71 @@
+# The portal's own processes: three WebFlux backends and the Vaadin UI, run from their boot jars.
+
+PORTAL_UI_PORT=${PORTAL_UI_PORT:-8080}
+PORTAL_TENANT_PORT=${PORTAL_TENANT_PORT:-8081}
+PORTAL_JOBS_PORT=${PORTAL_JOBS_PORT:-8082}
+PORTAL_LOGS_PORT=${PORTAL_LOGS_PORT:-8083}
+
+# name:port-variable:module — the order they are started and reported in
+PORTAL_SERVICES="tenant-service:PORTAL_TENANT_PORT:tenant-service
+job-runner:PORTAL_JOBS_PORT:job-runner
+logging-pipeline:PORTAL_LOGS_PORT:logging-pipeline
+portal-ui:PORTAL_UI_PORT:portal-ui"
+
+# Small heaps and C1 only: on a 2-core laptop-sized machine start-up time matters more than peak throughput.
+PORTAL_SERVICE_JVM_OPTS=${PORTAL_SERVICE_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx512m}
+
+BUILD_STAMP=$PORTAL_ROOT/.portal/build.stamp
+
+# Builds with Maven only when a pom or a source file changed since the last successful build.
+portal_build() {
+    local changed
+    if [ -f "$BUILD_STAMP" ]; then
+        changed=$(cd "$PORTAL_ROOT" && find pom.xml ./*/pom.xml ./*/src infra/*/pom.xml infra/*/src \
+            -newer "$BUILD_STAMP" -type f -print -quit 2>/dev/null)
+        [ -z "$changed" ] && { ok "build is up to date"; return; }
+        note "changed since the last build: $changed"
+    fi
+    say "Building the portal (Maven, tests skipped)"
+    local start; start=$(now_ms)
+    mkdir -p "$(dirname "$BUILD_STAMP")"
+    touch "$BUILD_STAMP.new"
+    (cd "$PORTAL_ROOT" && mvn -B -q -Dstyle.color=never install -DskipTests) >"$PORTAL_ROOT/.portal/build.log" 2>&1 \
+        || { tail -n 40 "$PORTAL_ROOT/.portal/build.log" >&2; die "the build failed; full log: .portal/build.log"; }
+    mv "$BUILD_STAMP.new" "$BUILD_STAMP"
+    ok "built in $(elapsed_s "$start") s"
+}
+
+service_jar() {
+    local module=$1 jar
+    jar=$(ls "$PORTAL_ROOT/$module"/target/"$module"-*.jar 2>/dev/null | grep -v -- '-plain.jar' | head -1)
+    [ -n "$jar" ] || die "no jar for $module; run ./portal up (it builds) or mvn install"
+    echo "$jar"
+}
+
+# services_start [NAME...] — all of them, or only those named
+services_start() {
+    local name var module port
+    while IFS=: read -r name var module; do
+        [ $# -gt 0 ] && [[ " $* " != *" $name "* ]] && continue
+        port=${!var}
+        if is_running "$name"; then ok "$name already running (port $port)"; continue; fi
+        require_free_port "$port" "$var" "$name"
+        # shellcheck disable=SC2086
+        start_process "$name" java $PORTAL_SERVICE_JVM_OPTS -jar "$(service_jar "$module")"
+    done <<<"$PORTAL_SERVICES"
+}
+
+services_wait() {
+    local name var module port
+    while IFS=: read -r name var module; do
+        port=${!var}
+        wait_until "$name" 240 http_ok "http://127.0.0.1:$port/actuator/health"
+        ok "$name on http://localhost:$port"
+    done <<<"$PORTAL_SERVICES"
+}
+
+services_stop() {
+    local name rest
+    # the UI first, then the backends it calls
+    while IFS=: read -r name rest; do stop_process "$name"; done < <(echo "$PORTAL_SERVICES" | tac)
+}

@@ -1,0 +1,10 @@
+package ai.portal.jobs;
+
+import ai.portal.testing.ResourceServerContract;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/** job-runner as an OAuth2 resource server, against the real Keycloak: the whole rejection matrix. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "portal.security.clock-skew=0s")
+class JobRunnerSecurityTest extends ResourceServerContract {
+}

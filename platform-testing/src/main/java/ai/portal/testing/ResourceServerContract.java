@@ -1,0 +1,138 @@
+package ai.portal.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * What every backend must do with bearer tokens, checked against the running service with real Keycloak tokens.
+ * A backend's test extends this in a {@code @SpringBootTest(webEnvironment = RANDOM_PORT)} class and so inherits
+ * the whole rejection matrix; expired tokens need {@code portal.security.clock-skew=0s} in that test.
+ */
+public abstract class ResourceServerContract {
+
+    protected static final Tokens TOKENS = Tokens.fromTestStack();
+
+    @Value("${local.server.port}")
+    private int port;
+
+    protected WebTestClient client;
+
+    @BeforeEach
+    void bindClient() {
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+    }
+
+    @Test
+    void answersWhoTheCallerIsForAValidUserToken() {
+        client.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(TOKENS.userToken("alice")))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.username").isEqualTo("alice")
+                .jsonPath("$.name").isEqualTo("Alice Anders")
+                .jsonPath("$.roles").value(roles -> assertThat(roles.toString()).contains("data-scientist"))
+                .jsonPath("$.teams").isArray();
+    }
+
+    @Test
+    void acceptsTheAutomationClientsClientCredentialsToken() {
+        client.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(TOKENS.automationToken()))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.username").isEqualTo("service-account-portal-automation");
+    }
+
+    @Test
+    void rejectsRequestWithoutToken() {
+        expectProblem(client.get().uri("/api/v1/me").exchange(), HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void rejectsExpiredToken() throws InterruptedException {
+        String expired = TOKENS.expiredUserToken("alice");
+        expectProblem(client.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(expired)).exchange(),
+                HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void rejectsTokenIssuedForAnotherAudience() {
+        String token = TOKENS.tokenWithoutBackendAudience("alice");
+        expectProblem(client.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(token)).exchange(),
+                HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void rejectsTokenFromAnotherIssuer() {
+        String token = TOKENS.tokenFromOtherIssuer();
+        expectProblem(client.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(token)).exchange(),
+                HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void rejectsTokenWithTamperedSignature() {
+        String token = Tokens.withTamperedSignature(TOKENS.userToken("alice"));
+        expectProblem(client.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(token)).exchange(),
+                HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void rejectsTokenWhoseClaimsWereEditedToGainAdmin() {
+        String token = Tokens.withEditedClaims(TOKENS.userToken("alice"), "\"data-scientist\"", "\"platform-admin\"");
+        expectProblem(client.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(token)).exchange(),
+                HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void rejectsUnsignedAlgNoneToken() {
+        String token = Tokens.withAlgNone(TOKENS.userToken("alice"));
+        expectProblem(client.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(token)).exchange(),
+                HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void forbidsValidTokenOfUserWithoutPortalRole() {
+        String token = TOKENS.userToken("guest");
+        expectProblem(client.get().uri("/api/v1/me").headers(h -> h.setBearerAuth(token)).exchange(),
+                HttpStatus.FORBIDDEN);
+    }
+
+    @Test
+    void servesHealthAndPrometheusMetricsWithoutToken() {
+        client.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+        client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void publishesOpenApiDescriptionOfVersionedApi() {
+        client.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.paths['/api/v1/me'].get").exists()
+                .jsonPath("$.components.securitySchemes").exists();
+    }
+
+    protected static void expectProblem(WebTestClient.ResponseSpec response, HttpStatus status) {
+        expectProblem(response, status, body -> { });
+    }
+
+    protected static void expectProblem(WebTestClient.ResponseSpec response, HttpStatus status,
+                                        Consumer<WebTestClient.BodyContentSpec> more) {
+        WebTestClient.BodyContentSpec body = response
+                .expectStatus().isEqualTo(status)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(status.value())
+                .jsonPath("$.title").isNotEmpty()
+                .jsonPath("$.detail").isNotEmpty();
+        more.accept(body);
+    }
+}

@@ -1,0 +1,45 @@
+package ai.portal.ui.backend;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Token relay: every call to a backend carries the signed-in user's Keycloak access token, refreshed with the
+ * refresh token when it has expired. The user's session holds the tokens; nothing here has its own credentials.
+ */
+@Configuration
+class BackendClientConfiguration {
+
+    private static final String REGISTRATION = "keycloak";
+
+    @Bean
+    OAuth2AuthorizedClientManager authorizedClientManager(ClientRegistrationRepository registrations,
+                                                          OAuth2AuthorizedClientService authorizedClients) {
+        var manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(registrations, authorizedClients);
+        manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
+                .authorizationCode()
+                .refreshToken()
+                .build());
+        return manager;
+    }
+
+    @Bean
+    OAuth2ClientHttpRequestInterceptor userTokenRelay(OAuth2AuthorizedClientManager manager) {
+        var relay = new OAuth2ClientHttpRequestInterceptor(manager);
+        relay.setClientRegistrationIdResolver(request -> REGISTRATION);
+        return relay;
+    }
+
+    @Bean
+    TenantClient tenantClient(RestClient.Builder builder, OAuth2ClientHttpRequestInterceptor relay,
+                              BackendProperties backends) {
+        return new TenantClient(builder.clone().baseUrl(backends.tenant().toString()).requestInterceptor(relay).build());
+    }
+}

@@ -1,0 +1,2 @@
+/** The landing page. */
+package ai.portal.ui.home;

@@ -1,0 +1,2 @@
+/** The application shell every view sits in. */
+package ai.portal.ui.layout;

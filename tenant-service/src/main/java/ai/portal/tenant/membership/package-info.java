@@ -1,0 +1,2 @@
+/** Who belongs to which team, in which role. */
+package ai.portal.tenant.membership;
