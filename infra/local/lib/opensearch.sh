@@ -1,7 +1,7 @@
 # OpenSearch: the real engine, started in-process by infra/opensearch-local from its Maven Central jars.
 
 OPENSEARCH_PORT=${OPENSEARCH_PORT:-9200}
-OPENSEARCH_JVM_OPTS=${OPENSEARCH_JVM_OPTS:--Xms256m -Xmx768m -XX:+UseSerialGC}
+OPENSEARCH_JVM_OPTS=${OPENSEARCH_JVM_OPTS:--Xms256m -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager}
 
 opensearch_start() {
     if is_running opensearch; then ok "opensearch already running (port $OPENSEARCH_PORT)"; return; fi

@@ -12,7 +12,7 @@ logging-pipeline:PORTAL_LOGS_PORT:logging-pipeline
 portal-ui:PORTAL_UI_PORT:portal-ui"
 
 # Small heaps and C1 only: on a 2-core laptop-sized machine start-up time matters more than peak throughput.
-PORTAL_SERVICE_JVM_OPTS=${PORTAL_SERVICE_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx512m}
+PORTAL_SERVICE_JVM_OPTS=${PORTAL_SERVICE_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx512m --enable-native-access=ALL-UNNAMED}
 
 BUILD_STAMP=$PORTAL_ROOT/.portal/build.stamp
 

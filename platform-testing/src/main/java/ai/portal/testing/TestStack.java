@@ -54,6 +54,11 @@ public final class TestStack {
         return value("PORTAL_DB_PORT");
     }
 
+    /** Every known value: the stack file's, overridden by the environment. */
+    public java.util.Map<String, Object> values() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
     public String value(String name) {
         String value = values.get(name);
         if (value == null || value.isBlank()) {

@@ -2,6 +2,7 @@ package ai.portal.ui.backend;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProviderBuilder;
@@ -31,9 +32,15 @@ class BackendClientConfiguration {
     }
 
     @Bean
-    OAuth2ClientHttpRequestInterceptor userTokenRelay(OAuth2AuthorizedClientManager manager) {
+    OAuth2ClientHttpRequestInterceptor userTokenRelay(OAuth2AuthorizedClientManager manager,
+                                                      OAuth2AuthorizedClientService authorizedClients) {
         var relay = new OAuth2ClientHttpRequestInterceptor(manager);
         relay.setClientRegistrationIdResolver(request -> REGISTRATION);
+        // Looked up per call: Vaadin installs its own SecurityContextHolder strategy after this bean is created,
+        // and the interceptor's default would keep the one it saw at construction (an empty context).
+        relay.setPrincipalResolver(request -> SecurityContextHolder.getContext().getAuthentication());
+        // a backend answering 401 means the token is no good any more: forget it, so the next call re-authorises
+        relay.setAuthorizationFailureHandler(OAuth2ClientHttpRequestInterceptor.authorizationFailureHandler(authorizedClients));
         return relay;
     }
 
