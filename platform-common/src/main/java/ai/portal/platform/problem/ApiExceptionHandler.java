@@ -1,6 +1,10 @@
 package ai.portal.platform.problem;
 
 import ai.portal.platform.web.RequestIds;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -12,6 +16,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -39,6 +44,27 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "The request failed on the server. Quote the request id when reporting it.");
         problem.setTitle("Internal error");
         return createResponseEntity(problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, exchange);
+    }
+
+    /** Bean Validation failures: 400 naming every field at fault, so a form can mark them. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException invalid,
+                                                                         HttpHeaders headers, HttpStatusCode status,
+                                                                         ServerWebExchange exchange) {
+        List<Map<String, String>> errors = invalid.getFieldErrors().stream()
+                .map(error -> Map.of("field", error.getField(),
+                        "message", error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage()))
+                .toList();
+        String detail = errors.stream().map(error -> error.get("field") + " " + error.get("message"))
+                .collect(Collectors.joining("; "));
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                detail.isEmpty() ? "The request is invalid." : detail);
+        problem.setTitle("Invalid request");
+        if (!errors.isEmpty()) {
+            problem.setProperty("field", errors.getFirst().get("field"));
+            problem.setProperty("errors", errors);
+        }
+        return createResponseEntity(problem, headers, HttpStatus.BAD_REQUEST, exchange);
     }
 
     @Override

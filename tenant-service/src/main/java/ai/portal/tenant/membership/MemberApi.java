@@ -1,0 +1,29 @@
+package ai.portal.tenant.membership;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** Payloads of the members API. */
+final class MemberApi {
+
+    static final String ROLE = "^(owner|member|viewer)$";
+
+    record AddMember(
+            @Schema(example = "alice", description = "Keycloak username") @NotBlank @Size(max = 255) String username,
+            @Schema(allowableValues = {"owner", "member", "viewer"}) @NotNull
+            @Pattern(regexp = ROLE, message = "must be owner, member or viewer") String role) {
+    }
+
+    record ChangeRole(@Schema(allowableValues = {"owner", "member", "viewer"}) @NotNull
+                      @Pattern(regexp = ROLE, message = "must be owner, member or viewer") String role) {
+    }
+
+    record MemberView(String subject, String username, @Schema(allowableValues = {"owner", "member", "viewer"}) String role) {
+    }
+
+    private MemberApi() {
+    }
+}

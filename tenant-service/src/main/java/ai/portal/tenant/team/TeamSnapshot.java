@@ -1,0 +1,24 @@
+package ai.portal.tenant.team;
+
+import java.util.List;
+
+/**
+ * One team as the database holds it: the desired state that the Kubernetes namespace and the Keycloak groups are
+ * converged to. Built fresh from the database for every reconciliation, never cached.
+ */
+public record TeamSnapshot(String slug, String displayName, String description, TeamState state, Quota quota,
+                           List<Member> members) {
+
+    public TeamSnapshot {
+        members = List.copyOf(members);
+    }
+
+    /** The team's namespace: {@code team-<slug>}. */
+    public String namespace() {
+        return namespaceOf(slug);
+    }
+
+    public static String namespaceOf(String slug) {
+        return "team-" + slug;
+    }
+}
