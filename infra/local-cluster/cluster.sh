@@ -11,6 +11,12 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# a state folder remembers the ports it was started with; explicit env settings win
+if [[ -n "${CLUSTER_STATE:-}" && -f "$CLUSTER_STATE/run/cluster.env" ]]; then
+  while IFS='=' read -r k v; do
+    [[ "$k" =~ ^CLUSTER_[A-Z_]+$ && -z "${!k:-}" ]] && export "$k=$v"
+  done < "$CLUSTER_STATE/run/cluster.env"
+fi
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 CACHE_ROOT="${CLUSTER_CACHE:-$HOME/.cache/ai-portal/local-cluster}"
 API_PORT="${CLUSTER_API_PORT:-6443}"
@@ -34,7 +40,7 @@ secs_since() { local d=$(( $(now_ms) - $1 )); printf '%d.%03d' $((d / 1000)) $((
 # The cache key covers everything that changes the binaries: module pins, the agent's and etcd's sources,
 # the Go version and the link flags below.
 build_hash() {
-  ( cd "$HERE" && { cat go.mod go.sum; find cmd -type f -name '*.go' | LC_ALL=C sort | xargs cat; "$GO" version; echo "$K8S_VERSION ldflags-v1"; } ) \
+  ( cd "$HERE" && { cat go.mod go.sum; find cmd -type f -name '*.go' ! -name '*_test.go' | LC_ALL=C sort | xargs cat; "$GO" version; echo "$K8S_VERSION ldflags-v1"; } ) \
     | sha256sum | cut -c1-16
 }
 bin_dir() { echo "$CACHE_ROOT/$(build_hash)/bin"; }
@@ -61,6 +67,7 @@ cmd_build() {
         k8s.io/kubernetes/cmd/kubectl \
         sigs.k8s.io/kwok/cmd/kwok \
         ./cmd/etcd ./cmd/sim-agent )
+  secs_since "$t0" > "$bin/../build-seconds"
   touch "$bin/.complete"
   log "build took $(secs_since "$t0") s"
   echo "build_seconds=$(secs_since "$t0")"
@@ -74,8 +81,8 @@ state_dir() {
 
 # ---------- certificates and kubeconfigs ----------
 
-gen_cert() { # name CN O [san]
-  local pki="$1" name="$2" cn="$3" org="$4" san="${5:-}"
+gen_cert() { # pki name CN O [san] [ca]
+  local pki="$1" name="$2" cn="$3" org="$4" san="${5:-}" ca="${6:-ca}"
   [[ -f "$pki/$name.crt" ]] && return 0
   local subj="/CN=$cn"; [[ -n "$org" ]] && subj="/O=$org$subj"
   openssl req -new -newkey rsa:2048 -nodes -keyout "$pki/$name.key" -subj "$subj" -out "$pki/$name.csr" 2>/dev/null
@@ -84,7 +91,7 @@ gen_cert() { # name CN O [san]
     echo "keyUsage=critical,digitalSignature,keyEncipherment"
     if [[ -n "$san" ]]; then echo "extendedKeyUsage=serverAuth,clientAuth"; echo "subjectAltName=$san"; else echo "extendedKeyUsage=clientAuth"; fi
   } > "$pki/$name.ext"
-  openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+  openssl x509 -req -in "$pki/$name.csr" -CA "$pki/$ca.crt" -CAkey "$pki/$ca.key" -CAcreateserial \
     -days 3650 -sha256 -extfile "$pki/$name.ext" -out "$pki/$name.crt" 2>/dev/null
   rm -f "$pki/$name.csr" "$pki/$name.ext"
   chmod 600 "$pki/$name.key"
@@ -126,6 +133,14 @@ ensure_pki() {
   fi
   [[ -f "$pki/sa.key" ]] || { openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null; chmod 600 "$pki/sa.key"; }
   [[ -f "$pki/sa.pub" ]] || openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
+  # the aggregation layer's own CA (requestheader authentication), separate from the cluster CA as kubeadm does
+  if [[ ! -f "$pki/front-proxy-ca.crt" ]]; then
+    openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$pki/front-proxy-ca.key" -subj "/CN=front-proxy-ca" \
+      -days 3650 -sha256 -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+      -out "$pki/front-proxy-ca.crt" 2>/dev/null
+    chmod 600 "$pki/front-proxy-ca.key"
+  fi
+  gen_cert "$pki" front-proxy-client front-proxy-client "" "" front-proxy-ca
   gen_cert "$pki" apiserver kube-apiserver "" \
     "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
   gen_cert "$pki" apiserver-kubelet-client kube-apiserver-kubelet-client system:masters
@@ -149,16 +164,33 @@ pid_of() { # component -> pid if alive and ours
   [[ -f "$f" ]] || return 1
   pid="$(cat "$f")"
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$st" || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$st/" || return 1
   echo "$pid"
 }
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ports a component listens on; a port taken by another process (another cluster) fails the start
+component_ports() {
+  case "$1" in
+    etcd) echo "$ETCD_PORT $ETCD_PEER_PORT" ;;
+    kube-apiserver) echo "$API_PORT" ;;
+    kube-controller-manager) echo "$KCM_PORT" ;;
+    kube-scheduler) echo "$SCHED_PORT" ;;
+    kwok) echo "$KWOK_PORT" ;;
+    sim-agent) echo "$AGENT_PORT" ;;
+  esac
+}
+
 launch() { # state component binary args...
-  local st="$1" c="$2"; shift 2
+  local st="$1" c="$2" p; shift 2
   if pid_of "$st" "$c" >/dev/null; then
     log "$c already running (pid $(pid_of "$st" "$c"))"
     return 0
   fi
+  for p in $(component_ports "$c"); do
+    port_in_use "$p" && die "port $p (for $c) is taken by another process; set the CLUSTER_*_PORT settings (see README)"
+  done
   setsid "$@" >>"$st/logs/$c.log" 2>&1 < /dev/null &
   echo $! > "$st/run/$c.pid"
 }
@@ -175,6 +207,9 @@ wait_for() { # description timeout-seconds command...
 https_ok() { # url; authenticated as admin
   local pki="$CLUSTER_STATE/pki"
   curl -fsS --max-time 2 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" "$1"
+}
+loopback_ok() { # url of a component serving a self-signed loopback certificate (controller manager, scheduler)
+  curl -fksS --max-time 2 "$1"
 }
 
 scheduler_config() {
@@ -202,12 +237,14 @@ cmd_start() {
   local t0; t0=$(now_ms)
   ensure_pki "$st"
   local pki="$st/pki"
+  printf 'CLUSTER_API_PORT=%s\nCLUSTER_ETCD_PORT=%s\nCLUSTER_AGENT_PORT=%s\nCLUSTER_KWOK_PORT=%s\nCLUSTER_KCM_PORT=%s\nCLUSTER_SCHEDULER_PORT=%s\n' \
+    "$API_PORT" "$ETCD_PORT" "$AGENT_PORT" "$KWOK_PORT" "$KCM_PORT" "$SCHED_PORT" > "$st/run/cluster.env"
   mkdir -p "$st/etcd" "$st/var/log/pods" "$st/var/log/containers" "$st/volumes"
 
   launch "$st" etcd "$bin/etcd" --name=ai-portal-local --data-dir="$st/etcd" \
     --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
-    --initial-cluster="ai-portal-local=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls="" \
+    --initial-cluster="ai-portal-local=http://127.0.0.1:$ETCD_PEER_PORT" \
     --quota-backend-bytes=8589934592 --auto-compaction-retention=1h --log-level=warn
   wait_for "etcd" 60 curl -fsS --max-time 2 "http://127.0.0.1:$ETCD_PORT/health"
 
@@ -222,6 +259,10 @@ cmd_start() {
     --enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultStorageClass,DefaultTolerationSeconds,ResourceQuota,PodSecurity,NodeRestriction,Priority,StorageObjectInUseProtection,PersistentVolumeClaimResize,RuntimeClass,TaintNodesByCondition,DefaultIngressClass,CertificateApproval,CertificateSigning,CertificateSubjectRestriction,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ValidatingAdmissionPolicy \
     --kubelet-client-certificate="$pki/apiserver-kubelet-client.crt" --kubelet-client-key="$pki/apiserver-kubelet-client.key" \
     --kubelet-preferred-address-types=InternalIP \
+    --requestheader-client-ca-file="$pki/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="$pki/front-proxy-client.crt" --proxy-client-key-file="$pki/front-proxy-client.key" \
     --allow-privileged=true --profiling=false --max-requests-inflight=800 --max-mutating-requests-inflight=400 \
     --cert-dir="$st/run/apiserver-certs"
   wait_for "kube-apiserver /readyz" 120 https_ok "https://127.0.0.1:$API_PORT/readyz"
@@ -245,18 +286,22 @@ cmd_start() {
   launch "$st" kube-scheduler "$bin/kube-scheduler" --config="$(scheduler_config "$st")" \
     --authentication-kubeconfig="$st/run/scheduler.kubeconfig" --authorization-kubeconfig="$st/run/scheduler.kubeconfig" \
     --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --cert-dir="$st/run/scheduler-certs"
+  if ! pid_of "$st" kwok >/dev/null; then
+    # a new KWOK process has a new lease-holder identity and would wait for the old node leases to expire
+    "$bin/kubectl" --kubeconfig "$st/kubeconfig" -n kube-node-lease delete leases --all --wait=false >/dev/null 2>&1 || true
+  fi
   launch "$st" kwok "$bin/kwok" --kubeconfig="$st/run/kwok.kubeconfig" --config="$HERE/config/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --node-ip=127.0.0.1 --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
     --tls-cert-file="$pki/kwok.crt" --tls-private-key-file="$pki/kwok.key" \
-    --node-lease-duration-seconds=40 --cidr=10.244.0.0/16 --enable-crds=Logs
+    --node-lease-duration-seconds=40 --cidr=10.244.0.0/16 --enable-crds=Logs --v=WARN
   launch "$st" sim-agent "$bin/sim-agent" run --kubeconfig "$st/run/sim-agent.kubeconfig" --state "$st" \
     --listen "127.0.0.1:$AGENT_PORT"
 
   local want; want="$("$bin/sim-agent" nodes --nodes "$NODES_FILE" "${scale_arg[@]}" | cut -d' ' -f1)"
   wait_for "$want Ready nodes" "$READY_TIMEOUT" nodes_ready "$bin" "$st" "$want"
-  wait_for "kube-controller-manager /healthz" 60 https_ok "https://127.0.0.1:$KCM_PORT/healthz"
-  wait_for "kube-scheduler /healthz" 60 https_ok "https://127.0.0.1:$SCHED_PORT/healthz"
+  wait_for "kube-controller-manager /healthz" 60 loopback_ok "https://127.0.0.1:$KCM_PORT/healthz"
+  wait_for "kube-scheduler /healthz" 60 loopback_ok "https://127.0.0.1:$SCHED_PORT/healthz"
   wait_for "sim-agent /healthz" 60 curl -fsS --max-time 2 "http://127.0.0.1:$AGENT_PORT/healthz"
   wait_for "default ServiceAccount" 60 "$bin/kubectl" --kubeconfig "$st/kubeconfig" -n default get serviceaccount default
   log "cluster Ready: $want simulated nodes Ready after $(secs_since "$t0") s"

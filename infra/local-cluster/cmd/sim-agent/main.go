@@ -9,7 +9,7 @@
 // Usage:
 //
 //	sim-agent bootstrap --kubeconfig K --nodes nodes.yaml --addons DIR [--scale N]
-//	sim-agent run       --kubeconfig K --nodes nodes.yaml --state DIR [--listen 127.0.0.1:9400]
+//	sim-agent run       --kubeconfig K --state DIR [--listen 127.0.0.1:9400]
 package main
 
 import (
@@ -56,7 +56,7 @@ func main() {
 func usage() {
 	fmt.Fprintln(os.Stderr, `sim-agent: SIMULATED kubelet/DCGM-exporter stand-in for KWOK nodes (AI Portal local cluster)
   sim-agent bootstrap --kubeconfig K --nodes nodes.yaml --addons DIR [--scale N]   apply add-ons, register nodes
-  sim-agent run --kubeconfig K --nodes nodes.yaml --state DIR [--listen ADDR]      log files, DCGM metrics, volumes
+  sim-agent run --kubeconfig K --state DIR [--listen ADDR]                         log files, DCGM metrics, volumes
   sim-agent nodes --nodes nodes.yaml [--scale N]                                   print the node count and GPU total`)
 	os.Exit(2)
 }

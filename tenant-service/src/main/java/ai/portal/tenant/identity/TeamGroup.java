@@ -1,0 +1,77 @@
+package ai.portal.tenant.identity;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.portal.tenant.team.Member;
+import ai.portal.tenant.team.TeamSnapshot;
+
+/**
+ * One of a team's two Keycloak groups as the team says it must be: a pure function of the snapshot, so it is
+ * tested without Keycloak. Owners and members are in {@code team-<slug>} (they edit the namespace); viewers are in
+ * {@code team-<slug>.viewers}. The group mapper puts these names, not paths, in the {@code groups} claim, and
+ * Kubernetes binds them as {@code oidc:<name>}.
+ *
+ * @param name        the group's name under the parent group
+ * @param description shown in Keycloak's admin console
+ * @param attributes  the attributes this service owns on the group (other attributes are left alone)
+ * @param subjects    Keycloak user ids that must be members, and no others
+ */
+public record TeamGroup(String name, String description, Map<String, List<String>> attributes,
+                        Set<String> subjects) {
+
+    public static final String TEAM_ATTRIBUTE = "portal.ai/team";
+    public static final String MANAGED_BY_ATTRIBUTE = "portal.ai/managed-by";
+    public static final String MANAGER = "tenant-service";
+    public static final String DISPLAY_NAME_ATTRIBUTE = "portal.ai/display-name";
+    public static final String ACCESS_ATTRIBUTE = "portal.ai/access";
+    static final String VIEWERS_SUFFIX = ".viewers";
+
+    public TeamGroup {
+        attributes = Map.copyOf(attributes);
+        subjects = Set.copyOf(subjects);
+    }
+
+    /** {@code team-<slug>}: owners and members. */
+    public static String editorsGroup(String slug) {
+        return TeamSnapshot.namespaceOf(slug);
+    }
+
+    /** {@code team-<slug>.viewers}: viewers. Slugs never contain dots, so this never names another team's group. */
+    public static String viewersGroup(String slug) {
+        return TeamSnapshot.namespaceOf(slug) + VIEWERS_SUFFIX;
+    }
+
+    /** Both group names of a team, editors first. */
+    public static List<String> namesOf(String slug) {
+        return List.of(editorsGroup(slug), viewersGroup(slug));
+    }
+
+    /** The team's two groups, editors first. */
+    public static List<TeamGroup> desired(TeamSnapshot team) {
+        Set<String> editors = new LinkedHashSet<>();
+        Set<String> viewers = new LinkedHashSet<>();
+        for (Member member : team.members()) {
+            (member.role().canEdit() ? editors : viewers).add(member.subject());
+        }
+        // someone listed twice keeps the stronger access only
+        viewers.removeAll(editors);
+        return List.of(
+                new TeamGroup(editorsGroup(team.slug()), team.displayName() + ": owners and members",
+                        attributes(team, "edit"), editors),
+                new TeamGroup(viewersGroup(team.slug()), team.displayName() + ": viewers",
+                        attributes(team, "view"), viewers));
+    }
+
+    private static Map<String, List<String>> attributes(TeamSnapshot team, String access) {
+        Map<String, List<String>> attributes = new LinkedHashMap<>();
+        attributes.put(TEAM_ATTRIBUTE, List.of(team.slug()));
+        attributes.put(MANAGED_BY_ATTRIBUTE, List.of(MANAGER));
+        attributes.put(DISPLAY_NAME_ATTRIBUTE, List.of(team.displayName()));
+        attributes.put(ACCESS_ATTRIBUTE, List.of(access));
+        return attributes;
+    }
+}

@@ -1,0 +1,80 @@
+package ai.portal.tenant.provisioning;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How teams are provisioned on Kubernetes ({@code portal.provisioning.*}). Defaults live both here and in
+ * {@code application.yaml}, so the record is usable on its own in tests ({@link #defaults()}).
+ *
+ * @param enabled              {@code false} leaves Kubernetes alone: no client, no sync, no watcher
+ * @param fieldManager         the server-side apply field manager every object is written under
+ * @param portalNamespace      the namespace the portal's services run in; may send traffic into team namespaces
+ * @param monitoringNamespace  the namespace Prometheus runs in; may scrape team namespaces
+ * @param dnsNamespace         the namespace cluster DNS runs in; team pods may send DNS queries there
+ * @param oidcGroupPrefix      the API server's {@code --oidc-groups-prefix}: group {@code <prefix>team-<slug>}
+ * @param portalServiceAccounts the portal's service accounts that get {@code team-edit} in every team namespace
+ * @param containerDefaults    the LimitRange defaults for containers that state no requests or limits
+ * @param maxPods              {@code count/pods} in every team's ResourceQuota
+ * @param clusterCidrs         pod and service ranges: team pods may not reach them except as allowed above
+ * @param allowExternalEgress  whether team pods may reach addresses outside the cluster
+ * @param resyncPeriod         how often every team is reconciled even when nothing was seen to change
+ */
+@ConfigurationProperties("portal.provisioning")
+public record ProvisioningProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("ai-portal-tenant-service") String fieldManager,
+        @DefaultValue("ai-portal") String portalNamespace,
+        @DefaultValue("monitoring") String monitoringNamespace,
+        @DefaultValue("kube-system") String dnsNamespace,
+        @DefaultValue("oidc:") String oidcGroupPrefix,
+        List<ServiceAccountRef> portalServiceAccounts,
+        @DefaultValue ContainerDefaults containerDefaults,
+        @DefaultValue("100") int maxPods,
+        @DefaultValue({"10.96.0.0/12", "10.244.0.0/16"}) List<String> clusterCidrs,
+        @DefaultValue("true") boolean allowExternalEgress,
+        @DefaultValue("5m") Duration resyncPeriod) {
+
+    public ProvisioningProperties {
+        portalServiceAccounts = portalServiceAccounts == null ? List.of() : List.copyOf(portalServiceAccounts);
+        clusterCidrs = clusterCidrs == null ? List.of() : List.copyOf(clusterCidrs);
+        if (containerDefaults == null) {
+            containerDefaults = ContainerDefaults.DEFAULT;
+        }
+        if (maxPods < 0) {
+            throw new IllegalArgumentException("portal.provisioning.max-pods must not be negative, was " + maxPods);
+        }
+    }
+
+    /** The defaults, with the job runner and the logging pipeline as the portal's service accounts. */
+    public static ProvisioningProperties defaults() {
+        return new ProvisioningProperties(true, "ai-portal-tenant-service", "ai-portal", "monitoring", "kube-system",
+                "oidc:", List.of(new ServiceAccountRef("ai-portal", "job-runner"),
+                        new ServiceAccountRef("ai-portal", "logging-pipeline")),
+                ContainerDefaults.DEFAULT, 100, List.of("10.96.0.0/12", "10.244.0.0/16"), true, Duration.ofMinutes(5));
+    }
+
+    /** A service account of the portal, by namespace and name. */
+    public record ServiceAccountRef(String namespace, String name) {
+    }
+
+    /**
+     * LimitRange defaults for one container. An empty {@code cpuLimit} sets no default CPU limit (the quota does not
+     * count CPU limits, and CPU limits throttle more than they protect).
+     */
+    public record ContainerDefaults(
+            @DefaultValue("100m") String cpuRequest,
+            @DefaultValue("256Mi") String memoryRequest,
+            @DefaultValue("") String cpuLimit,
+            @DefaultValue("1Gi") String memoryLimit) {
+
+        public static final ContainerDefaults DEFAULT = new ContainerDefaults("100m", "256Mi", "", "1Gi");
+
+        public ContainerDefaults {
+            cpuLimit = cpuLimit == null ? "" : cpuLimit;
+        }
+    }
+}

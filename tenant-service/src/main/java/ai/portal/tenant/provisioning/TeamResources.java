@@ -1,0 +1,268 @@
+package ai.portal.tenant.provisioning;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import ai.portal.tenant.team.TeamSnapshot;
+import ai.portal.tenant.team.TeamState;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.LimitRange;
+import io.fabric8.kubernetes.api.model.LimitRangeBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
+
+/**
+ * The model: what a team's namespace must contain, as a pure function of the team and the provisioning settings.
+ * No I/O, no clock, no randomness: the same input always gives equal objects in the same order (Namespace first),
+ * which is what makes server-side apply of the result a no-op when nothing changed.
+ */
+public final class TeamResources {
+
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGER = "ai-portal";
+    public static final String TEAM = "portal.ai/team";
+    public static final String ARCHIVED = "portal.ai/archived";
+    public static final String DISPLAY_NAME = "portal.ai/display-name";
+    public static final String GPU_QUOTA = "portal.ai/gpu-quota";
+    public static final String MAX_NOTEBOOKS = "portal.ai/max-notebooks";
+    public static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
+
+    public static final String QUOTA = "team-quota";
+    public static final String LIMITS = "team-defaults";
+    public static final String WORKLOAD_SERVICE_ACCOUNT = "workload";
+    public static final String EDIT = "team-edit";
+    public static final String VIEW = "team-view";
+    public static final String NETWORK_POLICY = "team-isolation";
+
+    public static final String GPU_RESOURCE = "nvidia.com/gpu";
+
+    /** The namespaced kinds a team owns; anything of these kinds labelled as ours but not desired is deleted. */
+    public static final List<Class<? extends HasMetadata>> NAMESPACED_KINDS = List.of(ResourceQuota.class,
+            LimitRange.class, ServiceAccount.class, Role.class, RoleBinding.class, NetworkPolicy.class);
+
+    private static final List<String> EDIT_VERBS =
+            List.of("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection");
+    private static final List<String> READ_VERBS = List.of("get", "list", "watch");
+
+    private TeamResources() {
+    }
+
+    /** Every object the team's namespace must have, Namespace first. */
+    public static List<HasMetadata> desired(TeamSnapshot team, ProvisioningProperties properties) {
+        String ns = team.namespace();
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.add(namespace(team));
+        objects.add(resourceQuota(team, properties));
+        objects.add(limitRange(team, properties));
+        objects.add(new ServiceAccountBuilder()
+                .withMetadata(meta(team, WORKLOAD_SERVICE_ACCOUNT))
+                .withAutomountServiceAccountToken(false)
+                .build());
+        objects.add(role(team, EDIT, editRules()));
+        objects.add(role(team, VIEW, viewRules()));
+        objects.add(roleBinding(team, EDIT, editSubjects(team, properties)));
+        objects.add(roleBinding(team, VIEW, List.of(group(properties.oidcGroupPrefix() + ns + ".viewers"))));
+        objects.add(networkPolicy(team, properties));
+        return List.copyOf(objects);
+    }
+
+    /** The labels every object of the team carries. */
+    public static Map<String, String> labels(String slug) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(MANAGED_BY, MANAGER);
+        labels.put(TEAM, slug);
+        return labels;
+    }
+
+    /** The OIDC group whose members edit the team's namespace (the team's owners and members). */
+    public static String editGroup(String slug, ProvisioningProperties properties) {
+        return properties.oidcGroupPrefix() + TeamSnapshot.namespaceOf(slug);
+    }
+
+    /** The OIDC group whose members may only look at the team's namespace. */
+    public static String viewGroup(String slug, ProvisioningProperties properties) {
+        return editGroup(slug, properties) + ".viewers";
+    }
+
+    private static Namespace namespace(TeamSnapshot team) {
+        Map<String, String> labels = labels(team.slug());
+        for (String mode : List.of("enforce", "warn", "audit")) {
+            labels.put("pod-security.kubernetes.io/" + mode, "restricted");
+            labels.put("pod-security.kubernetes.io/" + mode + "-version", "latest");
+        }
+        if (team.state() == TeamState.ARCHIVED) {
+            labels.put(ARCHIVED, "true");
+        }
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (team.displayName() != null && !team.displayName().isBlank()) {
+            annotations.put(DISPLAY_NAME, team.displayName());
+        }
+        return new NamespaceBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName(team.namespace()).withLabels(labels)
+                        .withAnnotations(annotations.isEmpty() ? null : annotations).build())
+                .build();
+    }
+
+    private static ResourceQuota resourceQuota(TeamSnapshot team, ProvisioningProperties properties) {
+        var quota = team.quota();
+        Map<String, Quantity> hard = new LinkedHashMap<>();
+        hard.put("requests.cpu", new Quantity(quota.cpu()));
+        hard.put("requests.memory", new Quantity(quota.memory()));
+        hard.put("limits.memory", new Quantity(quota.memory()));
+        hard.put("requests.storage", new Quantity(quota.storage()));
+        hard.put("persistentvolumeclaims", new Quantity(Integer.toString(quota.pvcs())));
+        hard.put("requests." + GPU_RESOURCE, new Quantity(Integer.toString(quota.totalGpus())));
+        hard.put("count/pods", new Quantity(Integer.toString(properties.maxPods())));
+        ObjectMeta meta = meta(team, QUOTA);
+        meta.setAnnotations(Map.of(
+                GPU_QUOTA, gpuQuotaJson(quota.gpus()),
+                MAX_NOTEBOOKS, Integer.toString(quota.maxNotebooks())));
+        return new ResourceQuotaBuilder().withMetadata(meta).withNewSpec().withHard(hard).endSpec().build();
+    }
+
+    /** {@code {"NVIDIA-A100-SXM4-80GB":4}}, keys sorted: for people and the job runner, not enforced by Kubernetes. */
+    static String gpuQuotaJson(Map<String, Integer> gpus) {
+        return gpus.entrySet().stream()
+                .map(e -> "\"" + e.getKey().replace("\\", "\\\\").replace("\"", "\\\"") + "\":" + e.getValue())
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static LimitRange limitRange(TeamSnapshot team, ProvisioningProperties properties) {
+        var defaults = properties.containerDefaults();
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        if (!defaults.cpuLimit().isBlank()) {
+            limits.put("cpu", new Quantity(defaults.cpuLimit()));
+        }
+        limits.put("memory", new Quantity(defaults.memoryLimit()));
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        requests.put("cpu", new Quantity(defaults.cpuRequest()));
+        requests.put("memory", new Quantity(defaults.memoryRequest()));
+        return new LimitRangeBuilder()
+                .withMetadata(meta(team, LIMITS))
+                .withNewSpec()
+                .addNewLimit().withType("Container").withDefault(limits).withDefaultRequest(requests).endLimit()
+                .endSpec()
+                .build();
+    }
+
+    private static List<PolicyRule> editRules() {
+        return List.of(
+                rule("", List.of("pods", "services", "persistentvolumeclaims", "configmaps", "secrets"), EDIT_VERBS),
+                rule("", List.of("pods/log"), READ_VERBS),
+                rule("", List.of("events", "resourcequotas", "limitranges"), READ_VERBS),
+                rule("apps", List.of("statefulsets"), EDIT_VERBS),
+                rule("batch", List.of("jobs"), EDIT_VERBS));
+    }
+
+    private static List<PolicyRule> viewRules() {
+        return List.of(
+                rule("", List.of("pods", "pods/log", "services", "persistentvolumeclaims", "configmaps", "events",
+                        "resourcequotas", "limitranges"), READ_VERBS),
+                rule("apps", List.of("statefulsets"), READ_VERBS),
+                rule("batch", List.of("jobs"), READ_VERBS));
+    }
+
+    private static PolicyRule rule(String apiGroup, List<String> resources, List<String> verbs) {
+        return new PolicyRuleBuilder().withApiGroups(apiGroup).withResources(resources).withVerbs(verbs).build();
+    }
+
+    private static Role role(TeamSnapshot team, String name, List<PolicyRule> rules) {
+        return new RoleBuilder().withMetadata(meta(team, name)).withRules(rules).build();
+    }
+
+    private static List<Subject> editSubjects(TeamSnapshot team, ProvisioningProperties properties) {
+        List<Subject> subjects = new ArrayList<>();
+        subjects.add(group(editGroup(team.slug(), properties)));
+        for (var account : properties.portalServiceAccounts()) {
+            subjects.add(new SubjectBuilder().withKind("ServiceAccount").withNamespace(account.namespace())
+                    .withName(account.name()).build());
+        }
+        return subjects;
+    }
+
+    private static Subject group(String name) {
+        return new SubjectBuilder().withKind("Group").withApiGroup("rbac.authorization.k8s.io").withName(name).build();
+    }
+
+    private static RoleBinding roleBinding(TeamSnapshot team, String role, List<Subject> subjects) {
+        return new RoleBindingBuilder()
+                .withMetadata(meta(team, role))
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(role).endRoleRef()
+                .withSubjects(subjects)
+                .build();
+    }
+
+    private static NetworkPolicy networkPolicy(TeamSnapshot team, ProvisioningProperties properties) {
+        LabelSelector everyPod = new LabelSelector();
+        List<NetworkPolicyPeer> ingressFrom = List.of(
+                new NetworkPolicyPeerBuilder().withPodSelector(everyPod).build(),
+                namespacePeer(properties.portalNamespace()),
+                namespacePeer(properties.monitoringNamespace()));
+        List<NetworkPolicyEgressRule> egress = new ArrayList<>();
+        egress.add(new NetworkPolicyEgressRuleBuilder()
+                .withTo(new NetworkPolicyPeerBuilder().withPodSelector(everyPod).build())
+                .build());
+        egress.add(new NetworkPolicyEgressRuleBuilder()
+                .withTo(namespacePeer(properties.dnsNamespace()))
+                .withPorts(new NetworkPolicyPortBuilder().withProtocol("UDP").withPort(new IntOrString(53)).build(),
+                        new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(new IntOrString(53)).build())
+                .build());
+        if (properties.allowExternalEgress()) {
+            egress.add(new NetworkPolicyEgressRuleBuilder()
+                    .withTo(new NetworkPolicyPeerBuilder().withNewIpBlock()
+                            .withCidr("0.0.0.0/0")
+                            .withExcept(properties.clusterCidrs().isEmpty() ? null : properties.clusterCidrs())
+                            .endIpBlock().build())
+                    .build());
+        }
+        return new NetworkPolicyBuilder()
+                .withMetadata(meta(team, NETWORK_POLICY))
+                .withNewSpec()
+                .withPodSelector(everyPod)
+                .withPolicyTypes("Ingress", "Egress")
+                .addNewIngress().withFrom(ingressFrom).endIngress()
+                .withEgress(egress)
+                .endSpec()
+                .build();
+    }
+
+    private static NetworkPolicyPeer namespacePeer(String namespace) {
+        return new NetworkPolicyPeerBuilder()
+                .withNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(Map.of(NAMESPACE_NAME, namespace))
+                        .build())
+                .build();
+    }
+
+    private static ObjectMeta meta(TeamSnapshot team, String name) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(team.namespace()).withLabels(labels(team.slug()))
+                .build();
+    }
+}

@@ -1,0 +1,61 @@
+package ai.portal.tenant.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import ai.portal.tenant.team.Member;
+import ai.portal.tenant.team.Quota;
+import ai.portal.tenant.team.TeamRole;
+import ai.portal.tenant.team.TeamSnapshot;
+import ai.portal.tenant.team.TeamState;
+import org.junit.jupiter.api.Test;
+
+/** The groups a team must have, without Keycloak. */
+class TeamGroupTest {
+
+    private static TeamSnapshot team(Member... members) {
+        return new TeamSnapshot("vision", "Vision", "", TeamState.ACTIVE, Quota.DEFAULT, List.of(members));
+    }
+
+    @Test
+    void putsOwnersAndMembersInTheTeamGroupAndViewersInTheViewersGroup() {
+        List<TeamGroup> groups = TeamGroup.desired(team(
+                new Member("s-owner", "olga", TeamRole.OWNER),
+                new Member("s-member", "mo", TeamRole.MEMBER),
+                new Member("s-viewer", "vic", TeamRole.VIEWER)));
+
+        assertThat(groups).extracting(TeamGroup::name).containsExactly("team-vision", "team-vision.viewers");
+        assertThat(groups.get(0).subjects()).containsExactlyInAnyOrder("s-owner", "s-member");
+        assertThat(groups.get(1).subjects()).containsExactly("s-viewer");
+    }
+
+    @Test
+    void givesATeamWithoutMembersTwoEmptyGroups() {
+        assertThat(TeamGroup.desired(team())).allSatisfy(group -> assertThat(group.subjects()).isEmpty());
+    }
+
+    @Test
+    void keepsOnlyTheStrongerAccessOfSomeoneListedTwice() {
+        List<TeamGroup> groups = TeamGroup.desired(team(
+                new Member("s-1", "ann", TeamRole.VIEWER), new Member("s-1", "ann", TeamRole.MEMBER)));
+
+        assertThat(groups.get(0).subjects()).containsExactly("s-1");
+        assertThat(groups.get(1).subjects()).isEmpty();
+    }
+
+    @Test
+    void marksBothGroupsAsTheTeamsAndAsManagedByTenantService() {
+        assertThat(TeamGroup.desired(team())).allSatisfy(group -> assertThat(group.attributes())
+                .containsEntry("portal.ai/team", List.of("vision"))
+                .containsEntry("portal.ai/managed-by", List.of("tenant-service"))
+                .containsEntry("portal.ai/display-name", List.of("Vision")));
+        assertThat(TeamGroup.desired(team())).extracting(group -> group.attributes().get("portal.ai/access"))
+                .containsExactly(List.of("edit"), List.of("view"));
+    }
+
+    @Test
+    void namesTheGroupsAsKubernetesBindsThem() {
+        assertThat(TeamGroup.namesOf("nlp")).containsExactly("team-nlp", "team-nlp.viewers");
+    }
+}

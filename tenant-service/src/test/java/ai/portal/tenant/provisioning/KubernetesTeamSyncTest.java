@@ -1,0 +1,331 @@
+package ai.portal.tenant.provisioning;
+
+import static ai.portal.tenant.provisioning.TestCluster.SMALL;
+import static ai.portal.tenant.provisioning.TestCluster.restrictedPod;
+import static ai.portal.tenant.provisioning.TestCluster.team;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import ai.portal.tenant.team.Quota;
+import ai.portal.tenant.team.TeamSnapshot;
+import ai.portal.tenant.team.TeamState;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link KubernetesTeamSync} against a real API server: every object, admission, RBAC, idempotence, removal. */
+class KubernetesTeamSyncTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    static KubernetesClient client;
+    static final ProvisioningProperties PROPS = ProvisioningProperties.defaults();
+    KubernetesTeamSync sync;
+    String slug;
+    String ns;
+
+    @BeforeAll
+    static void connect() {
+        client = TestCluster.connect();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    @BeforeEach
+    void newTeam() {
+        sync = new KubernetesTeamSync(client, PROPS);
+        slug = TestCluster.uniqueSlug("prov");
+        ns = TeamSnapshot.namespaceOf(slug);
+    }
+
+    @AfterEach
+    void removeTeam() {
+        TestCluster.cleanUp(client, slug);
+    }
+
+    void converge(TeamSnapshot team) {
+        sync.converge(team).block(TIMEOUT);
+    }
+
+    @Test
+    void provisionsEveryObjectOfTheTeamOnTheCluster() {
+        TeamSnapshot team = team(slug, TeamState.ACTIVE, SMALL);
+        converge(team);
+
+        var namespace = client.namespaces().withName(ns).get();
+        assertThat(namespace.getMetadata().getLabels())
+                .containsEntry("portal.ai/team", slug)
+                .containsEntry("app.kubernetes.io/managed-by", "ai-portal")
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+        for (HasMetadata desired : TeamResources.desired(team, PROPS)) {
+            HasMetadata live = client.resource(desired).get();
+            assertThat(live).as(desired.getKind() + " " + desired.getMetadata().getName()).isNotNull();
+            assertThat(live.getMetadata().getLabels()).containsAllEntriesOf(desired.getMetadata().getLabels());
+            assertThat(live.getMetadata().getManagedFields()).as("written by our field manager")
+                    .anyMatch(f -> PROPS.fieldManager().equals(f.getManager()) && "Apply".equals(f.getOperation()));
+            assertThat(bodyOf(live)).as(desired.getKind() + " as desired").isEqualTo(bodyOf(desired));
+        }
+        var quota = client.resourceQuotas().inNamespace(ns).withName("team-quota").get();
+        assertThat(quota.getSpec().getHard())
+                .containsEntry("requests.nvidia.com/gpu", new Quantity("3"))
+                .containsEntry("requests.cpu", new Quantity("2"))
+                .containsEntry("limits.memory", new Quantity("4Gi"))
+                .containsEntry("count/pods", new Quantity("100"));
+    }
+
+    /** The object without metadata and status, as the server normalised it: what we declare. */
+    static Map<String, Object> bodyOf(HasMetadata object) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = new LinkedHashMap<>(client.getKubernetesSerialization().convertValue(object,
+                Map.class));
+        map.remove("metadata");
+        map.remove("status");
+        map.remove("kind");
+        map.remove("apiVersion");
+        // the API server adds secrets: [] nowhere, but namespaces get spec.finalizers: [kubernetes]
+        if (map.get("spec") instanceof Map<?, ?> spec && spec.containsKey("finalizers")) {
+            var copy = new LinkedHashMap<>(spec);
+            copy.remove("finalizers");
+            if (copy.isEmpty()) {
+                map.remove("spec");
+            } else {
+                map.put("spec", copy);
+            }
+        }
+        return map;
+    }
+
+    @Test
+    void resourceQuotaMakesTheApiServerRefuseAPodOverQuota() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(restrictedPod("too-big", "64")).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("exceeded quota: team-quota")
+                .hasMessageContaining("requests.cpu");
+        assertThat(client.pods().inNamespace(ns).resource(restrictedPod("fits", "1")).create()).isNotNull();
+    }
+
+    @Test
+    void podSecurityRestrictedRefusesAPrivilegedPod() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+
+        Pod privileged = new PodBuilder(restrictedPod("privileged", "100m")).editSpec().editFirstContainer()
+                .editSecurityContext().withPrivileged(true).endSecurityContext().endContainer().endSpec().build();
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(privileged).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("violates PodSecurity \"restricted:latest\"")
+                .hasMessageContaining("privileged");
+    }
+
+    @Test
+    void containersWithoutRequestsGetTheDefaultsAndCountAgainstTheQuota() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+
+        Pod pod = client.pods().inNamespace(ns).resource(restrictedPod("no-requests", null)).create();
+
+        var resources = pod.getSpec().getContainers().getFirst().getResources();
+        assertThat(resources.getRequests()).containsEntry("cpu", new Quantity("100m"))
+                .containsEntry("memory", new Quantity("256Mi"));
+        assertThat(resources.getLimits()).containsEntry("memory", new Quantity("1Gi"));
+        client.resourceQuotas().inNamespace(ns).withName("team-quota").waitUntilCondition(
+                q -> q.getStatus() != null && q.getStatus().getUsed() != null
+                        && new Quantity("100m").equals(q.getStatus().getUsed().get("requests.cpu")),
+                TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
+    void bindsEditorsViewersAndThePortalAndNobodyElse() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+        String editors = "oidc:team-" + slug;
+        String viewers = editors + ".viewers";
+
+        assertThat(allowed(List.of(editors), ns, "create", "", "pods")).isTrue();
+        assertThat(allowed(List.of(editors), ns, "create", "batch", "jobs")).isTrue();
+        assertThat(allowed(List.of(editors), ns, "delete", "apps", "statefulsets")).isTrue();
+        assertThat(allowed(List.of(editors), ns, "get", "", "secrets")).isTrue();
+        assertThat(allowed(List.of(editors), ns, "delete", "", "resourcequotas")).isFalse();
+        assertThat(allowed(List.of(editors), ns, "create", "rbac.authorization.k8s.io", "rolebindings")).isFalse();
+        assertThat(allowed(List.of(editors), "default", "list", "", "pods")).isFalse();
+
+        assertThat(allowed(List.of(viewers), ns, "list", "", "pods")).isTrue();
+        assertThat(allowed(List.of(viewers), ns, "create", "", "pods")).isFalse();
+        assertThat(allowed(List.of(viewers), ns, "get", "", "secrets")).isFalse();
+
+        assertThat(allowed(List.of("oidc:team-someone-else"), ns, "list", "", "pods")).isFalse();
+        assertThat(serviceAccountAllowed("ai-portal", "job-runner", ns, "create", "apps", "statefulsets")).isTrue();
+        assertThat(serviceAccountAllowed(ns, "workload", ns, "list", "", "pods")).isFalse();
+    }
+
+    boolean allowed(List<String> groups, String namespace, String verb, String group, String resource) {
+        return review(new SubjectAccessReviewBuilder().withNewSpec().withUser("someone")
+                .withGroups(Stream.concat(Stream.of("system:authenticated"), groups.stream()).toList())
+                .withNewResourceAttributes().withNamespace(namespace).withVerb(verb).withGroup(group)
+                .withResource(resource).endResourceAttributes().endSpec().build());
+    }
+
+    boolean serviceAccountAllowed(String saNamespace, String sa, String namespace, String verb, String group,
+                                  String resource) {
+        return review(new SubjectAccessReviewBuilder().withNewSpec()
+                .withUser("system:serviceaccount:" + saNamespace + ":" + sa)
+                .withGroups("system:serviceaccounts", "system:serviceaccounts:" + saNamespace, "system:authenticated")
+                .withNewResourceAttributes().withNamespace(namespace).withVerb(verb).withGroup(group)
+                .withResource(resource).endResourceAttributes().endSpec().build());
+    }
+
+    boolean review(SubjectAccessReview review) {
+        return client.authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed();
+    }
+
+    @Test
+    void applyingTwiceChangesNothing() {
+        TeamSnapshot team = team(slug, TeamState.ACTIVE, SMALL);
+        converge(team);
+        Map<String, String> before = resourceVersions(team);
+
+        converge(team);
+
+        assertThat(resourceVersions(team)).isEqualTo(before);
+    }
+
+    Map<String, String> resourceVersions(TeamSnapshot team) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        for (HasMetadata desired : TeamResources.desired(team, PROPS)) {
+            versions.put(desired.getKind() + "/" + desired.getMetadata().getName(),
+                    client.resource(desired).get().getMetadata().getResourceVersion());
+        }
+        return versions;
+    }
+
+    @Test
+    void changingTheQuotaUpdatesTheResourceQuota() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+
+        converge(team(slug, TeamState.ACTIVE,
+                new Quota("16", "64Gi", "500Gi", 8, 2, Map.of("NVIDIA-H100-80GB-HBM3", 8, "Tesla-T4", 4))));
+
+        ResourceQuota quota = client.resourceQuotas().inNamespace(ns).withName("team-quota").get();
+        assertThat(quota.getSpec().getHard())
+                .containsEntry("requests.cpu", new Quantity("16"))
+                .containsEntry("requests.memory", new Quantity("64Gi"))
+                .containsEntry("requests.storage", new Quantity("500Gi"))
+                .containsEntry("persistentvolumeclaims", new Quantity("8"))
+                .containsEntry("requests.nvidia.com/gpu", new Quantity("12"));
+        assertThat(quota.getMetadata().getAnnotations())
+                .containsEntry("portal.ai/gpu-quota", "{\"NVIDIA-H100-80GB-HBM3\":8,\"Tesla-T4\":4}");
+    }
+
+    @Test
+    void archivingLabelsTheNamespaceAndReactivatingRemovesTheLabel() {
+        converge(team(slug, TeamState.ARCHIVED, SMALL));
+        assertThat(client.namespaces().withName(ns).get().getMetadata().getLabels())
+                .containsEntry("portal.ai/archived", "true");
+
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+        assertThat(client.namespaces().withName(ns).get().getMetadata().getLabels())
+                .doesNotContainKey("portal.ai/archived");
+    }
+
+    @Test
+    void deletesObjectsTheTeamNoLongerNeedsAndLeavesOthersAlone() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+        // what an older version of the portal applied under a name it no longer uses
+        client.resource(new RoleBuilder().withNewMetadata().withName("team-old").withNamespace(ns)
+                        .withLabels(TeamResources.labels(slug)).endMetadata().build())
+                .fieldManager(PROPS.fieldManager()).forceConflicts().serverSideApply();
+        // someone else's object in the namespace, even with our label
+        client.resource(new RoleBuilder().withNewMetadata().withName("someone-elses").withNamespace(ns)
+                .withLabels(TeamResources.labels(slug)).endMetadata().build()).create();
+
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+
+        assertThat(client.rbac().roles().inNamespace(ns).withName("team-old").get()).isNull();
+        assertThat(client.rbac().roles().inNamespace(ns).withName("someone-elses").get()).isNotNull();
+        assertThat(client.rbac().roles().inNamespace(ns).withName("team-edit").get()).isNotNull();
+    }
+
+    @Test
+    void refusesToAdoptOrDeleteANamespaceItDidNotCreate() {
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+
+        assertThatThrownBy(() -> converge(team(slug, TeamState.ACTIVE, SMALL)))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("Namespace " + ns + " exists and is not managed by ai-portal");
+        assertThatThrownBy(() -> sync.remove(slug).block(TIMEOUT))
+                .isInstanceOf(ProvisioningException.class)
+                .hasMessageContaining("refusing to delete it");
+        assertThat(client.namespaces().withName(ns).get().getMetadata().getDeletionTimestamp()).isNull();
+    }
+
+    @Test
+    void failsWithTheApiServersMessageWhenItRefusesAnObject() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+        // a finalizer keeps the namespace terminating after someone deleted it by hand
+        client.resource(new ConfigMapBuilder().withNewMetadata().withName("held").withNamespace(ns)
+                .withFinalizers("test.portal.ai/hold").endMetadata().build()).create();
+        client.namespaces().withName(ns).delete();
+        client.resourceQuotas().inNamespace(ns).withName("team-quota")
+                .waitUntilCondition(q -> q == null, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        try {
+            assertThatThrownBy(() -> converge(team(slug, TeamState.ACTIVE, SMALL)))
+                    .isInstanceOf(ProvisioningException.class)
+                    .hasMessageStartingWith("applying ResourceQuota " + ns + "/team-quota failed: ")
+                    .hasMessageContaining("because it is being terminated");
+        } finally {
+            client.configMaps().inNamespace(ns).withName("held").edit(c -> {
+                c.getMetadata().setFinalizers(List.of());
+                return c;
+            });
+        }
+    }
+
+    @Test
+    void removingATeamDeletesItsNamespace() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+        client.pods().inNamespace(ns).resource(restrictedPod("running", "100m")).create();
+
+        sync.remove(slug).block(TIMEOUT);
+
+        var namespace = client.namespaces().withName(ns).get();
+        assertThat(namespace == null || namespace.getMetadata().getDeletionTimestamp() != null)
+                .as("gone or terminating").isTrue();
+        client.namespaces().withName(ns).waitUntilCondition(n -> n == null, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        sync.remove(slug).block(TIMEOUT); // nothing left: still succeeds
+    }
+
+    @Test
+    void convergingADeletingTeamRemovesItsNamespace() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+
+        converge(team(slug, TeamState.DELETING, SMALL));
+
+        var namespace = client.namespaces().withName(ns).get();
+        assertThat(namespace == null || namespace.getMetadata().getDeletionTimestamp() != null).isTrue();
+    }
+}

@@ -1,0 +1,84 @@
+package ai.portal.tenant.provisioning;
+
+import java.io.File;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+
+import ai.portal.tenant.team.Member;
+import ai.portal.tenant.team.Quota;
+import ai.portal.tenant.team.TeamRole;
+import ai.portal.tenant.team.TeamSnapshot;
+import ai.portal.tenant.team.TeamState;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * The real cluster the provisioning tests run against: the one {@code KUBECONFIG} points at (the lead's
+ * {@code ./portal test} starts infra/local-cluster once per run and exports it). No cluster, no test: these tests
+ * fail rather than pass against a mock that does no admission.
+ */
+final class TestCluster {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TestCluster() {
+    }
+
+    static KubernetesClient connect() {
+        String kubeconfig = System.getenv("KUBECONFIG");
+        if (kubeconfig == null || kubeconfig.isBlank()) {
+            throw new IllegalStateException("KUBECONFIG is not set. The provisioning tests need a real Kubernetes API "
+                    + "server: start one with `CLUSTER_STATE=/tmp/prov-cluster infra/local-cluster/cluster.sh start` "
+                    + "and export KUBECONFIG=/tmp/prov-cluster/kubeconfig (./portal test does both).");
+        }
+        File file = new File(kubeconfig.split(File.pathSeparator)[0]);
+        if (!file.isFile()) {
+            throw new IllegalStateException("KUBECONFIG=" + kubeconfig + " does not name a readable file");
+        }
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(file)).build();
+    }
+
+    /** A slug no other test (or earlier run) uses. */
+    static String uniqueSlug(String prefix) {
+        StringBuilder slug = new StringBuilder(prefix).append('-');
+        for (int i = 0; i < 6; i++) {
+            slug.append("abcdefghijklmnopqrstuvwxyz0123456789".charAt(RANDOM.nextInt(36)));
+        }
+        return slug.toString();
+    }
+
+    static TeamSnapshot team(String slug, TeamState state, Quota quota) {
+        return new TeamSnapshot(slug, "Team " + slug, "provisioning test", state, quota,
+                List.of(new Member("sub-alice", "alice", TeamRole.OWNER)));
+    }
+
+    static final Quota SMALL = new Quota("2", "4Gi", "10Gi", 3, 1, Map.of("NVIDIA-A100-SXM4-80GB", 2, "Tesla-T4", 1));
+
+    /** Deletes the namespace without waiting; the namespace controller finishes in the background. */
+    static void cleanUp(KubernetesClient client, String slug) {
+        client.namespaces().withName(TeamSnapshot.namespaceOf(slug)).delete();
+    }
+
+    /** A pod that Pod Security {@code restricted} admits; {@code cpu == null} states no resources at all. */
+    static Pod restrictedPod(String name, String cpu) {
+        var builder = new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec()
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+                .addNewContainer().withName("main").withImage("registry.invalid/sleep:1")
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext();
+        if (cpu != null) {
+            builder = builder.withNewResources()
+                    .withRequests(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("128Mi")))
+                    .withLimits(Map.of("memory", new Quantity("128Mi")))
+                    .endResources();
+        }
+        return builder.endContainer().endSpec().build();
+    }
+}
