@@ -46,6 +46,14 @@ build_hash() {
 bin_dir() { echo "$CACHE_ROOT/$(build_hash)/bin"; }
 
 cmd_build() {
+  mkdir -p "$CACHE_ROOT"
+  exec 8>"$CACHE_ROOT/.build.lock"
+  flock 8 # one build at a time (./portal up and a test run may ask together); the second finds it done
+  build_locked
+  exec 8>&-
+}
+
+build_locked() {
   local bin; bin="$(bin_dir)"
   if [[ -f "$bin/.complete" ]]; then
     log "binaries up to date in $bin"
@@ -69,6 +77,8 @@ cmd_build() {
         ./cmd/etcd ./cmd/sim-agent )
   secs_since "$t0" > "$bin/../build-seconds"
   touch "$bin/.complete"
+  # keep this build and the one before it (a running cluster may still use it); older ones go
+  ls -1dt "$CACHE_ROOT"/*/ 2>/dev/null | tail -n +3 | while read -r old; do rm -rf "$old"; done
   log "build took $(secs_since "$t0") s"
   echo "build_seconds=$(secs_since "$t0")"
 }
@@ -233,6 +243,9 @@ cmd_start() {
   local st; st="$(state_dir)"; export CLUSTER_STATE="$st"
   [[ -f "$NODES_FILE" ]] || die "node topology $NODES_FILE not found"
   cmd_build >/dev/null
+  mkdir -p "$st/run"
+  exec 9>"$st/run/.start.lock"
+  flock 9 # concurrent starts on one state folder wait for each other instead of racing
   local bin; bin="$(bin_dir)"
   local t0; t0=$(now_ms)
   ensure_pki "$st"
@@ -321,6 +334,9 @@ nodes_ready() { # bin state want: at least `want` managed nodes, all Ready
 cmd_stop() {
   local st; st="$(state_dir)"
   local i c pid
+  mkdir -p "$st/run"
+  exec 9>"$st/run/.start.lock"
+  flock 9 # a start in progress finishes first
   # reverse start order; etcd last so the others can shut down cleanly
   for (( i=${#COMPONENTS[@]}-1; i>=0; i-- )); do
     c="${COMPONENTS[$i]}"

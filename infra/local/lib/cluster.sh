@@ -44,4 +44,8 @@ cluster_stop() {
     "$CLUSTER_SCRIPT" stop >>"$PORTAL_LOGS/cluster.log" 2>&1 && ok "stopped the local cluster"
 }
 
-cluster_running() { cluster_owned && [ -d "$PORTAL_STATE/cluster" ] && "$CLUSTER_SCRIPT" status 2>/dev/null | grep -q "kube-apiserver.*running"; }
+cluster_running() {
+    cluster_owned && [ -d "$PORTAL_STATE/cluster" ] || return 1
+    local status; status=$("$CLUSTER_SCRIPT" status 2>/dev/null || true)
+    [[ "$status" == *"kube-apiserver"*"running"* ]]
+}

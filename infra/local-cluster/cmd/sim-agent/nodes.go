@@ -141,7 +141,7 @@ func (p pool) node(name string) *corev1.Node {
 		corev1.ResourceEphemeralStorage: resource.MustParse("1Ti"),
 	}
 	annotations := map[string]string{
-		annotationKwok:                "fake",
+		annotationKwok:                 "fake",
 		"node.alpha.kubernetes.io/ttl": "0",
 		"sim.portal.ai/simulated":      "true: this node is simulated by KWOK and the AI Portal sim-agent",
 	}

@@ -43,14 +43,21 @@ public abstract class TenantApiTestSupport {
         }
     }
 
+    /** Deletes the team (and so its namespace and groups) after the test. */
+    protected void trackForCleanup(String slug) {
+        created.add(slug);
+    }
+
     /** A fresh slug no earlier run used. */
     protected static String newSlug(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Access tokens live five minutes; a test class takes far less, so one per user is enough. */
+    /** One token per user, replaced when it has less than a minute left (they live five). */
     protected static String token(String user) {
-        return TOKEN_CACHE.computeIfAbsent(user, TOKENS::userToken);
+        return TOKEN_CACHE.compute(user, (name, cached) -> cached != null
+                && Tokens.claims(cached).path("exp").asLong() > System.currentTimeMillis() / 1000 + 60
+                ? cached : TOKENS.userToken(name));
     }
 
     protected static String subjectOf(String user) {

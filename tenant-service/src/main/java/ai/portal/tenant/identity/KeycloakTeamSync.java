@@ -22,6 +22,7 @@ import org.keycloak.representations.idm.UserRepresentation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -76,24 +77,22 @@ public class KeycloakTeamSync implements TeamSync {
     }
 
     /**
-     * The slugs of every team that has at least one group made by this service, for a resync to find groups whose
-     * team is no longer in the database (and {@link #remove} them).
+     * The slug of every team that has a group under the parent group, named as this service names them
+     * ({@code team-<slug>} or {@code team-<slug>.viewers}), whoever made it: the resync removes those whose team is
+     * not in the database. The slug comes from the name, not the attributes, because {@link #remove} goes by name.
+     * Other groups under the parent are left alone.
      */
-    public Mono<Set<String>> managedTeams() {
+    @Override
+    public Flux<String> managedSlugs() {
         return admin.run("list the team groups", realm -> {
             GroupRepresentation parent = parent(realm);
             Set<String> slugs = new TreeSet<>();
             for (GroupRepresentation child : paged(first -> admin.call("list the groups under " + parent.getPath(),
-                    () -> realm.groups().group(parent.getId()).getSubGroups(first, PAGE, false)))) {
-                Map<String, List<String>> attributes = child.getAttributes() == null ? Map.of() : child.getAttributes();
-                if (List.of(TeamGroup.MANAGER).equals(attributes.get(TeamGroup.MANAGED_BY_ATTRIBUTE))
-                        && attributes.get(TeamGroup.TEAM_ATTRIBUTE) != null
-                        && !attributes.get(TeamGroup.TEAM_ATTRIBUTE).isEmpty()) {
-                    slugs.add(attributes.get(TeamGroup.TEAM_ATTRIBUTE).getFirst());
-                }
+                    () -> realm.groups().group(parent.getId()).getSubGroups(first, PAGE, true)))) {
+                TeamGroup.slugOf(child.getName()).ifPresent(slugs::add);
             }
             return slugs;
-        });
+        }).flatMapIterable(slugs -> slugs);
     }
 
     private void convergeBlocking(RealmResource realm, TeamSnapshot team) {

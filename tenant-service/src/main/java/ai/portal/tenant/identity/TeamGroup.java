@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ai.portal.tenant.team.Member;
 import ai.portal.tenant.team.TeamSnapshot;
@@ -29,6 +32,8 @@ public record TeamGroup(String name, String description, Map<String, List<String
     public static final String DISPLAY_NAME_ATTRIBUTE = "portal.ai/display-name";
     public static final String ACCESS_ATTRIBUTE = "portal.ai/access";
     static final String VIEWERS_SUFFIX = ".viewers";
+    /** {@code team-<slug>} or {@code team-<slug>.viewers}, with the API's slug rule. */
+    private static final Pattern GROUP_NAME = Pattern.compile("team-([a-z][a-z0-9-]{1,30}[a-z0-9])(?:\\.viewers)?");
 
     public TeamGroup {
         attributes = Map.copyOf(attributes);
@@ -43,6 +48,12 @@ public record TeamGroup(String name, String description, Map<String, List<String
     /** {@code team-<slug>.viewers}: viewers. Slugs never contain dots, so this never names another team's group. */
     public static String viewersGroup(String slug) {
         return TeamSnapshot.namespaceOf(slug) + VIEWERS_SUFFIX;
+    }
+
+    /** The team a group belongs to, read from its name; empty for a name this service would never give. */
+    public static Optional<String> slugOf(String groupName) {
+        Matcher name = GROUP_NAME.matcher(groupName == null ? "" : groupName);
+        return name.matches() ? Optional.of(name.group(1)) : Optional.empty();
     }
 
     /** Both group names of a team, editors first. */

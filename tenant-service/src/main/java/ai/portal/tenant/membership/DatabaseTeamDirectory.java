@@ -22,7 +22,7 @@ class DatabaseTeamDirectory implements TeamDirectory {
         return db.sql("""
                         select t.slug, t.display_name, m.role
                           from team_member m join team t on t.slug = m.team_slug
-                         where m.user_subject = :subject and t.archived_at is null
+                         where m.user_subject = :subject and t.state = 'active'
                          order by t.slug""")
                 .bind("subject", user.subject())
                 .map(row -> new TeamMembership(row.get("slug", String.class), row.get("display_name", String.class),

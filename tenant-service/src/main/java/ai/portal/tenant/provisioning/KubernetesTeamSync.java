@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -32,10 +33,12 @@ public class KubernetesTeamSync implements TeamSync {
 
     private final KubernetesClient client;
     private final ProvisioningProperties properties;
+    private final AppliedVersions applied;
 
-    public KubernetesTeamSync(KubernetesClient client, ProvisioningProperties properties) {
+    public KubernetesTeamSync(KubernetesClient client, ProvisioningProperties properties, AppliedVersions applied) {
         this.client = client;
         this.properties = properties;
+        this.applied = applied;
     }
 
     @Override
@@ -58,6 +61,18 @@ public class KubernetesTeamSync implements TeamSync {
         return blocking(() -> deleteNamespace(TeamSnapshot.namespaceOf(slug)));
     }
 
+    /** Teams that have a namespace labelled as the portal's; the resync removes those the database lacks. */
+    @Override
+    public Flux<String> managedSlugs() {
+        return Mono.fromCallable(() -> client.namespaces().withLabel(TeamResources.MANAGED_BY, TeamResources.MANAGER)
+                        .list().getItems().stream()
+                        .map(namespace -> namespace.getMetadata().getLabels().get(TeamResources.TEAM))
+                        .filter(java.util.Objects::nonNull)
+                        .toList())
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMapMany(Flux::fromIterable);
+    }
+
     private static Mono<Void> blocking(Runnable work) {
         return Mono.fromRunnable(work).subscribeOn(Schedulers.boundedElastic()).then();
     }
@@ -67,7 +82,8 @@ public class KubernetesTeamSync implements TeamSync {
         List<HasMetadata> desired = TeamResources.desired(team, properties);
         for (HasMetadata object : desired) {
             try {
-                client.resource(object).fieldManager(properties.fieldManager()).forceConflicts().serverSideApply();
+                applied.record(client.resource(object).fieldManager(properties.fieldManager()).forceConflicts()
+                        .serverSideApply());
             } catch (KubernetesClientException e) {
                 throw ProvisioningException.of("applying", object, e);
             }

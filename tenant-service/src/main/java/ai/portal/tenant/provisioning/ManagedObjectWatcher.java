@@ -1,7 +1,6 @@
 package ai.portal.tenant.provisioning;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,7 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import ai.portal.tenant.sync.ReconcileTrigger;
 import ai.portal.tenant.team.TeamSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
@@ -22,12 +20,12 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Drift repair: informers on every kind a team owns (label {@code app.kubernetes.io/managed-by=ai-portal}) ask the
- * {@link ReconcileTrigger} for the team whenever one of its objects is deleted, or changed by someone other than
- * our own apply. The trigger's queue then runs the level-triggered sync, which puts the object back.
+ * {@link ReconcileTrigger} for the team whenever one of its objects is deleted, or changed or created by someone
+ * other than our own apply (told apart by the resourceVersion our apply returned, see {@link AppliedVersions}). The trigger's queue then runs the level-triggered sync, which puts the object back.
  *
  * <p>Filtered out, because they need no repair: informer resyncs (same resourceVersion), status-only updates (the
- * quota controller rewriting {@code ResourceQuota.status.used} on every pod) and changes our own field manager made
- * last. Anything in doubt triggers: a needless reconcile is a no-op apply, a missed one is drift left standing.
+ * quota controller rewriting {@code ResourceQuota.status.used} on every pod), the versions our own apply wrote, and
+ * the initial list (reconciling every team at start is the periodic resync's job). Anything in doubt triggers: a needless reconcile is a no-op apply, a missed one is drift left standing.
  *
  * <p>Starting never blocks and never fails the application: informers list and watch in the background and retry
  * while the API server cannot be reached.
@@ -48,14 +46,14 @@ public class ManagedObjectWatcher implements SmartLifecycle {
 
     private final KubernetesClient client;
     private final ReconcileTrigger trigger;
-    private final String fieldManager;
+    private final AppliedVersions applied;
     private final List<SharedIndexInformer<? extends HasMetadata>> informers = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
-    public ManagedObjectWatcher(KubernetesClient client, ReconcileTrigger trigger, ProvisioningProperties properties) {
+    public ManagedObjectWatcher(KubernetesClient client, ReconcileTrigger trigger, AppliedVersions applied) {
         this.client = client;
         this.trigger = trigger;
-        this.fieldManager = properties.fieldManager();
+        this.applied = applied;
     }
 
     @Override
@@ -77,8 +75,10 @@ public class ManagedObjectWatcher implements SmartLifecycle {
             log.warn("watching {} failed ({}); retrying", kind.getSimpleName(), error.toString());
             return !ExceptionHandler.isDeserializationException(error);
         });
-        informer.addEventHandler(new Handler<>());
+        Handler<T> handler = new Handler<>();
+        informer.addEventHandler(handler);
         informer.start().whenComplete((ignored, error) -> {
+            handler.listed = true;
             if (error != null) {
                 log.warn("watching {} did not start: {}", kind.getSimpleName(), error.toString());
             } else {
@@ -109,10 +109,12 @@ public class ManagedObjectWatcher implements SmartLifecycle {
 
     private final class Handler<T extends HasMetadata> implements ResourceEventHandler<T> {
 
+        /** Set once the initial list is in: adds before that are the cluster as it was, the resync's job. */
+        volatile boolean listed;
+
         @Override
         public void onAdd(T object) {
-            // objects we created, and the initial list of an unchanged cluster, need nothing
-            if (!lastWrittenByUs(object)) {
+            if (listed && !applied.isOurs(object)) {
                 request(object, "appeared");
             }
         }
@@ -120,7 +122,7 @@ public class ManagedObjectWatcher implements SmartLifecycle {
         @Override
         public void onUpdate(T before, T after) {
             if (Objects.equals(before.getMetadata().getResourceVersion(), after.getMetadata().getResourceVersion())
-                    || !relevantChange(before, after) || lastWrittenByUs(after)) {
+                    || applied.isOurs(after) || !relevantChange(before, after)) {
                 return;
             }
             request(after, "changed");
@@ -128,6 +130,7 @@ public class ManagedObjectWatcher implements SmartLifecycle {
 
         @Override
         public void onDelete(T object, boolean finalStateUnknown) {
+            applied.forget(object);
             request(object, "deleted");
         }
     }
@@ -177,21 +180,5 @@ public class ManagedObjectWatcher implements SmartLifecycle {
         map.remove("metadata");
         map.remove("status");
         return map;
-    }
-
-    /** Whether the newest managedFields entry is ours alone (a tie with another writer counts as theirs). */
-    boolean lastWrittenByUs(HasMetadata object) {
-        List<ManagedFieldsEntry> entries = object.getMetadata().getManagedFields();
-        if (entries == null || entries.isEmpty()) {
-            return false;
-        }
-        var newest = entries.stream().filter(e -> e.getTime() != null)
-                .max(Comparator.comparing(e -> java.time.Instant.parse(e.getTime())));
-        if (newest.isEmpty()) {
-            return false;
-        }
-        String time = newest.get().getTime();
-        return entries.stream().filter(e -> time.equals(e.getTime()))
-                .allMatch(e -> fieldManager.equals(e.getManager()));
     }
 }

@@ -1,10 +1,16 @@
 package ai.portal.tenant.provisioning;
 
 import ai.portal.tenant.sync.ReconcileTrigger;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,22 +25,37 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnProperty(prefix = "portal.provisioning", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class ProvisioningConfiguration {
 
-    /** Closed when the context closes (Spring infers {@code close()}), after the watcher stopped. */
+    /**
+     * Closed when the context closes (Spring infers {@code close()}), after the watcher stopped. The kubeconfig is
+     * the Spring property {@code portal.provisioning.kubeconfig} when set (so tests and profiles can point at a
+     * cluster), else fabric8's usual search: {@code KUBECONFIG}, {@code ~/.kube/config}, in-cluster.
+     */
     @Bean
-    KubernetesClient kubernetesClient() {
-        return new KubernetesClientBuilder().build();
+    KubernetesClient kubernetesClient(@Value("${portal.provisioning.kubeconfig:}") String kubeconfig) throws IOException {
+        if (kubeconfig.isBlank()) {
+            return new KubernetesClientBuilder().build();
+        }
+        return new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
+                .build();
     }
 
     @Bean
-    KubernetesTeamSync kubernetesTeamSync(KubernetesClient client, ProvisioningProperties properties) {
-        return new KubernetesTeamSync(client, properties);
+    AppliedVersions appliedVersions() {
+        return new AppliedVersions();
+    }
+
+    @Bean
+    KubernetesTeamSync kubernetesTeamSync(KubernetesClient client, ProvisioningProperties properties,
+                                          AppliedVersions applied) {
+        return new KubernetesTeamSync(client, properties, applied);
     }
 
     /** Looks the trigger up per event, so the work queue may itself depend on the syncs without a cycle. */
     @Bean
     ManagedObjectWatcher managedObjectWatcher(KubernetesClient client, ObjectProvider<ReconcileTrigger> triggers,
-                                              ProvisioningProperties properties) {
-        return new ManagedObjectWatcher(client, slug -> triggers.ifAvailable(t -> t.request(slug)), properties);
+                                              AppliedVersions applied) {
+        return new ManagedObjectWatcher(client, slug -> triggers.ifAvailable(t -> t.request(slug)), applied);
     }
 
     @Bean

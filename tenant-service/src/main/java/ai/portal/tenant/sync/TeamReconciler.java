@@ -1,9 +1,13 @@
 package ai.portal.tenant.sync;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import ai.portal.tenant.team.TeamRepository;
 import ai.portal.tenant.team.TeamSnapshot;
@@ -46,11 +50,16 @@ public class TeamReconciler implements ReconcileTrigger, SmartLifecycle {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Set<String> again = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> orphanSince = new ConcurrentHashMap<>();
+    private final Set<String> orphansToRemove = ConcurrentHashMap.newKeySet();
+    private final Duration orphanGrace;
     private volatile Disposable workers;
     private volatile Disposable resync;
 
     TeamReconciler(TeamRepository teams, SyncStatusRepository statuses, List<TeamSync> syncs,
-                   @Value("${portal.reconcile.resync-period:5m}") Duration resyncPeriod, MeterRegistry meters) {
+                   @Value("${portal.reconcile.resync-period:5m}") Duration resyncPeriod,
+                   @Value("${portal.reconcile.orphan-grace:10m}") Duration orphanGrace, MeterRegistry meters) {
+        this.orphanGrace = orphanGrace;
         this.teams = teams;
         this.statuses = statuses;
         this.syncs = List.copyOf(syncs);
@@ -76,8 +85,11 @@ public class TeamReconciler implements ReconcileTrigger, SmartLifecycle {
     /** Reconciles one team now, on the caller's subscription; the queue uses the same path. */
     Mono<Void> reconcile(String slug) {
         return teams.snapshot(slug)
-                .flatMap(team -> team.state() == TeamState.DELETING ? removeEverywhere(team) : convergeEverywhere(team))
-                .switchIfEmpty(Mono.defer(() -> removeOrphan(slug)))
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(found -> found
+                        .map(team -> team.state() == TeamState.DELETING ? removeEverywhere(team) : convergeEverywhere(team))
+                        .orElseGet(() -> orphansToRemove.remove(slug) ? removeOrphan(slug) : Mono.empty()))
                 .onErrorResume(failure -> {
                     log.warn("Reconciling team {} failed: {}", slug, failure.toString());
                     return Mono.empty();
@@ -121,16 +133,37 @@ public class TeamReconciler implements ReconcileTrigger, SmartLifecycle {
         running.add(slug);
     }
 
-    /** Every team of the database, and every team some sync still has traces of (to remove orphans). */
+    /** Every team of the database, and the orphans past their grace period (see {@link #requestEveryTeam(Duration)}). */
     @EventListener(ApplicationReadyEvent.class)
     public void requestEveryTeam() {
-        Flux.merge(teams.allSlugs(), Flux.fromIterable(syncs).flatMap(sync -> sync.managedSlugs()
-                        .onErrorResume(failure -> {
-                            log.warn("{} could not list the teams it manages: {}", sync.name(), failure.getMessage());
-                            return Flux.empty();
-                        })))
-                .distinct()
-                .subscribe(this::request, failure -> log.warn("Could not list teams to resync", failure));
+        requestEveryTeam(orphanGrace);
+    }
+
+    /**
+     * Requests every team of the database, and the removal of traces (namespaces, groups) of teams the database
+     * does not have that were already orphaned {@code grace} ago. The grace keeps the resync away from traces
+     * that are younger than any sane race: someone else's namespace being set up, a test's fixture.
+     */
+    public void requestEveryTeam(Duration grace) {
+        Instant now = Instant.now();
+        Mono<Set<String>> known = teams.allSlugs().collect(Collectors.toSet());
+        Mono<Set<String>> traced = Flux.fromIterable(syncs)
+                .flatMap(sync -> sync.managedSlugs().onErrorResume(failure -> {
+                    log.warn("{} could not list the teams it manages: {}", sync.name(), failure.getMessage());
+                    return Flux.empty();
+                }))
+                .collect(Collectors.toSet());
+        Mono.zip(known, traced).subscribe(found -> {
+            found.getT1().forEach(this::request);
+            orphanSince.keySet().retainAll(found.getT2());
+            found.getT2().stream().filter(slug -> !found.getT1().contains(slug)).forEach(slug -> {
+                Instant since = orphanSince.computeIfAbsent(slug, orphan -> now);
+                if (!since.plus(grace).isAfter(now)) {
+                    orphansToRemove.add(slug);
+                    request(slug);
+                }
+            });
+        }, failure -> log.warn("Could not list teams to resync", failure));
     }
 
     @Override

@@ -58,4 +58,14 @@ class TeamGroupTest {
     void namesTheGroupsAsKubernetesBindsThem() {
         assertThat(TeamGroup.namesOf("nlp")).containsExactly("team-nlp", "team-nlp.viewers");
     }
+
+    @Test
+    void readsTheTeamFromAGroupNameAndIgnoresNamesItWouldNeverGive() {
+        assertThat(TeamGroup.slugOf("team-nlp")).contains("nlp");
+        assertThat(TeamGroup.slugOf("team-nlp-2.viewers")).contains("nlp-2");
+        assertThat(TeamGroup.slugOf("admins")).isEmpty();
+        assertThat(TeamGroup.slugOf("team-nlp.owners")).isEmpty();
+        assertThat(TeamGroup.slugOf("team-NLP")).isEmpty();
+        assertThat(TeamGroup.slugOf(null)).isEmpty();
+    }
 }

@@ -49,7 +49,8 @@ class DriftRepairTest {
     @BeforeAll
     static void startWatcher() {
         client = TestCluster.connect();
-        sync = new KubernetesTeamSync(client, PROPS);
+        AppliedVersions applied = new AppliedVersions();
+        sync = new KubernetesTeamSync(client, PROPS, applied);
         ReconcileTrigger trigger = slug -> {
             REQUESTED.add(slug);
             TeamSnapshot team = TEAMS.get(slug);
@@ -57,7 +58,7 @@ class DriftRepairTest {
                 sync.converge(team).subscribe(null, error -> { });
             }
         };
-        watcher = new ManagedObjectWatcher(client, trigger, PROPS);
+        watcher = new ManagedObjectWatcher(client, trigger, applied);
         watcher.start();
     }
 

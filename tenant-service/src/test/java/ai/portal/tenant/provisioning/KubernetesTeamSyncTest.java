@@ -59,7 +59,7 @@ class KubernetesTeamSyncTest {
 
     @BeforeEach
     void newTeam() {
-        sync = new KubernetesTeamSync(client, PROPS);
+        sync = new KubernetesTeamSync(client, PROPS, new AppliedVersions());
         slug = TestCluster.uniqueSlug("prov");
         ns = TeamSnapshot.namespaceOf(slug);
     }
@@ -137,7 +137,7 @@ class KubernetesTeamSyncTest {
         converge(team(slug, TeamState.ACTIVE, SMALL));
 
         Pod privileged = new PodBuilder(restrictedPod("privileged", "100m")).editSpec().editFirstContainer()
-                .editSecurityContext().withPrivileged(true).endSecurityContext().endContainer().endSpec().build();
+                .editSecurityContext().withPrivileged(true).withAllowPrivilegeEscalation(true).endSecurityContext().endContainer().endSpec().build();
         assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(privileged).create())
                 .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("violates PodSecurity \"restricted:latest\"")

@@ -30,7 +30,14 @@ final class TestCluster {
     }
 
     static KubernetesClient connect() {
-        String kubeconfig = System.getenv("KUBECONFIG");
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigFile())).build();
+    }
+
+    /** The kubeconfig file of the suite's cluster; fails clearly when there is none. */
+    static File kubeconfigFile() {
+        // ./portal test exports it; by hand, the stack of ./portal up says where its cluster is
+        String kubeconfig = ai.portal.testing.TestStack.get().values().containsKey("KUBECONFIG")
+                ? String.valueOf(ai.portal.testing.TestStack.get().values().get("KUBECONFIG")) : null;
         if (kubeconfig == null || kubeconfig.isBlank()) {
             throw new IllegalStateException("KUBECONFIG is not set. The provisioning tests need a real Kubernetes API "
                     + "server: start one with `CLUSTER_STATE=/tmp/prov-cluster infra/local-cluster/cluster.sh start` "
@@ -40,7 +47,7 @@ final class TestCluster {
         if (!file.isFile()) {
             throw new IllegalStateException("KUBECONFIG=" + kubeconfig + " does not name a readable file");
         }
-        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(file)).build();
+        return file;
     }
 
     /** A slug no other test (or earlier run) uses. */

@@ -1,0 +1,120 @@
+package ai.portal.logs.kubernetes;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Everything this service asks the cluster, through one fabric8 client: a pod informer across namespaces (labels,
+ * uid and node for the records; lookups read its cache and never block) and the pod log API for the live tail's
+ * fallback. {@link #blocking} is the one place fabric8's blocking calls are moved to {@code boundedElastic}.
+ */
+public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterAccess.class);
+
+    private final KubernetesClient client;
+    private final SharedIndexInformer<Pod> pods;
+
+    public ClusterAccess(KubernetesClient client, KubernetesProperties properties) {
+        this.client = client;
+        this.pods = client.pods().inAnyNamespace().runnableInformer(properties.resync().toMillis());
+        pods.start().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                log.warn("Pod informer could not start ({}); log records carry no labels until it does",
+                        failure.getMessage());
+            } else {
+                log.info("Pod informer synced: {} pods", pods.getIndexer().list().size());
+            }
+        });
+    }
+
+    @Override
+    public Optional<PodInfo> lookup(String namespace, String pod) {
+        Pod found = pods.getIndexer().getByKey(namespace + "/" + pod);
+        if (found == null) {
+            return Optional.empty();
+        }
+        Map<String, String> labels = found.getMetadata().getLabels();
+        return Optional.of(new PodInfo(found.getMetadata().getUid(),
+                found.getSpec() == null ? null : found.getSpec().getNodeName(),
+                labels == null ? Map.of() : labels));
+    }
+
+    @Override
+    public boolean available() {
+        return true;
+    }
+
+    @Override
+    public Flux<PodLogLine> after(String namespace, Selection selection, Instant after) {
+        return blocking(() -> read(namespace, selection, after)).flatMapIterable(lines -> lines);
+    }
+
+    private List<PodLogLine> read(String namespace, Selection selection, Instant after) {
+        List<PodLogLine> lines = new ArrayList<>();
+        List<Pod> candidates = selection.pod() != null
+                ? Optional.ofNullable(client.pods().inNamespace(namespace).withName(selection.pod()).get())
+                        .map(List::of).orElse(List.of())
+                : client.pods().inNamespace(namespace).list().getItems();
+        for (Pod pod : candidates) {
+            Map<String, String> labels = Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of());
+            if (selection.labelKey() != null && !Objects.equals(labels.get(selection.labelKey()), selection.labelValue())) {
+                continue;
+            }
+            for (Container container : pod.getSpec().getContainers()) {
+                if (selection.container() != null && !selection.container().equals(container.getName())) {
+                    continue;
+                }
+                String text;
+                try {
+                    text = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName())
+                            .inContainer(container.getName()).usingTimestamps().sinceTime(after.toString()).getLog();
+                } catch (RuntimeException notRunning) {
+                    continue;
+                }
+                for (String line : text == null ? new String[0] : text.split("\n")) {
+                    int space = line.indexOf(' ');
+                    if (space <= 0) {
+                        continue;
+                    }
+                    try {
+                        Instant time = Instant.parse(line.substring(0, space));
+                        if (time.isAfter(after)) {
+                            lines.add(new PodLogLine(time, pod.getMetadata().getName(), container.getName(),
+                                    line.substring(space + 1)));
+                        }
+                    } catch (DateTimeParseException notTimestamped) {
+                        // not a line the API stamped
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static <T> Mono<T> blocking(Callable<T> call) {
+        return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @Override
+    public void close() {
+        pods.close();
+        client.close();
+    }
+}

@@ -1,0 +1,65 @@
+package ai.portal.logs.kubernetes;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Connects to the cluster when there is one to connect to (KUBECONFIG, {@code ~/.kube/config}, or a service
+ * account in a pod) and {@code portal.logs.kubernetes.enabled} is not false; otherwise the service runs without
+ * pod labels and without the pod log fallback, and says so once.
+ */
+@Configuration(proxyBeanMethods = false)
+public class KubernetesConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(KubernetesConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    @Conditional(ClusterConfigured.class)
+    ClusterAccess clusterAccess(KubernetesProperties properties) {
+        return new ClusterAccess(new KubernetesClientBuilder().build(), properties);
+    }
+
+    @Bean
+    PodMetadata podMetadata(ObjectProvider<ClusterAccess> cluster) {
+        ClusterAccess access = cluster.getIfAvailable();
+        if (access == null) {
+            log.info("No Kubernetes cluster configured: log records carry no pod labels, the live tail has no "
+                    + "pod log fallback");
+            return PodMetadata.NONE;
+        }
+        return access;
+    }
+
+    @Bean
+    PodLogSource podLogSource(ObjectProvider<ClusterAccess> cluster) {
+        ClusterAccess access = cluster.getIfAvailable();
+        return access == null ? PodLogSource.NONE : access;
+    }
+
+    static final class ClusterConfigured implements Condition {
+
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            if (!context.getEnvironment().getProperty("portal.logs.kubernetes.enabled", Boolean.class, true)) {
+                return false;
+            }
+            String kubeconfig = context.getEnvironment().getProperty("KUBECONFIG");
+            if (kubeconfig != null && !kubeconfig.isBlank()) {
+                return Files.isRegularFile(Path.of(kubeconfig.split(java.io.File.pathSeparator)[0]));
+            }
+            return context.getEnvironment().getProperty("KUBERNETES_SERVICE_HOST") != null
+                    || Files.isRegularFile(Path.of(System.getProperty("user.home"), ".kube", "config"));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package ai.portal.logs.query;
+
+import ai.portal.platform.problem.ApiException;
+import org.springframework.http.HttpStatus;
+
+/** The failures a caller of the log API can act on. */
+final class LogQueryExceptions {
+
+    /** The caller is not in the team (nor a platform admin). */
+    static final class NotTeamMember extends ApiException {
+        NotTeamMember(String team) {
+            super(HttpStatus.FORBIDDEN, "Not a member of the team",
+                    "You are not a member or viewer of team '" + team + "', so you cannot read its logs.");
+        }
+    }
+
+    /** A filter the API does not accept. */
+    static final class InvalidFilter extends ApiException {
+        InvalidFilter(String field, String detail) {
+            super(HttpStatus.BAD_REQUEST, "Invalid log query", detail);
+            withField(field);
+        }
+    }
+
+    /** OpenSearch could not answer a search. */
+    static final class SearchUnavailable extends ApiException {
+        SearchUnavailable() {
+            super(HttpStatus.SERVICE_UNAVAILABLE, "Log search unavailable",
+                    "The log store does not answer right now; the live tail still works from the cluster.");
+        }
+    }
+
+    private LogQueryExceptions() {
+    }
+}

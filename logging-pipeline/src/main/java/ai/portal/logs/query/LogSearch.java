@@ -1,0 +1,227 @@
+package ai.portal.logs.query;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.portal.logs.LogFields;
+import ai.portal.logs.opensearch.LogIndices;
+import org.opensearch.client.json.JsonData;
+import org.opensearch.client.opensearch.OpenSearchAsyncClient;
+import org.opensearch.client.opensearch._types.FieldSortNumericType;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.SortOptions;
+import org.opensearch.client.opensearch._types.SortOrder;
+import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
+import org.opensearch.client.opensearch._types.query_dsl.Operator;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.SearchRequest;
+import org.opensearch.client.opensearch.core.search.Hit;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Searches one namespace's log lines. The namespace is a {@code term} filter in the bool query's filter clause,
+ * set from the authorised team only; free text is a {@code simple_query_string} on the {@code log} field alone
+ * (no field syntax, no regular expressions, no scripts, bounded length), so nothing a caller types can widen the
+ * namespace. Order: {@code @timestamp} then {@code log_id}, which is also the {@code search_after} cursor.
+ */
+@Component
+public class LogSearch {
+
+    /** A position in (timestamp, log id) order; also the SSE event id {@code <epoch nanos>_<log id>}. */
+    public record Cursor(long epochNanos, String logId) implements Comparable<Cursor> {
+
+        static Cursor of(Instant time, String logId) {
+            return new Cursor(time.getEpochSecond() * 1_000_000_000L + time.getNano(), logId);
+        }
+
+        Instant instant() {
+            return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+        }
+
+        String eventId() {
+            return epochNanos + "_" + logId;
+        }
+
+        String token() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(eventId().getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor parseEventId(String value) {
+            int split = value == null ? -1 : value.indexOf('_');
+            if (split <= 0) {
+                throw new LogQueryExceptions.InvalidFilter("Last-Event-ID", "Not an event id of this stream.");
+            }
+            try {
+                return new Cursor(Long.parseLong(value.substring(0, split)), value.substring(split + 1));
+            } catch (NumberFormatException e) {
+                throw new LogQueryExceptions.InvalidFilter("Last-Event-ID", "Not an event id of this stream.");
+            }
+        }
+
+        static Cursor parseToken(String token) {
+            try {
+                return parseEventId(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new LogQueryExceptions.InvalidFilter("after", "Not a cursor this API returned.");
+            }
+        }
+
+        List<FieldValue> searchAfter() {
+            return List.of(FieldValue.of(epochNanos), FieldValue.of(logId));
+        }
+
+        @Override
+        public int compareTo(Cursor other) {
+            int byTime = Long.compare(epochNanos, other.epochNanos);
+            return byTime != 0 ? byTime : logId.compareTo(other.logId);
+        }
+    }
+
+    /** A line with its cursor. */
+    public record Found(LogLine line, Cursor cursor) {
+    }
+
+    private final OpenSearchAsyncClient client;
+    private final LogIndices indices;
+    private final QueryProperties properties;
+
+    public LogSearch(OpenSearchAsyncClient client, LogIndices indices, QueryProperties properties) {
+        this.client = client;
+        this.indices = indices;
+        this.properties = properties;
+    }
+
+    /** Newest first, strictly older than {@code after} when given. */
+    public Mono<List<Found>> newest(String namespace, LogFilter filter, Cursor after, int size) {
+        return search(namespace, filter, null, after, SortOrder.Desc, size);
+    }
+
+    /** Oldest first, from {@code from} (inclusive) and strictly after {@code after} when given. */
+    public Mono<List<Found>> oldestFrom(String namespace, LogFilter filter, Instant from, Cursor after, int size) {
+        return search(namespace, filter, from, after, SortOrder.Asc, size);
+    }
+
+    private Mono<List<Found>> search(String namespace, LogFilter filter, Instant from, Cursor after, SortOrder order,
+                                     int size) {
+        SearchRequest request = SearchRequest.of(s -> {
+            s.index(indices.readPattern()).ignoreUnavailable(true).allowNoIndices(true)
+                    .size(size).trackTotalHits(t -> t.enabled(false))
+                    .query(query(namespace, filter, from))
+                    .sort(sort(LogFields.TIMESTAMP, order, true), sort(LogFields.LOG_ID, order, false));
+            if (after != null) {
+                s.searchAfter(after.searchAfter());
+            }
+            return s;
+        });
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Class<Map<String, Object>> type = (Class) Map.class;
+        return Mono.fromFuture(() -> {
+                    try {
+                        return client.search(request, type);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .map(response -> {
+                    List<Found> found = new ArrayList<>(response.hits().hits().size());
+                    for (Hit<Map<String, Object>> hit : response.hits().hits()) {
+                        found.add(toFound(hit));
+                    }
+                    return found;
+                });
+    }
+
+    Query query(String namespace, LogFilter filter, Instant from) {
+        BoolQuery.Builder bool = new BoolQuery.Builder();
+        bool.filter(term(LogFields.NAMESPACE, namespace));
+        if (filter.workload() != null) {
+            bool.filter(term(LogFields.labelField(properties.workloadLabel()), filter.workload()));
+        }
+        if (filter.pod() != null) {
+            bool.filter(term(LogFields.POD, filter.pod()));
+        }
+        if (filter.container() != null) {
+            bool.filter(term(LogFields.CONTAINER, filter.container()));
+        }
+        if (filter.stream() != null) {
+            bool.filter(term(LogFields.STREAM, filter.stream()));
+        }
+        if (filter.level() != null) {
+            bool.filter(term(LogFields.LEVEL, filter.level()));
+        }
+        Instant lower = later(filter.since(), from);
+        if (lower != null || filter.until() != null) {
+            bool.filter(q -> q.range(r -> {
+                r.field(LogFields.TIMESTAMP);
+                if (lower != null) {
+                    r.gte(JsonData.of(lower.toString()));
+                }
+                if (filter.until() != null) {
+                    r.lt(JsonData.of(filter.until().toString()));
+                }
+                return r;
+            }));
+        }
+        if (filter.text() != null) {
+            bool.must(q -> q.simpleQueryString(s -> s.query(filter.text()).fields(LogFields.LOG)
+                    .defaultOperator(Operator.And).lenient(true)
+                    .flags(f -> f.multiple("AND|OR|NOT|PHRASE|PRECEDENCE|ESCAPE|WHITESPACE|PREFIX"))));
+        }
+        return Query.of(q -> q.bool(bool.build()));
+    }
+
+    private static Query term(String field, String value) {
+        return Query.of(q -> q.term(t -> t.field(field).value(FieldValue.of(value))));
+    }
+
+    private static SortOptions sort(String field, SortOrder order, boolean nanos) {
+        return SortOptions.of(s -> s.field(f -> {
+            f.field(field).order(order);
+            if (nanos) {
+                f.numericType(FieldSortNumericType.DateNanos);
+            }
+            return f;
+        }));
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Found toFound(Hit<Map<String, Object>> hit) {
+        Map<String, Object> source = hit.source() == null ? Map.of() : hit.source();
+        Map<String, Object> kubernetes = source.get("kubernetes") instanceof Map<?, ?> k
+                ? (Map<String, Object>) k : Map.of();
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (kubernetes.get("labels") instanceof Map<?, ?> l) {
+            l.forEach((key, value) -> labels.put(String.valueOf(key), String.valueOf(value)));
+        }
+        String logId = source.get(LogFields.LOG_ID) instanceof String id ? id : hit.id();
+        Instant time = Instant.parse(String.valueOf(source.get(LogFields.TIMESTAMP)));
+        LogLine line = new LogLine(logId, time, str(kubernetes.get("namespace_name")), str(kubernetes.get("pod_name")),
+                str(kubernetes.get("container_name")), str(source.get(LogFields.STREAM)), str(source.get(LogFields.LEVEL)),
+                str(source.get(LogFields.LOG)), labels);
+        Cursor cursor;
+        List<FieldValue> sort = hit.sort();
+        if (sort != null && sort.size() == 2 && sort.get(0).isLong()) {
+            cursor = new Cursor(sort.get(0).longValue(), sort.get(1).isString() ? sort.get(1).stringValue() : logId);
+        } else {
+            cursor = Cursor.of(time, logId);
+        }
+        return new Found(line, cursor);
+    }
+
+    private static String str(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+}
