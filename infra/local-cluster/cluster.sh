@@ -201,7 +201,8 @@ launch() { # state component binary args...
   for p in $(component_ports "$c"); do
     port_in_use "$p" && die "port $p (for $c) is taken by another process; set the CLUSTER_*_PORT settings (see README)"
   done
-  setsid "$@" >>"$st/logs/$c.log" 2>&1 < /dev/null &
+  # fds 8/9 hold cluster.sh's locks: the daemons must not inherit them
+  setsid "$@" >>"$st/logs/$c.log" 2>&1 < /dev/null 8>&- 9>&- &
   echo $! > "$st/run/$c.pid"
 }
 

@@ -21,6 +21,8 @@ import org.springframework.util.unit.DataSize;
  * @param readLimit      bytes read from one file per poll, so one busy file cannot starve the others
  * @param retryBackoff   first wait after a failed bulk request; doubles up to {@code retryBackoffMax}
  * @param retryBackoffMax the longest wait between bulk attempts while OpenSearch is down
+ * @param shippers       bulk requests in flight at once (chunks may then become visible slightly out of order;
+ *                       the live tail's grace window absorbs that)
  */
 @ConfigurationProperties("portal.logs.collector")
 public record CollectorProperties(
@@ -34,5 +36,6 @@ public record CollectorProperties(
         @DefaultValue("256MB") DataSize bufferLimit,
         @DefaultValue("1MB") DataSize readLimit,
         @DefaultValue("200ms") Duration retryBackoff,
-        @DefaultValue("5s") Duration retryBackoffMax) {
+        @DefaultValue("5s") Duration retryBackoffMax,
+        @DefaultValue("2") int shippers) {
 }

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Sealed chunks waiting for OpenSearch, like Fluentd's file buffer: each chunk is one ready-to-send bulk body
  * ({@code create} actions with deterministic ids), written to a temp file, fsynced and renamed, so after a crash
- * a chunk is either whole or absent. The reader seals, the shipper sends the oldest and deletes it once
+ * a chunk is either whole or absent. The reader seals, shippers claim the oldest unclaimed one, send it and delete it once
  * OpenSearch acknowledged every line; {@link #bytes()} is what the reader's backpressure looks at.
  */
 final class DiskBuffer {
@@ -76,15 +76,29 @@ final class DiskBuffer {
         return chunk;
     }
 
-    Optional<Chunk> oldest() {
-        return Optional.ofNullable(chunks.peekFirst());
+    private final java.util.Set<Long> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The oldest chunk no other shipper is sending, now reserved for the caller. */
+    Optional<Chunk> claim() {
+        for (Chunk chunk : chunks) {
+            if (inFlight.add(chunk.sequence())) {
+                return Optional.of(chunk);
+            }
+        }
+        return Optional.empty();
     }
 
-    /** Forgets a chunk OpenSearch has acknowledged. Called by the shipper only. */
+    /** Gives a claimed chunk back after a failed attempt: it stays, to be sent again. */
+    void release(Chunk chunk) {
+        inFlight.remove(chunk.sequence());
+    }
+
+    /** Forgets a chunk OpenSearch has acknowledged. */
     void acknowledge(Chunk chunk) throws IOException {
         Files.deleteIfExists(chunk.file());
         chunks.remove(chunk);
         bytes.addAndGet(-chunk.bytes());
+        inFlight.remove(chunk.sequence());
     }
 
     long bytes() {

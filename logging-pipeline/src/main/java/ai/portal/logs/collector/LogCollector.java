@@ -47,7 +47,10 @@ public class LogCollector {
     private final Checkpoints checkpoints;
     private final DiskBuffer buffer;
     private final Map<Path, TailedFile> files = new LinkedHashMap<>();
-    private final Object shipping = new Object();
+    private final Object housekeeping = new Object();
+    /** Shipper steps hold the read lock; {@link #halt()} takes the write lock to wait for those in flight. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock shipping = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final java.util.Set<TailedFile.Inode> finishedInodes = new java.util.LinkedHashSet<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocate(256 * 1024);
 
     private ByteArrayOutputStream chunk = new ByteArrayOutputStream();
@@ -63,11 +66,11 @@ public class LogCollector {
     private volatile boolean openSearchAvailable;
     private volatile boolean backpressured;
     private volatile boolean running;
-    private boolean templateReady;
+    private volatile boolean templateReady;
     private Instant nextRetention = Instant.EPOCH;
-    private Duration backoff;
+    private volatile Duration backoff;
     private CollectorLoop reader;
-    private CollectorLoop sender;
+    private List<CollectorLoop> senders = List.of();
 
     public LogCollector(CollectorProperties properties, LogIndices indices, OpenSearchClient client,
                         PodMetadata pods) {
@@ -93,7 +96,11 @@ public class LogCollector {
         log.info("Collecting container logs from {} (state in {}, {} chunk(s) buffered from before)",
                 properties.path().toAbsolutePath(), properties.stateDir().toAbsolutePath(), buffer.chunks());
         reader = CollectorLoop.start("reader", this::readStep, () -> running);
-        sender = CollectorLoop.start("shipper", this::shipStep, () -> running);
+        List<CollectorLoop> started = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, properties.shippers()); i++) {
+            started.add(CollectorLoop.start("shipper-" + i, this::shipStep, () -> running));
+        }
+        senders = started;
     }
 
     /** Stops after the steps in progress, sealing what was read so nothing is read twice on the next start. */
@@ -104,7 +111,9 @@ public class LogCollector {
         running = false;
         try {
             reader.awaitEnd(Duration.ofSeconds(30));
-            sender.awaitEnd(Duration.ofSeconds(30));
+            for (CollectorLoop sender : senders) {
+                sender.awaitEnd(Duration.ofSeconds(30));
+            }
             synchronized (this.files) {
                 if (chunkLines > 0) {
                     seal();
@@ -123,18 +132,23 @@ public class LogCollector {
     public synchronized void halt() {
         running = false;
         reader.cancel();
-        sender.cancel();
+        senders.forEach(CollectorLoop::cancel);
         try {
             reader.awaitEnd(Duration.ofSeconds(5));
-            sender.awaitEnd(Duration.ofSeconds(5));
+            for (CollectorLoop sender : senders) {
+                sender.awaitEnd(Duration.ofSeconds(5));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (shipping) {
+        shipping.writeLock().lock();
+        try {
             synchronized (this.files) {
                 files.values().forEach(TailedFile::close);
                 files.clear();
             }
+        } finally {
+            shipping.writeLock().unlock();
         }
     }
 
@@ -190,7 +204,9 @@ public class LogCollector {
             chunkOpenedNanos = System.nanoTime();
         }
         linesRead.incrementAndGet();
-        chunkProgress.put(file.path.toString(), new Checkpoints.Position(identity, file.committable()));
+        if (files.get(file.path) == file) { // rotated siblings read whole have no checkpoint of their own
+            chunkProgress.put(file.path.toString(), new Checkpoints.Position(identity, file.committable()));
+        }
         if (chunkLines >= properties.batchLines() || chunk.size() >= properties.batchSize().toBytes()) {
             try {
                 seal();
@@ -236,13 +252,61 @@ public class LogCollector {
                 }
             }
             file.close();
+            finished(file.inode);
             retired.add(file.path);
             if (now.isEmpty()) {
                 chunkProgress.put(file.path.toString(), null);
+            } else {
+                readRotatedSiblings(file);
             }
             log.debug("{} {}; read to its end", file.path, now.isEmpty() ? "was deleted" : "was rotated");
         }
         retired.forEach(files::remove);
+    }
+
+    /**
+     * More than one rotation between two polls: files that were rotated away before this collector ever saw them at
+     * the path lie next to the rotated file ({@code 0.log.<time>}). Read those it has not finished, oldest first;
+     * re-reading one by mistake costs only 409s, never a duplicate.
+     */
+    private void readRotatedSiblings(TailedFile rotated) throws IOException {
+        Path dir = rotated.realPath.getParent();
+        String prefix = rotated.realPath.getFileName() + ".";
+        List<Path> siblings;
+        try (Stream<Path> listing = Files.list(dir)) {
+            siblings = listing.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(prefix) && !n.endsWith(".gz") && !n.endsWith(".tmp");
+            }).filter(p -> p.toFile().lastModified() >= rotated.openedAtMillis - 1_000)
+                    .sorted(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()))
+                    .toList();
+        }
+        for (Path sibling : siblings) {
+            Optional<TailedFile.Inode> inode = TailedFile.Inode.of(sibling);
+            if (inode.isEmpty() || finishedInodes.contains(inode.get())) {
+                continue;
+            }
+            try (TailedFile file = TailedFile.open(sibling, rotated.name, inode.get())) {
+                Optional<String> identity = file.identity();
+                if (identity.isPresent()) {
+                    file.startAt(0);
+                    while (file.read(Integer.MAX_VALUE, readBuffer, line -> append(file, identity.get(), line))) {
+                        // read to the end
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException gone) {
+                continue;
+            }
+            finished(inode.get());
+            log.debug("{} was rotated away between two polls; read it whole", sibling);
+        }
+    }
+
+    private void finished(TailedFile.Inode inode) {
+        finishedInodes.add(inode);
+        if (finishedInodes.size() > 1_000) {
+            finishedInodes.remove(finishedInodes.iterator().next());
+        }
     }
 
     private void openNewFiles() throws IOException {
@@ -281,8 +345,11 @@ public class LogCollector {
     // ---- shipper --------------------------------------------------------------------------------------------
 
     Duration shipStep() throws IOException {
-        synchronized (shipping) {
+        shipping.readLock().lock();
+        try {
             return ship();
+        } finally {
+            shipping.readLock().unlock();
         }
     }
 
@@ -290,28 +357,22 @@ public class LogCollector {
         if (!running) {
             return Duration.ZERO;
         }
-        if (!templateReady) {
-            try {
-                indices.ensureTemplateAndPolicy();
-                templateReady = true;
-            } catch (IOException | RuntimeException e) {
-                return failed("index template: " + e.getMessage());
-            }
+        Duration housekeepingWait = housekeeping();
+        if (housekeepingWait != null) {
+            return housekeepingWait;
         }
-        if (Instant.now().isAfter(nextRetention)) {
-            try {
-                indices.deleteExpired(Instant.now());
-                nextRetention = Instant.now().plus(RETENTION_EVERY);
-            } catch (IOException | RuntimeException e) {
-                log.debug("Retention check failed; tried again later", e);
-            }
-        }
-        Optional<DiskBuffer.Chunk> oldest = buffer.oldest();
-        if (oldest.isEmpty()) {
+        Optional<DiskBuffer.Chunk> claimed = buffer.claim();
+        if (claimed.isEmpty()) {
             return SHIPPER_IDLE;
         }
-        DiskBuffer.Chunk chunk = oldest.get();
-        BulkShipper.Outcome outcome = shipper.send(chunk.read());
+        DiskBuffer.Chunk chunk = claimed.get();
+        BulkShipper.Outcome outcome;
+        try {
+            outcome = shipper.send(chunk.read());
+        } catch (IOException | RuntimeException e) {
+            buffer.release(chunk);
+            throw e;
+        }
         switch (outcome) {
             case BulkShipper.Outcome.Done done -> {
                 buffer.acknowledge(chunk);
@@ -326,8 +387,33 @@ public class LogCollector {
                 return Duration.ZERO;
             }
             case BulkShipper.Outcome.Retry retry -> {
+                buffer.release(chunk);
                 return failed(retry.reason());
             }
+        }
+    }
+
+    /** The index template before anything is sent, and the hourly retention check; null when nothing to wait for. */
+    private Duration housekeeping() {
+        synchronized (housekeeping) {
+            if (!templateReady) {
+                try {
+                    indices.ensureTemplateAndPolicy();
+                    templateReady = true;
+                } catch (IOException | RuntimeException e) {
+                    return failed("index template: " + e.getMessage());
+                }
+            }
+            if (Instant.now().isAfter(nextRetention)) {
+                nextRetention = Instant.now().plus(RETENTION_EVERY);
+                try {
+                    indices.deleteExpired(Instant.now());
+                } catch (IOException | RuntimeException e) {
+                    nextRetention = Instant.now().plus(Duration.ofMinutes(1));
+                    log.debug("Retention check failed; tried again later", e);
+                }
+            }
+            return null;
         }
     }
 

@@ -44,6 +44,9 @@ final class TailedFile implements AutoCloseable {
     private static final int MAX_LINE = 1 << 20;
 
     final Path path;
+    /** The file behind the path when it was opened (the kubelet's {@code .../<container>/0.log}): where rotated files lie. */
+    final Path realPath;
+    final long openedAtMillis;
     final ContainerLogName name;
     final Inode inode;
     private final FileChannel channel;
@@ -56,8 +59,10 @@ final class TailedFile implements AutoCloseable {
     private CriLine partialHead;
     private long partialStart = -1;
 
-    private TailedFile(Path path, ContainerLogName name, Inode inode, FileChannel channel) {
+    private TailedFile(Path path, ContainerLogName name, Inode inode, FileChannel channel) throws IOException {
         this.path = path;
+        this.realPath = path.toRealPath();
+        this.openedAtMillis = System.currentTimeMillis();
         this.name = name;
         this.inode = inode;
         this.channel = channel;
@@ -73,27 +78,31 @@ final class TailedFile implements AutoCloseable {
      */
     Optional<String> identity() throws IOException {
         if (identity == null) {
-            ByteBuffer head = ByteBuffer.allocate(512);
-            int n = channel.read(head, 0);
-            if (n <= 0) {
-                return Optional.empty();
-            }
-            int end = -1;
-            for (int i = 0; i < n; i++) {
-                if (head.get(i) == '\n') {
-                    end = i;
-                    break;
-                }
-            }
-            if (end < 0 && n < head.capacity()) {
-                return Optional.empty();
-            }
-            CRC32 crc = new CRC32();
-            crc.update(head.array(), 0, end < 0 ? n : end);
-            identity = Long.toHexString(inode.device()) + "-" + Long.toHexString(inode.inode()) + "-"
-                    + Long.toHexString(crc.getValue());
+            identity = computeIdentity();
         }
-        return Optional.of(identity);
+        return Optional.ofNullable(identity);
+    }
+
+    private String computeIdentity() throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(512);
+        int n = channel.read(head, 0);
+        if (n <= 0) {
+            return null;
+        }
+        int end = -1;
+        for (int i = 0; i < n; i++) {
+            if (head.get(i) == '\n') {
+                end = i;
+                break;
+            }
+        }
+        if (end < 0 && n < head.capacity()) {
+            return null;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(head.array(), 0, end < 0 ? n : end);
+        return Long.toHexString(inode.device()) + "-" + Long.toHexString(inode.inode()) + "-"
+                + Long.toHexString(crc.getValue());
     }
 
     void startAt(long offset) {
@@ -109,9 +118,15 @@ final class TailedFile implements AutoCloseable {
         return channel.size();
     }
 
-    /** The file became shorter than what was read: it was truncated in place; start over as a new file. */
+    /**
+     * Truncated in place (copytruncate): shorter than what was read, or, when it has grown past that again
+     * before this poll, a different first line. Either way: start over as a new file.
+     */
     boolean truncated() throws IOException {
-        return channel.size() < readPosition;
+        if (channel.size() < readPosition) {
+            return true;
+        }
+        return identity != null && readPosition > 0 && !identity.equals(computeIdentity());
     }
 
     void restartAfterTruncation() {

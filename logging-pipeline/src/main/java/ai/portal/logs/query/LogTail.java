@@ -30,6 +30,8 @@ public class LogTail {
     private static final Logger log = LoggerFactory.getLogger(LogTail.class);
     private static final int PAGE = 1000;
     private static final int MAX_PAGES_PER_POLL = 10;
+    /** The pod log API is asked at most this often per stream: it lists pods and reads logs on every call. */
+    private static final Duration POD_POLL = Duration.ofSeconds(1);
 
     /** What the {@code notice} event carries. */
     public record Notice(String source, String message) {
@@ -72,6 +74,7 @@ public class LogTail {
         final Map<String, Long> seen = new HashMap<>();
         boolean fallback;
         Instant podLogsAfter;
+        long lastPodPollNanos;
 
         State(String namespace, LogFilter filter) {
             this.namespace = namespace;
@@ -152,9 +155,10 @@ public class LogTail {
                     ? new Notice("kubernetes", "OpenSearch is unavailable; lines come from the Kubernetes pod log API.")
                     : new Notice("none", "OpenSearch is unavailable and no cluster is configured; waiting for OpenSearch.")));
         }
-        if (!pods.available()) {
+        if (!pods.available() || System.nanoTime() - state.lastPodPollNanos < POD_POLL.toNanos()) {
             return Flux.fromIterable(events);
         }
+        state.lastPodPollNanos = System.nanoTime();
         PodLogSource.Selection selection = new PodLogSource.Selection(state.filter.pod(), state.filter.container(),
                 state.filter.workload() == null ? null : properties.workloadLabel(), state.filter.workload());
         return Flux.fromIterable(events).concatWith(pods.after(state.namespace, selection, state.podLogsAfter)

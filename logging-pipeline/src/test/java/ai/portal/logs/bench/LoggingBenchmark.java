@@ -47,7 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>live tail write-to-visible: a line appended to a CRI file until the SSE pipeline emits it (p50/p95)</li>
  *   <li>newest-100 search over everything indexed (p50/p95), with and without free text</li>
  * </ol>
- * Arguments: {@code lines} (default 200000), {@code files} (default 8).
+ * Arguments: {@code lines} (default 200000), {@code files} (default 8), {@code shippers} (concurrent bulk
+ * requests, collector and raw alike; default 2).
  */
 public final class LoggingBenchmark {
 
@@ -56,6 +57,7 @@ public final class LoggingBenchmark {
     public static void main(String[] args) throws Exception {
         int lines = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int fileCount = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int shippers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Path work = Files.createTempDirectory(Path.of("target"), "bench-");
         try (LocalOpenSearch node = LocalOpenSearch.start(work.resolve("opensearch"), 0)) {
             OpenSearchTransport transport = ApacheHttpClient5TransportBuilder.builder(HttpHost.create(node.httpUri()))
@@ -85,17 +87,27 @@ public final class LoggingBenchmark {
                 }
             }
             long t0 = System.nanoTime();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(shippers);
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (byte[] body : bulks) {
-                try (Response r = client.generic().execute(Requests.builder().method("POST").endpoint("/_bulk")
-                        .body(Body.from(body, "application/x-ndjson")).build())) {
-                    if (r.getStatus() != 200) {
-                        throw new IllegalStateException("bulk " + r.getStatus());
+                sent.add(pool.submit(() -> {
+                    try (Response r = client.generic().execute(Requests.builder().method("POST").endpoint("/_bulk")
+                            .body(Body.from(body, "application/x-ndjson")).build())) {
+                        if (r.getStatus() != 200) {
+                            throw new IllegalStateException("bulk " + r.getStatus());
+                        }
                     }
-                }
+                    return null;
+                }));
             }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get();
+            }
+            pool.shutdown();
             double rawSeconds = (System.nanoTime() - t0) / 1e9;
             double rawRate = lines / rawSeconds;
-            System.out.printf("BENCH raw_bulk lines=%d seconds=%.1f lines_per_s=%.0f%n", lines, rawSeconds, rawRate);
+            System.out.printf("BENCH raw_bulk lines=%d bulk_size=5000 concurrent=%d seconds=%.1f lines_per_s=%.0f%n",
+                    lines, shippers, rawSeconds, rawRate);
 
             // 2. collector ingest from CRI files
             Path logs = Files.createDirectories(work.resolve("containers"));
@@ -113,7 +125,7 @@ public final class LoggingBenchmark {
             LogIndices indices = indices(node, client, "logs");
             LogCollector collector = new LogCollector(new CollectorProperties(true, logs, work.resolve("state"),
                     Duration.ofMillis(100), 5_000, DataSize.ofMegabytes(5), Duration.ofMillis(200),
-                    DataSize.ofMegabytes(256), DataSize.ofMegabytes(1), Duration.ofMillis(200), Duration.ofSeconds(5)),
+                    DataSize.ofMegabytes(256), DataSize.ofMegabytes(1), Duration.ofMillis(200), Duration.ofSeconds(5), shippers),
                     indices, client, PodMetadata.NONE);
             long c0 = System.nanoTime();
             collector.start();
@@ -122,8 +134,8 @@ public final class LoggingBenchmark {
             }
             double collectorSeconds = (System.nanoTime() - c0) / 1e9;
             double collectorRate = lines / collectorSeconds;
-            System.out.printf("BENCH collector lines=%d files=%d seconds=%.1f lines_per_s=%.0f ratio_to_raw=%.2f%n",
-                    lines, fileCount, collectorSeconds, collectorRate, collectorRate / rawRate);
+            System.out.printf("BENCH collector lines=%d files=%d shippers=%d seconds=%.1f lines_per_s=%.0f ratio_to_raw=%.2f%n",
+                    lines, fileCount, shippers, collectorSeconds, collectorRate, collectorRate / rawRate);
 
             // 3. live tail write-to-visible
             QueryProperties query = new QueryProperties("portal.ai/workload", 1000, 10000, 256,

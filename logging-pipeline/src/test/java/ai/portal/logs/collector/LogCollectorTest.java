@@ -64,7 +64,7 @@ class LogCollectorTest {
     private LogCollector newCollector(PodMetadata pods) {
         return new LogCollector(new CollectorProperties(true, logs, state, Duration.ofMillis(50), 500,
                 DataSize.ofMegabytes(5), Duration.ofMillis(100), DataSize.ofMegabytes(64), DataSize.ofMegabytes(1),
-                Duration.ofMillis(100), Duration.ofMillis(500)), indices, client, pods);
+                Duration.ofMillis(100), Duration.ofMillis(500), 2), indices, client, pods);
     }
 
     @Test
@@ -104,11 +104,14 @@ class LogCollectorTest {
         collector = newCollector(PodMetadata.NONE);
         collector.start();
         Path file = CriFiles.file(logs, "rot-1", "team-a", "main");
+        CriFiles.append(file, "stdout", "F", "line 0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> collector.stats().linesRead() == 1); // tailing it
         int total = 3000;
-        for (int i = 0; i < total; i++) {
+        for (int i = 1; i < total; i++) {
             CriFiles.append(file, "stdout", "F", "line " + i);
             if (i == 1000 || i == 2000) {
-                // the kubelet's rotation: rename, new file at the same path, writer continues at once
+                // the kubelet's rotation: rename, new file at the same path, writer continues at once; both
+                // rotations may well fall between two polls of the collector
                 Files.move(file, logs.resolve(file.getFileName() + "." + i), StandardCopyOption.ATOMIC_MOVE);
             }
         }
@@ -128,6 +131,22 @@ class LogCollectorTest {
         Path second = CriFiles.file(logs, "next-pod", "team-a", "main");
         CriFiles.append(second, "stdout", "F", "line 3");
         assertEveryLineExactlyOnce(4);
+    }
+
+    @Test
+    void fileTruncatedInPlaceIsReadAgainFromItsStart() throws Exception {
+        collector = newCollector(PodMetadata.NONE);
+        collector.start();
+        Path file = CriFiles.file(logs, "copytruncate", "team-a", "main");
+        CriFiles.append(file, "stdout", "F", "line 0");
+        CriFiles.append(file, "stdout", "F", "line 1");
+        awaitCount(2);
+        Files.write(file, new byte[0]); // logrotate's copytruncate
+        CriFiles.append(file, "stdout", "F", "line 2 is longer than the two lines before it were together, so the file grows past the old offset");
+        CriFiles.append(file, "stdout", "F", "line 3");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count() >= 4);
+        assertThat(documents(10)).extracting(doc -> doc.path("log").asString().substring(0, 6))
+                .containsExactlyInAnyOrder("line 0", "line 1", "line 2", "line 3");
     }
 
     @Test
