@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of the local cluster (issue 3). Prints figures; docs/benchmarks-local-cluster.md records them.
+# Benchmarks of the local cluster (issue 3). Prints figures; docs/benchmarks.md records them.
 #
 #   bench.sh [all|start|pods|packing|scale]       (default: all)
 #

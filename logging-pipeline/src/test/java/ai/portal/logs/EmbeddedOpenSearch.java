@@ -31,7 +31,10 @@ public final class EmbeddedOpenSearch {
             }
             node = LocalOpenSearch.start(home, 0);
             port = node.httpPort();
-            Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedOpenSearch::stop));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop();
+                deleteQuietly(home);
+            }));
         }
         return URI.create("http://127.0.0.1:" + port);
     }
@@ -60,6 +63,14 @@ public final class EmbeddedOpenSearch {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // target/ is cleaned by the build anyway
         }
     }
 

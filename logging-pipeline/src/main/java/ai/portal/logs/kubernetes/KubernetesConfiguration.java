@@ -24,27 +24,54 @@ public class KubernetesConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesConfiguration.class);
 
+    /** Holds the cluster access without exposing its interfaces as beans of their own (one bean per role below). */
+    record ClusterConnection(ClusterAccess access) implements AutoCloseable {
+        @Override
+        public void close() {
+            access.close();
+        }
+    }
+
     @Bean(destroyMethod = "close")
     @Conditional(ClusterConfigured.class)
-    ClusterAccess clusterAccess(KubernetesProperties properties) {
-        return new ClusterAccess(new KubernetesClientBuilder().build(), properties);
+    ClusterConnection clusterConnection(KubernetesProperties properties) {
+        return new ClusterConnection(new ClusterAccess(new KubernetesClientBuilder().build(), properties));
     }
 
     @Bean
-    PodMetadata podMetadata(ObjectProvider<ClusterAccess> cluster) {
-        ClusterAccess access = cluster.getIfAvailable();
+    PodMetadata podMetadata(ObjectProvider<ClusterConnection> cluster) {
+        ClusterAccess access = accessOf(cluster);
         if (access == null) {
             log.info("No Kubernetes cluster configured: log records carry no pod labels, the live tail has no "
                     + "pod log fallback");
             return PodMetadata.NONE;
         }
-        return access;
+        return access::lookup; // one role per bean: the object itself is both a PodMetadata and a PodLogSource
     }
 
     @Bean
-    PodLogSource podLogSource(ObjectProvider<ClusterAccess> cluster) {
-        ClusterAccess access = cluster.getIfAvailable();
-        return access == null ? PodLogSource.NONE : access;
+    PodLogSource podLogSource(ObjectProvider<ClusterConnection> cluster) {
+        ClusterAccess access = accessOf(cluster);
+        if (access == null) {
+            return PodLogSource.NONE;
+        }
+        return new PodLogSource() {
+            @Override
+            public boolean available() {
+                return access.available();
+            }
+
+            @Override
+            public reactor.core.publisher.Flux<PodLogLine> after(String namespace, Selection selection,
+                                                                  java.time.Instant after) {
+                return access.after(namespace, selection, after);
+            }
+        };
+    }
+
+    private static ClusterAccess accessOf(ObjectProvider<ClusterConnection> cluster) {
+        ClusterConnection connection = cluster.getIfAvailable();
+        return connection == null ? null : connection.access();
     }
 
     static final class ClusterConfigured implements Condition {

@@ -40,9 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Prints the logging pipeline's figures on this machine (not a test: no assertions). One real OpenSearch node,
- * in-process; see docs/benchmarks-logging.md for the command and the recorded results.
+ * in-process; see docs/benchmarks.md for the command and the recorded results.
  * <ol>
  *   <li>raw bulk ceiling: the same documents the collector writes, pre-encoded, sent in 5,000-line bulks</li>
+ *   <li>reader alone: the same lines read, parsed, encoded and sealed into the disk buffer, nothing shipped</li>
  *   <li>collector ingest: the same number of lines in CRI files, from collector start to all acknowledged</li>
  *   <li>live tail write-to-visible: a line appended to a CRI file until the SSE pipeline emits it (p50/p95)</li>
  *   <li>newest-100 search over everything indexed (p50/p95), with and without free text</li>
@@ -122,6 +123,24 @@ public final class LoggingBenchmark {
             for (BufferedWriter writer : writers) {
                 writer.close();
             }
+            // 2a. the reader alone (OpenSearch unreachable: lines go to the disk buffer only) — its CPU cost per line
+            OpenSearchClient nowhere = new OpenSearchClient(ApacheHttpClient5TransportBuilder
+                    .builder(HttpHost.create(java.net.URI.create("http://127.0.0.1:1"))).setMapper(new JacksonJsonpMapper()).build());
+            LogCollector readerOnly = new LogCollector(new CollectorProperties(true, logs, work.resolve("state-reader"),
+                    Duration.ofMillis(100), 5_000, DataSize.ofMegabytes(5), Duration.ofMillis(200),
+                    DataSize.ofGigabytes(4), DataSize.ofMegabytes(1), Duration.ofSeconds(30), Duration.ofSeconds(30), 1),
+                    indices(node, nowhere, "nowhere"), nowhere, PodMetadata.NONE);
+            long r0 = System.nanoTime();
+            readerOnly.start();
+            while (readerOnly.stats().linesRead() < lines) {
+                Thread.sleep(20);
+            }
+            double readerSeconds = (System.nanoTime() - r0) / 1e9;
+            readerOnly.halt();
+            System.out.printf("BENCH reader_only lines=%d seconds=%.1f lines_per_s=%.0f%n", lines, readerSeconds,
+                    lines / readerSeconds);
+
+            // 2b. the collector: read, buffer, ship
             LogIndices indices = indices(node, client, "logs");
             LogCollector collector = new LogCollector(new CollectorProperties(true, logs, work.resolve("state"),
                     Duration.ofMillis(100), 5_000, DataSize.ofMegabytes(5), Duration.ofMillis(200),
