@@ -1,5 +1,6 @@
 package ai.portal.logs.kubernetes;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -8,6 +9,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -27,6 +32,8 @@ import reactor.core.scheduler.Schedulers;
 public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterAccess.class);
+    /** How long the constructor waits for the informer's first list. */
+    private static final Duration INITIAL_SYNC_WAIT = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
     private final SharedIndexInformer<Pod> pods;
@@ -34,7 +41,8 @@ public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
     public ClusterAccess(KubernetesClient client, KubernetesProperties properties) {
         this.client = client;
         this.pods = client.pods().inAnyNamespace().runnableInformer(properties.resync().toMillis());
-        pods.start().whenComplete((ok, failure) -> {
+        CompletableFuture<Void> synced = pods.start().toCompletableFuture();
+        synced.whenComplete((ok, failure) -> {
             if (failure != null) {
                 log.warn("Pod informer could not start ({}); log records carry no labels until it does",
                         failure.getMessage());
@@ -42,6 +50,17 @@ public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
                 log.info("Pod informer synced: {} pods", pods.getIndexer().list().size());
             }
         });
+        // the collector starts after this: lines it reads before the first list (a restart's backlog, files of
+        // pods already running) would be indexed without labels for good, so wait for it, but never for long
+        try {
+            synced.get(INITIAL_SYNC_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException notYet) {
+            log.warn("Pod informer not synced after {}; starting without it", INITIAL_SYNC_WAIT);
+        } catch (ExecutionException failed) {
+            // logged above
+        }
     }
 
     @Override

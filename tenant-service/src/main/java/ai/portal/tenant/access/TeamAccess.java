@@ -45,6 +45,12 @@ public class TeamAccess {
                                 .switchIfEmpty(Mono.error(() -> TeamProblems.notAllowed(denial(slug, need)))));
     }
 
+    /** Completes when the caller is a platform admin; else 403. */
+    public static Mono<Void> requireAdmin(CurrentUser caller) {
+        return caller.isPlatformAdmin() ? Mono.empty()
+                : Mono.error(TeamProblems.notAllowed(denial(null, Need.ADMIN)));
+    }
+
     /** The caller's role in the team, empty when not a member (admins included, unless they are members). */
     public Mono<TeamRole> roleOf(CurrentUser caller, String slug) {
         return teams.roleOf(slug, caller.subject());

@@ -125,7 +125,7 @@ public class QuotaService {
     /** A new type must exist on the cluster's nodes (label {@code nvidia.com/gpu.product}), unless forced. */
     public Mono<GpuType> addGpuType(CurrentUser actor, GpuType type, boolean force) {
         String target = "gpu-type/" + type.name();
-        Mono<GpuType> useCase = requireAdmin(actor)
+        Mono<GpuType> useCase = TeamAccess.requireAdmin(actor)
                 .then(cluster.gpuCapacityByType())
                 .flatMap(capacity -> {
                     if (!force && !capacity.containsKey(type.name())) {
@@ -146,7 +146,7 @@ public class QuotaService {
 
     public Mono<Void> removeGpuType(CurrentUser actor, String name) {
         String target = "gpu-type/" + name;
-        Mono<Void> useCase = requireAdmin(actor)
+        Mono<Void> useCase = TeamAccess.requireAdmin(actor)
                 .then(gpuTypes.teamsUsing(name))
                 .flatMap(using -> using > 0
                         ? Mono.error(TeamProblems.conflict("GPU type in use", using
@@ -162,8 +162,4 @@ public class QuotaService {
         return gpuTypes.findAll().map(GpuType::name).collect(Collectors.toSet());
     }
 
-    private static Mono<Void> requireAdmin(CurrentUser actor) {
-        return actor.isPlatformAdmin() ? Mono.empty()
-                : Mono.error(TeamProblems.notAllowed("Only platform admins can do this."));
-    }
 }

@@ -51,7 +51,7 @@ public class TeamService {
     public Mono<Team> create(CurrentUser actor, CreateTeam request) {
         String slug = request.slug();
         String description = request.description() == null ? "" : request.description();
-        Mono<Team> useCase = requireAdmin(actor)
+        Mono<Team> useCase = TeamAccess.requireAdmin(actor)
                 .then(users.findByUsername(request.owner())
                         .switchIfEmpty(Mono.error(() -> TeamProblems.userNotFound(request.owner(), "owner"))))
                 .flatMap(owner -> teams.insert(slug, request.displayName(), description)
@@ -97,8 +97,7 @@ public class TeamService {
     public Mono<Team> setArchived(CurrentUser actor, String slug, boolean archived) {
         String action = archived ? "team.archive" : "team.unarchive";
         TeamState target = archived ? TeamState.ARCHIVED : TeamState.ACTIVE;
-        Mono<Team> useCase = requireAdmin(actor)
-                .then(access.require(actor, slug, Need.ADMIN))
+        Mono<Team> useCase = access.require(actor, slug, Need.ADMIN)
                 .flatMap(before -> {
                     if (before.state() == TeamState.DELETING) {
                         return Mono.error(TeamProblems.notActive(slug, before.state()));
@@ -119,8 +118,7 @@ public class TeamService {
      * pods still run in the namespace, unless {@code force}.
      */
     public Mono<Team> delete(CurrentUser actor, String slug, boolean force) {
-        Mono<Team> useCase = requireAdmin(actor)
-                .then(access.require(actor, slug, Need.ADMIN))
+        Mono<Team> useCase = access.require(actor, slug, Need.ADMIN)
                 .flatMap(before -> (force ? Mono.just(0L) : workloads.activePods(TeamSnapshot.namespaceOf(slug)))
                         .flatMap(active -> active > 0
                                 ? Mono.error(TeamProblems.conflict("Workloads still running",
@@ -145,10 +143,6 @@ public class TeamService {
                         parts.getT2().isEmpty() ? null : parts.getT2()));
     }
 
-    private static Mono<Void> requireAdmin(CurrentUser actor) {
-        return actor.isPlatformAdmin() ? Mono.empty()
-                : Mono.error(TeamProblems.notAllowed("Only platform admins can do this."));
-    }
 
     private static String wire(TeamState state) {
         return state.name().toLowerCase(java.util.Locale.ROOT);
