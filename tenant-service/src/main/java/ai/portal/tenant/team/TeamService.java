@@ -8,7 +8,6 @@ import ai.portal.tenant.access.TeamAccess.Need;
 import ai.portal.tenant.audit.AuditEvent.Outcome;
 import ai.portal.tenant.audit.AuditLog;
 import ai.portal.tenant.identity.UserDirectory;
-import ai.portal.tenant.sync.ReconcileTrigger;
 import ai.portal.tenant.sync.TeamReconciler;
 import ai.portal.tenant.team.TeamApi.CreateTeam;
 import ai.portal.tenant.team.TeamApi.Team;
@@ -32,7 +31,6 @@ public class TeamService {
     private final UserDirectory users;
     private final AuditLog audit;
     private final TransactionalOperator tx;
-    private final ReconcileTrigger reconcile;
     private final TeamReconciler reconciler;
     private final WorkloadProbe workloads;
 
@@ -43,7 +41,6 @@ public class TeamService {
         this.users = users;
         this.audit = audit;
         this.tx = tx;
-        this.reconcile = reconciler;
         this.reconciler = reconciler;
         this.workloads = workloads;
     }
@@ -63,7 +60,7 @@ public class TeamService {
                                 Outcome.SUCCESS, ""))
                         .as(tx::transactional))
                 .onErrorMap(DuplicateKeyException.class, duplicate -> TeamProblems.teamExists(slug))
-                .doOnSuccess(done -> reconcile.request(slug))
+                .doOnSuccess(done -> reconciler.request(slug))
                 .then(teams.find(slug))
                 .flatMap(row -> toApi(row, actor));
         return audit.onFailure(useCase, actor, slug, "team.create", "team/" + slug);
@@ -87,7 +84,7 @@ public class TeamService {
                                 Map.of("displayName", request.displayName(), "description", description),
                                 Outcome.SUCCESS, ""))
                         .as(tx::transactional))
-                .doOnSuccess(done -> reconcile.request(slug))
+                .doOnSuccess(done -> reconciler.request(slug))
                 .then(Mono.defer(() -> teams.find(slug)))
                 .flatMap(row -> toApi(row, actor));
         return audit.onFailure(useCase, actor, slug, "team.update", "team/" + slug);
@@ -107,7 +104,7 @@ public class TeamService {
                                     Map.of("state", wire(target)), Outcome.SUCCESS, ""))
                             .as(tx::transactional);
                 })
-                .doOnSuccess(done -> reconcile.request(slug))
+                .doOnSuccess(done -> reconciler.request(slug))
                 .then(Mono.defer(() -> teams.find(slug)))
                 .flatMap(row -> toApi(row, actor));
         return audit.onFailure(useCase, actor, slug, action, "team/" + slug);
@@ -129,7 +126,7 @@ public class TeamService {
                                                 Map.of("state", wire(before.state())),
                                                 Map.of("state", "deleting", "force", force), Outcome.SUCCESS, ""))
                                         .as(tx::transactional)))
-                .doOnSuccess(done -> reconcile.request(slug))
+                .doOnSuccess(done -> reconciler.request(slug))
                 .then(Mono.defer(() -> teams.find(slug)))
                 .flatMap(row -> toApi(row, actor));
         return audit.onFailure(useCase, actor, slug, "team.delete", "team/" + slug);
