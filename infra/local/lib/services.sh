@@ -11,6 +11,9 @@ job-runner:PORTAL_JOBS_PORT:job-runner
 logging-pipeline:PORTAL_LOGS_PORT:logging-pipeline
 portal-ui:PORTAL_UI_PORT:portal-ui"
 
+# Health and metrics are served on a management port of their own, never beside the API.
+management_port() { echo $(( $1 + 1100 )); }
+
 # Small heaps and C1 only: on a 2-core laptop-sized machine start-up time matters more than peak throughput.
 PORTAL_SERVICE_JVM_OPTS=${PORTAL_SERVICE_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx512m --enable-native-access=ALL-UNNAMED}
 
@@ -50,8 +53,10 @@ services_start() {
         port=${!var}
         if is_running "$name"; then ok "$name already running (port $port)"; continue; fi
         require_free_port "$port" "$var" "$name"
+        require_free_port "$(management_port "$port")" "$var" "$name management"
         # shellcheck disable=SC2086
-        start_process "$name" java $PORTAL_SERVICE_JVM_OPTS -jar "$(service_jar "$module")"
+        PORTAL_MANAGEMENT_PORT=$(management_port "$port") \
+            start_process "$name" java $PORTAL_SERVICE_JVM_OPTS -jar "$(service_jar "$module")"
     done <<<"$PORTAL_SERVICES"
 }
 
@@ -59,8 +64,8 @@ services_wait() {
     local name var module port
     while IFS=: read -r name var module; do
         port=${!var}
-        wait_until "$name" 240 http_ok "http://127.0.0.1:$port/actuator/health"
-        ok "$name on http://localhost:$port"
+        wait_until "$name" 240 http_ok "http://127.0.0.1:$(management_port "$port")/actuator/health"
+        ok "$name on http://localhost:$port (health and metrics on :$(management_port "$port"))"
     done <<<"$PORTAL_SERVICES"
 }
 

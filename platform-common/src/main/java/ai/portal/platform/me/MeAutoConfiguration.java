@@ -1,17 +1,35 @@
 package ai.portal.platform.me;
 
+import ai.portal.platform.team.TeamAuthorizer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.web.reactive.function.client.WebClient;
 
 @AutoConfiguration
 @Import(MeController.class)
+@EnableConfigurationProperties(TeamDirectoryProperties.class)
 public class MeAutoConfiguration {
+
+    /**
+     * tenant-service declares its own directory (its database). Every other service asks tenant-service when its
+     * URL is set, and otherwise reads the token's group paths.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    TeamDirectory teamDirectory(TeamDirectoryProperties properties, WebClient.Builder web) {
+        if (!properties.useTenantService()) {
+            return new TokenGroupsTeamDirectory();
+        }
+        return new TenantServiceTeamDirectory(web.clone().baseUrl(properties.tenantServiceUrl()).build(),
+                properties.cacheFor(), properties.timeout());
+    }
 
     @Bean
     @ConditionalOnMissingBean
-    TeamDirectory teamDirectory() {
-        return new TokenGroupsTeamDirectory();
+    TeamAuthorizer teamAuthorizer(TeamDirectory directory) {
+        return new TeamAuthorizer(directory);
     }
 }

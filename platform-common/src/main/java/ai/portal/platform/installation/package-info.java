@@ -1,0 +1,2 @@
+/** The identity of this installation of the portal, carried by everything it creates. */
+package ai.portal.platform.installation;
