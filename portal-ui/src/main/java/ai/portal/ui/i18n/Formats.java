@@ -38,6 +38,14 @@ public final class Formats {
                 .format(instant);
     }
 
+    /** A time of day with seconds, for log lines: 14:03:07. */
+    public static String time(Instant instant) {
+        if (instant == null) {
+            return "";
+        }
+        return DateTimeFormatter.ofPattern("HH:mm:ss").withLocale(locale()).withZone(zone()).format(instant);
+    }
+
     public static String number(Number number) {
         return number == null ? "" : NumberFormat.getNumberInstance(locale()).format(number);
     }

@@ -13,6 +13,10 @@ import ai.portal.ui.components.PortalView;
 import ai.portal.ui.home.HomeView;
 import ai.portal.ui.security.CurrentUser;
 import ai.portal.ui.team.TeamView;
+import ai.portal.ui.workloads.JobsShortcut;
+import ai.portal.ui.workloads.JobsView;
+import ai.portal.ui.workloads.NotebooksShortcut;
+import ai.portal.ui.workloads.NotebooksView;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.applayout.AppLayout;
@@ -95,6 +99,10 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         nav.setId("nav-main");
         nav.getElement().setAttribute("aria-label", getTranslation("nav.label"));
         nav.addItem(item("nav-home", "nav.home", HomeView.class, VaadinIcon.HOME));
+        if (user.hasPortalAccess()) {
+            nav.addItem(item("nav-notebooks", "nav.notebooks", NotebooksShortcut.class, VaadinIcon.NOTEBOOK),
+                    item("nav-jobs", "nav.jobs", JobsShortcut.class, VaadinIcon.COGS));
+        }
         return nav;
     }
 
@@ -133,7 +141,13 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
             SideNavItem item = new SideNavItem(team.displayName(), TeamView.class,
                     new RouteParameters(TeamView.TEAM, team.slug()), VaadinIcon.USERS.create());
             item.setId("nav-team-" + team.slug());
-            item.setMatchNested(true);
+            SideNavItem notebooks = new SideNavItem(getTranslation("nav.notebooks"), NotebooksView.class,
+                    new RouteParameters(TeamView.TEAM, team.slug()));
+            notebooks.setId("nav-team-" + team.slug() + "-notebooks");
+            SideNavItem jobs = new SideNavItem(getTranslation("nav.jobs"), JobsView.class,
+                    new RouteParameters(TeamView.TEAM, team.slug()));
+            jobs.setId("nav-team-" + team.slug() + "-jobs");
+            item.addItem(notebooks, jobs);
             teamsNav.addItem(item);
         }
         teamsNav.setVisible(!teams.isEmpty());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ai.portal.ui.backend.JobsClient;
 import ai.portal.ui.backend.TenantClient;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -14,11 +15,19 @@ import org.springframework.context.annotation.Configuration;
 class LiveConfiguration {
 
     @Bean(destroyMethod = "close")
-    LiveUpdates liveUpdates(TenantClient tenants,
+    LiveUpdates liveUpdates(TenantClient tenants, JobsClient jobs,
                             @Value("${portal.ui.live.interval:3s}") Duration interval) {
         return new LiveUpdates(Map.of(
                 Topic.TEAM, topic -> teamFingerprint(tenants, topic.key()),
+                Topic.WORKLOADS, topic -> workloadsFingerprint(jobs, topic.key()),
                 Topic.ADMIN, topic -> adminFingerprint(tenants)), interval);
+    }
+
+    /** What the notebook and job lists show: each workload's phase, stage, reason, place in the queue and ETA. */
+    static Object workloadsFingerprint(JobsClient jobs, String team) {
+        return jobs.workloads(team).stream().map(w -> List.of(w.name(), w.phase(), String.valueOf(w.desired()),
+                String.valueOf(w.status())))
+                .toList();
     }
 
     /** What a team page shows that others can change: status, use of the quota, members, quota and requests. */

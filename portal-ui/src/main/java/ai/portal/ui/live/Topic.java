@@ -8,9 +8,15 @@ public record Topic(String kind, String key) {
 
     public static final String TEAM = "team";
     public static final String ADMIN = "admin";
+    public static final String WORKLOADS = "workloads";
 
     public static Topic team(String slug) {
         return new Topic(TEAM, slug);
+    }
+
+    /** A team's notebooks and jobs: status, queue positions, estimated starts. */
+    public static Topic workloads(String team) {
+        return new Topic(WORKLOADS, team);
     }
 
     public static Topic admin() {
