@@ -44,7 +44,7 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 class SubmitJobDialog extends Dialog {
 
     static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
-    static final List<String> PRIORITIES = List.of("low", "normal", "high");
+    static final List<String> PRIORITIES = WorkloadWords.PRIORITIES;
 
     private final JobsClient jobs;
     private final Team team;

@@ -15,21 +15,28 @@ import com.vaadin.flow.component.Component;
  * A workload's state in the user's words: its phase, where it waits, why (the job runner's reason code with its
  * arguments, translated; its own English words where the code has no translation), and when it should start.
  */
-final class WorkloadWords {
+public final class WorkloadWords {
 
-    static final List<String> PHASES = List.of("Pending", "Running", "Stopping", "Stopped", "Succeeded", "Failed",
+    public static final List<String> PHASES = List.of("Pending", "Running", "Stopping", "Stopped", "Succeeded", "Failed",
             "Cancelled", "Deleting");
-    static final List<String> STAGES = List.of("creating", "submitted", "queued", "scheduling", "starting", "blocked");
+    public static final List<String> STAGES = List.of("creating", "submitted", "queued", "scheduling", "starting", "blocked");
+
+    public static final List<String> HISTORY_TYPES = List.of("phase", "admitted", "waiting", "preempted", "evicted",
+            "requeued");
+    public static final List<String> KINDS = List.of("notebook", "job");
+    public static final List<String> CONFIDENCES = List.of("high", "medium", "low", "none");
+    public static final List<String> PRIORITIES = List.of("low", "normal", "high");
+    public static final List<String> LOG_LEVELS = List.of("all", "error", "warn", "info", "debug");
 
     /** Reason codes with arguments, and the argument names in the order their message uses them. */
-    static final Map<String, List<String>> REASON_ARGUMENTS = Map.of(
+    public static final Map<String, List<String>> REASON_ARGUMENTS = Map.of(
             "team-quota-full", List.of("team", "used", "quota", "ahead"),
             "exceeds-quota", List.of("team", "quota"),
             "behind-others", List.of("ahead"),
             "no-node-gpus", List.of("gpuType", "gpus", "largestFree"));
 
     /** Reason codes whose message needs no argument. */
-    static final List<String> PLAIN_REASONS = List.of("admission-checks", "cancelled", "container-config",
+    public static final List<String> PLAIN_REASONS = List.of("admission-checks", "cancelled", "container-config",
             "crash-loop", "creating", "creating-pod", "deactivated", "deleting", "evicted", "failed", "image-pull",
             "job-deleted", "kueue-unavailable", "max-runtime", "namespace-quota", "pod-refused", "preempted",
             "queue-not-ready", "retries-exhausted", "running", "scheduling", "starting", "starting-readiness",
@@ -100,7 +107,7 @@ final class WorkloadWords {
     }
 
     /** Launch check problems whose code the bundles say in other languages; the job runner's words otherwise. */
-    static final List<String> CHECK_CODES = List.of("no-node-room", "unknown-gpu-type", "larger-than-any-node",
+    public static final List<String> CHECK_CODES = List.of("no-node-room", "unknown-gpu-type", "larger-than-any-node",
             "no-node-gpus", "team-quota-full", "max-notebooks", "exceeds-quota", "archived");
 
     static String checkProblem(Component where, ai.portal.ui.backend.JobsApi.CheckProblem problem) {

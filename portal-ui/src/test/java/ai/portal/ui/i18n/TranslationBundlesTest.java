@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import ai.portal.ui.admin.AuditView;
 import ai.portal.ui.backend.Backend;
+import ai.portal.ui.workloads.WorkloadWords;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,6 +88,16 @@ class TranslationBundlesTest {
         for (String action : AuditView.ACTIONS) {
             keys.add("audit.action." + action);
         }
+        WorkloadWords.PHASES.forEach(phase -> keys.add("phase." + phase));
+        WorkloadWords.STAGES.forEach(stage -> keys.add("stage." + stage));
+        WorkloadWords.REASON_ARGUMENTS.keySet().forEach(code -> keys.add("reason." + code));
+        WorkloadWords.PLAIN_REASONS.forEach(code -> keys.add("reason." + code));
+        WorkloadWords.CHECK_CODES.forEach(code -> keys.add("check." + code));
+        WorkloadWords.HISTORY_TYPES.forEach(type -> keys.add("history." + type));
+        WorkloadWords.KINDS.forEach(kind -> keys.add("kind." + kind));
+        WorkloadWords.CONFIDENCES.forEach(confidence -> keys.add("confidence." + confidence));
+        WorkloadWords.PRIORITIES.forEach(priority -> keys.add("priority." + priority));
+        WorkloadWords.LOG_LEVELS.forEach(level -> keys.add("logs.level." + level));
         for (String key : keys) {
             assertThat(english).as("English has %s", key).containsKey(key);
             assertThat(chinese).as("Chinese has %s", key).containsKey(key);
