@@ -22,6 +22,8 @@ public final class Portal implements AutoCloseable {
     private final Browser browser;
 
     public Portal() {
+        // assertions wait as long as actions: on a loaded 2-core machine a first render can take tens of seconds
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
         // Playwright must not fetch browsers: the machine has Debian's Chromium and no route to a download site.
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -53,7 +55,8 @@ public final class Portal implements AutoCloseable {
     public Page newSession(String locale, int width, int height) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)
                 .setLocale(locale).setTimezoneId("Europe/Berlin"));
-        context.setDefaultTimeout(30_000);
+        // generous: on a loaded 2-core machine Keycloak plus the first Vaadin render can take tens of seconds
+        context.setDefaultTimeout(60_000);
         return context.newPage();
     }
 

@@ -61,6 +61,13 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         skip.setId("skip-link");
         skip.addClassName("portal-skip-link");
         skip.setRouterIgnore(true);
+        // moves focus in place: with Vaadin's <base href> a plain fragment link would load another URL
+        skip.getElement().executeJs("""
+                this.addEventListener('click', event => {
+                  event.preventDefault();
+                  const main = document.getElementById($0);
+                  if (main) { main.focus(); }
+                });""", MAIN_CONTENT);
 
         DrawerToggle toggle = new DrawerToggle();
         toggle.setAriaLabel(getTranslation("layout.toggle-menu"));

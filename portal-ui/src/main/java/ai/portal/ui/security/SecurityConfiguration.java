@@ -35,7 +35,11 @@ class SecurityConfiguration {
         http.oauth2Login(login -> login.authorizationEndpoint(endpoint -> endpoint
                 .authorizationRequestResolver(inUsersLanguage(registrations))));
         http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin
-                .oauth2LoginPage("/oauth2/authorization/" + REGISTRATION, "{baseUrl}" + SIGNED_OUT));
+                .oauth2LoginPage("/oauth2/authorization/" + REGISTRATION, "{baseUrl}" + SIGNED_OUT)
+                // a URL the portal does not have reaches Vaadin's router for a signed-in user, which shows the
+                // portal's own "not found or not allowed" page in the layout instead of the browser's bare 403;
+                // which views a user may open is still decided per view by Vaadin's navigation access control
+                .anyRequest(url -> url.authenticated()));
         return http.build();
     }
 
