@@ -67,7 +67,7 @@ class ChineseLocaleTest {
         }
         page.navigate(Portal.url() + "/admin/teams");
         page.locator("#create-team").click();
-        assertThat(page.locator("#create-team-dialog")).isVisible();
+        assertThat(page.locator("#new-team-slug")).isVisible();
         translated(page, "zh-create-team");
         page.keyboard().press("Escape");
 
@@ -86,7 +86,7 @@ class ChineseLocaleTest {
     void theUserMenuSwitchesToChineseAndKeycloakFollows() {
         Page page = portal.signedIn("bob");
         assertThat(page.locator("#welcome")).containsText("Welcome");
-        Portal.userMenu(page, "language-zh-CN");
+        Portal.userMenu(page, "menu-language", "language-zh-CN");
         assertThat(page.locator("#welcome")).containsText("欢迎");
         translated(page, "zh-bob-home");
         Portal.logOut(page);

@@ -23,6 +23,22 @@ public class JobsClient {
         this.rest = rest;
     }
 
+    /**
+     * Whether the running job runner offers notebooks and jobs at all: an older one answers its catalogue with 404.
+     * Views then say "not available yet" instead of showing an error.
+     */
+    public boolean offersWorkloads() {
+        try {
+            images();
+            return true;
+        } catch (BackendException failure) {
+            if (failure.status() == 404) {
+                return false;
+            }
+            throw failure;
+        }
+    }
+
     public List<Workload> workloads(String team) {
         return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/teams/{team}/workloads", team)
                 .retrieve().body(WORKLOADS)));

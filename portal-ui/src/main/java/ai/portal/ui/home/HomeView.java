@@ -12,6 +12,8 @@ import ai.portal.ui.backend.TenantApi.Me;
 import ai.portal.ui.backend.TenantApi.Membership;
 import ai.portal.ui.backend.TenantApi.QuotaRequest;
 import ai.portal.ui.backend.TenantApi.QuotaUsage;
+import ai.portal.ui.backend.JobsApi.Workload;
+import ai.portal.ui.backend.JobsClient;
 import ai.portal.ui.backend.TenantClient;
 import ai.portal.ui.components.AuditWords;
 import ai.portal.ui.components.PortalView;
@@ -22,6 +24,8 @@ import ai.portal.ui.live.Topic;
 import ai.portal.ui.quota.UsageBars;
 import ai.portal.ui.security.CurrentUser;
 import ai.portal.ui.team.TeamView;
+import ai.portal.ui.workloads.WorkloadList;
+import ai.portal.ui.workloads.WorkloadView;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
@@ -56,9 +60,12 @@ public class HomeView extends VerticalLayout implements PortalView {
     private final Map<String, Section> quotaSections = new LinkedHashMap<>();
     private final Section teams;
     private final Div quotas = new Div();
+    private final JobsClient jobs;
+    private Section workloads;
 
-    public HomeView(CurrentUser user, TenantClient tenants, LiveUpdates live) {
+    public HomeView(CurrentUser user, TenantClient tenants, JobsClient jobs, LiveUpdates live) {
         this.user = user;
+        this.jobs = jobs;
         this.tenants = tenants;
         this.live = live;
         addClassName("portal-page");
@@ -80,12 +87,12 @@ public class HomeView extends VerticalLayout implements PortalView {
         }
         quotas.setId("quota-use");
         quotas.addClassName("portal-grid-cards");
-        Section workloads = new Section("my-workloads", getTranslation("home.workloads"));
-        workloads.notAvailableYet("home.workloads.waiting");
+        workloads = new Section("my-workloads", getTranslation("home.workloads"));
         Section events = new Section("recent-events", getTranslation("home.events"));
         add(teams, quotas, workloads, events);
 
         teams.load("home.load-teams", tenants::me, this::showTeams);
+        loadWorkloads();
         if (user.isPlatformAdmin()) {
             events.load("home.load-events", () -> tenants.audit(new AuditQuery(null, null, null, null, null, 0, 8)),
                     this::auditEvents);
@@ -135,6 +142,44 @@ public class HomeView extends VerticalLayout implements PortalView {
         return list;
     }
 
+    /** My running and queued notebooks and jobs across my teams, with reason, position and ETA. */
+    private void loadWorkloads() {
+        workloads.load("home.load-workloads", () -> {
+            if (!jobs.offersWorkloads()) {
+                return null;
+            }
+            List<Workload> mine = new ArrayList<>();
+            for (Membership team : tenants.me().teams()) {
+                jobs.workloads(team.slug()).stream()
+                        .filter(w -> user.username().equals(w.owner()))
+                        .filter(w -> "Pending".equals(w.phase()) || "Running".equals(w.phase()))
+                        .forEach(mine::add);
+            }
+            return mine;
+        }, this::workloadsView);
+    }
+
+    private Component workloadsView(List<Workload> mine) {
+        if (mine == null) {
+            Paragraph waiting = new Paragraph(getTranslation("home.workloads.waiting"));
+            waiting.addClassName("portal-not-yet");
+            return waiting;
+        }
+        if (mine.isEmpty()) {
+            Paragraph none = new Paragraph(getTranslation("home.workloads.none"));
+            none.setId("no-workloads");
+            return none;
+        }
+        UnorderedList list = new UnorderedList();
+        list.setId("workload-list");
+        for (Workload workload : mine) {
+            RouterLink link = new RouterLink(workload.team() + " / " + workload.name(), WorkloadView.class,
+                    WorkloadView.parameters(workload.team(), workload.name()));
+            list.add(new ListItem(link, WorkloadList.status(this, workload)));
+        }
+        return list;
+    }
+
     private void loadQuota(String slug) {
         Section section = quotaSections.get(slug);
         section.load("home.load-quota", () -> new UsageWithNames(tenants.usage(slug), gpuNames()),
@@ -157,6 +202,8 @@ public class HomeView extends VerticalLayout implements PortalView {
         watches.clear();
         getUI().ifPresent(ui -> slugs.forEach(slug ->
                 watches.add(live.watch(Topic.team(slug), ui, () -> loadQuota(slug)))));
+        getUI().ifPresent(ui -> slugs.forEach(slug ->
+                watches.add(live.watch(Topic.workloads(slug), ui, this::loadWorkloads))));
     }
 
     private List<QuotaRequest> myTeamsRequests() {

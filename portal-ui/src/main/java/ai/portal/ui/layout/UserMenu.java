@@ -43,7 +43,9 @@ class UserMenu extends Div {
         MenuItem signedInAs = menu.addItem(getTranslation("menu.signed-in-as", user.username()));
         signedInAs.setEnabled(false);
 
-        SubMenu language = menu.addItem(getTranslation("menu.language")).getSubMenu();
+        MenuItem languageItem = menu.addItem(getTranslation("menu.language"));
+        languageItem.setId("menu-language");
+        SubMenu language = languageItem.getSubMenu();
         for (Locale locale : PortalI18NProvider.LOCALES) {
             MenuItem item = language.addItem(getTranslation("language." + locale.toLanguageTag()),
                     click -> switchLanguage(locale));
@@ -52,7 +54,9 @@ class UserMenu extends Div {
             item.setChecked(PortalI18NProvider.supported(UI.getCurrent().getLocale()).equals(locale));
         }
 
-        SubMenu theme = menu.addItem(getTranslation("menu.theme")).getSubMenu();
+        MenuItem themeItem = menu.addItem(getTranslation("menu.theme"));
+        themeItem.setId("menu-theme");
+        SubMenu theme = themeItem.getSubMenu();
         for (ThemePreference choice : ThemePreference.values()) {
             MenuItem item = theme.addItem(getTranslation("theme." + choice.cookieValue()), click -> {
                 choice.applyTo(UI.getCurrent());

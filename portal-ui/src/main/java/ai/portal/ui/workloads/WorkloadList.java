@@ -17,7 +17,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.router.RouterLink;
 
 /** A team's notebooks or jobs as a grid: name (to its detail), status with reason, queue and ETA, resources, owner. */
-final class WorkloadList {
+public final class WorkloadList {
 
     private WorkloadList() {
     }
@@ -53,8 +53,16 @@ final class WorkloadList {
         return grid;
     }
 
+    /** The job runner running here has no notebooks and jobs yet: said plainly. */
+    static Component notOffered(Component where) {
+        Paragraph text = new Paragraph(where.getTranslation("problem.not-offered-yet"));
+        text.setId("workloads-not-offered");
+        text.addClassName("portal-not-yet");
+        return text;
+    }
+
     /** Phase badge, then why, then queue position and ETA, each on its own line. */
-    static Component status(Component where, Workload workload) {
+    public static Component status(Component where, Workload workload) {
         Badge phase = new Badge(WorkloadWords.phase(where, workload));
         phase.getElement().setAttribute("data-phase", workload.phase());
         phase.addClassName("portal-phase");
