@@ -15,7 +15,7 @@ import com.microsoft.playwright.Page;
  * Figures for docs/benchmarks.md (a test-scoped main, not a test; lines {@code BENCH key=value}), against a running
  * stack ({@code PORTAL_UI_URL}, demo passwords in the environment as {@code ./portal up} writes them):
  * <ul>
- *   <li>{@code login N}: N fresh browser sessions, each from opening the portal through Keycloak's login form to the
+ *   <li>{@code login N} and {@code login-uncompressed N}: N fresh browser sessions, each from opening the portal through Keycloak's login form to the
  *   home page rendered with the user's teams; p50/p95 and the bytes the browser transferred.</li>
  *   <li>{@code sessions N}: the UI server's heap after a GC with no session, then with N signed-in tabs open
  *   (needs {@code PORTAL_UI_PID} and {@code PORTAL_UI_MANAGEMENT_URL}).</li>
@@ -32,18 +32,26 @@ public final class UiBenchmark {
         String user = args.length > 2 ? args[2] : "alice";
         try (Portal portal = new Portal()) {
             switch (mode) {
-                case "login" -> login(portal, rounds, user);
+                case "login" -> login(portal, rounds, user, false);
+                case "login-uncompressed" -> login(portal, rounds, user, true);
                 case "sessions" -> sessions(portal, rounds, user);
                 default -> throw new IllegalArgumentException("login or sessions");
             }
         }
     }
 
-    private static void login(Portal portal, int rounds, String user) {
+    /**
+     * With {@code uncompressed}, the browser asks for no content encoding ({@code Accept-Encoding: identity}): the
+     * same server, the same run, as it was before response compression was switched on.
+     */
+    private static void login(Portal portal, int rounds, String user, boolean uncompressed) {
         List<Double> millis = new ArrayList<>();
         List<Long> bytes = new ArrayList<>();
         for (int i = 0; i < rounds + 1; i++) {
             Page page = portal.newSession("en-US", 1280, 800);
+            if (uncompressed) {
+                page.context().setExtraHTTPHeaders(java.util.Map.of("Accept-Encoding", "identity"));
+            }
             long start = System.nanoTime();
             Portal.logIn(page, user);
             page.locator("#team-list, #no-teams").first().waitFor();
@@ -59,6 +67,7 @@ public final class UiBenchmark {
             bytes.add(transferred);
         }
         Collections.sort(millis);
+        System.out.printf("BENCH compression=%s%n", uncompressed ? "off (Accept-Encoding: identity)" : "on");
         System.out.printf("BENCH login_home_rounds=%d%n", millis.size());
         System.out.printf("BENCH login_home_p50_ms=%.0f%n", percentile(millis, 50));
         System.out.printf("BENCH login_home_p95_ms=%.0f%n", percentile(millis, 95));
