@@ -45,6 +45,7 @@ type component struct {
 	user       string // CN
 	groups     []string
 	kubeconfig string // path under the state folder; empty: no kubeconfig
+	serving    bool   // the certificate also serves TLS on 127.0.0.1 (KWOK's kubelet API)
 }
 
 // The control plane's identities. Components outside the Kubernetes distribution (KWOK, the agent, Kueue)
@@ -54,6 +55,7 @@ var components = []component{
 	{cert: "apiserver-kubelet-client", user: "kube-apiserver-kubelet-client", groups: []string{"system:masters"}},
 	{cert: "controller-manager", user: "system:kube-controller-manager", kubeconfig: "run/controller-manager.kubeconfig"},
 	{cert: "scheduler", user: "system:kube-scheduler", kubeconfig: "run/scheduler.kubeconfig"},
+	{cert: "kwok", user: "kwok-controller", groups: []string{"system:masters"}, kubeconfig: "run/kwok.kubeconfig", serving: true},
 	{cert: "sim-agent", user: "ai-portal-sim-agent", groups: []string{"system:masters"}, kubeconfig: "run/sim-agent.kubeconfig"},
 	{cert: "kueue", user: "kueue-controller-manager", groups: []string{"system:masters"}, kubeconfig: "run/kueue.kubeconfig"},
 }
@@ -81,15 +83,9 @@ func (c Cluster) Ensure() error {
 	if err := frontProxy.Ensure(dir, "front-proxy-client", Spec{CommonName: "front-proxy-client"}); err != nil {
 		return err
 	}
-	serving := map[string]Spec{
-		"apiserver": {CommonName: "kube-apiserver", IPs: []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("10.96.0.1")},
-			DNSNames: []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"}},
-		"kwok": {CommonName: "kwok-controller", Organizations: []string{"system:masters"}, DNSNames: []string{"localhost"}, IPs: loopback},
-	}
-	for name, spec := range serving {
-		if err := ca.Ensure(dir, name, spec); err != nil {
-			return err
-		}
+	if err := ca.Ensure(dir, "apiserver", Spec{CommonName: "kube-apiserver", IPs: []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("10.96.0.1")},
+		DNSNames: []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"}}); err != nil {
+		return err
 	}
 	kueueDir := filepath.Join(c.State, "kueue", "certs")
 	if err := ca.EnsureAt(filepath.Join(kueueDir, "tls.crt"), filepath.Join(kueueDir, "tls.key"), Spec{
@@ -101,7 +97,11 @@ func (c Cluster) Ensure() error {
 		return err
 	}
 	for _, comp := range components {
-		if err := ca.Ensure(dir, comp.cert, Spec{CommonName: comp.user, Organizations: comp.groups}); err != nil {
+		spec := Spec{CommonName: comp.user, Organizations: comp.groups}
+		if comp.serving {
+			spec.DNSNames, spec.IPs = []string{"localhost"}, loopback
+		}
+		if err := ca.Ensure(dir, comp.cert, spec); err != nil {
 			return err
 		}
 		if comp.kubeconfig == "" {

@@ -54,6 +54,16 @@ func TestEnsureCreatesAChainTheKubeconfigsTrust(t *testing.T) {
 	if _, err := frontProxy.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err == nil {
 		t.Fatal("the front-proxy client must be signed by its own CA, not the cluster CA")
 	}
+	for _, kc := range []string{"kubeconfig", "run/controller-manager.kubeconfig", "run/scheduler.kubeconfig",
+		"run/kwok.kubeconfig", "run/sim-agent.kubeconfig", "run/kueue.kubeconfig"} {
+		if _, err := clientcmd.LoadFromFile(filepath.Join(state, kc)); err != nil {
+			t.Errorf("every component gets its kubeconfig: %v", err)
+		}
+	}
+	kwok := readCert(t, filepath.Join(state, "pki", "kwok.crt"))
+	if _, err := kwok.Verify(x509.VerifyOptions{Roots: roots, DNSName: "localhost"}); err != nil {
+		t.Errorf("KWOK serves the kubelet API with its certificate: %v", err)
+	}
 	for _, f := range []string{"sa.key", "sa.pub"} {
 		if _, err := os.Stat(filepath.Join(state, "pki", f)); err != nil {
 			t.Fatal(err)

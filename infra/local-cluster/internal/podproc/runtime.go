@@ -106,12 +106,18 @@ func (r *Runtime) Owns(uid types.UID) bool {
 // Sync brings the pod's processes and status in line with its spec.
 func (r *Runtime) Sync(ctx context.Context, pod *corev1.Pod) error {
 	ps := r.state(pod)
+	if pod.DeletionTimestamp != nil {
+		ps.mu.Lock()
+		gone, err := r.terminate(ctx, pod, ps)
+		ps.mu.Unlock()
+		if gone {
+			r.Forget(pod.UID) // takes the pod's lock itself
+		}
+		return err
+	}
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 
-	if pod.DeletionTimestamp != nil {
-		return r.terminate(ctx, pod, ps)
-	}
 	if terminal(pod.Status.Phase) && !anyRunning(ps) {
 		return nil // finished; nothing runs again
 	}
@@ -138,8 +144,9 @@ func (r *Runtime) Sync(ctx context.Context, pod *corev1.Pod) error {
 				cs.waiting, cs.waitingMsg = "CreateContainerConfigError", err.Error()
 				r.o.Requeue(pod.Namespace, pod.Name, 5*time.Second)
 			case errors.As(err, &nf), errors.Is(err, errNoCommand):
-				cs.waiting, cs.waitingMsg = "CreateContainerError", err.Error()
-				r.exitWithoutRun(cs, 128, "ContainerCannotRun", err.Error())
+				// as containerd's StartError: the container ends with 128 and the restart policy decides
+				cs.waiting, cs.waitingMsg = "", ""
+				r.exitWithoutRun(cs, 128, "StartError", err.Error())
 			default:
 				cs.waiting, cs.waitingMsg = "CreateContainerError", err.Error()
 				r.o.Requeue(pod.Namespace, pod.Name, 5*time.Second)
@@ -399,8 +406,8 @@ func (r *Runtime) snapshot() []*podState {
 }
 
 // terminate stops a deleted pod's processes (SIGTERM, SIGKILL after its grace period), then removes the
-// pod from the API as the kubelet does once its containers are gone, and cleans up after it.
-func (r *Runtime) terminate(ctx context.Context, pod *corev1.Pod, ps *podState) error {
+// pod from the API as the kubelet does once its containers are gone; gone says the runtime may forget it.
+func (r *Runtime) terminate(ctx context.Context, pod *corev1.Pod, ps *podState) (gone bool, err error) {
 	if !ps.deleting {
 		ps.deleting = true
 		g := grace(pod)
@@ -420,19 +427,18 @@ func (r *Runtime) terminate(ctx context.Context, pod *corev1.Pod, ps *podState) 
 			wg.Wait()
 			r.o.Requeue(pod.Namespace, pod.Name, 0)
 		}()
-		return nil
+		return false, nil
 	}
 	if anyRunning(ps) {
-		return nil // the stop in progress requeues the pod
+		return false, nil // the stop in progress requeues the pod
 	}
 	zero := int64(0)
-	err := r.o.Kube.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{
+	err = r.o.Kube.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{
 		GracePeriodSeconds: &zero, Preconditions: &metav1.Preconditions{UID: &pod.UID}})
 	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
-		return err
+		return false, err
 	}
-	r.Forget(pod.UID)
-	return nil
+	return true, nil
 }
 
 // ForgetByName drops the state of pods of that name that are gone from the API (see Forget), except the

@@ -78,4 +78,3 @@ func TestUnboundClaimIsAConfigError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
-
