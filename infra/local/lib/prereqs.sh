@@ -1,6 +1,6 @@
 # Debian packages the local stack and the tests need, installed only when missing (idempotent).
 
-RUNTIME_PACKAGES="postgresql curl unzip openssl iproute2"
+RUNTIME_PACKAGES="postgresql curl unzip openssl iproute2 python3-venv util-linux"
 # fonts-wqy-zenhei: the browser tests render the portal in Simplified Chinese; without a CJK font the
 # screenshots show empty boxes
 TEST_PACKAGES="chromium fonts-liberation fonts-wqy-zenhei"
