@@ -10,9 +10,12 @@ import jakarta.validation.constraints.Size;
 final class MemberApi {
 
     static final String ROLE = "^(owner|member|viewer)$";
+    /** Keycloak refuses whitespace in usernames; control characters are refused for every string already. */
+    static final String USERNAME = "^[^\\s\\p{Cc}]+$";
 
     record AddMember(
-            @Schema(example = "alice", description = "Keycloak username") @NotBlank @Size(max = 255) String username,
+            @Schema(example = "alice", description = "Keycloak username") @NotBlank @Size(max = 255)
+            @Pattern(regexp = USERNAME, message = "must not contain spaces or control characters") String username,
             @Schema(allowableValues = {"owner", "member", "viewer"}) @NotNull
             @Pattern(regexp = ROLE, message = "must be owner, member or viewer") String role) {
     }
