@@ -2,6 +2,7 @@ package ai.portal.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +34,9 @@ public abstract class ResourceServerContract {
 
     @BeforeEach
     void bindClient() {
+        // generous: the first OpenAPI rendering of a cold service on a loaded 2-core machine takes seconds
         client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                .responseTimeout(java.time.Duration.ofSeconds(30)).build();
+                .responseTimeout(Duration.ofSeconds(60)).build();
     }
 
     @Test
