@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -158,8 +157,8 @@ final class BrowserLogin {
      */
     private static final class Browser {
 
-        private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        private static final HttpClient HTTP = TestStack.httpClientBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER).build();
 
         private final Map<String, String> cookies = new LinkedHashMap<>();
 

@@ -22,7 +22,8 @@ public final class Tokens {
 
     static final String CLIENT_CLI = "portal-cli";
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Created after {@link TestStack} made the JVM trust the stack's CA (Keycloak is on https). */
+    private static final HttpClient HTTP = TestStack.httpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
