@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class TeamUsers {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestStack.httpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PASSWORD = "logs-test-" + Integer.toHexString("logging-pipeline".hashCode());
 
