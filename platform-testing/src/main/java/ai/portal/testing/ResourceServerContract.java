@@ -138,6 +138,8 @@ public abstract class ResourceServerContract {
         client.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.paths['/api/v1/me'].get").exists()
+                .jsonPath("$.paths['/api/v1/me'].get.responses['401'].content['application/problem+json']").exists()
+                .jsonPath("$.components.schemas.Problem.properties.requestId").exists()
                 .jsonPath("$.components.securitySchemes").exists();
     }
 
