@@ -378,7 +378,7 @@ cmd_start() {
   wait_for "default ServiceAccount" 60 "$bin/kubectl" --kubeconfig "$st/kubeconfig" -n default get serviceaccount default
   wait_for "kueue /readyz" 120 curl -fsS --max-time 2 "http://127.0.0.1:$KUEUE_HEALTH_PORT/readyz"
   # the visibility API answers through the API server's aggregator, as on a real cluster
-  wait_for "kueue visibility API through the API server" 60 \
+  wait_for "kueue visibility API through the API server" 120 \
     https_ok "https://127.0.0.1:$API_PORT/apis/visibility.kueue.x-k8s.io/v1beta2"
   log "cluster Ready: $want simulated nodes Ready after $(secs_since "$t0") s"
   log "KUBECONFIG=$st/kubeconfig"

@@ -46,6 +46,9 @@ func (r *Runtime) status(pod *corev1.Pod, ps *podState) *corev1ac.PodStatusApply
 			}
 		default:
 			allTerminated = false
+			if cs.terminated != nil { // waiting to restart (CrashLoopBackOff): the pod keeps its Running phase
+				anyWillRestart = true
+			}
 			reason := cs.waiting
 			if reason == "" {
 				reason = "ContainerCreating"
@@ -56,8 +59,12 @@ func (r *Runtime) status(pod *corev1.Pod, ps *podState) *corev1ac.PodStatusApply
 			}
 			s.WithState(corev1ac.ContainerState().WithWaiting(w))
 		}
-		if cs.lastState != nil {
-			s.WithLastTerminationState(corev1ac.ContainerState().WithTerminated(terminatedAC(cs.lastState)))
+		last := cs.lastState
+		if cs.run == nil && cs.waiting != "" && cs.terminated != nil {
+			last = cs.terminated // while it waits to restart, its last run is its last state
+		}
+		if last != nil {
+			s.WithLastTerminationState(corev1ac.ContainerState().WithTerminated(terminatedAC(last)))
 		}
 		if !(cs.run != nil && cs.ready) {
 			allReady = false
