@@ -54,9 +54,9 @@ services_start() {
         if is_running "$name"; then ok "$name already running (port $port)"; continue; fi
         require_free_port "$port" "$var" "$name"
         require_free_port "$(management_port "$port")" "$var" "$name management"
-        # shellcheck disable=SC2086
+        # shellcheck disable=SC2086,SC2046 # word splitting of the JVM options is meant; they trust the local CA (pki.sh)
         PORTAL_MANAGEMENT_PORT=$(management_port "$port") \
-            start_process "$name" java $PORTAL_SERVICE_JVM_OPTS -jar "$(service_jar "$module")"
+            start_process "$name" java $PORTAL_SERVICE_JVM_OPTS $(portal_jvm_trust_opts) -jar "$(service_jar "$module")"
     done <<<"$PORTAL_SERVICES"
 }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import ai.portal.testing.TestStack;
+import ai.portal.testing.Tokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class TeamUsers {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestStack.httpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PASSWORD = "logs-test-" + Integer.toHexString("logging-pipeline".hashCode());
 
@@ -30,7 +31,7 @@ final class TeamUsers {
     String memberToken(String team) {
         String username = "logs-test-" + team;
         ensureMember(username, team);
-        return token("portal", "portal-cli", username, PASSWORD);
+        return Tokens.fromTestStack().userToken(username, PASSWORD);
     }
 
     private synchronized void ensureMember(String username, String team) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.team.TeamSnapshot;
 import ai.portal.tenant.team.TeamState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -89,7 +90,7 @@ public final class TeamResources {
         objects.add(role(team, EDIT, editRules()));
         objects.add(role(team, VIEW, viewRules()));
         objects.add(roleBinding(team, EDIT, editSubjects(team, properties)));
-        objects.add(roleBinding(team, VIEW, List.of(group(properties.oidcGroupPrefix() + ns + ".viewers"))));
+        objects.add(roleBinding(team, VIEW, List.of(group(viewGroup(team.slug(), properties)))));
         objects.add(networkPolicy(team, properties));
         return List.copyOf(objects);
     }
@@ -102,14 +103,18 @@ public final class TeamResources {
         return labels;
     }
 
-    /** The OIDC group whose members edit the team's namespace (the team's owners and members). */
+    /**
+     * The OIDC group whose members edit the team's namespace (the team's owners and members): the Keycloak group's
+     * full path, {@code oidc:/teams/team-<slug>}, so a group named {@code team-<slug>} elsewhere in the realm grants
+     * nothing.
+     */
     public static String editGroup(String slug, ProvisioningProperties properties) {
-        return properties.oidcGroupPrefix() + TeamSnapshot.namespaceOf(slug);
+        return properties.oidcGroupPrefix() + TeamNames.groupPath(TeamNames.editorsGroup(slug));
     }
 
-    /** The OIDC group whose members may only look at the team's namespace. */
+    /** The OIDC group whose members may only look at the team's namespace: {@code oidc:/teams/team-<slug>.viewers}. */
     public static String viewGroup(String slug, ProvisioningProperties properties) {
-        return editGroup(slug, properties) + ".viewers";
+        return properties.oidcGroupPrefix() + TeamNames.groupPath(TeamNames.viewersGroup(slug));
     }
 
     private static Namespace namespace(TeamSnapshot team) {
