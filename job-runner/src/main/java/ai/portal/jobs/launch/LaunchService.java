@@ -22,6 +22,8 @@ import ai.portal.jobs.workload.WorkloadKind;
 import ai.portal.jobs.workload.WorkloadRecord;
 import ai.portal.jobs.workload.WorkloadRepository;
 import ai.portal.jobs.workload.WorkloadSpec;
+import ai.portal.platform.me.TeamDirectory;
+import ai.portal.platform.me.TeamMembership;
 import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.security.CurrentUser;
 import ai.portal.platform.team.TeamAuthorizer;
@@ -50,10 +52,12 @@ public class LaunchService {
     private final StatusService status;
     private final AuditLog audit;
     private final TransactionalOperator tx;
+    private final TeamDirectory directory;
 
-    LaunchService(TeamAuthorizer authorizer, LaunchLimits limits, CatalogService catalog, LaunchChecks checks,
+    LaunchService(TeamDirectory directory, TeamAuthorizer authorizer, LaunchLimits limits, CatalogService catalog, LaunchChecks checks,
                   WorkloadRepository workloads, WorkloadApplier applier, StatusService status, AuditLog audit,
                   TransactionalOperator tx) {
+        this.directory = directory;
         this.authorizer = authorizer;
         this.validator = new LaunchValidator(limits);
         this.catalog = catalog;
@@ -282,6 +286,14 @@ public class LaunchService {
                         .map(parts -> new WorkloadDetail(parts.getT1(),
                                 parts.getT2().stream().map(WorkloadDetail.HistoryEntry::of).toList(),
                                 status.kubernetesEvents(record))));
+    }
+
+    /** The caller's own live workloads in every team they are in, with status. */
+    public Mono<List<WorkloadView>> mine(CurrentUser caller) {
+        return directory.teamsOf(caller).map(TeamMembership::slug).distinct()
+                .concatMap(team -> status.teamViews(team, record -> record.ownerSubject().equals(caller.subject())))
+                .concatMapIterable(views -> views)
+                .collectList();
     }
 
     public Mono<TeamCapacity> capacity(CurrentUser actor, String team) {

@@ -143,11 +143,11 @@ public class WorkloadRepository {
                 .all();
     }
 
-    /** The last phase recorded per workload (for workloads whose objects are gone). */
+    /** The phase recorded last (in recording order) for a workload. */
     public Mono<WorkloadEvent> lastPhase(UUID workload) {
         return db.sql("""
                         select * from workload_event where workload_id = :workload and type = 'phase'
-                         order by at desc, id desc limit 1""")
+                         order by id desc limit 1""")
                 .bind("workload", workload)
                 .map(row -> new WorkloadEvent(row.get("workload_id", UUID.class), row.get("at", Instant.class),
                         row.get("type", String.class), row.get("phase", String.class),
