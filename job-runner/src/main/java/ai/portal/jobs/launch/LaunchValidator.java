@@ -35,8 +35,10 @@ public final class LaunchValidator {
     private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
     private static final Pattern QUALIFIED_NAME = Pattern.compile(
             "(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
-    /** Annotation domains whose keys mean something to Kubernetes, Kueue or the portal: never set by users. */
-    private static final List<String> RESERVED_DOMAINS = List.of("kubernetes.io", "k8s.io", "x-k8s.io", "portal.ai");
+    /** Annotation domains (and their subdomains) whose keys mean something to Kubernetes or Kueue. */
+    private static final List<String> RESERVED_DOMAINS = List.of("kubernetes.io", "k8s.io", "x-k8s.io");
+    /** The portal's own annotation domain (its subdomains, e.g. the simulator's, are not the portal's). */
+    private static final String PORTAL_DOMAIN = "portal.ai";
     private static final int MAX_COMMAND_ITEMS = 64;
     private static final int MAX_ARGS = 256;
     private static final int MAX_ITEM_LENGTH = 4096;
@@ -264,7 +266,8 @@ public final class LaunchValidator {
             return false;
         }
         String domain = key.substring(0, slash).toLowerCase(Locale.ROOT);
-        return RESERVED_DOMAINS.stream().anyMatch(reserved -> domain.equals(reserved) || domain.endsWith("." + reserved));
+        return domain.equals(PORTAL_DOMAIN)
+                || RESERVED_DOMAINS.stream().anyMatch(reserved -> domain.equals(reserved) || domain.endsWith("." + reserved));
     }
 
     private static boolean hasControlCharacters(String value) {
