@@ -47,7 +47,7 @@ public class LaunchChecks {
         this.status = status;
     }
 
-    /** Refuses launches into a team that cannot take any: no namespace yet, archived, or no queue. */
+    /** Refuses launches into a team that cannot take any: no namespace yet, or archived. */
     public void requireTeamOpen(String team) {
         Namespace namespace = cluster.namespace(TeamNames.namespace(team)).orElse(null);
         if (namespace == null) {
@@ -59,6 +59,10 @@ public class LaunchChecks {
             throw new ApiException(HttpStatus.CONFLICT, "Team archived",
                     "Team " + team + " is archived: it launches nothing new. A platform admin can unarchive it.");
         }
+    }
+
+    /** Refuses launches while the team's Kueue queue (or Kueue itself) is not there: nothing would admit them. */
+    public void requireQueue(String team) {
         if (!cluster.kueueServed()) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Queue unavailable",
                     "The cluster's queue (Kueue) does not answer, so nothing can be admitted. Try again later.");

@@ -90,7 +90,8 @@ public class LaunchService {
                 .then(Mono.fromCallable(() -> validator.job(request)))
                 .flatMap(spec -> resolveImage(spec, false))
                 .flatMap(spec -> Mono.fromRunnable(() -> checks.requireTeamOpen(team)).thenReturn(spec))
-                .flatMap(spec -> verdict(team, spec, false).flatMap(check -> refuseIf(check, false)).thenReturn(spec))
+                .flatMap(spec -> verdict(team, spec, false).flatMap(check -> refuseIf(team, check, false))
+                        .thenReturn(spec))
                 .flatMap(spec -> create(actor, team, request.name(), WorkloadKind.JOB, spec));
         return audit.onFailure(useCase, actor, team, "job.create", "job/" + request.name());
     }
@@ -107,7 +108,8 @@ public class LaunchService {
                 .then(Mono.fromCallable(() -> validator.notebook(request)))
                 .flatMap(spec -> resolveImage(spec, true))
                 .flatMap(spec -> Mono.fromRunnable(() -> checks.requireTeamOpen(team)).thenReturn(spec))
-                .flatMap(spec -> verdict(team, spec, true).flatMap(check -> refuseIf(check, true)).thenReturn(spec));
+                .flatMap(spec -> verdict(team, spec, true).flatMap(check -> refuseIf(team, check, true))
+                        .thenReturn(spec));
     }
 
     private Mono<WorkloadSpec> resolveImage(WorkloadSpec spec, boolean notebook) {
@@ -122,11 +124,15 @@ public class LaunchService {
                 .map(running -> checks.check(team, spec, notebook, running));
     }
 
-    /** Impossible launches are refused (422); a notebook that would not start now is refused too (409). */
-    private static Mono<Void> refuseIf(LaunchCheck check, boolean notebook) {
+    /**
+     * Impossible launches are refused (422) whatever the queue's state; then the team's queue must be there
+     * (409/503); then a notebook that would not start now is refused too (409).
+     */
+    private Mono<Void> refuseIf(String team, LaunchCheck check, boolean notebook) {
         if (!check.possible()) {
             return Mono.error(problem(HttpStatus.UNPROCESSABLE_CONTENT, "Cannot run on this cluster", check));
         }
+        checks.requireQueue(team);
         if (notebook && !check.startsNow()) {
             return Mono.error(problem(HttpStatus.CONFLICT, "Would not start now", check));
         }
@@ -200,7 +206,7 @@ public class LaunchService {
                     }
                     checks.requireTeamOpen(team);
                     return verdict(team, record.spec(), true)
-                            .flatMap(check -> refuseIf(check, true))
+                            .flatMap(check -> refuseIf(team, check, true))
                             .then(changeDesired(actor, record, Desired.RUNNING, "notebook.start"));
                 })
                 // Kueue refuses scaling up while the last pod still stops; the reconciler retries when it is gone
