@@ -86,14 +86,29 @@ public class HistoryRecorder implements SmartLifecycle {
                             ? event.reason().length() : event.reason().indexOf(';')) : "")).orElse(null);
                     if (!label.equals(lastLabel) && now.phase() != Phase.DELETING) {
                         String after = last.map(event -> Long.toString(event.at().toEpochMilli())).orElse("none");
-                        phase = workloads.recordEvent(new WorkloadEvent(workload.id(), when(now), "phase",
+                        WorkloadEvent entry = new WorkloadEvent(workload.id(), when(now), "phase",
                                 now.phase().wireName(),
                                 now.stage() == null ? now.reason().code() : "stage:" + now.stage().wireName() + ";"
                                         + now.reason().code(),
-                                now.reason().text(), "phase:" + label + ":after:" + after));
+                                now.reason().text(), "phase:" + label + ":after:" + after);
+                        phase = missedRunning(workload, now, lastLabel, after).then(workloads.recordEvent(entry));
                     }
                     return phase.then(decisions(workload, now));
                 });
+    }
+
+    /**
+     * A job seen finished whose running was never recorded (it ran while no replica led): its Running entry is
+     * recorded first, at the time its pod started, so the timeline and the runtime history stay whole.
+     */
+    private Mono<Boolean> missedRunning(WorkloadRecord workload, WorkloadStatus now, String lastLabel, String after) {
+        boolean finished = now.phase() == Phase.SUCCEEDED || now.phase() == Phase.FAILED;
+        if (!finished || now.startedAt() == null || Phase.RUNNING.wireName().equals(lastLabel)) {
+            return Mono.just(false);
+        }
+        return workloads.recordEvent(new WorkloadEvent(workload.id(), now.startedAt(), "phase",
+                Phase.RUNNING.wireName(), "running", "ran while the job runner was not recording",
+                "phase:" + Phase.RUNNING.wireName() + ":after:" + after));
     }
 
     private Mono<Void> decisions(WorkloadRecord workload, WorkloadStatus now) {
