@@ -1,10 +1,10 @@
 package ai.portal.tenant.access;
 
 import ai.portal.platform.security.CurrentUser;
-import ai.portal.tenant.team.TeamProblems;
-import ai.portal.tenant.team.TeamRepository;
-import ai.portal.tenant.team.TeamRepository.TeamRow;
-import ai.portal.tenant.team.TeamRole;
+import ai.portal.tenant.domain.TeamProblems;
+import ai.portal.tenant.store.TeamRepository;
+import ai.portal.tenant.domain.TeamRecord;
+import ai.portal.platform.team.TeamRole;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -34,7 +34,7 @@ public class TeamAccess {
     }
 
     /** The team, when the caller may do what {@code need} says; else 404 (no such team) or 403. */
-    public Mono<TeamRow> require(CurrentUser caller, String slug, Need need) {
+    public Mono<TeamRecord> require(CurrentUser caller, String slug, Need need) {
         return teams.find(slug)
                 .switchIfEmpty(Mono.error(() -> TeamProblems.teamNotFound(slug)))
                 .flatMap(team -> caller.isPlatformAdmin()

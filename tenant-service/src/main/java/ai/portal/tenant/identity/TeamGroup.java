@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.TeamSnapshot;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.TeamSnapshot;
 
 /**
  * One of a team's two Keycloak groups as the team says it must be: a pure function of the snapshot, so it is

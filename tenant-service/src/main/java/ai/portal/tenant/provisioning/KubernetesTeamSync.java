@@ -5,9 +5,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import ai.portal.tenant.sync.TeamSync;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.tenant.domain.TeamSync;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import ai.portal.tenant.sync.ReconcileTrigger;
-import ai.portal.tenant.team.TeamSnapshot;
+import ai.portal.tenant.domain.ReconcileTrigger;
+import ai.portal.tenant.domain.TeamSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,6 @@
 package ai.portal.tenant.provisioning;
 
-import ai.portal.tenant.sync.ReconcileTrigger;
+import ai.portal.tenant.domain.ReconcileTrigger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Wires provisioning: the fabric8 client (kubeconfig from {@code KUBECONFIG}, {@code ~/.kube/config}, or the
- * in-cluster service account, in fabric8's usual order), the {@code kubernetes} {@link ai.portal.tenant.sync.TeamSync},
+ * in-cluster service account, in fabric8's usual order), the {@code kubernetes} {@link ai.portal.tenant.domain.TeamSync},
  * the drift watcher and the health indicator. {@code portal.provisioning.enabled=false} turns all of it off.
  */
 @Configuration(proxyBeanMethods = false)

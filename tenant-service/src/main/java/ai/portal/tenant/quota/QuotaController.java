@@ -4,7 +4,7 @@ import ai.portal.platform.security.CurrentUser;
 import ai.portal.tenant.quota.QuotaApi.GpuType;
 import ai.portal.tenant.quota.QuotaApi.QuotaSpec;
 import ai.portal.tenant.quota.QuotaApi.QuotaUsage;
-import ai.portal.tenant.team.Quota;
+import ai.portal.tenant.domain.Quota;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import ai.portal.tenant.quota.QuotaApi.QuotaSpec;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamProblems;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamProblems;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /**

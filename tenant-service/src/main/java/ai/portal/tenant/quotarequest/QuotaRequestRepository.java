@@ -3,7 +3,7 @@ package ai.portal.tenant.quotarequest;
 import java.time.Instant;
 
 import ai.portal.tenant.quotarequest.QuotaRequestApi.QuotaRequest;
-import ai.portal.tenant.team.Quota;
+import ai.portal.tenant.domain.Quota;
 import io.r2dbc.postgresql.codec.Json;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;

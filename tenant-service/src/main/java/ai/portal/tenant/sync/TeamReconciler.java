@@ -9,9 +9,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-import ai.portal.tenant.team.TeamRepository;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.tenant.domain.ReconcileTrigger;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
+import ai.portal.tenant.domain.TeamSync;
+import ai.portal.tenant.store.TeamRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;

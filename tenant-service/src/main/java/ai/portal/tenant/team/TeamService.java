@@ -3,16 +3,23 @@ package ai.portal.tenant.team;
 import java.util.Map;
 
 import ai.portal.platform.security.CurrentUser;
-import ai.portal.tenant.access.TeamAccess;
+import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.access.TeamAccess.Need;
+import ai.portal.tenant.access.TeamAccess;
 import ai.portal.tenant.audit.AuditEvent.Outcome;
 import ai.portal.tenant.audit.AuditLog;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamProblems;
+import ai.portal.tenant.domain.TeamRecord;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import ai.portal.tenant.identity.UserDirectory;
+import ai.portal.tenant.store.TeamRepository;
 import ai.portal.tenant.sync.TeamReconciler;
 import ai.portal.tenant.team.TeamApi.CreateTeam;
 import ai.portal.tenant.team.TeamApi.Team;
 import ai.portal.tenant.team.TeamApi.UpdateTeam;
-import ai.portal.tenant.team.TeamRepository.TeamRow;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -67,7 +74,7 @@ public class TeamService {
     }
 
     public Flux<Team> list(CurrentUser actor) {
-        Flux<TeamRow> rows = actor.isPlatformAdmin() ? teams.findAll() : teams.findForMember(actor.subject());
+        Flux<TeamRecord> rows = actor.isPlatformAdmin() ? teams.findAll() : teams.findForMember(actor.subject());
         return rows.concatMap(row -> toApi(row, actor));
     }
 
@@ -132,7 +139,7 @@ public class TeamService {
         return audit.onFailure(useCase, actor, slug, "team.delete", "team/" + slug);
     }
 
-    Mono<Team> toApi(TeamRow row, CurrentUser actor) {
+    Mono<Team> toApi(TeamRecord row, CurrentUser actor) {
         return Mono.zip(reconciler.status(row.slug(), row.state()),
                         access.roleOf(actor, row.slug()).map(TeamRole::wireName).defaultIfEmpty(""))
                 .map(parts -> new Team(row.slug(), row.displayName(), row.description(), wire(row.state()),

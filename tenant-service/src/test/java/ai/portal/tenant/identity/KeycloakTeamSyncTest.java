@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamRole;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import ai.portal.testing.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamRole;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import org.junit.jupiter.api.Test;
 
 /** The groups a team must have, without Keycloak. */

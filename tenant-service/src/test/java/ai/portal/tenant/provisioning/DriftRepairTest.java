@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import ai.portal.tenant.sync.ReconcileTrigger;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.tenant.domain.ReconcileTrigger;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;

@@ -2,8 +2,8 @@ package ai.portal.tenant.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.portal.tenant.sync.ReconcileTrigger;
-import ai.portal.tenant.sync.TeamSync;
+import ai.portal.tenant.domain.ReconcileTrigger;
+import ai.portal.tenant.domain.TeamSync;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamRole;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Namespace;

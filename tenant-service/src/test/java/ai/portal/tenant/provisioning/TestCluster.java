@@ -5,11 +5,11 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamRole;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;

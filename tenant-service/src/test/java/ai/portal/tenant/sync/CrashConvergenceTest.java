@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.TenantApiTestSupport;
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamRole;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
+import ai.portal.tenant.domain.TeamSync;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,4 +1,4 @@
-package ai.portal.tenant.team;
+package ai.portal.tenant.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -6,12 +6,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamRecord;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
+import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** SQL for teams, their members and quotas. The service decides; this only reads and writes rows. */
+/**
+ * SQL for teams, their members and quotas, shared by the features that read or change them. The services decide;
+ * this only reads and writes rows.
+ */
 @Repository
 public class TeamRepository {
 
@@ -21,18 +31,15 @@ public class TeamRepository {
         this.db = db;
     }
 
-    public record TeamRow(String slug, String displayName, String description, TeamState state, Instant createdAt) {
-    }
-
-    public Mono<TeamRow> find(String slug) {
+    public Mono<TeamRecord> find(String slug) {
         return db.sql("select * from team where slug = :slug").bind("slug", slug).map(TeamRepository::teamRow).one();
     }
 
-    public Flux<TeamRow> findAll() {
+    public Flux<TeamRecord> findAll() {
         return db.sql("select * from team order by slug").map(TeamRepository::teamRow).all();
     }
 
-    public Flux<TeamRow> findForMember(String subject) {
+    public Flux<TeamRecord> findForMember(String subject) {
         return db.sql("""
                         select t.* from team t join team_member m on m.team_slug = t.slug
                          where m.user_subject = :subject order by t.slug""")
@@ -145,8 +152,8 @@ public class TeamRepository {
                         parts.getT1(), new ArrayList<>(parts.getT2()))));
     }
 
-    private static TeamRow teamRow(io.r2dbc.spi.Readable row) {
-        return new TeamRow(row.get("slug", String.class), row.get("display_name", String.class),
+    private static TeamRecord teamRow(Readable row) {
+        return new TeamRecord(row.get("slug", String.class), row.get("display_name", String.class),
                 row.get("description", String.class),
                 TeamState.valueOf(row.get("state", String.class).toUpperCase()),
                 row.get("created_at", Instant.class));

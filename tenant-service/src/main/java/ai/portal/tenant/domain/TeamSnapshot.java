@@ -1,4 +1,4 @@
-package ai.portal.tenant.team;
+package ai.portal.tenant.domain;
 
 import java.util.List;
 

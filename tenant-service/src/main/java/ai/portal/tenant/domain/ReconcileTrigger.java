@@ -1,4 +1,4 @@
-package ai.portal.tenant.sync;
+package ai.portal.tenant.domain;
 
 /**
  * Asks for a team to be reconciled soon. Requests for the same team are coalesced: one run picks up everything
