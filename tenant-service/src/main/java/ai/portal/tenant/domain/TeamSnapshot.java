@@ -2,6 +2,8 @@ package ai.portal.tenant.domain;
 
 import java.util.List;
 
+import ai.portal.platform.team.TeamNames;
+
 /**
  * One team as the database holds it: the desired state that the Kubernetes namespace and the Keycloak groups are
  * converged to. Built fresh from the database for every reconciliation, never cached.
@@ -13,12 +15,8 @@ public record TeamSnapshot(String slug, String displayName, String description, 
         members = List.copyOf(members);
     }
 
-    /** The team's namespace: {@code team-<slug>}. */
+    /** The team's namespace, as {@link TeamNames#namespace} names it. */
     public String namespace() {
-        return namespaceOf(slug);
-    }
-
-    public static String namespaceOf(String slug) {
-        return "team-" + slug;
+        return TeamNames.namespace(slug);
     }
 }

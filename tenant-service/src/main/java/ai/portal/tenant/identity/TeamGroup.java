@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.domain.Member;
 import ai.portal.tenant.domain.TeamSnapshot;
 
@@ -26,39 +26,26 @@ import ai.portal.tenant.domain.TeamSnapshot;
 public record TeamGroup(String name, String description, Map<String, List<String>> attributes,
                         Set<String> subjects) {
 
-    public static final String TEAM_ATTRIBUTE = "portal.ai/team";
+    /** The attributes this service sets on a team group (group attributes are free-form; these mirror the labels). */
+    public static final String TEAM_ATTRIBUTE = PortalLabels.TEAM;
     public static final String MANAGED_BY_ATTRIBUTE = "portal.ai/managed-by";
     public static final String MANAGER = "tenant-service";
-    public static final String DISPLAY_NAME_ATTRIBUTE = "portal.ai/display-name";
+    public static final String DISPLAY_NAME_ATTRIBUTE = PortalLabels.DISPLAY_NAME;
     public static final String ACCESS_ATTRIBUTE = "portal.ai/access";
-    static final String VIEWERS_SUFFIX = ".viewers";
-    /** {@code team-<slug>} or {@code team-<slug>.viewers}, with the API's slug rule. */
-    private static final Pattern GROUP_NAME = Pattern.compile("team-([a-z][a-z0-9-]{1,30}[a-z0-9])(?:\\.viewers)?");
 
     public TeamGroup {
         attributes = Map.copyOf(attributes);
         subjects = Set.copyOf(subjects);
     }
 
-    /** {@code team-<slug>}: owners and members. */
-    public static String editorsGroup(String slug) {
-        return TeamSnapshot.namespaceOf(slug);
-    }
-
-    /** {@code team-<slug>.viewers}: viewers. Slugs never contain dots, so this never names another team's group. */
-    public static String viewersGroup(String slug) {
-        return TeamSnapshot.namespaceOf(slug) + VIEWERS_SUFFIX;
-    }
-
     /** The team a group belongs to, read from its name; empty for a name this service would never give. */
     public static Optional<String> slugOf(String groupName) {
-        Matcher name = GROUP_NAME.matcher(groupName == null ? "" : groupName);
-        return name.matches() ? Optional.of(name.group(1)) : Optional.empty();
+        return TeamNames.parseGroup(groupName, false).map(TeamNames.TeamGroupName::slug);
     }
 
     /** Both group names of a team, editors first. */
     public static List<String> namesOf(String slug) {
-        return List.of(editorsGroup(slug), viewersGroup(slug));
+        return List.of(TeamNames.editorsGroup(slug), TeamNames.viewersGroup(slug));
     }
 
     /** The team's two groups, editors first. */
@@ -71,9 +58,9 @@ public record TeamGroup(String name, String description, Map<String, List<String
         // someone listed twice keeps the stronger access only
         viewers.removeAll(editors);
         return List.of(
-                new TeamGroup(editorsGroup(team.slug()), team.displayName() + ": owners and members",
+                new TeamGroup(TeamNames.editorsGroup(team.slug()), team.displayName() + ": owners and members",
                         attributes(team, "edit"), editors),
-                new TeamGroup(viewersGroup(team.slug()), team.displayName() + ": viewers",
+                new TeamGroup(TeamNames.viewersGroup(team.slug()), team.displayName() + ": viewers",
                         attributes(team, "view"), viewers));
     }
 

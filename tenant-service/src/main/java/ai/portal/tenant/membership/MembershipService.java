@@ -3,8 +3,8 @@ package ai.portal.tenant.membership;
 import java.util.Map;
 
 import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.TeamPermission;
 import ai.portal.tenant.access.TeamAccess;
-import ai.portal.tenant.access.TeamAccess.Need;
 import ai.portal.tenant.audit.AuditEvent.Outcome;
 import ai.portal.tenant.audit.AuditLog;
 import ai.portal.tenant.identity.UserDirectory;
@@ -44,12 +44,12 @@ class MembershipService {
     }
 
     Flux<Member> list(CurrentUser actor, String slug) {
-        return access.require(actor, slug, Need.VIEW).thenMany(teams.members(slug));
+        return access.require(actor, slug, TeamPermission.VIEW).thenMany(teams.members(slug));
     }
 
     Mono<Member> add(CurrentUser actor, String slug, String username, TeamRole role) {
         String target = "team/" + slug + "/member/" + username;
-        Mono<Member> useCase = access.require(actor, slug, Need.MANAGE)
+        Mono<Member> useCase = access.require(actor, slug, TeamPermission.MANAGE)
                 .flatMap(team -> team.state() == TeamState.ACTIVE ? Mono.just(team)
                         : Mono.error(TeamProblems.notActive(slug, team.state())))
                 .then(users.findByUsername(username)
@@ -71,7 +71,7 @@ class MembershipService {
 
     Mono<Member> changeRole(CurrentUser actor, String slug, String username, TeamRole role) {
         String target = "team/" + slug + "/member/" + username;
-        Mono<Member> useCase = access.require(actor, slug, Need.MANAGE)
+        Mono<Member> useCase = access.require(actor, slug, TeamPermission.MANAGE)
                 .then(member(slug, username))
                 .flatMap(before -> keepsAnOwner(slug, before, role)
                         .then(teams.changeRole(slug, before.subject(), role))
@@ -85,7 +85,7 @@ class MembershipService {
 
     Mono<Void> remove(CurrentUser actor, String slug, String username) {
         String target = "team/" + slug + "/member/" + username;
-        Mono<Void> useCase = access.require(actor, slug, Need.MANAGE)
+        Mono<Void> useCase = access.require(actor, slug, TeamPermission.MANAGE)
                 .then(member(slug, username))
                 .flatMap(before -> keepsAnOwner(slug, before, null)
                         .then(teams.removeMember(slug, before.subject()))

@@ -5,9 +5,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import ai.portal.tenant.domain.TeamSync;
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
+import ai.portal.tenant.domain.TeamSync;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -58,15 +60,15 @@ public class KubernetesTeamSync implements TeamSync {
     /** Deletes the team's namespace (and with it everything in it); completes once it is gone or terminating. */
     @Override
     public Mono<Void> remove(String slug) {
-        return blocking(() -> deleteNamespace(TeamSnapshot.namespaceOf(slug)));
+        return blocking(() -> deleteNamespace(TeamNames.namespace(slug)));
     }
 
     /** Teams that have a namespace labelled as the portal's; the resync removes those the database lacks. */
     @Override
     public Flux<String> managedSlugs() {
-        return Mono.fromCallable(() -> client.namespaces().withLabel(TeamResources.MANAGED_BY, TeamResources.MANAGER)
+        return Mono.fromCallable(() -> client.namespaces().withLabel(PortalLabels.MANAGED_BY, PortalLabels.MANAGER)
                         .list().getItems().stream()
-                        .map(namespace -> namespace.getMetadata().getLabels().get(TeamResources.TEAM))
+                        .map(namespace -> namespace.getMetadata().getLabels().get(PortalLabels.TEAM))
                         .filter(java.util.Objects::nonNull)
                         .toList())
                 .subscribeOn(Schedulers.boundedElastic())
@@ -103,7 +105,7 @@ public class KubernetesTeamSync implements TeamSync {
             List<? extends HasMetadata> present;
             try {
                 present = client.resources(kind).inNamespace(namespace)
-                        .withLabel(TeamResources.MANAGED_BY, TeamResources.MANAGER).list().getItems();
+                        .withLabel(PortalLabels.MANAGED_BY, PortalLabels.MANAGER).list().getItems();
             } catch (KubernetesClientException e) {
                 throw ProvisioningException.of("listing " + kind.getSimpleName() + " in " + namespace, e);
             }
@@ -151,10 +153,10 @@ public class KubernetesTeamSync implements TeamSync {
         } catch (KubernetesClientException e) {
             throw ProvisioningException.of("reading Namespace " + name, e);
         }
-        if (namespace != null && !TeamResources.MANAGER.equals(namespace.getMetadata().getLabels() == null ? null
-                : namespace.getMetadata().getLabels().get(TeamResources.MANAGED_BY)) && !writtenByUs(namespace)) {
+        if (namespace != null && !PortalLabels.MANAGER.equals(namespace.getMetadata().getLabels() == null ? null
+                : namespace.getMetadata().getLabels().get(PortalLabels.MANAGED_BY)) && !writtenByUs(namespace)) {
             throw new ProvisioningException("Namespace " + name + " exists and is not managed by "
-                    + TeamResources.MANAGER + "; refusing to " + refusedAction);
+                    + PortalLabels.MANAGER + "; refusing to " + refusedAction);
         }
         return namespace;
     }

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.domain.ReconcileTrigger;
 import ai.portal.tenant.domain.TeamSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -69,7 +71,7 @@ public class ManagedObjectWatcher implements SmartLifecycle {
 
     private <T extends HasMetadata> SharedIndexInformer<T> inform(Class<T> kind) {
         SharedIndexInformer<T> informer = client.resources(kind).inAnyNamespace()
-                .withLabel(TeamResources.MANAGED_BY, TeamResources.MANAGER)
+                .withLabel(PortalLabels.MANAGED_BY, PortalLabels.MANAGER)
                 .runnableInformer(0);
         informer.exceptionHandler((started, error) -> {
             log.warn("watching {} failed ({}); retrying", kind.getSimpleName(), error.toString());
@@ -82,8 +84,8 @@ public class ManagedObjectWatcher implements SmartLifecycle {
             if (error != null) {
                 log.warn("watching {} did not start: {}", kind.getSimpleName(), error.toString());
             } else {
-                log.info("watching {} labelled {}={}", kind.getSimpleName(), TeamResources.MANAGED_BY,
-                        TeamResources.MANAGER);
+                log.info("watching {} labelled {}={}", kind.getSimpleName(), PortalLabels.MANAGED_BY,
+                        PortalLabels.MANAGER);
             }
         });
         return informer;
@@ -152,15 +154,13 @@ public class ManagedObjectWatcher implements SmartLifecycle {
     /** From the team label, or from the namespace name when someone removed the label. */
     static String slugOf(HasMetadata object) {
         Map<String, String> labels = object.getMetadata().getLabels();
-        String slug = labels == null ? null : labels.get(TeamResources.TEAM);
+        String slug = labels == null ? null : labels.get(PortalLabels.TEAM);
         if (slug != null && !slug.isBlank()) {
             return slug;
         }
         String namespace = object instanceof Namespace ? object.getMetadata().getName()
                 : object.getMetadata().getNamespace();
-        String prefix = TeamSnapshot.namespaceOf("");
-        return namespace != null && namespace.startsWith(prefix) && namespace.length() > prefix.length()
-                ? namespace.substring(prefix.length()) : null;
+        return TeamNames.slugOfNamespace(namespace).orElse(null);
     }
 
     /** Labels, annotations, deletion, or anything outside metadata and status. */

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import ai.portal.platform.team.GpuResources;
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -46,23 +49,11 @@ import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
  */
 public final class TeamResources {
 
-    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String MANAGER = "ai-portal";
-    public static final String TEAM = "portal.ai/team";
-    public static final String ARCHIVED = "portal.ai/archived";
-    public static final String DISPLAY_NAME = "portal.ai/display-name";
-    public static final String GPU_QUOTA = "portal.ai/gpu-quota";
-    public static final String MAX_NOTEBOOKS = "portal.ai/max-notebooks";
-    public static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
-
-    public static final String QUOTA = "team-quota";
     public static final String LIMITS = "team-defaults";
     public static final String WORKLOAD_SERVICE_ACCOUNT = "workload";
     public static final String EDIT = "team-edit";
     public static final String VIEW = "team-view";
     public static final String NETWORK_POLICY = "team-isolation";
-
-    public static final String GPU_RESOURCE = "nvidia.com/gpu";
 
     /** The namespaced kinds a team owns; anything of these kinds labelled as ours but not desired is deleted. */
     public static final List<Class<? extends HasMetadata>> NAMESPACED_KINDS = List.of(ResourceQuota.class,
@@ -89,7 +80,7 @@ public final class TeamResources {
         objects.add(role(team, EDIT, editRules()));
         objects.add(role(team, VIEW, viewRules()));
         objects.add(roleBinding(team, EDIT, editSubjects(team, properties)));
-        objects.add(roleBinding(team, VIEW, List.of(group(properties.oidcGroupPrefix() + ns + ".viewers"))));
+        objects.add(roleBinding(team, VIEW, List.of(group(properties.oidcGroupPrefix() + TeamNames.viewersGroup(team.slug())))));
         objects.add(networkPolicy(team, properties));
         return List.copyOf(objects);
     }
@@ -97,19 +88,14 @@ public final class TeamResources {
     /** The labels every object of the team carries. */
     public static Map<String, String> labels(String slug) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(MANAGED_BY, MANAGER);
-        labels.put(TEAM, slug);
+        labels.put(PortalLabels.MANAGED_BY, PortalLabels.MANAGER);
+        labels.put(PortalLabels.TEAM, slug);
         return labels;
     }
 
     /** The OIDC group whose members edit the team's namespace (the team's owners and members). */
     public static String editGroup(String slug, ProvisioningProperties properties) {
-        return properties.oidcGroupPrefix() + TeamSnapshot.namespaceOf(slug);
-    }
-
-    /** The OIDC group whose members may only look at the team's namespace. */
-    public static String viewGroup(String slug, ProvisioningProperties properties) {
-        return editGroup(slug, properties) + ".viewers";
+        return properties.oidcGroupPrefix() + TeamNames.editorsGroup(slug);
     }
 
     private static Namespace namespace(TeamSnapshot team) {
@@ -119,11 +105,11 @@ public final class TeamResources {
             labels.put("pod-security.kubernetes.io/" + mode + "-version", "latest");
         }
         if (team.state() == TeamState.ARCHIVED) {
-            labels.put(ARCHIVED, "true");
+            labels.put(PortalLabels.ARCHIVED, "true");
         }
         Map<String, String> annotations = new LinkedHashMap<>();
         if (team.displayName() != null && !team.displayName().isBlank()) {
-            annotations.put(DISPLAY_NAME, team.displayName());
+            annotations.put(PortalLabels.DISPLAY_NAME, team.displayName());
         }
         return new NamespaceBuilder()
                 .withMetadata(new ObjectMetaBuilder().withName(team.namespace()).withLabels(labels)
@@ -139,12 +125,12 @@ public final class TeamResources {
         hard.put("limits.memory", new Quantity(quota.memory()));
         hard.put("requests.storage", new Quantity(quota.storage()));
         hard.put("persistentvolumeclaims", new Quantity(Integer.toString(quota.pvcs())));
-        hard.put("requests." + GPU_RESOURCE, new Quantity(Integer.toString(quota.totalGpus())));
+        hard.put("requests." + GpuResources.RESOURCE, new Quantity(Integer.toString(quota.totalGpus())));
         hard.put("count/pods", new Quantity(Integer.toString(properties.maxPods())));
-        ObjectMeta meta = meta(team, QUOTA);
+        ObjectMeta meta = meta(team, PortalLabels.TEAM_QUOTA);
         meta.setAnnotations(Map.of(
-                GPU_QUOTA, gpuQuotaJson(quota.gpus()),
-                MAX_NOTEBOOKS, Integer.toString(quota.maxNotebooks())));
+                PortalLabels.GPU_QUOTA, gpuQuotaJson(quota.gpus()),
+                PortalLabels.MAX_NOTEBOOKS, Integer.toString(quota.maxNotebooks())));
         return new ResourceQuotaBuilder().withMetadata(meta).withNewSpec().withHard(hard).endSpec().build();
     }
 
@@ -256,7 +242,7 @@ public final class TeamResources {
 
     private static NetworkPolicyPeer namespacePeer(String namespace) {
         return new NetworkPolicyPeerBuilder()
-                .withNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(Map.of(NAMESPACE_NAME, namespace))
+                .withNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(Map.of(PortalLabels.NAMESPACE_NAME, namespace))
                         .build())
                 .build();
     }

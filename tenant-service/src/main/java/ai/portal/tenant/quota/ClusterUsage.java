@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
+import ai.portal.platform.team.GpuResources;
+import ai.portal.platform.team.PortalLabels;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -21,10 +23,6 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 class ClusterUsage {
-
-    static final String GPU = "nvidia.com/gpu";
-    static final String GPU_PRODUCT = "nvidia.com/gpu.product";
-    static final String QUOTA_NAME = "team-quota";
 
     private final KubernetesClient kubernetes;
 
@@ -44,10 +42,10 @@ class ClusterUsage {
     Mono<Map<String, Integer>> gpuCapacityByType() {
         return Mono.fromCallable(() -> {
             Map<String, Integer> capacity = new TreeMap<>();
-            for (Node node : kubernetes.nodes().withLabel(GPU_PRODUCT).list().getItems()) {
+            for (Node node : kubernetes.nodes().withLabel(GpuResources.PRODUCT_LABEL).list().getItems()) {
                 Quantity gpus = node.getStatus() == null || node.getStatus().getCapacity() == null ? null
-                        : node.getStatus().getCapacity().get(GPU);
-                capacity.merge(node.getMetadata().getLabels().get(GPU_PRODUCT),
+                        : node.getStatus().getCapacity().get(GpuResources.RESOURCE);
+                capacity.merge(node.getMetadata().getLabels().get(GpuResources.PRODUCT_LABEL),
                         gpus == null ? 0 : gpus.getNumericalAmount().intValue(), Integer::sum);
             }
             return capacity;
@@ -61,7 +59,7 @@ class ClusterUsage {
         Map<String, BigDecimal> used = new HashMap<>();
         Map<String, String> usedText = new TreeMap<>();
         Map<String, String> hard = new TreeMap<>();
-        ResourceQuota quota = kubernetes.resourceQuotas().inNamespace(namespace).withName(QUOTA_NAME).get();
+        ResourceQuota quota = kubernetes.resourceQuotas().inNamespace(namespace).withName(PortalLabels.TEAM_QUOTA).get();
         if (quota != null && quota.getStatus() != null) {
             if (quota.getStatus().getUsed() != null) {
                 quota.getStatus().getUsed().forEach((resource, amount) -> {
@@ -86,19 +84,19 @@ class ClusterUsage {
             }
             int gpus = pod.getSpec().getContainers().stream()
                     .map(c -> c.getResources() == null || c.getResources().getRequests() == null ? null
-                            : c.getResources().getRequests().get(GPU))
+                            : c.getResources().getRequests().get(GpuResources.RESOURCE))
                     .filter(java.util.Objects::nonNull)
                     .mapToInt(q -> q.getNumericalAmount().intValue())
                     .sum();
             if (gpus == 0) {
                 continue;
             }
-            String type = pod.getSpec().getNodeSelector() == null ? null : pod.getSpec().getNodeSelector().get(GPU_PRODUCT);
+            String type = pod.getSpec().getNodeSelector() == null ? null : pod.getSpec().getNodeSelector().get(GpuResources.PRODUCT_LABEL);
             String nodeName = pod.getSpec().getNodeName();
             if (type == null && nodeName != null) {
                 type = nodeProducts.computeIfAbsent(nodeName, name -> {
                     Node node = kubernetes.nodes().withName(name).get();
-                    return node == null ? "unknown" : node.getMetadata().getLabels().getOrDefault(GPU_PRODUCT, "unknown");
+                    return node == null ? "unknown" : node.getMetadata().getLabels().getOrDefault(GpuResources.PRODUCT_LABEL, "unknown");
                 });
             }
             byType.merge(type == null ? "unknown" : type, gpus, Integer::sum);

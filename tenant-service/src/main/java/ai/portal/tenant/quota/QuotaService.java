@@ -8,8 +8,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.GpuResources;
+import ai.portal.platform.team.TeamNames;
+import ai.portal.platform.team.TeamPermission;
 import ai.portal.tenant.access.TeamAccess;
-import ai.portal.tenant.access.TeamAccess.Need;
 import ai.portal.tenant.audit.AuditEvent.Outcome;
 import ai.portal.tenant.audit.AuditLog;
 import ai.portal.tenant.quota.QuotaApi.GpuType;
@@ -21,7 +23,6 @@ import ai.portal.tenant.domain.ReconcileTrigger;
 import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.domain.TeamProblems;
 import ai.portal.tenant.store.TeamRepository;
-import ai.portal.tenant.domain.TeamSnapshot;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -52,7 +53,7 @@ public class QuotaService {
     }
 
     public Mono<Quota> get(CurrentUser actor, String slug) {
-        return access.require(actor, slug, Need.VIEW).then(teams.quota(slug)).defaultIfEmpty(Quota.DEFAULT);
+        return access.require(actor, slug, TeamPermission.VIEW).then(teams.quota(slug)).defaultIfEmpty(Quota.DEFAULT);
     }
 
     /**
@@ -61,7 +62,7 @@ public class QuotaService {
      */
     public Mono<Quota> set(CurrentUser actor, String slug, QuotaSpec spec, boolean force) {
         String target = "team/" + slug + "/quota";
-        Mono<Quota> useCase = access.require(actor, slug, Need.ADMIN)
+        Mono<Quota> useCase = access.require(actor, slug, TeamPermission.ADMIN)
                 .then(knownGpuTypes())
                 .map(known -> QuotaLimits.validate(spec, known))
                 .flatMap(wanted -> (force ? Mono.<Void>empty() : notBelowUsage(slug, wanted))
@@ -86,9 +87,9 @@ public class QuotaService {
     }
 
     public Mono<QuotaUsage> usage(CurrentUser actor, String slug) {
-        return access.require(actor, slug, Need.VIEW)
+        return access.require(actor, slug, TeamPermission.VIEW)
                 .then(Mono.zip(teams.quota(slug).defaultIfEmpty(Quota.DEFAULT),
-                        cluster.of(TeamSnapshot.namespaceOf(slug))))
+                        cluster.of(TeamNames.namespace(slug))))
                 .map(parts -> {
                     Quota quota = parts.getT1();
                     ClusterUsage.Snapshot now = parts.getT2();
@@ -106,7 +107,7 @@ public class QuotaService {
     }
 
     private Mono<Void> notBelowUsage(String slug, Quota wanted) {
-        return cluster.of(TeamSnapshot.namespaceOf(slug)).flatMap(now -> {
+        return cluster.of(TeamNames.namespace(slug)).flatMap(now -> {
             List<String> below = QuotaLimits.belowUsage(wanted, now.used(), now.gpusUsed());
             return below.isEmpty() ? Mono.empty() : Mono.error(TeamProblems.conflict("Quota below current usage",
                     "The new quota is below what team '" + slug + "' uses now: " + String.join(", ", below)
@@ -130,7 +131,7 @@ public class QuotaService {
                 .flatMap(capacity -> {
                     if (!force && !capacity.containsKey(type.name())) {
                         return Mono.error(TeamProblems.invalid("name", "No node of the cluster has the label "
-                                + ClusterUsage.GPU_PRODUCT + "=" + type.name() + ". Known on the cluster: "
+                                + GpuResources.PRODUCT_LABEL + "=" + type.name() + ". Known on the cluster: "
                                 + String.join(", ", capacity.keySet()) + ". Use force=true to add it anyway."));
                     }
                     return gpuTypes.insert(type)

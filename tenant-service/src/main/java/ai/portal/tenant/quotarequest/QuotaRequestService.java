@@ -3,8 +3,8 @@ package ai.portal.tenant.quotarequest;
 import java.util.Map;
 
 import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.TeamPermission;
 import ai.portal.tenant.access.TeamAccess;
-import ai.portal.tenant.access.TeamAccess.Need;
 import ai.portal.tenant.audit.AuditEvent.Outcome;
 import ai.portal.tenant.audit.AuditLog;
 import ai.portal.tenant.quota.QuotaService;
@@ -47,7 +47,7 @@ class QuotaRequestService {
 
     Mono<QuotaRequest> create(CurrentUser actor, String slug, NewRequest request) {
         String target = "team/" + slug + "/quota-request";
-        Mono<QuotaRequest> useCase = access.require(actor, slug, Need.EDIT)
+        Mono<QuotaRequest> useCase = access.require(actor, slug, TeamPermission.EDIT)
                 .then(quotas.validate(request.quota()))
                 .flatMap(wanted -> requests.insert(slug, actor.subject(), actor.username(), request.reason(), wanted)
                         .flatMap(id -> audit.record(actor, slug, "quota-request.create", target + "/" + id, null,
@@ -59,7 +59,7 @@ class QuotaRequestService {
     }
 
     Flux<QuotaRequest> forTeam(CurrentUser actor, String slug) {
-        return access.require(actor, slug, Need.VIEW).thenMany(requests.forTeam(slug));
+        return access.require(actor, slug, TeamPermission.VIEW).thenMany(requests.forTeam(slug));
     }
 
     Flux<QuotaRequest> withStatus(CurrentUser actor, String status) {

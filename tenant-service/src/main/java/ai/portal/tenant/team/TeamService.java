@@ -3,8 +3,9 @@ package ai.portal.tenant.team;
 import java.util.Map;
 
 import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.TeamNames;
+import ai.portal.platform.team.TeamPermission;
 import ai.portal.platform.team.TeamRole;
-import ai.portal.tenant.access.TeamAccess.Need;
 import ai.portal.tenant.access.TeamAccess;
 import ai.portal.tenant.audit.AuditEvent.Outcome;
 import ai.portal.tenant.audit.AuditLog;
@@ -12,7 +13,6 @@ import ai.portal.tenant.domain.Member;
 import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.domain.TeamProblems;
 import ai.portal.tenant.domain.TeamRecord;
-import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
 import ai.portal.tenant.identity.UserDirectory;
 import ai.portal.tenant.store.TeamRepository;
@@ -79,12 +79,12 @@ public class TeamService {
     }
 
     public Mono<Team> get(CurrentUser actor, String slug) {
-        return access.require(actor, slug, Need.VIEW).flatMap(row -> toApi(row, actor));
+        return access.require(actor, slug, TeamPermission.VIEW).flatMap(row -> toApi(row, actor));
     }
 
     public Mono<Team> update(CurrentUser actor, String slug, UpdateTeam request) {
         String description = request.description() == null ? "" : request.description();
-        Mono<Team> useCase = access.require(actor, slug, Need.MANAGE)
+        Mono<Team> useCase = access.require(actor, slug, TeamPermission.MANAGE)
                 .flatMap(before -> teams.update(slug, request.displayName(), description)
                         .then(audit.record(actor, slug, "team.update", "team/" + slug,
                                 Map.of("displayName", before.displayName(), "description", before.description()),
@@ -101,7 +101,7 @@ public class TeamService {
     public Mono<Team> setArchived(CurrentUser actor, String slug, boolean archived) {
         String action = archived ? "team.archive" : "team.unarchive";
         TeamState target = archived ? TeamState.ARCHIVED : TeamState.ACTIVE;
-        Mono<Team> useCase = access.require(actor, slug, Need.ADMIN)
+        Mono<Team> useCase = access.require(actor, slug, TeamPermission.ADMIN)
                 .flatMap(before -> {
                     if (before.state() == TeamState.DELETING) {
                         return Mono.error(TeamProblems.notActive(slug, before.state()));
@@ -122,11 +122,11 @@ public class TeamService {
      * pods still run in the namespace, unless {@code force}.
      */
     public Mono<Team> delete(CurrentUser actor, String slug, boolean force) {
-        Mono<Team> useCase = access.require(actor, slug, Need.ADMIN)
-                .flatMap(before -> (force ? Mono.just(0L) : workloads.activePods(TeamSnapshot.namespaceOf(slug)))
+        Mono<Team> useCase = access.require(actor, slug, TeamPermission.ADMIN)
+                .flatMap(before -> (force ? Mono.just(0L) : workloads.activePods(TeamNames.namespace(slug)))
                         .flatMap(active -> active > 0
                                 ? Mono.error(TeamProblems.conflict("Workloads still running",
-                                        active + " pod(s) still run in " + TeamSnapshot.namespaceOf(slug)
+                                        active + " pod(s) still run in " + TeamNames.namespace(slug)
                                                 + ". Stop them first, or delete with force=true to stop them."))
                                 : teams.setState(slug, TeamState.DELETING)
                                         .then(audit.record(actor, slug, "team.delete", "team/" + slug,
@@ -143,7 +143,7 @@ public class TeamService {
         return Mono.zip(reconciler.status(row.slug(), row.state()),
                         access.roleOf(actor, row.slug()).map(TeamRole::wireName).defaultIfEmpty(""))
                 .map(parts -> new Team(row.slug(), row.displayName(), row.description(), wire(row.state()),
-                        TeamSnapshot.namespaceOf(row.slug()), parts.getT1(), row.createdAt(),
+                        TeamNames.namespace(row.slug()), parts.getT1(), row.createdAt(),
                         parts.getT2().isEmpty() ? null : parts.getT2()));
     }
 

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.domain.ReconcileTrigger;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
@@ -75,7 +77,7 @@ class DriftRepairTest {
     @BeforeEach
     void provisionTeam() {
         slug = TestCluster.uniqueSlug("drift");
-        ns = TeamSnapshot.namespaceOf(slug);
+        ns = TeamNames.namespace(slug);
         team = team(slug, TeamState.ACTIVE, SMALL);
         TEAMS.put(slug, team);
         sync.converge(team).block(TIMEOUT);
@@ -147,13 +149,13 @@ class DriftRepairTest {
         var binding = client.rbac().roleBindings().inNamespace(ns).withName("team-edit");
 
         binding.edit(b -> {
-            b.getMetadata().getLabels().remove(TeamResources.MANAGED_BY);
+            b.getMetadata().getLabels().remove(PortalLabels.MANAGED_BY);
             b.setSubjects(List.of());
             return b;
         });
 
         binding.waitUntilCondition(b -> b != null && b.getSubjects().size() == 3
-                        && TeamResources.MANAGER.equals(b.getMetadata().getLabels().get(TeamResources.MANAGED_BY)),
+                        && PortalLabels.MANAGER.equals(b.getMetadata().getLabels().get(PortalLabels.MANAGED_BY)),
                 TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertThat(REQUESTED).contains(slug);
     }

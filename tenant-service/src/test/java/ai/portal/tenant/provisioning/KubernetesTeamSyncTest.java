@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
@@ -61,7 +62,7 @@ class KubernetesTeamSyncTest {
     void newTeam() {
         sync = new KubernetesTeamSync(client, PROPS, new AppliedVersions());
         slug = TestCluster.uniqueSlug("prov");
-        ns = TeamSnapshot.namespaceOf(slug);
+        ns = TeamNames.namespace(slug);
     }
 
     @AfterEach

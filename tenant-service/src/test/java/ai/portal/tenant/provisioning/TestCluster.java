@@ -5,9 +5,10 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 
+import ai.portal.platform.team.TeamNames;
+import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.domain.Member;
 import ai.portal.tenant.domain.Quota;
-import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -68,7 +69,7 @@ final class TestCluster {
 
     /** Deletes the namespace without waiting; the namespace controller finishes in the background. */
     static void cleanUp(KubernetesClient client, String slug) {
-        client.namespaces().withName(TeamSnapshot.namespaceOf(slug)).delete();
+        client.namespaces().withName(TeamNames.namespace(slug)).delete();
     }
 
     /** A pod that Pod Security {@code restricted} admits; {@code cpu == null} states no resources at all. */
