@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-import ai.portal.tenant.domain.TeamSync;
 import ai.portal.tenant.domain.Member;
 import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamSync;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.GroupRepresentation;

@@ -9,7 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import ai.portal.platform.team.PortalLabels;
 import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.domain.ReconcileTrigger;
-import ai.portal.tenant.domain.TeamSnapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;

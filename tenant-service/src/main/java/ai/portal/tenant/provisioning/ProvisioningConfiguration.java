@@ -1,16 +1,16 @@
 package ai.portal.tenant.provisioning;
 
-import ai.portal.tenant.domain.ReconcileTrigger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import ai.portal.tenant.domain.ReconcileTrigger;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import ai.portal.tenant.quota.QuotaApi.QuotaSpec;
 import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.domain.TeamProblems;
+import ai.portal.tenant.quota.QuotaApi.QuotaSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /**

@@ -2,7 +2,6 @@ package ai.portal.tenant.store;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 

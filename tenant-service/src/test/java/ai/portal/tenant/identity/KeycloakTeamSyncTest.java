@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.domain.Member;
 import ai.portal.tenant.domain.Quota;
-import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
 import ai.portal.testing.Tokens;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.domain.Member;
 import ai.portal.tenant.domain.Quota;
-import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
 import org.junit.jupiter.api.Test;

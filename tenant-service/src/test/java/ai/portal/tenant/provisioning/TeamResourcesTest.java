@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.domain.Member;
 import ai.portal.tenant.domain.Quota;
-import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
