@@ -1,17 +1,25 @@
 package ai.portal.tenant.provisioning;
 
+import java.net.HttpURLConnection;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import ai.portal.platform.team.PortalLabels;
 import ai.portal.platform.team.TeamNames;
+import ai.portal.tenant.cluster.ClusterView;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
 import ai.portal.tenant.domain.TeamSync;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
@@ -26,21 +34,30 @@ import reactor.core.scheduler.Schedulers;
  * so calling it twice, after a crash, or for a hand-made edit all converge the same way, and an apply that changes
  * nothing leaves every resourceVersion as it was.
  *
- * <p>fabric8 blocks; every call to it runs on {@link Schedulers#boundedElastic()} through {@link #blocking}.
+ * <p>What is there is read from the {@link ClusterView}'s informers; writes go to the API server. fabric8 blocks; every
+ * call to it runs on {@link Schedulers#boundedElastic()} through {@link #blocking}.
  */
 public class KubernetesTeamSync implements TeamSync {
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesTeamSync.class);
     private static final long NAMESPACE_DELETE_WAIT_SECONDS = 30;
+    private static final Duration SYNC_WAIT = Duration.ofSeconds(60);
+    /** The labels a namespace is created with: whose it is, never anything the apply may take away again. */
+    private static final Set<String> IDENTITY_LABELS = Set.of(PortalLabels.MANAGED_BY, PortalLabels.INSTANCE,
+            PortalLabels.TEAM);
 
     private final KubernetesClient client;
+    private final ClusterView view;
     private final ProvisioningProperties properties;
     private final AppliedVersions applied;
 
-    public KubernetesTeamSync(KubernetesClient client, ProvisioningProperties properties, AppliedVersions applied) {
+    public KubernetesTeamSync(KubernetesClient client, ClusterView view, ProvisioningProperties properties,
+                              AppliedVersions applied) {
         this.client = client;
+        this.view = view;
         this.properties = properties;
         this.applied = applied;
+        TeamResources.NAMESPACED_KINDS.forEach(view::manage);
     }
 
     @Override
@@ -66,22 +83,34 @@ public class KubernetesTeamSync implements TeamSync {
     /** Teams that have a namespace labelled as the portal's; the resync removes those the database lacks. */
     @Override
     public Flux<String> managedSlugs() {
-        return Mono.fromCallable(() -> client.namespaces().withLabel(PortalLabels.MANAGED_BY, PortalLabels.MANAGER)
-                        .list().getItems().stream()
-                        .map(namespace -> namespace.getMetadata().getLabels().get(PortalLabels.TEAM))
-                        .filter(java.util.Objects::nonNull)
-                        .toList())
-                .subscribeOn(Schedulers.boundedElastic())
+        return blocking(() -> view.namespaces().stream()
+                .filter(ManagedObjectWatcher::isOurs)
+                .map(namespace -> namespace.getMetadata().getLabels().get(PortalLabels.TEAM))
+                .filter(Objects::nonNull)
+                .toList())
                 .flatMapMany(Flux::fromIterable);
     }
 
-    private static Mono<Void> blocking(Runnable work) {
-        return Mono.fromRunnable(work).subscribeOn(Schedulers.boundedElastic()).then();
+    /** The one hop to {@code boundedElastic}: fabric8 blocks, and the cluster view may first wait for its list. */
+    private <T> Mono<T> blocking(Supplier<T> work) {
+        return Mono.fromCallable(() -> {
+            view.awaitSynced(SYNC_WAIT);
+            return work.get();
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private Mono<Void> blocking(Runnable work) {
+        return blocking(() -> {
+            work.run();
+            return Boolean.TRUE;
+        }).then();
     }
 
     private void apply(TeamSnapshot team) {
-        requireOursOrAbsent(team.namespace(), "take it over");
         List<HasMetadata> desired = TeamResources.desired(team, properties);
+        if (requireOursOrAbsent(team.namespace(), "take it over") == null) {
+            createNamespace((Namespace) desired.getFirst());
+        }
         for (HasMetadata object : desired) {
             try {
                 applied.record(client.resource(object).fieldManager(properties.fieldManager()).forceConflicts()
@@ -102,14 +131,7 @@ public class KubernetesTeamSync implements TeamSync {
     private void prune(String namespace, List<HasMetadata> desired) {
         Set<String> wanted = desired.stream().map(KubernetesTeamSync::key).collect(Collectors.toSet());
         for (Class<? extends HasMetadata> kind : TeamResources.NAMESPACED_KINDS) {
-            List<? extends HasMetadata> present;
-            try {
-                present = client.resources(kind).inNamespace(namespace)
-                        .withLabel(PortalLabels.MANAGED_BY, PortalLabels.MANAGER).list().getItems();
-            } catch (KubernetesClientException e) {
-                throw ProvisioningException.of("listing " + kind.getSimpleName() + " in " + namespace, e);
-            }
-            for (HasMetadata object : present) {
+            for (HasMetadata object : view.managed(kind, namespace)) {
                 if (!wanted.contains(key(object)) && writtenByUs(object)
                         && object.getMetadata().getDeletionTimestamp() == null) {
                     try {
@@ -124,11 +146,50 @@ public class KubernetesTeamSync implements TeamSync {
         }
     }
 
+    /**
+     * Creates the namespace the view does not know yet with a plain create, which the API server refuses when the
+     * name is taken: so a namespace someone made a moment ago, not yet in the view, is never taken over by the apply
+     * that follows (server-side apply would create or adopt alike). The create sets only the name and the labels
+     * that say whose it is: fields a plain create sets stay owned by it, so anything the apply may later remove
+     * (the archived label, say) must come from the apply alone.
+     */
+    private void createNamespace(Namespace desired) {
+        String name = desired.getMetadata().getName();
+        Map<String, String> identity = new LinkedHashMap<>(desired.getMetadata().getLabels());
+        identity.keySet().retainAll(IDENTITY_LABELS);
+        Namespace namespace = new NamespaceBuilder().withNewMetadata().withName(name).withLabels(identity)
+                .endMetadata().build();
+        try {
+            applied.record(client.resource(namespace).create());
+            log.info("created namespace {}", name);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw ProvisioningException.of("creating", namespace, e);
+            }
+            Namespace existing;
+            try {
+                existing = client.namespaces().withName(name).get(); // the view is behind: ask once
+            } catch (KubernetesClientException readFailed) {
+                throw ProvisioningException.of("reading Namespace " + name, readFailed);
+            }
+            if (existing != null) {
+                requireOurs(existing, "take it over");
+            }
+        }
+    }
+
     private void deleteNamespace(String name) {
-        Namespace namespace = requireOursOrAbsent(name, "delete it");
+        Namespace namespace = view.namespace(name).orElseGet(() -> {
+            try {
+                return client.namespaces().withName(name).get(); // the view may be a moment behind a creation
+            } catch (KubernetesClientException e) {
+                throw ProvisioningException.of("reading Namespace " + name, e);
+            }
+        });
         if (namespace == null) {
             return;
         }
+        requireOurs(namespace, "delete it");
         try {
             if (namespace.getMetadata().getDeletionTimestamp() == null) {
                 client.namespaces().withName(name).delete();
@@ -147,18 +208,18 @@ public class KubernetesTeamSync implements TeamSync {
      * a team named like an existing namespace can never adopt or delete it.
      */
     private Namespace requireOursOrAbsent(String name, String refusedAction) {
-        Namespace namespace;
-        try {
-            namespace = client.namespaces().withName(name).get();
-        } catch (KubernetesClientException e) {
-            throw ProvisioningException.of("reading Namespace " + name, e);
-        }
-        if (namespace != null && !PortalLabels.MANAGER.equals(namespace.getMetadata().getLabels() == null ? null
-                : namespace.getMetadata().getLabels().get(PortalLabels.MANAGED_BY)) && !writtenByUs(namespace)) {
-            throw new ProvisioningException("Namespace " + name + " exists and is not managed by "
-                    + PortalLabels.MANAGER + "; refusing to " + refusedAction);
+        Namespace namespace = view.namespace(name).orElse(null);
+        if (namespace != null) {
+            requireOurs(namespace, refusedAction);
         }
         return namespace;
+    }
+
+    private void requireOurs(Namespace namespace, String refusedAction) {
+        if (!ManagedObjectWatcher.isOurs(namespace) && !writtenByUs(namespace)) {
+            throw new ProvisioningException("Namespace " + namespace.getMetadata().getName()
+                    + " exists and is not managed by " + PortalLabels.MANAGER + "; refusing to " + refusedAction);
+        }
     }
 
     private boolean writtenByUs(HasMetadata object) {

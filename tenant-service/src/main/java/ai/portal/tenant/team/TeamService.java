@@ -12,6 +12,7 @@ import ai.portal.tenant.access.TeamAccess;
 import ai.portal.tenant.audit.AuditedChanges.AuditedAction;
 import ai.portal.tenant.audit.AuditedChanges.Change;
 import ai.portal.tenant.audit.AuditedChanges;
+import ai.portal.tenant.cluster.ClusterView;
 import ai.portal.tenant.domain.Member;
 import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.domain.TeamProblems;
@@ -41,16 +42,16 @@ class TeamService {
     private final UserDirectory users;
     private final AuditedChanges changes;
     private final TeamReconciler reconciler;
-    private final WorkloadProbe workloads;
+    private final ClusterView cluster;
 
     TeamService(TeamRepository teams, TeamAccess access, UserDirectory users, AuditedChanges changes,
-                TeamReconciler reconciler, WorkloadProbe workloads) {
+                TeamReconciler reconciler, ClusterView cluster) {
         this.teams = teams;
         this.access = access;
         this.users = users;
         this.changes = changes;
         this.reconciler = reconciler;
-        this.workloads = workloads;
+        this.cluster = cluster;
     }
 
     Mono<Team> create(CurrentUser actor, CreateTeam request) {
@@ -109,7 +110,7 @@ class TeamService {
         String namespace = TeamNames.namespace(slug);
         return changes.run(new AuditedAction(actor, "team.delete", slug, target(slug)),
                         access.require(actor, slug, TeamPermission.ADMIN)
-                                .flatMap(before -> (force ? Mono.just(0L) : workloads.activePods(namespace))
+                                .flatMap(before -> (force ? Mono.just(0L) : cluster.read(() -> cluster.unfinishedPods(namespace)))
                                         .flatMap(active -> active == 0 ? Mono.just(before)
                                                 : Mono.error(TeamProblems.conflict("Workloads still running", active
                                                         + " pod(s) still run in " + namespace

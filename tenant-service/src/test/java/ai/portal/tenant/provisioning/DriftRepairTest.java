@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import ai.portal.platform.team.PortalLabels;
 import ai.portal.platform.team.TeamNames;
+import ai.portal.tenant.cluster.ClusterView;
 import ai.portal.tenant.domain.ReconcileTrigger;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
@@ -38,8 +39,8 @@ class DriftRepairTest {
     static final ProvisioningProperties PROPS = ProvisioningProperties.defaults();
 
     static KubernetesClient client;
+    static ClusterView view;
     static KubernetesTeamSync sync;
-    static ManagedObjectWatcher watcher;
     /** What the database would say: the teams the trigger converges. */
     static final Map<String, TeamSnapshot> TEAMS = new ConcurrentHashMap<>();
     static final Set<String> REQUESTED = ConcurrentHashMap.newKeySet();
@@ -52,7 +53,8 @@ class DriftRepairTest {
     static void startWatcher() {
         client = TestCluster.connect();
         AppliedVersions applied = new AppliedVersions();
-        sync = new KubernetesTeamSync(client, PROPS, applied);
+        view = new ClusterView(client);
+        sync = new KubernetesTeamSync(client, view, PROPS, applied);
         ReconcileTrigger trigger = slug -> {
             REQUESTED.add(slug);
             TeamSnapshot team = TEAMS.get(slug);
@@ -60,14 +62,14 @@ class DriftRepairTest {
                 sync.converge(team).subscribe(null, error -> { });
             }
         };
-        watcher = new ManagedObjectWatcher(client, trigger, applied);
-        watcher.start();
+        new ManagedObjectWatcher(view, client.getKubernetesSerialization(), trigger, applied);
+        view.start();
     }
 
     @AfterAll
     static void stopWatcher() {
-        if (watcher != null) {
-            watcher.stop();
+        if (view != null) {
+            view.stop();
         }
         if (client != null) {
             client.close();
@@ -81,7 +83,7 @@ class DriftRepairTest {
         team = team(slug, TeamState.ACTIVE, SMALL);
         TEAMS.put(slug, team);
         sync.converge(team).block(TIMEOUT);
-        await().atMost(TIMEOUT).until(watcher::isWatching);
+        await().atMost(TIMEOUT).until(view::isWatching);
         REQUESTED.remove(slug);
     }
 

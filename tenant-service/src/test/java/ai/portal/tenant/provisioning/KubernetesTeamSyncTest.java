@@ -5,6 +5,7 @@ import static ai.portal.tenant.provisioning.TestCluster.restrictedPod;
 import static ai.portal.tenant.provisioning.TestCluster.team;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import ai.portal.platform.team.TeamNames;
+import ai.portal.tenant.cluster.ClusterView;
 import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -41,18 +44,25 @@ class KubernetesTeamSyncTest {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     static KubernetesClient client;
+    static ClusterView view;
+    static KubernetesTeamSync sync;
     static final ProvisioningProperties PROPS = ProvisioningProperties.defaults();
-    KubernetesTeamSync sync;
     String slug;
     String ns;
 
     @BeforeAll
     static void connect() {
         client = TestCluster.connect();
+        view = new ClusterView(client);
+        sync = new KubernetesTeamSync(client, view, PROPS, new AppliedVersions());
+        view.start();
     }
 
     @AfterAll
     static void disconnect() {
+        if (view != null) {
+            view.stop();
+        }
         if (client != null) {
             client.close();
         }
@@ -60,7 +70,6 @@ class KubernetesTeamSyncTest {
 
     @BeforeEach
     void newTeam() {
-        sync = new KubernetesTeamSync(client, PROPS, new AppliedVersions());
         slug = TestCluster.uniqueSlug("prov");
         ns = TeamNames.namespace(slug);
     }
@@ -263,6 +272,8 @@ class KubernetesTeamSyncTest {
         // someone else's object in the namespace, even with our label
         client.resource(new RoleBuilder().withNewMetadata().withName("someone-elses").withNamespace(ns)
                 .withLabels(TeamResources.labels(slug)).endMetadata().build()).create();
+        // the sync prunes what its view shows: let the view catch up with the hand-made objects
+        await().atMost(TIMEOUT).until(() -> view.managed(Role.class, ns).size() >= 4);
 
         converge(team(slug, TeamState.ACTIVE, SMALL));
 
@@ -278,6 +289,7 @@ class KubernetesTeamSyncTest {
         assertThatThrownBy(() -> converge(team(slug, TeamState.ACTIVE, SMALL)))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessageContaining("Namespace " + ns + " exists and is not managed by ai-portal");
+        await().atMost(TIMEOUT).until(() -> view.namespace(ns).isPresent());
         assertThatThrownBy(() -> sync.remove(slug).block(TIMEOUT))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessageContaining("refusing to delete it");

@@ -2,6 +2,9 @@ package ai.portal.tenant.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.portal.tenant.cluster.ClusterConfiguration;
+import ai.portal.tenant.cluster.ClusterView;
+import ai.portal.tenant.cluster.KubernetesHealthIndicator;
 import ai.portal.tenant.domain.ReconcileTrigger;
 import ai.portal.tenant.domain.TeamSync;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -15,7 +18,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class ProvisioningConfigurationTest {
 
     final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withUserConfiguration(ProvisioningConfiguration.class)
+            .withUserConfiguration(ClusterConfiguration.class, ProvisioningConfiguration.class)
             .withBean(ReconcileTrigger.class, () -> slug -> { });
 
     @Test
@@ -26,7 +29,8 @@ class ProvisioningConfigurationTest {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(TeamSync.class).name()).isEqualTo("kubernetes");
             assertThat(context.getBean(ProvisioningProperties.class).portalNamespace()).isEqualTo("portal-x");
-            assertThat(context.getBean(ManagedObjectWatcher.class).isRunning()).isTrue();
+            assertThat(context.getBean(ClusterView.class).isRunning()).isTrue();
+            assertThat(context).hasSingleBean(ManagedObjectWatcher.class);
             assertThat(context.getBean(KubernetesHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
         });
     }
@@ -38,6 +42,7 @@ class ProvisioningConfigurationTest {
             assertThat(context).doesNotHaveBean(KubernetesClient.class);
             assertThat(context).doesNotHaveBean(TeamSync.class);
             assertThat(context).doesNotHaveBean(ManagedObjectWatcher.class);
+            assertThat(context).doesNotHaveBean(ClusterView.class);
         });
     }
 
