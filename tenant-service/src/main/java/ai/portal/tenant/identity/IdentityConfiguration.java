@@ -1,5 +1,7 @@
 package ai.portal.tenant.identity;
 
+import java.util.concurrent.TimeUnit;
+
 import jakarta.ws.rs.client.Client;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
@@ -41,8 +43,8 @@ public class IdentityConfiguration {
         // Keycloak's own builder (its Jackson provider and pool), with timeouts so a hung Keycloak cannot hold
         // boundedElastic threads forever.
         Client http = ResteasyClientClassicProvider.createClientBuilder()
-                .connectTimeout(properties.connectTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .readTimeout(properties.readTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .connectTimeout(properties.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(properties.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .build();
         return KeycloakBuilder.builder()
                 .serverUrl(properties.serverUrl())
