@@ -68,10 +68,19 @@ public final class TeamResources {
 
     /** Every object the team's namespace must have, Namespace first. */
     public static List<HasMetadata> desired(TeamSnapshot team, ProvisioningProperties properties) {
+        return desired(team, properties, KueueProperties.DEFAULTS);
+    }
+
+    /**
+     * Every object the team's namespace must have, Namespace first; with Kueue borrowing, the ResourceQuota allows the
+     * GPUs the team may borrow too (see {@link KueueResources}).
+     */
+    public static List<HasMetadata> desired(TeamSnapshot team, ProvisioningProperties properties,
+                                            KueueProperties kueue) {
         String ns = team.namespace();
         List<HasMetadata> objects = new ArrayList<>();
         objects.add(namespace(team));
-        objects.add(resourceQuota(team, properties));
+        objects.add(resourceQuota(team, properties, kueue));
         objects.add(limitRange(team, properties));
         objects.add(new ServiceAccountBuilder()
                 .withMetadata(meta(team, WORKLOAD_SERVICE_ACCOUNT))
@@ -117,7 +126,8 @@ public final class TeamResources {
                 .build();
     }
 
-    private static ResourceQuota resourceQuota(TeamSnapshot team, ProvisioningProperties properties) {
+    private static ResourceQuota resourceQuota(TeamSnapshot team, ProvisioningProperties properties,
+                                               KueueProperties kueue) {
         var quota = team.quota();
         Map<String, Quantity> hard = new LinkedHashMap<>();
         hard.put("requests.cpu", new Quantity(quota.cpu()));
@@ -125,7 +135,8 @@ public final class TeamResources {
         hard.put("limits.memory", new Quantity(quota.memory()));
         hard.put("requests.storage", new Quantity(quota.storage()));
         hard.put("persistentvolumeclaims", new Quantity(Integer.toString(quota.pvcs())));
-        hard.put("requests." + GpuResources.RESOURCE, new Quantity(Integer.toString(quota.totalGpus())));
+        int gpuCeiling = quota.totalGpus() + kueue.gpusBorrowablePerType() * team.gpuTypes().size();
+        hard.put("requests." + GpuResources.RESOURCE, new Quantity(Integer.toString(gpuCeiling)));
         hard.put("count/pods", new Quantity(Integer.toString(properties.maxPods())));
         ObjectMeta meta = meta(team, PortalLabels.TEAM_QUOTA);
         meta.setAnnotations(Map.of(

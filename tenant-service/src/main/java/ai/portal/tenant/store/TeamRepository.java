@@ -1,7 +1,6 @@
 package ai.portal.tenant.store;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -146,9 +145,15 @@ public class TeamRepository {
     public Mono<TeamSnapshot> snapshot(String slug) {
         return find(slug).flatMap(team -> Mono.zip(
                         quota(slug).defaultIfEmpty(Quota.DEFAULT),
-                        members(slug).collectList())
+                        members(slug).collectList(),
+                        gpuTypeNames().collectList())
                 .map(parts -> new TeamSnapshot(team.slug(), team.displayName(), team.description(), team.state(),
-                        parts.getT1(), new ArrayList<>(parts.getT2()))));
+                        parts.getT1(), parts.getT2(), parts.getT3())));
+    }
+
+    /** The GPU type catalogue (the {@code nvidia.com/gpu.product} values), sorted by name. */
+    public Flux<String> gpuTypeNames() {
+        return db.sql("select name from gpu_type order by name").map(row -> row.get("name", String.class)).all();
     }
 
     private static TeamRecord teamRow(Readable row) {

@@ -249,4 +249,17 @@ class TeamResourcesTest {
                 .filteredOn(o -> o.getMetadata().getNamespace() == null)
                 .extracting(HasMetadata::getKind).containsExactly("Namespace");
     }
+
+    @Test
+    void withKueueBorrowingTheQuotaBackstopAlsoAllowsTheGpusTheTeamMayBorrow() {
+        TeamSnapshot team = team(TeamState.ACTIVE, QUOTA);
+        var borrowing = new KueueProperties(true, true, 4);
+
+        var quota = (ResourceQuota) byName(TeamResources.desired(team, PROPS, borrowing)).get("ResourceQuota/team-quota");
+        var withoutBorrowing = (ResourceQuota) byName(TeamResources.desired(team, PROPS)).get("ResourceQuota/team-quota");
+
+        // 14 of its own, plus up to 4 borrowed of each of the 3 types Kueue may admit
+        assertThat(quota.getSpec().getHard()).containsEntry("requests.nvidia.com/gpu", new Quantity("26"));
+        assertThat(withoutBorrowing.getSpec().getHard()).containsEntry("requests.nvidia.com/gpu", new Quantity("14"));
+    }
 }
