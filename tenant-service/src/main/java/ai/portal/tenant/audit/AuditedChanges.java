@@ -57,8 +57,14 @@ public class AuditedChanges {
                         .as(tx::transactional))
                 .doOnNext(done -> {
                     String team = done.teamOr(action.team());
-                    if (done.reconciles() && team != null) {
-                        reconcile.request(team);
+                    switch (done.reconciles()) {
+                        case TEAM -> {
+                            if (team != null) {
+                                reconcile.request(team);
+                            }
+                        }
+                        case EVERYTHING -> reconcile.requestEverything();
+                        case NOTHING -> { }
                     }
                 })
                 .mapNotNull(Change::result);
@@ -66,6 +72,11 @@ public class AuditedChanges {
                         action.target(), null, null, AuditLog.outcomeOf(failure), failure.getMessage())
                 .onErrorResume(auditFailure -> Mono.empty())
                 .then(Mono.error(failure)));
+    }
+
+    /** What must be reconciled once a change is committed. */
+    public enum Follows {
+        NOTHING, TEAM, EVERYTHING
     }
 
     /** Who does what to which target: the audit row's fixed part. {@code team} may be null (catalogue changes). */
@@ -82,19 +93,24 @@ public class AuditedChanges {
      * @param team       the team changed, when it is only known from the change (a quota request's team); null:
      *                   the action's team
      * @param target     the target, when only known from the change (a new request's id); null: the action's
-     * @param reconciles whether the team's namespace or groups must follow the change
+     * @param reconciles what outside the database must follow the change
      */
     public record Change<T>(T result, Object before, Object after, String detail, String team, String target,
-                            boolean reconciles) {
+                            Follows reconciles) {
 
         /** A change of the action's team that its namespace and groups must follow. */
         public static <T> Change<T> of(T result, Object before, Object after) {
-            return new Change<>(result, before, after, "", null, null, true);
+            return new Change<>(result, before, after, "", null, null, Follows.TEAM);
         }
 
-        /** A change of the database only: nothing outside it follows (a quota request, the GPU type catalogue). */
+        /** A change of the database only: nothing outside it follows (a quota request). */
         public static <T> Change<T> recorded(T result, Object before, Object after) {
-            return new Change<>(result, before, after, "", null, null, false);
+            return new Change<>(result, before, after, "", null, null, Follows.NOTHING);
+        }
+
+        /** A change every team's objects follow (the GPU type catalogue: the Kueue flavors and every queue). */
+        public static <T> Change<T> ofEveryTeam(T result, Object before, Object after) {
+            return new Change<>(result, before, after, "", null, null, Follows.EVERYTHING);
         }
 
         public Change<T> withDetail(String note) {

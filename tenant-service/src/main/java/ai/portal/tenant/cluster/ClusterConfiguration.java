@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import ai.portal.platform.installation.Installation;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -34,8 +35,8 @@ public class ClusterConfiguration {
     }
 
     @Bean
-    ClusterView clusterView(KubernetesClient client) {
-        return new ClusterView(client);
+    ClusterView clusterView(KubernetesClient client, Installation installation) {
+        return new ClusterView(client, installation.id());
     }
 
     @Bean

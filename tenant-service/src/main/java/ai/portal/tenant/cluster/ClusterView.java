@@ -7,18 +7,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import ai.portal.platform.team.PortalLabels;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -38,9 +43,13 @@ import reactor.core.publisher.Mono;
  *       is not ours must be seen to be refused);</li>
  *   <li>Pods, all namespaces, indexed by namespace: what runs in a team's namespace, its GPUs per type;</li>
  *   <li>Nodes: GPU capacity per type, and the type of the node a pod runs on;</li>
- *   <li>the kinds the syncs manage inside team namespaces ({@link #manage}), labelled as the portal's: what to prune,
- *       the ResourceQuota's status, and the events drift repair listens to ({@link #onManagedChange}).</li>
+ *   <li>the kinds the syncs manage ({@link #manage}, {@link #manageOptional}), only objects labelled as this
+ *       installation's ({@code app.kubernetes.io/managed-by=ai-portal}, {@code portal.ai/instance=<id>}): what to
+ *       prune, the ResourceQuota's status, and the events drift repair listens to ({@link #onManagedChange}).</li>
  * </ul>
+ *
+ * Kinds of an add-on the cluster may not serve (Kueue's) are optional: their informers start once the API serves
+ * them (checked every {@link #OPTIONAL_KIND_CHECK}), and they never hold up {@link #awaitSynced}.
  *
  * Starting never blocks the application and never fails it: informers list and watch in the background and retry
  * while the API server cannot be reached. Readers that must not act on an empty cache wait with {@link #awaitSynced}.
@@ -50,8 +59,14 @@ public class ClusterView implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ClusterView.class);
     private static final Duration READ_WAIT = Duration.ofSeconds(30);
 
+    static final Duration OPTIONAL_KIND_CHECK = Duration.ofSeconds(30);
+
     private final KubernetesClient client;
+    private final String instance;
     private final List<Class<? extends HasMetadata>> managedKinds = new CopyOnWriteArrayList<>();
+    private final List<ResourceDefinitionContext> optionalKinds = new CopyOnWriteArrayList<>();
+    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> optional = new ConcurrentHashMap<>();
+    private ScheduledExecutorService optionalKindChecks;
     private final List<ResourceEventHandler<HasMetadata>> managedHandlers = new CopyOnWriteArrayList<>();
     private final Map<Class<? extends HasMetadata>, SharedIndexInformer<? extends HasMetadata>> managed =
             new LinkedHashMap<>();
@@ -61,8 +76,30 @@ public class ClusterView implements SmartLifecycle {
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private volatile boolean running;
 
-    public ClusterView(KubernetesClient client) {
+    /** The view of installation {@code instance}: only its objects count as managed. */
+    public ClusterView(KubernetesClient client, String instance) {
         this.client = client;
+        this.instance = instance;
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    /** Whether the object is labelled as this installation's. */
+    public boolean isOurs(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        return labels != null && PortalLabels.MANAGER.equals(labels.get(PortalLabels.MANAGED_BY))
+                && instance.equals(labels.get(PortalLabels.INSTANCE));
+    }
+
+    /** The installation whose label the object carries, when it is the portal's; empty for anything else. */
+    public static Optional<String> installationOf(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        if (labels == null || !PortalLabels.MANAGER.equals(labels.get(PortalLabels.MANAGED_BY))) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(labels.get(PortalLabels.INSTANCE));
     }
 
     /** A namespaced kind a sync manages in team namespaces; called before {@link #start}. */
@@ -72,6 +109,20 @@ public class ClusterView implements SmartLifecycle {
         }
         if (!managedKinds.contains(kind)) {
             managedKinds.add(kind);
+        }
+    }
+
+    /**
+     * A kind of an add-on the cluster may not serve yet (Kueue's), cluster-scoped or namespaced; called before
+     * {@link #start}.
+     */
+    public synchronized void manageOptional(ResourceDefinitionContext kind) {
+        if (running) {
+            throw new IllegalStateException("the cluster view is already running; register " + kind.getKind()
+                    + " before start");
+        }
+        if (optionalKinds.stream().noneMatch(known -> known.getKind().equals(kind.getKind()))) {
+            optionalKinds.add(kind);
         }
     }
 
@@ -97,7 +148,13 @@ public class ClusterView implements SmartLifecycle {
         nodes = inform("Node", client.nodes().runnableInformer(0), false, listed);
         for (Class<? extends HasMetadata> kind : managedKinds) {
             managed.put(kind, inform(kind.getSimpleName(), client.resources(kind).inAnyNamespace()
-                    .withLabel(PortalLabels.MANAGED_BY, PortalLabels.MANAGER).runnableInformer(0), true, listed));
+                    .withLabels(ourLabels()).runnableInformer(0), true, listed));
+        }
+        if (!optionalKinds.isEmpty()) {
+            optionalKindChecks = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                    .name("cluster-view-optional-kinds").factory());
+            optionalKindChecks.scheduleWithFixedDelay(this::startServedOptionalKinds, 0,
+                    OPTIONAL_KIND_CHECK.toMillis(), TimeUnit.MILLISECONDS);
         }
         CompletableFuture.allOf(listed.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
             if (error == null) {
@@ -133,8 +190,41 @@ public class ClusterView implements SmartLifecycle {
         return informer;
     }
 
+    /** Starts the informer of every optional kind the API server serves now and that has none yet. */
+    private void startServedOptionalKinds() {
+        for (ResourceDefinitionContext kind : optionalKinds) {
+            if (optional.containsKey(kind.getKind())) {
+                continue;
+            }
+            try {
+                if (!client.supports(kind.getGroup() + "/" + kind.getVersion(), kind.getKind())) {
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                log.debug("could not ask the API server whether it serves {}: {}", kind.getKind(), e.toString());
+                continue;
+            }
+            synchronized (this) {
+                if (!running) {
+                    return;
+                }
+                var resources = client.genericKubernetesResources(kind);
+                SharedIndexInformer<GenericKubernetesResource> informer = kind.isNamespaceScoped()
+                        ? resources.inAnyNamespace().withLabels(ourLabels()).runnableInformer(0)
+                        : resources.withLabels(ourLabels()).runnableInformer(0);
+                optional.put(kind.getKind(), inform(kind.getKind(), informer, true, new ArrayList<>()));
+                log.info("the cluster serves {}/{} {}: watching it", kind.getGroup(), kind.getVersion(),
+                        kind.getKind());
+            }
+        }
+    }
+
     @Override
     public synchronized void stop() {
+        if (optionalKindChecks != null) {
+            optionalKindChecks.shutdownNow();
+        }
+        optional.values().forEach(SharedIndexInformer::stop);
         managed.values().forEach(SharedIndexInformer::stop);
         for (SharedIndexInformer<?> informer : new SharedIndexInformer<?>[] {namespaces, pods, nodes}) {
             if (informer != null) {
@@ -238,6 +328,28 @@ public class ClusterView implements SmartLifecycle {
 
     public <T extends HasMetadata> Optional<T> managed(Class<T> kind, String namespace, String name) {
         return managed(kind, namespace).stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst();
+    }
+
+    /**
+     * The objects of an optional kind that are this installation's (all namespaces), or empty when the cluster does not
+     * serve the kind or its informer has not listed it yet ({@link #serves}).
+     */
+    public List<GenericKubernetesResource> optional(ResourceDefinitionContext kind) {
+        SharedIndexInformer<GenericKubernetesResource> informer = optional.get(kind.getKind());
+        return informer == null ? List.of() : informer.getStore().list();
+    }
+
+    /** Whether the cluster serves an optional kind and its informer has listed it. */
+    public boolean serves(ResourceDefinitionContext kind) {
+        SharedIndexInformer<GenericKubernetesResource> informer = optional.get(kind.getKind());
+        return informer != null && informer.hasSynced();
+    }
+
+    private Map<String, String> ourLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PortalLabels.MANAGED_BY, PortalLabels.MANAGER);
+        labels.put(PortalLabels.INSTANCE, instance);
+        return labels;
     }
 
     private List<SharedIndexInformer<? extends HasMetadata>> allInformers() {

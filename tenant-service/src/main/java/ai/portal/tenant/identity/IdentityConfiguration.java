@@ -2,6 +2,7 @@ package ai.portal.tenant.identity;
 
 import java.util.concurrent.TimeUnit;
 
+import ai.portal.platform.installation.Installation;
 import jakarta.ws.rs.client.Client;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
@@ -29,6 +30,11 @@ public class IdentityConfiguration {
     @Bean
     public KeycloakAdmin keycloakAdmin(Keycloak keycloak, IdentityProperties properties) {
         return new KeycloakAdmin(keycloak, properties);
+    }
+
+    @Bean
+    public KeycloakTeamSync keycloakTeamSync(KeycloakAdmin admin, Installation installation) {
+        return new KeycloakTeamSync(admin, installation.id());
     }
 
     /**

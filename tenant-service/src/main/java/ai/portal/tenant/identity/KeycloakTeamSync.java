@@ -21,7 +21,6 @@ import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,16 +29,18 @@ import reactor.core.publisher.Mono;
  * is in Keycloak now and changes only what differs, so it is safe to run twice, concurrently with a person in the
  * admin console, or after a crash half-way, and it repairs whatever was changed by hand.
  */
-@Component
 public class KeycloakTeamSync implements TeamSync {
 
     private static final Logger log = LoggerFactory.getLogger(KeycloakTeamSync.class);
     private static final int PAGE = 200;
 
     private final KeycloakAdmin admin;
+    private final String instance;
 
-    public KeycloakTeamSync(KeycloakAdmin admin) {
+    /** The sync of installation {@code instance}: it creates, changes and deletes only groups that carry its id. */
+    public KeycloakTeamSync(KeycloakAdmin admin, String instance) {
         this.admin = admin;
+        this.instance = instance;
     }
 
     @Override
@@ -61,26 +62,35 @@ public class KeycloakTeamSync implements TeamSync {
         }).then();
     }
 
-    /** Deletes both groups of the team (their memberships go with them); succeeds when they are already gone. */
+    /**
+     * Deletes both groups of the team (their memberships go with them); succeeds when they are already gone. A group of
+     * that name that is not this installation's is left alone: there is nothing of this team in it.
+     */
     @Override
     public Mono<Void> remove(String slug) {
         return admin.run("remove the groups of team " + slug, realm -> {
             for (String name : TeamGroup.namesOf(slug)) {
-                group(realm, name).ifPresent(group -> admin.find("delete group " + name, () -> {
-                    realm.groups().group(group.getId()).remove();
-                    log.info("Deleted Keycloak group {}", group.getPath());
-                    return Boolean.TRUE;
-                }));
+                group(realm, name).filter(group -> {
+                            if (!isOurs(group)) {
+                                log.info("Keycloak group {} is not this installation's; leaving it alone", name);
+                            }
+                            return isOurs(group);
+                        })
+                        .ifPresent(group -> admin.find("delete group " + name, () -> {
+                            realm.groups().group(group.getId()).remove();
+                            log.info("Deleted Keycloak group {}", group.getPath());
+                            return Boolean.TRUE;
+                        }));
             }
             return null;
         }).then();
     }
 
     /**
-     * The slug of every team that has a group under the parent group, named as this service names them
-     * ({@code team-<slug>} or {@code team-<slug>.viewers}), whoever made it: the resync removes those whose team is
-     * not in the database. The slug comes from the name, not the attributes, because {@link #remove} goes by name.
-     * Other groups under the parent are left alone.
+     * The slug of every team that has a group of this installation under the parent group (named as this service
+     * names them, {@code team-<slug>} or {@code team-<slug>.viewers}, and carrying this installation's id): the
+     * resync removes those whose team is not in the database. Groups of other installations, and groups made by
+     * hand, are never listed, so never removed.
      */
     @Override
     public Flux<String> managedSlugs() {
@@ -88,8 +98,10 @@ public class KeycloakTeamSync implements TeamSync {
             GroupRepresentation parent = parent(realm);
             Set<String> slugs = new TreeSet<>();
             for (GroupRepresentation child : paged(first -> admin.call("list the groups under " + parent.getPath(),
-                    () -> realm.groups().group(parent.getId()).getSubGroups(first, PAGE, true)))) {
-                TeamGroup.slugOf(child.getName()).ifPresent(slugs::add);
+                    () -> realm.groups().group(parent.getId()).getSubGroups(first, PAGE, false)))) {
+                if (isOurs(child)) {
+                    TeamGroup.slugOf(child.getName()).ifPresent(slugs::add);
+                }
             }
             return slugs;
         }).flatMapIterable(slugs -> slugs);
@@ -98,10 +110,11 @@ public class KeycloakTeamSync implements TeamSync {
     /** Reads the groups (creating missing ones), asks {@link GroupChanges} what differs, and changes that. */
     private void convergeBlocking(RealmResource realm, TeamSnapshot team) {
         GroupRepresentation parent = parent(realm);
-        List<TeamGroup> desired = TeamGroup.desired(team);
+        List<TeamGroup> desired = TeamGroup.desired(team, instance);
         Map<String, ObservedGroup> observed = new LinkedHashMap<>();
         for (TeamGroup group : desired) {
-            observed.put(group.name(), observe(realm, existingOrCreated(realm, parent, group)));
+            GroupRepresentation found = requireOurs(existingOrCreated(realm, parent, group), "take it over");
+            observed.put(group.name(), observe(realm, found));
         }
         Map<String, String> usernames = new HashMap<>();
         team.members().forEach(member -> usernames.put(member.subject(), member.username()));
@@ -172,6 +185,24 @@ public class KeycloakTeamSync implements TeamSync {
         return group(realm, desired.name()).orElseThrow(() -> new KeycloakException(0, "Keycloak accepted group "
                 + desired.name() + " under " + parent.getPath() + " but does not show it: it was deleted meanwhile, "
                 + "the next converge creates it again", null));
+    }
+
+    private boolean isOurs(GroupRepresentation group) {
+        return TeamGroup.installationOf(group.getAttributes()).filter(instance::equals).isPresent();
+    }
+
+    /** The group when it carries this installation's id; refused otherwise, so no other group is adopted or deleted. */
+    private GroupRepresentation requireOurs(GroupRepresentation group, String refusedAction) {
+        if (isOurs(group)) {
+            return group;
+        }
+        String path = group.getPath() == null ? group.getName() : group.getPath();
+        throw new KeycloakException(409, TeamGroup.installationOf(group.getAttributes())
+                .map(other -> "Keycloak group " + path + " belongs to another AI Portal installation ("
+                        + TeamGroup.INSTANCE_ATTRIBUTE + "=" + other + "); refusing to " + refusedAction
+                        + ": choose another slug, or remove the team from that installation")
+                .orElse("Keycloak group " + path + " exists and was not made by AI Portal installation " + instance
+                        + " (no " + TeamGroup.INSTANCE_ATTRIBUTE + " attribute); refusing to " + refusedAction), null);
     }
 
     private ObservedGroup observe(RealmResource realm, GroupRepresentation group) {

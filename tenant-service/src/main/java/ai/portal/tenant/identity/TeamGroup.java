@@ -32,6 +32,8 @@ public record TeamGroup(String name, String description, Map<String, List<String
     public static final String MANAGER = "tenant-service";
     public static final String DISPLAY_NAME_ATTRIBUTE = PortalLabels.DISPLAY_NAME;
     public static final String ACCESS_ATTRIBUTE = "portal.ai/access";
+    /** The installation that made the group: another installation's group is never adopted nor deleted. */
+    public static final String INSTANCE_ATTRIBUTE = PortalLabels.INSTANCE;
 
     public TeamGroup {
         attributes = Map.copyOf(attributes);
@@ -48,8 +50,14 @@ public record TeamGroup(String name, String description, Map<String, List<String
         return List.of(TeamNames.editorsGroup(slug), TeamNames.viewersGroup(slug));
     }
 
-    /** The team's two groups, editors first. */
-    public static List<TeamGroup> desired(TeamSnapshot team) {
+    /** The installation a group's attributes name, empty when none (a group made by hand, or by an older version). */
+    public static Optional<String> installationOf(Map<String, List<String>> attributes) {
+        List<String> values = attributes == null ? null : attributes.get(INSTANCE_ATTRIBUTE);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    /** The team's two groups in installation {@code instance}, editors first. */
+    public static List<TeamGroup> desired(TeamSnapshot team, String instance) {
         Set<String> editors = new LinkedHashSet<>();
         Set<String> viewers = new LinkedHashSet<>();
         for (Member member : team.members()) {
@@ -59,15 +67,16 @@ public record TeamGroup(String name, String description, Map<String, List<String
         viewers.removeAll(editors);
         return List.of(
                 new TeamGroup(TeamNames.editorsGroup(team.slug()), team.displayName() + ": owners and members",
-                        attributes(team, "edit"), editors),
+                        attributes(team, instance, "edit"), editors),
                 new TeamGroup(TeamNames.viewersGroup(team.slug()), team.displayName() + ": viewers",
-                        attributes(team, "view"), viewers));
+                        attributes(team, instance, "view"), viewers));
     }
 
-    private static Map<String, List<String>> attributes(TeamSnapshot team, String access) {
+    private static Map<String, List<String>> attributes(TeamSnapshot team, String instance, String access) {
         Map<String, List<String>> attributes = new LinkedHashMap<>();
         attributes.put(TEAM_ATTRIBUTE, List.of(team.slug()));
         attributes.put(MANAGED_BY_ATTRIBUTE, List.of(MANAGER));
+        attributes.put(INSTANCE_ATTRIBUTE, List.of(instance));
         attributes.put(DISPLAY_NAME_ATTRIBUTE, List.of(team.displayName()));
         attributes.put(ACCESS_ATTRIBUTE, List.of(access));
         return attributes;

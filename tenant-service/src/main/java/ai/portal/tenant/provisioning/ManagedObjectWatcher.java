@@ -30,6 +30,7 @@ public class ManagedObjectWatcher implements ResourceEventHandler<HasMetadata> {
 
     private static final Logger log = LoggerFactory.getLogger(ManagedObjectWatcher.class);
 
+    private final ClusterView view;
     private final KubernetesSerialization serialization;
     private final ReconcileTrigger trigger;
     private final AppliedVersions applied;
@@ -37,6 +38,7 @@ public class ManagedObjectWatcher implements ResourceEventHandler<HasMetadata> {
     /** Listens to {@code view}'s managed kinds (registered by the syncs); the view must not have started yet. */
     public ManagedObjectWatcher(ClusterView view, KubernetesSerialization serialization, ReconcileTrigger trigger,
                                 AppliedVersions applied) {
+        this.view = view;
         this.serialization = serialization;
         this.trigger = trigger;
         this.applied = applied;
@@ -70,6 +72,12 @@ public class ManagedObjectWatcher implements ResourceEventHandler<HasMetadata> {
     private void request(HasMetadata object, String what) {
         String slug = slugOf(object);
         if (slug == null) {
+            if (object.getMetadata().getNamespace() == null && !(object instanceof Namespace)) {
+                // a flavor or priority class: shared by the installation's teams
+                log.debug("{} {} {}: requesting the installation's objects", object.getKind(),
+                        object.getMetadata().getName(), what);
+                trigger.requestInstallation();
+            }
             return;
         }
         log.debug("{} {}/{} {}: requesting team {}", object.getKind(), object.getMetadata().getNamespace(),
@@ -81,14 +89,13 @@ public class ManagedObjectWatcher implements ResourceEventHandler<HasMetadata> {
         }
     }
 
-    /** Labelled as the portal's (the managed kinds' informers see nothing else; the namespace informer sees all). */
-    static boolean isOurs(HasMetadata object) {
-        Map<String, String> labels = object.getMetadata().getLabels();
-        return labels != null && PortalLabels.MANAGER.equals(labels.get(PortalLabels.MANAGED_BY));
+    /** Labelled as this installation's (the managed kinds' informers see nothing else; the namespace one sees all). */
+    private boolean isOurs(HasMetadata object) {
+        return view.isOurs(object);
     }
 
     /** A namespace named like a team's that is not ours: its team must show the refusal, so it is requested too. */
-    private static boolean isForeignTeamNamespace(HasMetadata object) {
+    private boolean isForeignTeamNamespace(HasMetadata object) {
         return object instanceof Namespace && !isOurs(object)
                 && TeamNames.slugOfNamespace(object.getMetadata().getName()).isPresent();
     }

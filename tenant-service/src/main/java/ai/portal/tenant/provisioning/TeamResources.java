@@ -66,40 +66,34 @@ public final class TeamResources {
     private TeamResources() {
     }
 
-    /** Every object the team's namespace must have, Namespace first. */
-    public static List<HasMetadata> desired(TeamSnapshot team, ProvisioningProperties properties) {
-        return desired(team, properties, KueueProperties.DEFAULTS);
+    /** Every object the team's namespace must have in installation {@code instance}, Namespace first. */
+    public static List<HasMetadata> desired(String instance, TeamSnapshot team, ProvisioningProperties properties) {
+        return desired(instance, team, properties, KueueProperties.DEFAULTS);
     }
 
     /**
      * Every object the team's namespace must have, Namespace first; with Kueue borrowing, the ResourceQuota allows the
      * GPUs the team may borrow too (see {@link KueueResources}).
      */
-    public static List<HasMetadata> desired(TeamSnapshot team, ProvisioningProperties properties,
+    public static List<HasMetadata> desired(String instance, TeamSnapshot team, ProvisioningProperties properties,
                                             KueueProperties kueue) {
+        Map<String, String> labels = PortalLabels.teamLabels(instance, team.slug());
         String ns = team.namespace();
         List<HasMetadata> objects = new ArrayList<>();
-        objects.add(namespace(team));
-        objects.add(resourceQuota(team, properties, kueue));
-        objects.add(limitRange(team, properties));
+        objects.add(namespace(team, labels));
+        objects.add(resourceQuota(team, labels, properties, kueue));
+        objects.add(limitRange(team, labels, properties));
         objects.add(new ServiceAccountBuilder()
-                .withMetadata(meta(team, WORKLOAD_SERVICE_ACCOUNT))
+                .withMetadata(meta(team, labels, WORKLOAD_SERVICE_ACCOUNT))
                 .withAutomountServiceAccountToken(false)
                 .build());
-        objects.add(role(team, EDIT, editRules()));
-        objects.add(role(team, VIEW, viewRules()));
-        objects.add(roleBinding(team, EDIT, editSubjects(team, properties)));
-        objects.add(roleBinding(team, VIEW, List.of(group(properties.oidcGroupPrefix() + TeamNames.viewersGroup(team.slug())))));
-        objects.add(networkPolicy(team, properties));
+        objects.add(role(team, labels, EDIT, editRules()));
+        objects.add(role(team, labels, VIEW, viewRules()));
+        objects.add(roleBinding(team, labels, EDIT, editSubjects(team, properties)));
+        objects.add(roleBinding(team, labels, VIEW,
+                List.of(group(properties.oidcGroupPrefix() + TeamNames.viewersGroup(team.slug())))));
+        objects.add(networkPolicy(team, labels, properties));
         return List.copyOf(objects);
-    }
-
-    /** The labels every object of the team carries. */
-    public static Map<String, String> labels(String slug) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(PortalLabels.MANAGED_BY, PortalLabels.MANAGER);
-        labels.put(PortalLabels.TEAM, slug);
-        return labels;
     }
 
     /** The OIDC group whose members edit the team's namespace (the team's owners and members). */
@@ -107,8 +101,8 @@ public final class TeamResources {
         return properties.oidcGroupPrefix() + TeamNames.editorsGroup(slug);
     }
 
-    private static Namespace namespace(TeamSnapshot team) {
-        Map<String, String> labels = labels(team.slug());
+    private static Namespace namespace(TeamSnapshot team, Map<String, String> teamLabels) {
+        Map<String, String> labels = new LinkedHashMap<>(teamLabels);
         for (String mode : List.of("enforce", "warn", "audit")) {
             labels.put("pod-security.kubernetes.io/" + mode, "restricted");
             labels.put("pod-security.kubernetes.io/" + mode + "-version", "latest");
@@ -126,8 +120,8 @@ public final class TeamResources {
                 .build();
     }
 
-    private static ResourceQuota resourceQuota(TeamSnapshot team, ProvisioningProperties properties,
-                                               KueueProperties kueue) {
+    private static ResourceQuota resourceQuota(TeamSnapshot team, Map<String, String> labels,
+                                               ProvisioningProperties properties, KueueProperties kueue) {
         var quota = team.quota();
         Map<String, Quantity> hard = new LinkedHashMap<>();
         hard.put("requests.cpu", new Quantity(quota.cpu()));
@@ -138,7 +132,7 @@ public final class TeamResources {
         int gpuCeiling = quota.totalGpus() + kueue.gpusBorrowablePerType() * team.gpuTypes().size();
         hard.put("requests." + GpuResources.RESOURCE, new Quantity(Integer.toString(gpuCeiling)));
         hard.put("count/pods", new Quantity(Integer.toString(properties.maxPods())));
-        ObjectMeta meta = meta(team, PortalLabels.TEAM_QUOTA);
+        ObjectMeta meta = meta(team, labels, PortalLabels.TEAM_QUOTA);
         meta.setAnnotations(Map.of(
                 PortalLabels.GPU_QUOTA, gpuQuotaJson(quota.gpus()),
                 PortalLabels.MAX_NOTEBOOKS, Integer.toString(quota.maxNotebooks())));
@@ -152,7 +146,8 @@ public final class TeamResources {
                 .collect(Collectors.joining(",", "{", "}"));
     }
 
-    private static LimitRange limitRange(TeamSnapshot team, ProvisioningProperties properties) {
+    private static LimitRange limitRange(TeamSnapshot team, Map<String, String> labels,
+                                         ProvisioningProperties properties) {
         var defaults = properties.containerDefaults();
         Map<String, Quantity> limits = new LinkedHashMap<>();
         if (!defaults.cpuLimit().isBlank()) {
@@ -163,7 +158,7 @@ public final class TeamResources {
         requests.put("cpu", new Quantity(defaults.cpuRequest()));
         requests.put("memory", new Quantity(defaults.memoryRequest()));
         return new LimitRangeBuilder()
-                .withMetadata(meta(team, LIMITS))
+                .withMetadata(meta(team, labels, LIMITS))
                 .withNewSpec()
                 .addNewLimit().withType("Container").withDefault(limits).withDefaultRequest(requests).endLimit()
                 .endSpec()
@@ -191,8 +186,8 @@ public final class TeamResources {
         return new PolicyRuleBuilder().withApiGroups(apiGroup).withResources(resources).withVerbs(verbs).build();
     }
 
-    private static Role role(TeamSnapshot team, String name, List<PolicyRule> rules) {
-        return new RoleBuilder().withMetadata(meta(team, name)).withRules(rules).build();
+    private static Role role(TeamSnapshot team, Map<String, String> labels, String name, List<PolicyRule> rules) {
+        return new RoleBuilder().withMetadata(meta(team, labels, name)).withRules(rules).build();
     }
 
     private static List<Subject> editSubjects(TeamSnapshot team, ProvisioningProperties properties) {
@@ -209,15 +204,17 @@ public final class TeamResources {
         return new SubjectBuilder().withKind("Group").withApiGroup("rbac.authorization.k8s.io").withName(name).build();
     }
 
-    private static RoleBinding roleBinding(TeamSnapshot team, String role, List<Subject> subjects) {
+    private static RoleBinding roleBinding(TeamSnapshot team, Map<String, String> labels, String role,
+                                           List<Subject> subjects) {
         return new RoleBindingBuilder()
-                .withMetadata(meta(team, role))
+                .withMetadata(meta(team, labels, role))
                 .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(role).endRoleRef()
                 .withSubjects(subjects)
                 .build();
     }
 
-    private static NetworkPolicy networkPolicy(TeamSnapshot team, ProvisioningProperties properties) {
+    private static NetworkPolicy networkPolicy(TeamSnapshot team, Map<String, String> labels,
+                                               ProvisioningProperties properties) {
         LabelSelector everyPod = new LabelSelector();
         List<NetworkPolicyPeer> ingressFrom = List.of(
                 new NetworkPolicyPeerBuilder().withPodSelector(everyPod).build(),
@@ -241,7 +238,7 @@ public final class TeamResources {
                     .build());
         }
         return new NetworkPolicyBuilder()
-                .withMetadata(meta(team, NETWORK_POLICY))
+                .withMetadata(meta(team, labels, NETWORK_POLICY))
                 .withNewSpec()
                 .withPodSelector(everyPod)
                 .withPolicyTypes("Ingress", "Egress")
@@ -258,8 +255,8 @@ public final class TeamResources {
                 .build();
     }
 
-    private static ObjectMeta meta(TeamSnapshot team, String name) {
-        return new ObjectMetaBuilder().withName(name).withNamespace(team.namespace()).withLabels(labels(team.slug()))
-                .build();
+    private static ObjectMeta meta(TeamSnapshot team, Map<String, String> labels, String name) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(team.namespace())
+                .withLabels(new LinkedHashMap<>(labels)).build();
     }
 }

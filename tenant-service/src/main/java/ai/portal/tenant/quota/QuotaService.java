@@ -120,7 +120,7 @@ class QuotaService implements QuotaRules {
                 capacity -> gpuTypes.insert(type)
                         .onErrorMap(DuplicateKeyException.class, duplicate -> TeamProblems.conflict("GPU type exists",
                                 "GPU type '" + type.name() + "' is already in the catalogue."))
-                        .thenReturn(Change.recorded(new GpuType(type.name(), type.displayName(), type.memoryGib(),
+                        .thenReturn(Change.ofEveryTeam(new GpuType(type.name(), type.displayName(), type.memoryGib(),
                                 capacity.getOrDefault(type.name(), 0)), null, type)));
     }
 
@@ -135,7 +135,7 @@ class QuotaService implements QuotaRules {
                                         : gpuTypes.delete(name))
                                 .flatMap(deleted -> deleted == 0
                                         ? Mono.error(TeamProblems.invalid("name", "There is no GPU type '" + name + "'."))
-                                        : Mono.just(Change.<Void>recorded(null, Map.of("name", name), null))))
+                                        : Mono.just(Change.<Void>ofEveryTeam(null, Map.of("name", name), null))))
                 .then();
     }
 

@@ -30,7 +30,7 @@ class GroupChangesTest {
     /** Keycloak holding exactly what {@code team} wants, with {@code members} in place of the wanted members. */
     static Map<String, ObservedGroup> keycloakAsDesired(TeamSnapshot team, Map<String, Map<String, String>> members) {
         Map<String, ObservedGroup> observed = new LinkedHashMap<>();
-        for (TeamGroup group : TeamGroup.desired(team)) {
+        for (TeamGroup group : TeamGroup.desired(team, "prod-a1")) {
             observed.put(group.name(), new ObservedGroup("id-" + group.name(), group.name(), "/teams/" + group.name(),
                     group.description(), group.attributes(), members.getOrDefault(group.name(), Map.of())));
         }
@@ -40,7 +40,7 @@ class GroupChangesTest {
     static GroupChanges changes(TeamSnapshot team, Map<String, ObservedGroup> observed) {
         Map<String, String> usernames = new LinkedHashMap<>();
         team.members().forEach(m -> usernames.put(m.subject(), m.username()));
-        return GroupChanges.between(TeamGroup.desired(team), observed, usernames);
+        return GroupChanges.between(TeamGroup.desired(team, "prod-a1"), observed, usernames);
     }
 
     @Test

@@ -53,13 +53,24 @@ class DriftRepairTest {
     static void startWatcher() {
         client = TestCluster.connect();
         AppliedVersions applied = new AppliedVersions();
-        view = new ClusterView(client);
-        sync = new KubernetesTeamSync(client, view, PROPS, applied);
-        ReconcileTrigger trigger = slug -> {
-            REQUESTED.add(slug);
-            TeamSnapshot team = TEAMS.get(slug);
-            if (team != null) {
-                sync.converge(team).subscribe(null, error -> { });
+        view = TestCluster.view(client);
+        sync = new KubernetesTeamSync(client, view, PROPS, KueueProperties.DEFAULTS, applied);
+        ReconcileTrigger trigger = new ReconcileTrigger() {
+            @Override
+            public void request(String slug) {
+                REQUESTED.add(slug);
+                TeamSnapshot team = TEAMS.get(slug);
+                if (team != null) {
+                    sync.converge(team).subscribe(null, error -> { });
+                }
+            }
+
+            @Override
+            public void requestInstallation() {
+            }
+
+            @Override
+            public void requestEverything() {
             }
         };
         new ManagedObjectWatcher(view, client.getKubernetesSerialization(), trigger, applied);
@@ -94,7 +105,7 @@ class DriftRepairTest {
     }
 
     HasMetadata desired(String kind, String name) {
-        return TeamResources.desired(team, PROPS).stream()
+        return TeamResources.desired(TestCluster.INSTANCE, team, PROPS).stream()
                 .filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name))
                 .findFirst().orElseThrow();
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import ai.portal.platform.team.PortalLabels;
 import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.cluster.ClusterView;
 import ai.portal.tenant.domain.Quota;
@@ -53,8 +54,8 @@ class KubernetesTeamSyncTest {
     @BeforeAll
     static void connect() {
         client = TestCluster.connect();
-        view = new ClusterView(client);
-        sync = new KubernetesTeamSync(client, view, PROPS, new AppliedVersions());
+        view = TestCluster.view(client);
+        sync = new KubernetesTeamSync(client, view, PROPS, KueueProperties.DEFAULTS, new AppliedVersions());
         view.start();
     }
 
@@ -93,7 +94,7 @@ class KubernetesTeamSyncTest {
                 .containsEntry("portal.ai/team", slug)
                 .containsEntry("app.kubernetes.io/managed-by", "ai-portal")
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
-        for (HasMetadata desired : TeamResources.desired(team, PROPS)) {
+        for (HasMetadata desired : TeamResources.desired(TestCluster.INSTANCE, team, PROPS)) {
             HasMetadata live = client.resource(desired).get();
             assertThat(live).as(desired.getKind() + " " + desired.getMetadata().getName()).isNotNull();
             assertThat(live.getMetadata().getLabels()).containsAllEntriesOf(desired.getMetadata().getLabels());
@@ -226,7 +227,7 @@ class KubernetesTeamSyncTest {
 
     Map<String, String> resourceVersions(TeamSnapshot team) {
         Map<String, String> versions = new LinkedHashMap<>();
-        for (HasMetadata desired : TeamResources.desired(team, PROPS)) {
+        for (HasMetadata desired : TeamResources.desired(TestCluster.INSTANCE, team, PROPS)) {
             versions.put(desired.getKind() + "/" + desired.getMetadata().getName(),
                     client.resource(desired).get().getMetadata().getResourceVersion());
         }
@@ -267,11 +268,11 @@ class KubernetesTeamSyncTest {
         converge(team(slug, TeamState.ACTIVE, SMALL));
         // what an older version of the portal applied under a name it no longer uses
         client.resource(new RoleBuilder().withNewMetadata().withName("team-old").withNamespace(ns)
-                        .withLabels(TeamResources.labels(slug)).endMetadata().build())
+                        .withLabels(PortalLabels.teamLabels(TestCluster.INSTANCE, slug)).endMetadata().build())
                 .fieldManager(PROPS.fieldManager()).forceConflicts().serverSideApply();
         // someone else's object in the namespace, even with our label
         client.resource(new RoleBuilder().withNewMetadata().withName("someone-elses").withNamespace(ns)
-                .withLabels(TeamResources.labels(slug)).endMetadata().build()).create();
+                .withLabels(PortalLabels.teamLabels(TestCluster.INSTANCE, slug)).endMetadata().build()).create();
         // the sync prunes what its view shows: let the view catch up with the hand-made objects
         await().atMost(TIMEOUT).until(() -> view.managed(Role.class, ns).size() >= 4);
 
@@ -283,17 +284,37 @@ class KubernetesTeamSyncTest {
     }
 
     @Test
-    void refusesToAdoptOrDeleteANamespaceItDidNotCreate() {
+    void refusesToAdoptANamespaceItDidNotCreateAndRemovingTheTeamLeavesItAlone() {
         client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
 
         assertThatThrownBy(() -> converge(team(slug, TeamState.ACTIVE, SMALL)))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessageContaining("Namespace " + ns + " exists and is not managed by ai-portal");
         await().atMost(TIMEOUT).until(() -> view.namespace(ns).isPresent());
-        assertThatThrownBy(() -> sync.remove(slug).block(TIMEOUT))
+        sync.remove(slug).block(TIMEOUT);
+
+        var namespace = client.namespaces().withName(ns).get();
+        assertThat(namespace.getMetadata().getDeletionTimestamp()).isNull();
+        assertThat(namespace.getMetadata().getLabels()).doesNotContainKey("portal.ai/team");
+    }
+
+    @Test
+    void refusesANamespaceOfAnotherInstallationAndNeverDeletesIt() {
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                .withLabels(PortalLabels.teamLabels("another-portal", slug)).endMetadata().build()).create();
+
+        assertThatThrownBy(() -> converge(team(slug, TeamState.ACTIVE, SMALL)))
                 .isInstanceOf(ProvisioningException.class)
-                .hasMessageContaining("refusing to delete it");
-        assertThat(client.namespaces().withName(ns).get().getMetadata().getDeletionTimestamp()).isNull();
+                .hasMessageContaining("belongs to another AI Portal installation (portal.ai/instance=another-portal)");
+        await().atMost(TIMEOUT).until(() -> view.namespace(ns).isPresent());
+        sync.remove(slug).block(TIMEOUT);
+        assertThat(sync.managedSlugs().collectList().block(TIMEOUT)).doesNotContain(slug);
+
+        var namespace = client.namespaces().withName(ns).get();
+        assertThat(namespace.getMetadata().getDeletionTimestamp()).isNull();
+        assertThat(namespace.getMetadata().getLabels()).containsEntry("portal.ai/instance", "another-portal")
+                .doesNotContainKey("pod-security.kubernetes.io/enforce");
+        assertThat(client.resourceQuotas().inNamespace(ns).list().getItems()).isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package ai.portal.tenant.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.portal.platform.installation.Installation;
 import ai.portal.tenant.cluster.ClusterConfiguration;
 import ai.portal.tenant.cluster.ClusterView;
 import ai.portal.tenant.cluster.KubernetesHealthIndicator;
@@ -19,7 +20,20 @@ class ProvisioningConfigurationTest {
 
     final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(ClusterConfiguration.class, ProvisioningConfiguration.class)
-            .withBean(ReconcileTrigger.class, () -> slug -> { });
+            .withBean(Installation.class, () -> new Installation("config-test"))
+            .withBean(ReconcileTrigger.class, () -> new ReconcileTrigger() {
+                @Override
+                public void request(String slug) {
+                }
+
+                @Override
+                public void requestInstallation() {
+                }
+
+                @Override
+                public void requestEverything() {
+                }
+            });
 
     @Test
     void wiresTheSyncTheWatcherAndTheHealthIndicator() {
