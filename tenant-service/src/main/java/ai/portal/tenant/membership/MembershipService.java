@@ -14,6 +14,7 @@ import ai.portal.tenant.domain.TeamProblems;
 import ai.portal.tenant.domain.TeamState;
 import ai.portal.tenant.identity.UserDirectory;
 import ai.portal.tenant.store.TeamRepository;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -52,7 +53,10 @@ class MembershipService {
                         .flatMap(existing -> Mono.<Change<Member>>error(TeamProblems.alreadyMember(slug, user.username())))
                         .switchIfEmpty(Mono.defer(() -> {
                             Member member = new Member(user.subject(), user.username(), role);
-                            return teams.addMember(slug, member).thenReturn(Change.of(member, null,
+                            return teams.addMember(slug, member)
+                                    .onErrorMap(DuplicateKeyException.class,
+                                            added -> TeamProblems.alreadyMember(slug, user.username()))
+                                    .thenReturn(Change.of(member, null,
                                     Map.of("username", member.username(), "role", role.wireName())));
                         })));
     }
@@ -60,7 +64,7 @@ class MembershipService {
     Mono<Member> changeRole(CurrentUser actor, String slug, String username, TeamRole role) {
         return changes.run(new AuditedAction(actor, "member.role", slug, target(slug, username)),
                 access.require(actor, slug, TeamPermission.MANAGE),
-                team -> member(slug, username)
+                team -> teams.lock(slug).then(member(slug, username))
                         .flatMap(before -> keepsAnOwner(slug, before, role)
                                 .then(teams.changeRole(slug, before.subject(), role))
                                 .thenReturn(Change.of(new Member(before.subject(), before.username(), role),
@@ -70,7 +74,7 @@ class MembershipService {
     Mono<Void> remove(CurrentUser actor, String slug, String username) {
         return changes.run(new AuditedAction(actor, "member.remove", slug, target(slug, username)),
                 access.require(actor, slug, TeamPermission.MANAGE),
-                team -> member(slug, username)
+                team -> teams.lock(slug).then(member(slug, username))
                         .flatMap(before -> keepsAnOwner(slug, before, null)
                                 .then(teams.removeMember(slug, before.subject()))
                                 .thenReturn(Change.<Void>of(null,
@@ -83,7 +87,10 @@ class MembershipService {
                 .switchIfEmpty(Mono.error(() -> TeamProblems.memberNotFound(slug, username)));
     }
 
-    /** Refuses a change that would leave the team without an owner ({@code newRole} null: removal). */
+    /**
+     * Refuses a change that would leave the team without an owner ({@code newRole} null: removal). Runs with the
+     * team's row locked ({@link TeamRepository#lock}), so two owners removed at once cannot both see the other one.
+     */
     private Mono<Void> keepsAnOwner(String slug, Member before, TeamRole newRole) {
         if (before.role() != TeamRole.OWNER || newRole == TeamRole.OWNER) {
             return Mono.empty();

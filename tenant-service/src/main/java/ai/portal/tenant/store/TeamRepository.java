@@ -68,6 +68,14 @@ public class TeamRepository {
                 .bind("slug", slug).bind("state", state.name().toLowerCase()).then();
     }
 
+    /**
+     * Locks the team's row until the transaction ends, so changes that check the team's members before they write
+     * (it must keep an owner) run one after another per team, each seeing what the one before committed.
+     */
+    public Mono<Void> lock(String slug) {
+        return db.sql("select slug from team where slug = :slug for update").bind("slug", slug).then();
+    }
+
     public Mono<Void> delete(String slug) {
         return db.sql("delete from team where slug = :slug").bind("slug", slug).then();
     }
