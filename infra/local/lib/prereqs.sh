@@ -1,6 +1,6 @@
 # Debian packages the local stack and the tests need, installed only when missing (idempotent).
 
-RUNTIME_PACKAGES="postgresql curl unzip openssl iproute2"
+RUNTIME_PACKAGES="postgresql curl unzip openssl iproute2 python3-venv util-linux"
 TEST_PACKAGES="chromium fonts-liberation"
 
 missing_packages() {
