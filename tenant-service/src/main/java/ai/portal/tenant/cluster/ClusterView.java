@@ -345,6 +345,14 @@ public class ClusterView implements SmartLifecycle {
         return informer != null && informer.hasSynced();
     }
 
+    /** Each optional kind ({@code group/version kind}) and whether the cluster serves it and its informer listed it. */
+    public Map<String, Boolean> optionalKinds() {
+        Map<String, Boolean> kinds = new LinkedHashMap<>();
+        optionalKinds.forEach(kind -> kinds.put(kind.getGroup() + "/" + kind.getVersion() + " " + kind.getKind(),
+                serves(kind)));
+        return kinds;
+    }
+
     private Map<String, String> ourLabels() {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(PortalLabels.MANAGED_BY, PortalLabels.MANAGER);

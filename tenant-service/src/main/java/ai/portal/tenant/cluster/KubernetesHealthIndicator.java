@@ -7,8 +7,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * {@code kubernetes} in {@code /actuator/health}: UP when the API server answers {@code /readyz} with {@code ok},
- * with the server's address and whether the cluster view's informers are watching. Spring Boot runs this blocking
- * indicator off the event loop.
+ * with the server's address, whether the cluster view's informers are watching, and which optional kinds (Kueue's)
+ * the cluster serves. Spring Boot runs this blocking indicator off the event loop.
  */
 public class KubernetesHealthIndicator implements HealthIndicator {
 
@@ -33,6 +33,10 @@ public class KubernetesHealthIndicator implements HealthIndicator {
         health.withDetail("server", String.valueOf(client.getMasterUrl()));
         if (view != null) {
             health.withDetail("watching", view.isWatching());
+            if (!view.optionalKinds().isEmpty()) {
+                // Kueue's kinds: until the cluster serves them, teams get no queues (see provisioning/DESIGN.md)
+                health.withDetail("optionalKinds", view.optionalKinds());
+            }
         }
         return health.build();
     }

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 
+import ai.portal.platform.team.KueueNames;
 import ai.portal.platform.team.TeamNames;
 import ai.portal.platform.team.TeamRole;
 import ai.portal.tenant.cluster.ClusterView;
@@ -38,8 +39,11 @@ public final class TestCluster {
     private TestCluster() {
     }
 
+    /** A client of the suite's cluster, patient with an API server on a loaded machine (60 s per request). */
     public static KubernetesClient connect() {
-        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigFile())).build();
+        Config config = Config.fromKubeconfig(kubeconfigFile());
+        config.setRequestTimeout(60_000);
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     /** A cluster view of this run's installation, not started yet. */
@@ -94,9 +98,16 @@ public final class TestCluster {
 
     static final Quota SMALL = new Quota("2", "4Gi", "10Gi", 3, 1, Map.of("NVIDIA-A100-SXM4-80GB", 2, "Tesla-T4", 1));
 
-    /** Deletes the namespace without waiting; the namespace controller finishes in the background. */
+    /**
+     * Deletes the namespace without waiting (the namespace controller finishes in the background) and the team's
+     * ClusterQueue, which is cluster-scoped, when the cluster has Kueue.
+     */
     static void cleanUp(KubernetesClient client, String slug) {
         client.namespaces().withName(TeamNames.namespace(slug)).delete();
+        if (client.supports(KueueResources.API_GROUP + "/" + KueueResources.API_VERSION, "ClusterQueue")) {
+            client.genericKubernetesResources(KueueResources.CLUSTER_QUEUE)
+                    .withName(KueueNames.clusterQueue(INSTANCE, slug)).delete();
+        }
     }
 
     /** A pod that Pod Security {@code restricted} admits; {@code cpu == null} states no resources at all. */
