@@ -1,4 +1,4 @@
-package ai.portal.tenant.provisioning;
+package ai.portal.tenant.cluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -7,17 +7,17 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * {@code kubernetes} in {@code /actuator/health}: UP when the API server answers {@code /readyz} with {@code ok},
- * with the server's address and whether the drift watcher is watching every kind. Spring Boot runs this blocking
- * indicator off the event loop.
+ * with the server's address, whether the cluster view's informers are watching, and which optional kinds (Kueue's)
+ * the cluster serves. Spring Boot runs this blocking indicator off the event loop.
  */
 public class KubernetesHealthIndicator implements HealthIndicator {
 
     private final KubernetesClient client;
-    private final ManagedObjectWatcher watcher;
+    private final ClusterView view;
 
-    public KubernetesHealthIndicator(KubernetesClient client, ManagedObjectWatcher watcher) {
+    public KubernetesHealthIndicator(KubernetesClient client, ClusterView view) {
         this.client = client;
-        this.watcher = watcher;
+        this.view = view;
     }
 
     @Override
@@ -28,11 +28,15 @@ public class KubernetesHealthIndicator implements HealthIndicator {
             health = "ok".equals(ready == null ? null : ready.strip()) ? Health.up()
                     : Health.down().withDetail("readyz", String.valueOf(ready));
         } catch (KubernetesClientException e) {
-            health = Health.down().withDetail("error", ProvisioningException.apiServerMessage(e));
+            health = Health.down().withDetail("error", ApiServerErrors.message(e));
         }
         health.withDetail("server", String.valueOf(client.getMasterUrl()));
-        if (watcher != null) {
-            health.withDetail("watching", watcher.isWatching());
+        if (view != null) {
+            health.withDetail("watching", view.isWatching());
+            if (!view.optionalKinds().isEmpty()) {
+                // Kueue's kinds: until the cluster serves them, teams get no queues (see provisioning/DESIGN.md)
+                health.withDetail("optionalKinds", view.optionalKinds());
+            }
         }
         return health.build();
     }

@@ -1,5 +1,6 @@
-package ai.portal.tenant.team;
+package ai.portal.tenant.domain;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,7 +22,7 @@ public record Quota(String cpu, String memory, String storage, int pvcs, int max
     public static final Quota DEFAULT = new Quota("8", "32Gi", "100Gi", 10, 2, Map.of());
 
     public Quota {
-        gpus = gpus == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(gpus));
+        gpus = gpus == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(gpus));
     }
 
     public int totalGpus() {

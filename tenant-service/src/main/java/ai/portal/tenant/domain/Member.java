@@ -1,4 +1,6 @@
-package ai.portal.tenant.team;
+package ai.portal.tenant.domain;
+
+import ai.portal.platform.team.TeamRole;
 
 /**
  * One member of a team.

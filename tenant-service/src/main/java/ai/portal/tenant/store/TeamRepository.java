@@ -1,17 +1,25 @@
-package ai.portal.tenant.team;
+package ai.portal.tenant.store;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamRecord;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
+import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** SQL for teams, their members and quotas. The service decides; this only reads and writes rows. */
+/**
+ * SQL for teams, their members and quotas, shared by the features that read or change them. The services decide;
+ * this only reads and writes rows.
+ */
 @Repository
 public class TeamRepository {
 
@@ -21,18 +29,15 @@ public class TeamRepository {
         this.db = db;
     }
 
-    public record TeamRow(String slug, String displayName, String description, TeamState state, Instant createdAt) {
-    }
-
-    public Mono<TeamRow> find(String slug) {
+    public Mono<TeamRecord> find(String slug) {
         return db.sql("select * from team where slug = :slug").bind("slug", slug).map(TeamRepository::teamRow).one();
     }
 
-    public Flux<TeamRow> findAll() {
+    public Flux<TeamRecord> findAll() {
         return db.sql("select * from team order by slug").map(TeamRepository::teamRow).all();
     }
 
-    public Flux<TeamRow> findForMember(String subject) {
+    public Flux<TeamRecord> findForMember(String subject) {
         return db.sql("""
                         select t.* from team t join team_member m on m.team_slug = t.slug
                          where m.user_subject = :subject order by t.slug""")
@@ -61,6 +66,14 @@ public class TeamRepository {
                                archived_at = case when :state = 'archived' then now() else null end
                          where slug = :slug""")
                 .bind("slug", slug).bind("state", state.name().toLowerCase()).then();
+    }
+
+    /**
+     * Locks the team's row until the transaction ends, so changes that check the team's members before they write
+     * (it must keep an owner) run one after another per team, each seeing what the one before committed.
+     */
+    public Mono<Void> lock(String slug) {
+        return db.sql("select slug from team where slug = :slug for update").bind("slug", slug).then();
     }
 
     public Mono<Void> delete(String slug) {
@@ -140,13 +153,19 @@ public class TeamRepository {
     public Mono<TeamSnapshot> snapshot(String slug) {
         return find(slug).flatMap(team -> Mono.zip(
                         quota(slug).defaultIfEmpty(Quota.DEFAULT),
-                        members(slug).collectList())
+                        members(slug).collectList(),
+                        gpuTypeNames().collectList())
                 .map(parts -> new TeamSnapshot(team.slug(), team.displayName(), team.description(), team.state(),
-                        parts.getT1(), new ArrayList<>(parts.getT2()))));
+                        parts.getT1(), parts.getT2(), parts.getT3())));
     }
 
-    private static TeamRow teamRow(io.r2dbc.spi.Readable row) {
-        return new TeamRow(row.get("slug", String.class), row.get("display_name", String.class),
+    /** The GPU type catalogue (the {@code nvidia.com/gpu.product} values), sorted by name. */
+    public Flux<String> gpuTypeNames() {
+        return db.sql("select name from gpu_type order by name").map(row -> row.get("name", String.class)).all();
+    }
+
+    private static TeamRecord teamRow(Readable row) {
+        return new TeamRecord(row.get("slug", String.class), row.get("display_name", String.class),
                 row.get("description", String.class),
                 TeamState.valueOf(row.get("state", String.class).toUpperCase()),
                 row.get("created_at", Instant.class));

@@ -1,6 +1,6 @@
-package ai.portal.tenant.sync;
+package ai.portal.tenant.domain;
 
-import ai.portal.tenant.team.TeamSnapshot;
+import ai.portal.tenant.domain.TeamSnapshot;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

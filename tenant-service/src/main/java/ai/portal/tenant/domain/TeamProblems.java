@@ -1,4 +1,4 @@
-package ai.portal.tenant.team;
+package ai.portal.tenant.domain;
 
 import ai.portal.platform.problem.ApiException;
 import org.springframework.http.HttpStatus;
