@@ -1,6 +1,5 @@
 package ai.portal.tenant.provisioning;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -21,7 +20,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPods              {@code count/pods} in every team's ResourceQuota
  * @param clusterCidrs         pod and service ranges: team pods may not reach them except as allowed above
  * @param allowExternalEgress  whether team pods may reach addresses outside the cluster
- * @param resyncPeriod         how often every team is reconciled even when nothing was seen to change
  */
 @ConfigurationProperties("portal.provisioning")
 public record ProvisioningProperties(
@@ -35,8 +33,7 @@ public record ProvisioningProperties(
         @DefaultValue ContainerDefaults containerDefaults,
         @DefaultValue("100") int maxPods,
         @DefaultValue({"10.96.0.0/12", "10.244.0.0/16"}) List<String> clusterCidrs,
-        @DefaultValue("true") boolean allowExternalEgress,
-        @DefaultValue("5m") Duration resyncPeriod) {
+        @DefaultValue("true") boolean allowExternalEgress) {
 
     public ProvisioningProperties {
         portalServiceAccounts = portalServiceAccounts == null ? List.of() : List.copyOf(portalServiceAccounts);
@@ -54,7 +51,7 @@ public record ProvisioningProperties(
         return new ProvisioningProperties(true, "ai-portal-tenant-service", "ai-portal", "monitoring", "kube-system",
                 "oidc:", List.of(new ServiceAccountRef("ai-portal", "job-runner"),
                         new ServiceAccountRef("ai-portal", "logging-pipeline")),
-                ContainerDefaults.DEFAULT, 100, List.of("10.96.0.0/12", "10.244.0.0/16"), true, Duration.ofMinutes(5));
+                ContainerDefaults.DEFAULT, 100, List.of("10.96.0.0/12", "10.244.0.0/16"), true);
     }
 
     /** A service account of the portal, by namespace and name. */
