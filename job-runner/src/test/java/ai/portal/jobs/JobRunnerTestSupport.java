@@ -46,9 +46,6 @@ import tools.jackson.databind.JsonNode;
         "portal.jobs.reconcile.resync-period=5s",
         "portal.jobs.history.sweep-period=2s",
         "portal.jobs.usage.sweep-period=2s",
-        "portal.jobs.leader.lease-duration=6s",
-        "portal.jobs.leader.renew-deadline=4s",
-        "portal.jobs.leader.retry-period=1s",
         "portal.teams.cache-for=1s"})
 public abstract class JobRunnerTestSupport {
 

@@ -21,9 +21,21 @@ public abstract class KueueTestSupport extends JobRunnerTestSupport {
     public static final String A100 = "NVIDIA-A100-SXM4-80GB";
     public static final String H100 = "NVIDIA-H100-80GB-HBM3";
     public static final String T4 = "Tesla-T4";
+    /**
+     * A catalogue image outside the local cluster's runnable set: its pods are simulated, so a test decides how long
+     * they run and how they end (annotations {@code sim.portal.ai/duration}, {@code sim.portal.ai/outcome}).
+     * The catalogue's own images run for real there (JupyterLab, Python).
+     */
+    public static final String SIMULATED_IMAGE = "sim-test";
 
     @BeforeEach
     void leaderAndKueue() {
+        if (get("admin", "/api/v1/images/{id}", SIMULATED_IMAGE).returnResult(String.class).getStatus().value()
+                == 404) {
+            send("admin", HttpMethod.POST, "/api/v1/images", Map.of("id", SIMULATED_IMAGE,
+                    "reference", "registry.invalid/portal-tests/simulated:1", "displayName", "Simulated (tests)",
+                    "forNotebooks", true, "forJobs", true, "cuda", true));
+        }
         awaitLeader();
         awaitTrue("Kueue's API on the cluster", () -> kubernetes().apiextensions().v1().customResourceDefinitions()
                 .withName("workloads.kueue.x-k8s.io").get() != null);
@@ -73,7 +85,7 @@ public abstract class KueueTestSupport extends JobRunnerTestSupport {
                                              Object... overrides) {
         Map<String, Object> job = new HashMap<>();
         job.put("name", name);
-        job.put("image", "pytorch-cuda12");
+        job.put("image", SIMULATED_IMAGE);
         job.put("command", List.of("python", "train.py"));
         job.put("cpu", "1");
         job.put("memory", "1Gi");

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
 import ai.portal.platform.installation.Installation;
@@ -45,6 +46,12 @@ public class Leadership implements SmartLifecycle {
     private volatile boolean leader;
     private volatile String currentLeader;
     private volatile CompletableFuture<?> election;
+    private volatile boolean running;
+    private final Executor executor = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "leader-election");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     Leadership(KubernetesClient client, LeaderProperties properties, Installation installation) {
         this.client = client;
@@ -77,6 +84,20 @@ public class Leadership implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        running = true;
+        elect();
+        log.info("candidate for lease {}/{} as {}", properties.namespace(), leaseName, identity);
+    }
+
+    /**
+     * One election: fabric8's elector returns once this replica has lost the lease (as client-go's does), so a
+     * replica that is still running stands again, and a replica that lost the lease through a slow API server
+     * leads again later instead of never.
+     */
+    private synchronized void elect() {
+        if (!running) {
+            return;
+        }
         LeaseLock lock = new LeaseLock(new ObjectMetaBuilder().withNamespace(properties.namespace())
                 .withName(leaseName)
                 .addToLabels(PortalLabels.MANAGED_BY, PortalLabels.MANAGER)
@@ -91,12 +112,14 @@ public class Leadership implements SmartLifecycle {
                 .withReleaseOnCancel()
                 .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped, this::newLeader))
                 .build();
-        election = new LeaderElectorBuilder(client, Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "leader-election");
-            thread.setDaemon(true);
-            return thread;
-        })).withConfig(config).build().start();
-        log.info("candidate for lease {}/{} as {}", properties.namespace(), leaseName, identity);
+        CompletableFuture<?> current = new LeaderElectorBuilder(client, executor).withConfig(config).build().start();
+        election = current;
+        current.whenComplete((ignored, error) -> {
+            if (running && election == current) {
+                CompletableFuture.delayedExecutor(properties.retryPeriod().toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS).execute(this::elect);
+            }
+        });
     }
 
     private void started() {
@@ -117,6 +140,7 @@ public class Leadership implements SmartLifecycle {
 
     @Override
     public synchronized void stop() {
+        running = false;
         if (election != null) {
             election.cancel(true);
             election = null;
@@ -128,7 +152,7 @@ public class Leadership implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return election != null;
+        return running;
     }
 
     /** Start before the loops (they subscribe to {@link #changes()}) and stop after them. */

@@ -19,8 +19,8 @@ import tools.jackson.databind.JsonNode;
 class NotebookLifecycleTest extends KueueTestSupport {
 
     static Map<String, Object> notebook(String name, int gpus) {
-        return gpus == 0 ? Map.of("name", name, "image", "scipy", "cpu", "1", "memory", "2Gi")
-                : Map.of("name", name, "image", "pytorch-cuda12", "cpu", "1", "memory", "2Gi", "gpuType", A100,
+        return gpus == 0 ? Map.of("name", name, "image", SIMULATED_IMAGE, "cpu", "1", "memory", "2Gi")
+                : Map.of("name", name, "image", SIMULATED_IMAGE, "cpu", "1", "memory", "2Gi", "gpuType", A100,
                 "gpus", gpus, "workspaceSize", "5Gi");
     }
 
@@ -32,7 +32,7 @@ class NotebookLifecycleTest extends KueueTestSupport {
                 team), HttpStatus.CREATED);
         assertThat(created.path("url").asString()).isEqualTo("/notebooks/" + team + "/lab/");
         assertThat(created.path("spec").path("image").asString())
-                .isEqualTo("quay.io/jupyter/pytorch-notebook:cuda12-2025-11-10");
+                .isEqualTo("registry.invalid/portal-tests/simulated:1");
 
         JsonNode running = awaitPhase(team, "lab", "Running");
         String node = running.path("workload").path("status").path("node").asString();
@@ -44,7 +44,8 @@ class NotebookLifecycleTest extends KueueTestSupport {
         assertThat(kubernetes().secrets().inNamespace(ns).withName("lab-token").get().getData()).containsKey("token");
         String claimUid = kubernetes().persistentVolumeClaims().inNamespace(ns).withName("lab-workspace").get()
                 .getMetadata().getUid();
-        assertThat(running.path("history").findValuesAsString("type")).contains("admitted");
+        await("the admission in the notebook's history", () -> workload(team, "lab").path("history"),
+                history -> history.findValuesAsString("type").contains("admitted"), java.time.Duration.ofSeconds(30));
 
         json(send("alice", HttpMethod.POST, "/api/v1/teams/{team}/notebooks/lab/stop", null, team), HttpStatus.OK);
         awaitPhase(team, "lab", "Stopped");
