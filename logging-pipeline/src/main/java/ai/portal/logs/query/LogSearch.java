@@ -1,15 +1,16 @@
 package ai.portal.logs.query;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import ai.portal.logs.LogFields;
 import ai.portal.logs.opensearch.LogIndices;
+import ai.portal.logs.record.LogRecord;
+import ai.portal.logs.record.LogRecord.Fields;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchAsyncClient;
 import org.opensearch.client.opensearch._types.FieldSortNumericType;
@@ -113,24 +114,22 @@ public class LogSearch {
             s.index(indices.readPattern()).ignoreUnavailable(true).allowNoIndices(true)
                     .size(size).trackTotalHits(t -> t.enabled(false))
                     .query(query(namespace, filter, from))
-                    .sort(sort(LogFields.TIMESTAMP, order, true), sort(LogFields.LOG_ID, order, false));
+                    .sort(sort(Fields.TIMESTAMP, order, true), sort(Fields.LOG_ID, order, false));
             if (after != null) {
                 s.searchAfter(after.searchAfter());
             }
             return s;
         });
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        Class<Map<String, Object>> type = (Class) Map.class;
         return Mono.fromFuture(() -> {
                     try {
-                        return client.search(request, type);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        return client.search(request, LogRecord.class);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 })
                 .map(response -> {
                     List<Found> found = new ArrayList<>(response.hits().hits().size());
-                    for (Hit<Map<String, Object>> hit : response.hits().hits()) {
+                    for (Hit<LogRecord> hit : response.hits().hits()) {
                         found.add(toFound(hit));
                     }
                     return found;
@@ -139,26 +138,26 @@ public class LogSearch {
 
     Query query(String namespace, LogFilter filter, Instant from) {
         BoolQuery.Builder bool = new BoolQuery.Builder();
-        bool.filter(term(LogFields.NAMESPACE, namespace));
+        bool.filter(term(Fields.NAMESPACE, namespace));
         if (filter.workload() != null) {
-            bool.filter(term(LogFields.labelField(properties.workloadLabel()), filter.workload()));
+            bool.filter(term(Fields.label(properties.workloadLabel()), filter.workload()));
         }
         if (filter.pod() != null) {
-            bool.filter(term(LogFields.POD, filter.pod()));
+            bool.filter(term(Fields.POD, filter.pod()));
         }
         if (filter.container() != null) {
-            bool.filter(term(LogFields.CONTAINER, filter.container()));
+            bool.filter(term(Fields.CONTAINER, filter.container()));
         }
         if (filter.stream() != null) {
-            bool.filter(term(LogFields.STREAM, filter.stream()));
+            bool.filter(term(Fields.STREAM, filter.stream()));
         }
         if (filter.level() != null) {
-            bool.filter(term(LogFields.LEVEL, filter.level()));
+            bool.filter(term(Fields.LEVEL, filter.level()));
         }
         Instant lower = later(filter.since(), from);
         if (lower != null || filter.until() != null) {
             bool.filter(q -> q.range(r -> {
-                r.field(LogFields.TIMESTAMP);
+                r.field(Fields.TIMESTAMP);
                 if (lower != null) {
                     r.gte(JsonData.of(lower.toString()));
                 }
@@ -169,7 +168,7 @@ public class LogSearch {
             }));
         }
         if (filter.text() != null) {
-            bool.must(q -> q.simpleQueryString(s -> s.query(filter.text()).fields(LogFields.LOG)
+            bool.must(q -> q.simpleQueryString(s -> s.query(filter.text()).fields(Fields.LOG)
                     .defaultOperator(Operator.And).lenient(true)
                     .flags(f -> f.multiple("AND|OR|NOT|PHRASE|PRECEDENCE|ESCAPE|WHITESPACE|PREFIX"))));
         }
@@ -197,31 +196,12 @@ public class LogSearch {
         return b == null || a.isAfter(b) ? a : b;
     }
 
-    @SuppressWarnings("unchecked")
-    static Found toFound(Hit<Map<String, Object>> hit) {
-        Map<String, Object> source = hit.source() == null ? Map.of() : hit.source();
-        Map<String, Object> kubernetes = source.get("kubernetes") instanceof Map<?, ?> k
-                ? (Map<String, Object>) k : Map.of();
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (kubernetes.get("labels") instanceof Map<?, ?> l) {
-            l.forEach((key, value) -> labels.put(String.valueOf(key), String.valueOf(value)));
-        }
-        String logId = source.get(LogFields.LOG_ID) instanceof String id ? id : hit.id();
-        Instant time = Instant.parse(String.valueOf(source.get(LogFields.TIMESTAMP)));
-        LogLine line = new LogLine(logId, time, str(kubernetes.get("namespace_name")), str(kubernetes.get("pod_name")),
-                str(kubernetes.get("container_name")), str(source.get(LogFields.STREAM)), str(source.get(LogFields.LEVEL)),
-                str(source.get(LogFields.LOG)), labels);
-        Cursor cursor;
+    static Found toFound(Hit<LogRecord> hit) {
+        LogLine line = LogLine.of(hit.source(), hit.id());
         List<FieldValue> sort = hit.sort();
-        if (sort != null && sort.size() == 2 && sort.get(0).isLong()) {
-            cursor = new Cursor(sort.get(0).longValue(), sort.get(1).isString() ? sort.get(1).stringValue() : logId);
-        } else {
-            cursor = Cursor.of(time, logId);
-        }
+        Cursor cursor = sort != null && sort.size() == 2 && sort.get(0).isLong()
+                ? new Cursor(sort.get(0).longValue(), sort.get(1).isString() ? sort.get(1).stringValue() : line.id())
+                : Cursor.of(line.timestamp(), line.id());
         return new Found(line, cursor);
-    }
-
-    private static String str(Object value) {
-        return value == null ? null : String.valueOf(value);
     }
 }

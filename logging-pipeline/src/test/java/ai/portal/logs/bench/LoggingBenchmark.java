@@ -26,7 +26,7 @@ import ai.portal.logs.query.LogTail;
 import ai.portal.logs.query.QueryProperties;
 import ai.portal.opensearch.LocalOpenSearch;
 import org.apache.hc.core5.http.HttpHost;
-import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.json.jackson3.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchAsyncClient;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch.generic.Body;
