@@ -3,6 +3,10 @@ package ai.portal.logs.query;
 import java.time.Instant;
 import java.util.List;
 
+import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.TeamAuthorizer;
+import ai.portal.platform.team.TeamGrant;
+import ai.portal.platform.team.TeamPermission;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -31,12 +35,12 @@ import reactor.core.publisher.Mono;
 @Tag(name = "logs", description = "Container logs of a team's notebooks and jobs")
 public class LogController {
 
-    private final TeamAccess access;
+    private final TeamAuthorizer access;
     private final LogSearch search;
     private final LogTail tail;
     private final QueryProperties properties;
 
-    public LogController(TeamAccess access, LogSearch search, LogTail tail, QueryProperties properties) {
+    public LogController(TeamAuthorizer access, LogSearch search, LogTail tail, QueryProperties properties) {
         this.access = access;
         this.search = search;
         this.tail = tail;
@@ -50,7 +54,7 @@ public class LogController {
     @ApiResponse(responseCode = "200", description = "A page of lines",
             content = {@Content(mediaType = "application/json", schema = @Schema(implementation = LogPage.class)),
                     @Content(mediaType = "text/plain", schema = @Schema(type = "string"))})
-    @ApiResponse(responseCode = "403", description = "Not a member or viewer of the team")
+    @ApiResponse(responseCode = "404", description = "No such team, or the caller is not in it (alike on purpose)")
     public Mono<ResponseEntity<?>> search(
             @AuthenticationPrincipal Jwt token,
             @PathVariable String team,
@@ -82,7 +86,7 @@ public class LogController {
         } catch (LogQueryExceptions.InvalidFilter invalid) {
             return Mono.error(invalid);
         }
-        return access.namespaceFor(team, token)
+        return namespaceOf(team, token)
                 .flatMap(namespace -> search.newest(namespace, filter, cursor, size)
                         .onErrorMap(failure -> !(failure instanceof LogQueryExceptions.InvalidFilter),
                                 failure -> new LogQueryExceptions.SearchUnavailable()))
@@ -97,7 +101,7 @@ public class LogController {
                     + "Last-Event-ID to continue without gaps. Without it, the newest few lines come first.")
     @ApiResponse(responseCode = "200", description = "The event stream",
             content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = LogLine.class)))
-    @ApiResponse(responseCode = "403", description = "Not a member or viewer of the team")
+    @ApiResponse(responseCode = "404", description = "No such team, or the caller is not in it (alike on purpose)")
     public Mono<ResponseEntity<Flux<ServerSentEvent<Object>>>> stream(
             @AuthenticationPrincipal Jwt token,
             @PathVariable String team,
@@ -121,12 +125,17 @@ public class LogController {
         } catch (LogQueryExceptions.InvalidFilter invalid) {
             return Mono.error(invalid);
         }
-        return access.namespaceFor(team, token)
+        return namespaceOf(team, token)
                 .map(namespace -> ResponseEntity.ok()
                         .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                         .header("X-Accel-Buffering", "no")
                         .contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(tail.tail(namespace, filter, resumeFrom)));
+    }
+
+    /** The only place a query's namespace comes from: the team the caller may view. */
+    private Mono<String> namespaceOf(String team, Jwt token) {
+        return access.require(CurrentUser.from(token), team, TeamPermission.VIEW).map(TeamGrant::namespace);
     }
 
     private static ResponseEntity<?> asJson(List<LogSearch.Found> found, int size) {

@@ -6,14 +6,6 @@ import org.springframework.http.HttpStatus;
 /** The failures a caller of the log API can act on. */
 final class LogQueryExceptions {
 
-    /** The caller is not in the team (nor a platform admin). */
-    static final class NotTeamMember extends ApiException {
-        NotTeamMember(String team) {
-            super(HttpStatus.FORBIDDEN, "Not a member of the team",
-                    "You are not a member or viewer of team '" + team + "', so you cannot read its logs.");
-        }
-    }
-
     /** A filter the API does not accept. */
     static final class InvalidFilter extends ApiException {
         InvalidFilter(String field, String detail) {

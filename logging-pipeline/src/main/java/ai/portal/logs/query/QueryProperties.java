@@ -2,6 +2,7 @@ package ai.portal.logs.query;
 
 import java.time.Duration;
 
+import ai.portal.platform.team.PortalLabels;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -19,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("portal.logs.query")
 public record QueryProperties(
-        @DefaultValue("portal.ai/workload") String workloadLabel,
+        @DefaultValue(PortalLabels.WORKLOAD) String workloadLabel,
         @DefaultValue("1000") int maxPageSize,
         @DefaultValue("10000") int maxDownload,
         @DefaultValue("256") int maxTextLength,

@@ -17,6 +17,7 @@ import java.util.Map;
 import ai.portal.logs.CriFiles;
 import ai.portal.logs.EmbeddedOpenSearch;
 import ai.portal.testing.Tokens;
+import ai.portal.platform.team.TeamNames;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,22 +88,22 @@ class LogApiTest {
     }
 
     @Test
-    void memberOfTeamBGetsForbiddenProblemForTeamAsLogsAndStream() {
+    void nonMembersGetTheSameNotFoundProblemForLogsAndStream() {
         client.get().uri("/api/v1/teams/{team}/logs", TEAM_A).headers(h -> h.setBearerAuth(tokenB)).exchange()
-                .expectStatus().isEqualTo(HttpStatus.FORBIDDEN)
+                .expectStatus().isEqualTo(HttpStatus.NOT_FOUND)
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.status").isEqualTo(403).jsonPath("$.detail").isNotEmpty();
+                .expectBody().jsonPath("$.status").isEqualTo(404).jsonPath("$.detail").isNotEmpty();
         client.get().uri("/api/v1/teams/{team}/logs/stream", TEAM_A).headers(h -> h.setBearerAuth(tokenB)).exchange()
-                .expectStatus().isEqualTo(HttpStatus.FORBIDDEN);
+                .expectStatus().isEqualTo(HttpStatus.NOT_FOUND);
         client.get().uri("/api/v1/teams/{team}/logs", TEAM_A)
                 .headers(h -> h.setBearerAuth(Tokens.fromTestStack().userToken("alice"))).exchange()
-                .expectStatus().isEqualTo(HttpStatus.FORBIDDEN);
+                .expectStatus().isEqualTo(HttpStatus.NOT_FOUND);
     }
 
     @Test
     void noCraftedQueryOfATeamBMemberReturnsTeamALines() {
-        Path a = CriFiles.file(LOGS, "secret-job", "team-" + TEAM_A, "main");
-        Path b = CriFiles.file(LOGS, "own-job", "team-" + TEAM_B, "main");
+        Path a = CriFiles.file(LOGS, "secret-job", TeamNames.namespace(TEAM_A), "main");
+        Path b = CriFiles.file(LOGS, "own-job", TeamNames.namespace(TEAM_B), "main");
         CriFiles.append(a, "stdout", "F", "alpha-secret token=hunter2 ERROR in team a");
         CriFiles.append(b, "stdout", "F", "beta line of team b ERROR");
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "q=hunter2").size() == 1
@@ -115,7 +116,7 @@ class LogApiTest {
             List<JsonNode> lines = search(tokenB, TEAM_B, "q=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)
                     + "&namespace=team-logs-a&kubernetes.namespace_name=team-logs-a");
             assertThat(lines).as("query %s", q)
-                    .allSatisfy(line -> assertThat(line.path("namespace").asString()).isEqualTo("team-" + TEAM_B))
+                    .allSatisfy(line -> assertThat(line.path("namespace").asString()).isEqualTo(TeamNames.namespace(TEAM_B)))
                     .noneSatisfy(line -> assertThat(line.path("message").asString()).contains("hunter2"));
         }
         client.get().uri("/api/v1/teams/{team}/logs?q={q}", TEAM_B, "x".repeat(300))
@@ -125,8 +126,8 @@ class LogApiTest {
 
     @Test
     void searchFiltersAndPagesNewestFirstAndDownloadsText() {
-        Path main = CriFiles.file(LOGS, "pager-1", "team-" + TEAM_A, "main");
-        Path side = CriFiles.file(LOGS, "pager-1", "team-" + TEAM_A, "sidecar");
+        Path main = CriFiles.file(LOGS, "pager-1", TeamNames.namespace(TEAM_A), "main");
+        Path side = CriFiles.file(LOGS, "pager-1", TeamNames.namespace(TEAM_A), "sidecar");
         for (int i = 0; i < 5; i++) {
             CriFiles.append(main, "stdout", "F", "INFO page line " + i);
         }
@@ -158,7 +159,7 @@ class LogApiTest {
 
     @Test
     void liveTailDeliversNewLinesWithinTwoSeconds() {
-        Path file = CriFiles.file(LOGS, "tail-1", "team-" + TEAM_A, "main");
+        Path file = CriFiles.file(LOGS, "tail-1", TeamNames.namespace(TEAM_A), "main");
         CriFiles.append(file, "stdout", "F", "before the tail");
         Map<String, Long> arrivals = new ConcurrentHashMap<>();
         List<String> received = new CopyOnWriteArrayList<>();
@@ -188,7 +189,7 @@ class LogApiTest {
 
     @Test
     void sseReconnectWithLastEventIdResumesWithoutGapsOrRepeats() {
-        Path file = CriFiles.file(LOGS, "resume-1", "team-" + TEAM_A, "main");
+        Path file = CriFiles.file(LOGS, "resume-1", TeamNames.namespace(TEAM_A), "main");
         for (int i = 0; i < 10; i++) {
             CriFiles.append(file, "stdout", "F", "resume line " + i);
         }

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+
+import ai.portal.platform.team.TeamNames;
 import ai.portal.testing.TestStack;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,7 +49,7 @@ final class TeamUsers {
         send(admin, "POST", realm + "/users/" + userId + "/role-mappings/realm", "[" + role + "]");
         String teamsId = JSON.readTree(send(admin, "GET", realm + "/groups?exact=true&search=teams", null))
                 .get(0).path("id").asString();
-        String groupName = "team-" + team;
+        String groupName = TeamNames.editorsGroup(team);
         send(admin, "POST", realm + "/groups/" + teamsId + "/children", "{\"name\": \"" + groupName + "\"}");
         String groupId = null;
         for (JsonNode child : JSON.readTree(send(admin, "GET", realm + "/groups/" + teamsId
