@@ -1,6 +1,6 @@
 package ai.portal.logs.query;
 
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import ai.portal.platform.security.CurrentUser;
@@ -8,12 +8,11 @@ import ai.portal.platform.team.TeamAuthorizer;
 import ai.portal.platform.team.TeamGrant;
 import ai.portal.platform.team.TeamPermission;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.springframework.format.annotation.DateTimeFormat;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,7 +23,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -55,42 +53,22 @@ public class LogController {
             content = {@Content(mediaType = "application/json", schema = @Schema(implementation = LogPage.class)),
                     @Content(mediaType = "text/plain", schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "404", description = "No such team, or the caller is not in it (alike on purpose)")
-    public Mono<ResponseEntity<?>> search(
-            @AuthenticationPrincipal Jwt token,
-            @PathVariable String team,
-            @Parameter(description = "Workload: value of the pod label portal.logs.query.workload-label") @RequestParam(required = false) String workload,
-            @RequestParam(required = false) String pod,
-            @RequestParam(required = false) String container,
-            @Parameter(description = "stdout or stderr") @RequestParam(required = false) String stream,
-            @Parameter(description = "trace, debug, info, warn, error or fatal") @RequestParam(required = false) String level,
-            @Parameter(description = "Free text (simple_query_string syntax on the message: + | - \" * ( ))") @RequestParam(required = false) String q,
-            @Parameter(description = "From (inclusive), ISO-8601") @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant since,
-            @Parameter(description = "Until (exclusive), ISO-8601") @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant until,
-            @Parameter(description = "Lines per page (JSON: at most portal.logs.query.max-page-size; text: max-download)") @RequestParam(defaultValue = "100") int size,
-            @Parameter(description = "Cursor: the 'next' of the previous page") @RequestParam(required = false) String after,
-            @Parameter(description = "json (default) or text") @RequestParam(defaultValue = "json") String format) {
-        boolean text = "text".equals(format);
-        if (!text && !"json".equals(format)) {
-            return Mono.error(new LogQueryExceptions.InvalidFilter("format", "format must be json or text."));
-        }
-        int max = text ? properties.maxDownload() : properties.maxPageSize();
-        if (size < 1 || size > max) {
-            return Mono.error(new LogQueryExceptions.InvalidFilter("size", "size must be between 1 and " + max + "."));
-        }
+    public Mono<ResponseEntity<?>> search(@AuthenticationPrincipal Jwt token, @PathVariable String team,
+                                          @ParameterObject SearchQuery query) {
         LogFilter filter;
         LogSearch.Cursor cursor;
         try {
-            filter = new LogFilter(workload, pod, container, stream, level, q, since, until)
-                    .validated(properties.maxTextLength());
-            cursor = after == null || after.isBlank() ? null : LogSearch.Cursor.parseToken(after);
+            filter = query.filter(properties);
+            cursor = query.cursor();
         } catch (LogQueryExceptions.InvalidFilter invalid) {
             return Mono.error(invalid);
         }
+        int size = query.pageSize();
         return namespaceOf(team, token)
                 .flatMap(namespace -> search.newest(namespace, filter, cursor, size)
                         .onErrorMap(failure -> !(failure instanceof LogQueryExceptions.InvalidFilter),
                                 failure -> new LogQueryExceptions.SearchUnavailable()))
-                .map(found -> text ? asText(team, found) : asJson(found, size));
+                .map(found -> query.text() ? asText(team, found) : asJson(found, size));
     }
 
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -105,20 +83,12 @@ public class LogController {
     public Mono<ResponseEntity<Flux<ServerSentEvent<Object>>>> stream(
             @AuthenticationPrincipal Jwt token,
             @PathVariable String team,
-            @RequestParam(required = false) String workload,
-            @RequestParam(required = false) String pod,
-            @RequestParam(required = false) String container,
-            @RequestParam(required = false) String stream,
-            @RequestParam(required = false) String level,
-            @RequestParam(required = false) String q,
-            @Parameter(description = "Alternative to the Last-Event-ID header, for clients that cannot set it")
-            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
+            @ParameterObject TailQuery query,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         LogFilter filter;
-        String resumeFrom = lastEventId != null ? lastEventId : lastEventIdParam;
+        String resumeFrom = lastEventId != null ? lastEventId : query.lastEventId();
         try {
-            filter = new LogFilter(workload, pod, container, stream, level, q, null, null)
-                    .validated(properties.maxTextLength());
+            filter = query.filter(properties);
             if (resumeFrom != null && !resumeFrom.isBlank()) {
                 LogSearch.Cursor.parseEventId(resumeFrom.strip());
             }
@@ -151,7 +121,7 @@ public class LogController {
             text.append(line.timestamp()).append(' ').append(line.pod()).append('/').append(line.container())
                     .append(' ').append(line.stream()).append(' ').append(line.message()).append('\n');
         }
-        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
+        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + team + "-logs.txt\"")
                 .body(text.toString());
     }

@@ -106,7 +106,7 @@ class LogApiTest {
         Path b = CriFiles.file(LOGS, "own-job", TeamNames.namespace(TEAM_B), "main");
         CriFiles.append(a, "stdout", "F", "alpha-secret token=hunter2 ERROR in team a");
         CriFiles.append(b, "stdout", "F", "beta line of team b ERROR");
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "q=hunter2").size() == 1
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "q=hunter2").size() == 1
                 && search(tokenB, TEAM_B, "q=beta").size() == 1);
 
         List<String> crafted = List.of("alpha-secret", "hunter2", "*", "alpha*", "* | alpha*", "-beta",
@@ -132,7 +132,7 @@ class LogApiTest {
             CriFiles.append(main, "stdout", "F", "INFO page line " + i);
         }
         CriFiles.append(side, "stderr", "F", "ERROR sidecar failed");
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "pod=pager-1&size=100").size() == 6);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "pod=pager-1&size=100").size() == 6);
 
         JsonNode first = page(tokenA, TEAM_A, "pod=pager-1&container=main&size=2", null);
         assertThat(messages(first)).containsExactly("INFO page line 4", "INFO page line 3");
@@ -193,7 +193,7 @@ class LogApiTest {
         for (int i = 0; i < 10; i++) {
             CriFiles.append(file, "stdout", "F", "resume line " + i);
         }
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "pod=resume-1").size() == 10);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "pod=resume-1").size() == 10);
         List<ServerSentEvent<String>> firstConnection = sse(tokenA, TEAM_A, "pod=resume-1", null)
                 .filter(event -> "log".equals(event.event())).take(4).collectList().block(Duration.ofSeconds(30));
         String lastEventId = firstConnection.getLast().id();
@@ -218,7 +218,12 @@ class LogApiTest {
     void openApiDescribesTheLogEndpoints() {
         client.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.paths['/api/v1/teams/{team}/logs'].get").exists()
-                .jsonPath("$.paths['/api/v1/teams/{team}/logs/stream'].get").exists();
+                .jsonPath("$.paths['/api/v1/teams/{team}/logs/stream'].get").exists()
+                .jsonPath("$.paths['/api/v1/teams/{team}/logs'].get.parameters[*].name").value(names ->
+                        assertThat(String.valueOf(names)).contains("workload", "pod", "q", "since", "until", "size", "after",
+                                "format"))
+                .jsonPath("$.paths['/api/v1/teams/{team}/logs/stream'].get.parameters[*].name").value(names ->
+                        assertThat(String.valueOf(names)).contains("workload", "level", "lastEventId", "Last-Event-ID"));
     }
 
     private reactor.core.publisher.Flux<ServerSentEvent<String>> sse(String token, String team, String query,
