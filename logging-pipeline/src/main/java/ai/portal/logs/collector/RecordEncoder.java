@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import ai.portal.logs.kubernetes.PodMetadata;
 import ai.portal.logs.opensearch.LogIndices;
+import ai.portal.logs.record.LogLevels;
 import ai.portal.logs.record.LogRecord;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.databind.json.JsonMapper;

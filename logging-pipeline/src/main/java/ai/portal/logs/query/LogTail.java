@@ -3,11 +3,12 @@ package ai.portal.logs.query;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import ai.portal.logs.collector.LogLevels;
+import ai.portal.logs.record.LogLevels;
 import ai.portal.logs.kubernetes.PodLogSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,7 @@ public class LogTail {
         return search.newest(state.namespace, state.filter, null, properties.tailBacklog())
                 .map(found -> {
                     List<LogSearch.Found> ascending = new ArrayList<>(found);
-                    java.util.Collections.reverse(ascending);
+                    Collections.reverse(ascending);
                     return ascending;
                 })
                 .flatMapMany(lines -> {
