@@ -1,6 +1,7 @@
 package ai.portal.logs.query;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 
 import ai.portal.platform.security.CurrentUser;
@@ -18,6 +19,8 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,8 +40,11 @@ public class LogController {
     private final LogSearch search;
     private final LogTail tail;
     private final QueryProperties properties;
+    private final OpenStreams streams;
 
-    public LogController(TeamAuthorizer access, LogSearch search, LogTail tail, QueryProperties properties) {
+    public LogController(TeamAuthorizer access, LogSearch search, LogTail tail, QueryProperties properties,
+                         OpenStreams streams) {
+        this.streams = streams;
         this.access = access;
         this.search = search;
         this.tail = tail;
@@ -73,10 +79,16 @@ public class LogController {
 
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(summary = "Live tail of a team's logs (Server-Sent Events)",
-            description = "Events 'log' (a LogLine; id '<epoch nanos>_<log id>') within about 2 s of being written, "
-                    + "and 'notice' ({source, message}) when the source changes: 'kubernetes' when OpenSearch is "
-                    + "unavailable and lines come from the pod log API, 'opensearch' when it is back. Reconnect with "
-                    + "Last-Event-ID to continue without gaps. Without it, the newest few lines come first.")
+            description = "A comment at once, then: 'log' events (a LogLine; id '<epoch nanos>_<log id>', the stream's "
+                    + "position) within about 2 s of being written; 'notice' ({source, message}) when the source "
+                    + "changes ('kubernetes' when OpenSearch is unavailable and lines come from the pod log API, "
+                    + "'opensearch' when it is back); 'gap' ({from, to, reason, message}) when lines were skipped "
+                    + "(reason 'rate': more than portal.logs.query.tail-rate lines/s for longer than max-lag; "
+                    + "'resume-limit': Last-Event-ID older than max-resume), fetch them with the search API; "
+                    + "'closed' ({reason, message}) right before the server ends the stream ('token-expired', "
+                    + "'access-revoked'); comment heartbeats. Reconnect with Last-Event-ID to continue without gaps. "
+                    + "Without it, the newest few lines come first.")
+    @ApiResponse(responseCode = "429", description = "The caller holds portal.logs.query.max-streams-per-user streams already")
     @ApiResponse(responseCode = "200", description = "The event stream",
             content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = LogLine.class)))
     @ApiResponse(responseCode = "404", description = "No such team, or the caller is not in it (alike on purpose)")
@@ -95,12 +107,24 @@ public class LogController {
         } catch (LogQueryExceptions.InvalidFilter invalid) {
             return Mono.error(invalid);
         }
-        return namespaceOf(team, token)
-                .map(namespace -> ResponseEntity.ok()
-                        .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                        .header("X-Accel-Buffering", "no")
-                        .contentType(MediaType.TEXT_EVENT_STREAM)
-                        .body(tail.tail(namespace, filter, resumeFrom)));
+        String subject = CurrentUser.from(token).subject();
+        return ReactiveSecurityContextHolder.getContext()
+                .zipWith(namespaceOf(team, token))
+                .map(contextAndNamespace -> {
+                    // the stream re-checks access with the caller's own credentials for as long as it is open
+                    SecurityContext caller = contextAndNamespace.getT1();
+                    Mono<Void> access = Mono.defer(() -> namespaceOf(team, token)).then()
+                            .contextWrite(ReactiveSecurityContextHolder.withSecurityContext(Mono.just(caller)));
+                    Instant expires = token.getExpiresAt() != null ? token.getExpiresAt() : Instant.MAX;
+                    streams.open(subject);
+                    Flux<ServerSentEvent<Object>> events = tail.tail(contextAndNamespace.getT2(), filter, resumeFrom,
+                            access, expires).doFinally(signal -> streams.close(subject));
+                    return ResponseEntity.ok()
+                            .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                            .header("X-Accel-Buffering", "no")
+                            .contentType(MediaType.TEXT_EVENT_STREAM)
+                            .body(events);
+                });
     }
 
     /** The only place a query's namespace comes from: the team the caller may view. */

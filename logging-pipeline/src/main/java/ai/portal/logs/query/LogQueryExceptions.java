@@ -22,6 +22,15 @@ final class LogQueryExceptions {
         }
     }
 
+    /** The caller holds as many open live tails as allowed. */
+    static final class TooManyStreams extends ApiException {
+        TooManyStreams(int limit) {
+            super(HttpStatus.TOO_MANY_REQUESTS, "Too many open log streams",
+                    "You have " + limit + " live log streams open already; close one (e.g. another browser tab) "
+                            + "and try again.");
+        }
+    }
+
     private LogQueryExceptions() {
     }
 }

@@ -108,12 +108,54 @@ public class LogSearch {
         return search(namespace, filter, from, after, SortOrder.Asc, size);
     }
 
+    /**
+     * Only the positions (sort values, no documents) of the lines from {@code from} (inclusive) up to {@code upTo}
+     * (inclusive), oldest first, strictly after {@code after} when given: what the live tail compares with what it
+     * sent, at a fraction of the cost of fetching the lines.
+     */
+    public Mono<List<Cursor>> positions(String namespace, LogFilter filter, Instant from, Cursor upTo, Cursor after,
+                                        int size) {
+        SearchRequest request = SearchRequest.of(s -> {
+            s.index(indices.readPattern()).ignoreUnavailable(true).allowNoIndices(true)
+                    .size(size).trackTotalHits(t -> t.enabled(false)).source(source -> source.fetch(false))
+                    .query(query(namespace, filter, from, upTo.instant()))
+                    .sort(sort(Fields.TIMESTAMP, SortOrder.Asc, true), sort(Fields.LOG_ID, SortOrder.Asc, false));
+            if (after != null) {
+                s.searchAfter(after.searchAfter());
+            }
+            return s;
+        });
+        return Mono.fromFuture(() -> {
+                    try {
+                        return client.search(request, LogRecord.class);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .map(response -> response.hits().hits().stream()
+                        .map(hit -> new Cursor(hit.sort().get(0).longValue(), hit.sort().get(1).stringValue()))
+                        .filter(position -> position.compareTo(upTo) <= 0)
+                        .toList());
+    }
+
+    /** The lines with these ids (within the namespace and filter), oldest first. */
+    public Mono<List<Found>> byIds(String namespace, LogFilter filter, Instant from, List<String> ids) {
+        Query query = Query.of(q -> q.bool(b -> b.filter(query(namespace, filter, from, null))
+                .filter(f -> f.terms(t -> t.field(Fields.LOG_ID)
+                        .terms(v -> v.value(ids.stream().map(FieldValue::of).toList()))))));
+        return search(query, null, SortOrder.Asc, ids.size());
+    }
+
     private Mono<List<Found>> search(String namespace, LogFilter filter, Instant from, Cursor after, SortOrder order,
                                      int size) {
+        return search(query(namespace, filter, from, null), after, order, size);
+    }
+
+    private Mono<List<Found>> search(Query query, Cursor after, SortOrder order, int size) {
         SearchRequest request = SearchRequest.of(s -> {
             s.index(indices.readPattern()).ignoreUnavailable(true).allowNoIndices(true)
                     .size(size).trackTotalHits(t -> t.enabled(false))
-                    .query(query(namespace, filter, from))
+                    .query(query)
                     .sort(sort(Fields.TIMESTAMP, order, true), sort(Fields.LOG_ID, order, false));
             if (after != null) {
                 s.searchAfter(after.searchAfter());
@@ -136,7 +178,7 @@ public class LogSearch {
                 });
     }
 
-    Query query(String namespace, LogFilter filter, Instant from) {
+    Query query(String namespace, LogFilter filter, Instant from, Instant upTo) {
         BoolQuery.Builder bool = new BoolQuery.Builder();
         bool.filter(term(Fields.NAMESPACE, namespace));
         if (filter.workload() != null) {
@@ -155,7 +197,7 @@ public class LogSearch {
             bool.filter(term(Fields.LEVEL, filter.level()));
         }
         Instant lower = later(filter.since(), from);
-        if (lower != null || filter.until() != null) {
+        if (lower != null || filter.until() != null || upTo != null) {
             bool.filter(q -> q.range(r -> {
                 r.field(Fields.TIMESTAMP);
                 if (lower != null) {
@@ -163,6 +205,9 @@ public class LogSearch {
                 }
                 if (filter.until() != null) {
                     r.lt(JsonData.of(filter.until().toString()));
+                }
+                if (upTo != null) {
+                    r.lte(JsonData.of(upTo.toString()));
                 }
                 return r;
             }));

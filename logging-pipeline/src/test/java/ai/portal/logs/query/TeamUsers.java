@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import ai.portal.platform.team.TeamNames;
 import ai.portal.testing.TestStack;
+import ai.portal.testing.Tokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +34,15 @@ final class TeamUsers {
         String username = "logs-test-" + team;
         ensureMember(username, team);
         return token("portal", "portal-cli", username, PASSWORD);
+    }
+
+    /**
+     * A platform admin's token from a client whose tokens live one second (the service still accepts it within its
+     * clock skew); that client maps no groups, so only an admin can open a team's stream with it.
+     */
+    String shortLivedAdminToken() throws InterruptedException {
+        Tokens.fromTestStack().expiredUserToken("admin"); // makes the one-second client, once
+        return token("portal", "portal-test-short-lived", "admin", stack.password("admin"));
     }
 
     private synchronized void ensureMember(String username, String team) {
