@@ -164,8 +164,12 @@ final class LogReader {
                 file.close(); // no complete first line yet: try again on the next poll
                 continue;
             }
-            long offset = checkpoints.of(path)
-                    .filter(position -> position.identity().equals(identity.get()))
+            Optional<Checkpoints.Position> checkpoint = checkpoints.of(path);
+            if (checkpoint.isPresent() && !checkpoint.get().identity().equals(identity.get())) {
+                rotation.readRemainderAfterRestart(path, name.get(), checkpoint.get(), inode.get(), readBuffer,
+                        this::append);
+            }
+            long offset = checkpoint.filter(position -> position.identity().equals(identity.get()))
                     .map(Checkpoints.Position::offset)
                     .orElse(0L);
             file.startAt(offset);

@@ -76,6 +76,7 @@ final class LogShipper {
         }
         return switch (outcome) {
             case BulkShipper.Outcome.Done done -> {
+                CrashPoints.reach(CrashPoints.BULK_ACKNOWLEDGED);
                 buffer.acknowledge(chunk);
                 linesIndexed.addAndGet(done.created());
                 duplicates.addAndGet(done.duplicates());

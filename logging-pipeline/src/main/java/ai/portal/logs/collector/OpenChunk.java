@@ -65,6 +65,7 @@ final class OpenChunk {
     private void seal() throws IOException {
         if (lines > 0) {
             buffer.seal(items.toByteArray());
+            CrashPoints.reach(CrashPoints.CHUNK_SEALED);
         }
         checkpoints.commit(progress);
         progress.clear();

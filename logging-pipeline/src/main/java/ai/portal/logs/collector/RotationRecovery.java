@@ -39,19 +39,56 @@ final class RotationRecovery {
         }
     }
 
-    void readSiblingsOf(TailedFile rotated, ByteBuffer readBuffer, LineSink sink) throws IOException {
-        Path dir = rotated.realPath.getParent();
-        String prefix = rotated.realPath.getFileName() + ".";
-        List<Path> siblings;
-        try (Stream<Path> listing = Files.list(dir)) {
-            siblings = listing.filter(p -> {
+    /**
+     * The file a checkpoint speaks of is no longer at its path: it was rotated while the collector was stopped. Reads
+     * its rest from where the checkpoint left it, then whole any file rotated after it, oldest first (what Fluentd's
+     * {@code follow_inodes} does). Without a sibling of that identity (deleted, or compressed), there is nothing left
+     * to read.
+     */
+    void readRemainderAfterRestart(Path path, ContainerLogName name, Checkpoints.Position position,
+                                   TailedFile.Inode current, ByteBuffer readBuffer, LineSink sink) throws IOException {
+        Path real = path.toRealPath();
+        boolean found = false;
+        for (Path sibling : siblings(real, 0)) {
+            Optional<TailedFile.Inode> inode = TailedFile.Inode.of(sibling);
+            if (inode.isEmpty() || inode.get().equals(current) || finished.contains(inode.get())) {
+                continue;
+            }
+            try (TailedFile file = TailedFile.open(sibling, name, inode.get())) {
+                Optional<String> identity = file.identity();
+                if (identity.isEmpty()) {
+                    continue;
+                }
+                if (!found && !identity.get().equals(position.identity())) {
+                    continue;
+                }
+                file.startAt(found ? 0 : position.offset());
+                found = true;
+                while (file.read(Integer.MAX_VALUE, readBuffer, line -> sink.accept(file, identity.get(), line))) {
+                    // read to the end
+                }
+            } catch (NoSuchFileException gone) {
+                continue;
+            }
+            finished(inode.get());
+            log.info("{} was rotated while the collector was stopped; read the rest of it", sibling);
+        }
+    }
+
+    private static List<Path> siblings(Path real, long modifiedSince) throws IOException {
+        String prefix = real.getFileName() + ".";
+        try (Stream<Path> listing = Files.list(real.getParent())) {
+            return listing.filter(p -> {
                 String n = p.getFileName().toString();
                 return n.startsWith(prefix) && !n.endsWith(".gz") && !n.endsWith(".tmp");
-            }).filter(p -> p.toFile().lastModified() >= rotated.openedAtMillis - 1_000)
+            }).filter(p -> p.toFile().lastModified() >= modifiedSince)
                     .sorted(Comparator.comparingLong(p -> p.toFile().lastModified()))
                     .toList();
         }
-        for (Path sibling : siblings) {
+    }
+
+    void readSiblingsOf(TailedFile rotated, ByteBuffer readBuffer, LineSink sink) throws IOException {
+        for (Path sibling : siblings(rotated.realPath, rotated.openedAtMillis - 1_000)) {
             Optional<TailedFile.Inode> inode = TailedFile.Inode.of(sibling);
             if (inode.isEmpty() || finished.contains(inode.get())) {
                 continue;
