@@ -14,7 +14,7 @@ import reactor.core.publisher.Mono;
  * value with control or unassigned characters ({@code ?%C2%85=1}, {@code ?status=%00}) by throwing, which would
  * otherwise end as a 500. Answered as a 400 problem here until platform-common maps it for every service.
  */
-@RestControllerAdvice(assignableTypes = LogController.class)
+@RestControllerAdvice // not scoped to a controller: the firewall refuses before one is chosen
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class LogQueryErrors {
 

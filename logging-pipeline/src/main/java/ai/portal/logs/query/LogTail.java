@@ -127,7 +127,8 @@ public class LogTail {
                     List<LogSearch.Found> ascending = new ArrayList<>(found);
                     Collections.reverse(ascending);
                     Instant recent = Instant.now().minus(properties.tailGrace());
-                    state.cursor = ascending.isEmpty() ? LogSearch.Cursor.of(recent, "") : ascending.getLast().cursor();
+                    // each event's id is the position after it: start before the first backlog line
+                    state.cursor = ascending.isEmpty() ? LogSearch.Cursor.of(recent, "") : LogSearch.Cursor.of(Instant.EPOCH, "");
                     state.floor = ascending.isEmpty() ? recent : ascending.getFirst().line().timestamp();
                     return Flux.fromIterable(ascending).map(f -> deliver(state, f));
                 })
