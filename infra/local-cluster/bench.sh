@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of the local cluster (issue 3). Prints figures; docs/benchmarks.md records them.
 #
-#   bench.sh [all|start|pods|packing|scale]       (default: all)
+#   bench.sh [all|start|pods|packing|scale|notebook]       (default: all)
 #
 # Uses its own state folder and ports (BENCH_STATE, default /tmp/ai-portal-bench; API 26443), so it never touches
 # the cluster of ./portal up or of the tests (ports from BENCH_API_PORT, default 36443). The state folder is wiped first.
@@ -9,12 +9,16 @@
 #   pods     time for BENCH_PODS (200) 1-GPU pods of one Job to reach Running (cluster scaled to hold them)
 #   packing  whole 8-GPU nodes left free by a 1/2/4-GPU pod sequence: shipped profile vs upstream default
 #   scale    register BENCH_NODES (1000) 8-GPU nodes and check the API server still answers
+#   notebook a notebook StatefulSet of a runnable image (real JupyterLab): create -> Running -> Ready, its memory,
+#            delete -> gone (BENCH_NOTEBOOKS, default 3, one after the other)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export CLUSTER_STATE="${BENCH_STATE:-/tmp/ai-portal-bench}"
 export CLUSTER_API_PORT="${BENCH_API_PORT:-36443}" CLUSTER_ETCD_PORT=$(( ${BENCH_API_PORT:-36443} - 4064 )) \
   CLUSTER_AGENT_PORT=$(( ${BENCH_API_PORT:-36443} + 2957 )) CLUSTER_KWOK_PORT=$(( ${BENCH_API_PORT:-36443} + 3804 )) \
-  CLUSTER_KCM_PORT=$(( ${BENCH_API_PORT:-36443} + 3814 )) CLUSTER_SCHEDULER_PORT=$(( ${BENCH_API_PORT:-36443} + 3816 ))
+  CLUSTER_KCM_PORT=$(( ${BENCH_API_PORT:-36443} + 3814 )) CLUSTER_SCHEDULER_PORT=$(( ${BENCH_API_PORT:-36443} + 3816 )) \
+  CLUSTER_KUEUE_WEBHOOK_PORT=$(( ${BENCH_API_PORT:-36443} + 3000 )) CLUSTER_KUEUE_VISIBILITY_PORT=$(( ${BENCH_API_PORT:-36443} + 3001 )) \
+  CLUSTER_KUEUE_METRICS_PORT=$(( ${BENCH_API_PORT:-36443} + 3002 )) CLUSTER_KUEUE_HEALTH_PORT=$(( ${BENCH_API_PORT:-36443} + 3003 ))
 PODS="${BENCH_PODS:-200}"
 SCALE_NODES="${BENCH_NODES:-1000}"
 CS="$HERE/cluster.sh"
@@ -173,12 +177,59 @@ EOF
 
 say "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
 say "build.last_build_seconds=$(cat "$(dirname "$BIN")/build-seconds" 2>/dev/null || echo unknown) (the build that filled $(dirname "$BIN"); cold only if ~/.cache/go-build was empty)"
+# ms since epoch of a pod condition's lastTransitionTime, or empty
+cond_ms() { K -n nbbench get pod nb-0 -o jsonpath="{.status.conditions[?(@.type==\"$1\")].lastTransitionTime}" 2>/dev/null \
+  | xargs -r -I{} date -d {} +%s%3N; }
+
+bench_notebook() {
+  local n="${BENCH_NOTEBOOKS:-3}" i t0 running ready ip rss gone
+  fresh
+  start >/dev/null
+  K create namespace nbbench >/dev/null
+  K -n nbbench create secret generic nb-token --from-literal=token=bench >/dev/null
+  for i in $(seq 1 "$n"); do
+    t0=$(now_ms)
+    K -n nbbench apply -f - >/dev/null <<EOF
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: nb}
+spec:
+  replicas: 1
+  serviceName: nb
+  selector: {matchLabels: {app: nb}}
+  template:
+    metadata: {labels: {app: nb}}
+    spec:
+      terminationGracePeriodSeconds: 10
+      containers:
+      - name: notebook
+        image: quay.io/jupyter/scipy-notebook:2025-11-10
+        args: [start-notebook.py, --ServerApp.base_url=/notebooks/nbbench/nb/, "--IdentityProvider.token=\$(JUPYTER_TOKEN)", --ServerApp.port=8888]
+        env: [{name: JUPYTER_TOKEN, valueFrom: {secretKeyRef: {name: nb-token, key: token}}}]
+        readinessProbe: {httpGet: {path: /notebooks/nbbench/nb/api, port: 8888}, periodSeconds: 1}
+EOF
+    K -n nbbench wait --for=condition=Ready pod/nb-0 --timeout=300s >/dev/null
+    running=$(K -n nbbench get pod nb-0 -o jsonpath='{.status.containerStatuses[0].state.running.startedAt}' | xargs -I{} date -d {} +%s%3N)
+    ready=$(cond_ms Ready)
+    ip=$(K -n nbbench get pod nb-0 -o jsonpath='{.status.podIP}')
+    # resident memory of the notebook's processes (the server; no kernel started)
+    rss=$(ps -o rss= -p "$(pgrep -d, -f -- "--ServerApp.ip=$ip ")" | awk '{ s += $1 } END { printf "%.0f", s / 1024 }')
+    say "notebook.run$i create_to_running_seconds=$(awk -v a="$running" -v b="$t0" 'BEGIN{printf "%.1f",(a-b)/1000}') create_to_ready_seconds=$(awk -v a="$ready" -v b="$t0" 'BEGIN{printf "%.1f",(a-b)/1000}') server_rss_mib=$rss"
+    t0=$(now_ms)
+    K -n nbbench delete statefulset nb --wait=false >/dev/null
+    K -n nbbench wait --for=delete pod/nb-0 --timeout=120s >/dev/null 2>&1 || true
+    gone=$(secs "$t0")
+    say "notebook.run$i delete_to_gone_seconds=$gone processes_left=$(pgrep -fc -- "--ServerApp.ip=$ip " || true)"
+  done
+}
+
 case "${1:-all}" in
   start) bench_start ;;
   pods) bench_pods ;;
   packing) bench_packing ;;
   scale) bench_scale ;;
+  notebook) bench_notebook ;;
   all) bench_start; bench_pods; bench_packing; bench_scale ;;
-  *) echo "usage: bench.sh [all|start|pods|packing|scale]" >&2; exit 2 ;;
+  *) echo "usage: bench.sh [all|start|pods|packing|scale|notebook]" >&2; exit 2 ;;
 esac
 "$CS" stop >/dev/null 2>&1 || true

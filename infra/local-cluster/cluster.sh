@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # AI Portal local cluster: a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler) built from Go modules, with nodes simulated by KWOK and the sim-agent. See README.md.
+# kube-scheduler) built from Go modules, with nodes simulated by KWOK and the sim-agent, and Kueue admitting
+# workloads. Certificates, kubeconfigs and Kueue's install are done by the agent's Go commands. See README.md.
 #
 #   cluster.sh build                  build the binaries once into the cache (skipped when present)
 #   cluster.sh start                  start (idempotent), wait until the API server and nodes are Ready
@@ -8,6 +9,9 @@
 #   cluster.sh status                 one line per component
 #   cluster.sh user-kubeconfig NAME [GROUP...]   mint a client certificate, print the kubeconfig path
 #   cluster.sh bin                    print the folder holding the binaries (after build)
+#   cluster.sh kueue-dir              print Kueue's cache folder (bin/kueue, config/)
+#   cluster.sh runtime-env            create the pods' user and virtualenv when missing; print the virtualenv
+#   cluster.sh go-test                the Go unit tests of the agent (cached by Go when nothing changed)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,11 +30,20 @@ AGENT_PORT="${CLUSTER_AGENT_PORT:-9400}"
 KWOK_PORT="${CLUSTER_KWOK_PORT:-10247}"
 KCM_PORT="${CLUSTER_KCM_PORT:-10257}"
 SCHED_PORT="${CLUSTER_SCHEDULER_PORT:-10259}"
+KUEUE_WEBHOOK_PORT="${CLUSTER_KUEUE_WEBHOOK_PORT:-9443}"
+KUEUE_VISIBILITY_PORT="${CLUSTER_KUEUE_VISIBILITY_PORT:-9444}"
+KUEUE_METRICS_PORT="${CLUSTER_KUEUE_METRICS_PORT:-9445}"
+KUEUE_HEALTH_PORT="${CLUSTER_KUEUE_HEALTH_PORT:-9446}"
 NODES_FILE="${CLUSTER_NODES:-$HERE/nodes.yaml}"
+REPO_ROOT="$(cd "$HERE/../.." && pwd)"
+RUNTIME_CONFIG="${CLUSTER_RUNTIME_CONFIG:-$HERE/config/process-runtime.yaml}"
+RUNTIME_REQUIREMENTS="$HERE/config/runtime-requirements.txt"
+RUNTIME_USER="${CLUSTER_RUNTIME_USER:-ai-portal-pods}" # pods' processes run as this user when cluster.sh runs as root
 SCALE="${CLUSTER_SCALE:-0}"
 READY_TIMEOUT="${CLUSTER_READY_TIMEOUT:-180}"
 K8S_VERSION="v1.36.3" # keep in step with go.mod
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok sim-agent)
+KUEUE_VERSION="v0.17.0" # keep in step with kueue/go.mod
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok sim-agent kueue)
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -40,17 +53,35 @@ secs_since() { local d=$(( $(now_ms) - $1 )); printf '%d.%03d' $((d / 1000)) $((
 # The cache key covers everything that changes the binaries: module pins, the agent's and etcd's sources,
 # the Go version and the link flags below.
 build_hash() {
-  ( cd "$HERE" && { cat go.mod go.sum; find cmd -type f -name '*.go' ! -name '*_test.go' | LC_ALL=C sort | xargs cat; "$GO" version; echo "$K8S_VERSION ldflags-v1"; } ) \
+  ( cd "$HERE" && { cat go.mod go.sum; find cmd internal -type f -name '*.go' ! -name '*_test.go' | LC_ALL=C sort | xargs cat; "$GO" version; echo "$K8S_VERSION ldflags-v1"; } ) \
     | sha256sum | cut -c1-16
 }
 bin_dir() { echo "$CACHE_ROOT/$(build_hash)/bin"; }
+
+# Kueue is its own Go module (it needs older k8s.io and controller-runtime versions than the control plane) and
+# its own cache folder: <cache>/kueue-<hash>/{bin/kueue,config/{crd,webhook,visibility}}.
+# The visibility server reads its certificate from the package variable certDir ("/visibility" in Kueue's image);
+# the link flag points it at "certs", relative to Kueue's working directory <state>/kueue (see README).
+KUEUE_LDFLAGS="-s -w -X sigs.k8s.io/kueue/pkg/version.GitVersion=$KUEUE_VERSION -X sigs.k8s.io/kueue/pkg/visibility.certDir=certs"
+kueue_hash() {
+  ( cd "$HERE/kueue" && { cat go.mod go.sum; "$GO" version; echo "$KUEUE_LDFLAGS"; } ) | sha256sum | cut -c1-16
+}
+kueue_dir() { echo "$CACHE_ROOT/kueue-$(kueue_hash)"; }
 
 cmd_build() {
   mkdir -p "$CACHE_ROOT"
   exec 8>"$CACHE_ROOT/.build.lock"
   flock 8 # one build at a time (./portal up and a test run may ask together); the second finds it done
   build_locked
+  build_kueue_locked
   exec 8>&-
+  ensure_runtime_venv
+}
+
+# keep the newest two folders matching a pattern (a running cluster may still use the one before); older ones go
+prune_cache() {
+  find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex "$CACHE_ROOT/$1" -printf '%T@ %p\n' \
+    | sort -rn | tail -n +3 | cut -d' ' -f2- | while read -r old; do rm -rf "$old"; done
 }
 
 build_locked() {
@@ -77,94 +108,109 @@ build_locked() {
         ./cmd/etcd ./cmd/sim-agent )
   secs_since "$t0" > "$bin/../build-seconds"
   touch "$bin/.complete"
-  # keep this build and the one before it (a running cluster may still use it); older ones go
-  ls -1dt "$CACHE_ROOT"/*/ 2>/dev/null | tail -n +3 | while read -r old; do rm -rf "$old"; done
+  prune_cache '[0-9a-f]{16}'
   log "build took $(secs_since "$t0") s"
   echo "build_seconds=$(secs_since "$t0")"
+}
+
+build_kueue_locked() {
+  local dir; dir="$(kueue_dir)"
+  if [[ -f "$dir/.complete" ]]; then
+    log "kueue up to date in $dir"
+    return 0
+  fi
+  mkdir -p "$dir/bin"
+  log "building kueue $KUEUE_VERSION into $dir (a cold build takes ~11 min on 2 cores)"
+  local t0; t0=$(now_ms)
+  ( cd "$HERE/kueue" && nice -n "${CLUSTER_BUILD_NICE:-15}" \
+      "$GO" build -mod=readonly -buildvcs=false -ldflags "$KUEUE_LDFLAGS" -o "$dir/bin/kueue" sigs.k8s.io/kueue/cmd/kueue )
+  # Kueue's own install manifests, from the module the binary was built from (never committed here)
+  local src; src="$(cd "$HERE/kueue" && "$GO" list -mod=readonly -m -f '{{.Dir}}' sigs.k8s.io/kueue)"
+  rm -rf "$dir/config"
+  mkdir -p "$dir/config"
+  cp -r --no-preserve=mode "$src/config/components/crd" "$src/config/components/webhook" \
+    "$src/config/components/visibility" "$dir/config/"
+  secs_since "$t0" > "$dir/build-seconds"
+  touch "$dir/.complete"
+  prune_cache 'kueue-[0-9a-f]{16}'
+  log "kueue build took $(secs_since "$t0") s"
+  echo "kueue_build_seconds=$(secs_since "$t0")"
+}
+
+# ---------- the process runtime's user and virtualenv ----------
+
+# The unprivileged user pod processes run as: a dedicated system user when this script runs as root (created
+# here, idempotently), else the user running it.
+runtime_user() { if [[ "$(id -u)" == 0 ]]; then echo "$RUNTIME_USER"; else id -un; fi; }
+
+ensure_runtime_user() {
+  [[ "$(id -u)" == 0 ]] || return 0
+  id -u "$RUNTIME_USER" >/dev/null 2>&1 && return 0
+  log "creating system user $RUNTIME_USER for pod processes"
+  useradd --system --user-group --home-dir "/var/lib/$RUNTIME_USER" --create-home --shell /usr/sbin/nologin "$RUNTIME_USER" \
+    || id -u "$RUNTIME_USER" >/dev/null 2>&1 || die "cannot create user $RUNTIME_USER"
+}
+
+runtime_home() { getent passwd "$(runtime_user)" | cut -d: -f6; }
+
+as_runtime_user() {
+  if [[ "$(id -u)" == 0 ]]; then runuser -u "$RUNTIME_USER" -- env HOME="$(runtime_home)" "$@"; else "$@"; fi
+}
+
+# The interpreter the virtualenv is made from: the system's, which the pods' user can always run (a pyenv or
+# similar under another user's home is not reachable for it).
+runtime_python() {
+  local p
+  for p in /usr/bin/python3 "$(command -v python3 2>/dev/null)"; do
+    [[ -n "$p" && -x "$p" ]] && { echo "$p"; return; }
+  done
+  die "python3 not found (install python3 and python3-venv)"
+}
+
+# <pods' user home>/.cache/ai-portal/venvs/pods-<hash of the requirements and the interpreter's version>
+runtime_venv() {
+  local py key; py="$(runtime_python)"
+  key="$( { cat "$RUNTIME_REQUIREMENTS"; "$py" --version 2>&1; } | sha256sum | cut -c1-12)"
+  echo "$(runtime_home)/.cache/ai-portal/venvs/pods-$key"
+}
+
+ensure_runtime_venv() {
+  ensure_runtime_user
+  local venv; venv="$(runtime_venv)"
+  [[ -f "$venv/.complete" ]] && return 0
+  local py; py="$(runtime_python)"
+  as_runtime_user mkdir -p "$(dirname "$venv")"
+  exec 7>"$(dirname "$venv")/.lock.$(id -u)"
+  flock 7
+  if [[ ! -f "$venv/.complete" ]]; then
+    log "creating the pods' virtualenv $venv (JupyterLab, NumPy, scikit-learn from PyPI; a few minutes once)"
+    local t0; t0=$(now_ms)
+    as_runtime_user rm -rf "$venv"
+    as_runtime_user "$py" -m venv "$venv" || die "python3 -m venv failed (install python3-venv)"
+    # the requirements travel on stdin: the pods' user may not be able to read this clone
+    as_runtime_user "$venv/bin/pip" install --quiet --disable-pip-version-check -r /dev/stdin < "$RUNTIME_REQUIREMENTS" \
+      || die "installing $RUNTIME_REQUIREMENTS into $venv failed"
+    as_runtime_user touch "$venv/.complete"
+    log "virtualenv ready in $(secs_since "$t0") s"
+  fi
+  exec 7>&-
+}
+
+# Where pod processes keep homes, volumes and image files: inside the state folder when this script runs as
+# the pods' user, else (root) under that user's home, since the clone may sit where other users cannot enter.
+runtime_root() {
+  local st="$1"
+  if [[ "$(id -u)" == 0 ]]; then
+    echo "$(runtime_home)/clusters/$(printf '%s' "$st" | sha256sum | cut -c1-16)"
+  else
+    echo "$st/runtime"
+  fi
 }
 
 state_dir() {
   [[ -n "${CLUSTER_STATE:-}" ]] || die "CLUSTER_STATE (state folder) is required"
   mkdir -p "$CLUSTER_STATE"
   (cd "$CLUSTER_STATE" && pwd)
-}
-
-# ---------- certificates and kubeconfigs ----------
-
-gen_cert() { # pki name CN O [san] [ca]
-  local pki="$1" name="$2" cn="$3" org="$4" san="${5:-}" ca="${6:-ca}"
-  [[ -f "$pki/$name.crt" ]] && return 0
-  local subj="/CN=$cn"; [[ -n "$org" ]] && subj="/O=$org$subj"
-  openssl req -new -newkey rsa:2048 -nodes -keyout "$pki/$name.key" -subj "$subj" -out "$pki/$name.csr" 2>/dev/null
-  {
-    echo "basicConstraints=CA:FALSE"
-    echo "keyUsage=critical,digitalSignature,keyEncipherment"
-    if [[ -n "$san" ]]; then echo "extendedKeyUsage=serverAuth,clientAuth"; echo "subjectAltName=$san"; else echo "extendedKeyUsage=clientAuth"; fi
-  } > "$pki/$name.ext"
-  openssl x509 -req -in "$pki/$name.csr" -CA "$pki/$ca.crt" -CAkey "$pki/$ca.key" -CAcreateserial \
-    -days 3650 -sha256 -extfile "$pki/$name.ext" -out "$pki/$name.crt" 2>/dev/null
-  rm -f "$pki/$name.csr" "$pki/$name.ext"
-  chmod 600 "$pki/$name.key"
-}
-
-write_kubeconfig() { # file cert-name user-name
-  local file="$1" pki="$2" name="$3" user="$4"
-  cat > "$file.tmp" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: ai-portal-local
-  cluster:
-    server: https://127.0.0.1:$API_PORT
-    certificate-authority-data: $(base64 -w0 < "$pki/ca.crt")
-users:
-- name: $user
-  user:
-    client-certificate-data: $(base64 -w0 < "$pki/$name.crt")
-    client-key-data: $(base64 -w0 < "$pki/$name.key")
-contexts:
-- name: $user@ai-portal-local
-  context: {cluster: ai-portal-local, user: $user}
-current-context: $user@ai-portal-local
-EOF
-  chmod 600 "$file.tmp"
-  mv "$file.tmp" "$file"
-}
-
-ensure_pki() {
-  local st="$1" pki="$1/pki"
-  mkdir -p "$pki" "$st/run" "$st/logs"
-  if [[ ! -f "$pki/ca.crt" ]]; then
-    log "generating cluster CA, certificates and service-account keys in $pki"
-    openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$pki/ca.key" -subj "/CN=ai-portal-local-cluster-ca" \
-      -days 3650 -sha256 -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
-      -out "$pki/ca.crt" 2>/dev/null
-    chmod 600 "$pki/ca.key"
-  fi
-  [[ -f "$pki/sa.key" ]] || { openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null; chmod 600 "$pki/sa.key"; }
-  [[ -f "$pki/sa.pub" ]] || openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
-  # the aggregation layer's own CA (requestheader authentication), separate from the cluster CA as kubeadm does
-  if [[ ! -f "$pki/front-proxy-ca.crt" ]]; then
-    openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$pki/front-proxy-ca.key" -subj "/CN=front-proxy-ca" \
-      -days 3650 -sha256 -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
-      -out "$pki/front-proxy-ca.crt" 2>/dev/null
-    chmod 600 "$pki/front-proxy-ca.key"
-  fi
-  gen_cert "$pki" front-proxy-client front-proxy-client "" "" front-proxy-ca
-  gen_cert "$pki" apiserver kube-apiserver "" \
-    "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
-  gen_cert "$pki" apiserver-kubelet-client kube-apiserver-kubelet-client system:masters
-  gen_cert "$pki" admin kubernetes-admin system:masters
-  gen_cert "$pki" controller-manager system:kube-controller-manager ""
-  gen_cert "$pki" scheduler system:kube-scheduler ""
-  gen_cert "$pki" kwok kwok-controller system:masters "DNS:localhost,IP:127.0.0.1"
-  gen_cert "$pki" sim-agent ai-portal-sim-agent system:masters
-  # kubeconfigs follow the port settings of this start
-  write_kubeconfig "$st/kubeconfig" "$pki" admin kubernetes-admin
-  write_kubeconfig "$st/run/controller-manager.kubeconfig" "$pki" controller-manager system:kube-controller-manager
-  write_kubeconfig "$st/run/scheduler.kubeconfig" "$pki" scheduler system:kube-scheduler
-  write_kubeconfig "$st/run/kwok.kubeconfig" "$pki" kwok kwok-controller
-  write_kubeconfig "$st/run/sim-agent.kubeconfig" "$pki" sim-agent ai-portal-sim-agent
 }
 
 # ---------- processes ----------
@@ -189,6 +235,7 @@ component_ports() {
     kube-scheduler) echo "$SCHED_PORT" ;;
     kwok) echo "$KWOK_PORT" ;;
     sim-agent) echo "$AGENT_PORT" ;;
+    kueue) echo "$KUEUE_WEBHOOK_PORT $KUEUE_VISIBILITY_PORT $KUEUE_METRICS_PORT $KUEUE_HEALTH_PORT" ;;
   esac
 }
 
@@ -249,10 +296,12 @@ cmd_start() {
   flock 9 # concurrent starts on one state folder wait for each other instead of racing
   local bin; bin="$(bin_dir)"
   local t0; t0=$(now_ms)
-  ensure_pki "$st"
+  # CA, certificates and kubeconfigs: created once, kubeconfigs rewritten for this start's API port
+  "$bin/sim-agent" pki --state "$st" --server "https://127.0.0.1:$API_PORT" || die "creating certificates in $st/pki failed"
   local pki="$st/pki"
-  printf 'CLUSTER_API_PORT=%s\nCLUSTER_ETCD_PORT=%s\nCLUSTER_AGENT_PORT=%s\nCLUSTER_KWOK_PORT=%s\nCLUSTER_KCM_PORT=%s\nCLUSTER_SCHEDULER_PORT=%s\n' \
-    "$API_PORT" "$ETCD_PORT" "$AGENT_PORT" "$KWOK_PORT" "$KCM_PORT" "$SCHED_PORT" > "$st/run/cluster.env"
+  printf 'CLUSTER_API_PORT=%s\nCLUSTER_ETCD_PORT=%s\nCLUSTER_AGENT_PORT=%s\nCLUSTER_KWOK_PORT=%s\nCLUSTER_KCM_PORT=%s\nCLUSTER_SCHEDULER_PORT=%s\nCLUSTER_KUEUE_WEBHOOK_PORT=%s\nCLUSTER_KUEUE_VISIBILITY_PORT=%s\nCLUSTER_KUEUE_METRICS_PORT=%s\nCLUSTER_KUEUE_HEALTH_PORT=%s\n' \
+    "$API_PORT" "$ETCD_PORT" "$AGENT_PORT" "$KWOK_PORT" "$KCM_PORT" "$SCHED_PORT" \
+    "$KUEUE_WEBHOOK_PORT" "$KUEUE_VISIBILITY_PORT" "$KUEUE_METRICS_PORT" "$KUEUE_HEALTH_PORT" > "$st/run/cluster.env"
   mkdir -p "$st/etcd" "$st/var/log/pods" "$st/var/log/containers" "$st/volumes"
 
   launch "$st" etcd "$bin/etcd" --name=ai-portal-local --data-dir="$st/etcd" \
@@ -304,13 +353,21 @@ cmd_start() {
     # a new KWOK process has a new lease-holder identity and would wait for the old node leases to expire
     "$bin/kubectl" --kubeconfig "$st/kubeconfig" -n kube-node-lease delete leases --all --wait=false >/dev/null 2>&1 || true
   fi
-  launch "$st" kwok "$bin/kwok" --kubeconfig="$st/run/kwok.kubeconfig" --config="$HERE/config/kwok-stages.yaml" \
+  # KWOK plays the status of simulated pods only: the process runtime's pods are left out of its stages
+  "$bin/sim-agent" kwok-stages --stages "$HERE/config/kwok-stages.yaml" --out "$st/run/kwok-stages.yaml" \
+    --runtime-config "$RUNTIME_CONFIG" --runnable-images "${CLUSTER_RUNNABLE_IMAGES:-}" || die "rendering KWOK stages failed"
+  launch "$st" kwok "$bin/kwok" --kubeconfig="$st/run/kwok.kubeconfig" --config="$st/run/kwok-stages.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --node-ip=127.0.0.1 --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
     --tls-cert-file="$pki/kwok.crt" --tls-private-key-file="$pki/kwok.key" \
     --node-lease-duration-seconds=40 --cidr=10.244.0.0/16 --enable-crds=Logs --v=WARN
+  local rroot; rroot="$(runtime_root "$st")"
+  if [[ "$(id -u)" == 0 ]]; then mkdir -p "$rroot"; chown "$RUNTIME_USER:" "$rroot" "$(dirname "$rroot")"; fi
   launch "$st" sim-agent "$bin/sim-agent" run --kubeconfig "$st/run/sim-agent.kubeconfig" --state "$st" \
-    --listen "127.0.0.1:$AGENT_PORT"
+    --listen "127.0.0.1:$AGENT_PORT" \
+    --runtime-config "$RUNTIME_CONFIG" --runnable-images "${CLUSTER_RUNNABLE_IMAGES:-}" --repo "$REPO_ROOT" \
+    --runtime-root "$rroot" --runtime-venv "$(runtime_venv)" --run-as "$(runtime_user)"
+  start_kueue "$st" "$bin"
 
   local want; want="$("$bin/sim-agent" nodes --nodes "$NODES_FILE" "${scale_arg[@]}" | cut -d' ' -f1)"
   wait_for "$want Ready nodes" "$READY_TIMEOUT" nodes_ready "$bin" "$st" "$want"
@@ -318,9 +375,43 @@ cmd_start() {
   wait_for "kube-scheduler /healthz" 60 loopback_ok "https://127.0.0.1:$SCHED_PORT/healthz"
   wait_for "sim-agent /healthz" 60 curl -fsS --max-time 2 "http://127.0.0.1:$AGENT_PORT/healthz"
   wait_for "default ServiceAccount" 60 "$bin/kubectl" --kubeconfig "$st/kubeconfig" -n default get serviceaccount default
+  wait_for "kueue /readyz" 120 curl -fsS --max-time 2 "http://127.0.0.1:$KUEUE_HEALTH_PORT/readyz"
+  # the visibility API answers through the API server's aggregator, as on a real cluster
+  wait_for "kueue visibility API through the API server" 120 \
+    https_ok "https://127.0.0.1:$API_PORT/apis/visibility.kueue.x-k8s.io/v1beta2"
   log "cluster Ready: $want simulated nodes Ready after $(secs_since "$t0") s"
   log "KUBECONFIG=$st/kubeconfig"
   echo "ready_seconds=$(secs_since "$t0")"
+}
+
+# Kueue runs as a process, but as its Deployment would run it: its webhook certificate comes from certDir in its
+# configuration, the visibility server's from "certs" in its working directory (link flag, see build), and the
+# metrics server's from the fixed path /etc/kueue/metrics/certs (a volume mount in Kueue's pod). A private mount
+# namespace gives the process that path -- an overlay on /etc whose upper layer, on a tmpfs of its own, links
+# kueue/metrics/certs to <state>/kueue/certs -- without touching this machine's /etc. As a normal user the
+# namespace needs a user namespace (unshare --user --map-root-user); the process keeps the user's own rights.
+start_kueue() {
+  local st="$1" bin="$2" kdir="$1/kueue" kbin; kbin="$(kueue_dir)"
+  pid_of "$st" kueue >/dev/null && { log "kueue already running (pid $(pid_of "$st" kueue))"; return 0; }
+  "$bin/sim-agent" kueue-install --kubeconfig "$st/kubeconfig" --manifests "$kbin/config" \
+    --config-template "$HERE/config/kueue/controller-manager.yaml" --config-out "$st/run/kueue-config.yaml" \
+    --cert-dir "$kdir/certs" --ca "$st/pki/ca.crt" \
+    --webhook-port "$KUEUE_WEBHOOK_PORT" --visibility-port "$KUEUE_VISIBILITY_PORT" \
+    --health-port "$KUEUE_HEALTH_PORT" --metrics-port "$KUEUE_METRICS_PORT" >>"$st/logs/kueue-install.log" 2>&1 \
+    || die "installing kueue failed: $(tail -3 "$st/logs/kueue-install.log")"
+  mkdir -p "$kdir/etc-overlay"
+  local ns=(unshare --mount --propagation private)
+  [[ "$(id -u)" == 0 ]] || ns=(unshare --user --map-root-user --mount --propagation private)
+  "${ns[@]}" true 2>/dev/null || die "kueue needs a private mount namespace (${ns[*]}) and this machine refuses it"
+  # shellcheck disable=SC2016
+  launch "$st" kueue "${ns[@]}" sh -ec '
+    mount -t tmpfs -o size=1m,mode=0755 kueue-etc "$1"
+    mkdir -p "$1/upper/kueue/metrics" "$1/work"
+    ln -s "$2" "$1/upper/kueue/metrics/certs"
+    mount -t overlay kueue-etc -o "lowerdir=/etc,upperdir=$1/upper,workdir=$1/work" /etc
+    cd "$3"; shift 3; exec "$@"' kueue "$kdir/etc-overlay" "$kdir/certs" "$kdir" \
+    "$kbin/bin/kueue" --config="$st/run/kueue-config.yaml" --kubeconfig="$st/run/kueue.kubeconfig" \
+    --zap-log-level=info
 }
 
 nodes_ready() { # bin state want: at least `want` managed nodes, all Ready
@@ -363,6 +454,7 @@ cmd_status() {
         kube-scheduler) url="https://127.0.0.1:$SCHED_PORT/healthz" ;;
         kwok) url="http://127.0.0.1:$KWOK_PORT/healthz" ;;
         sim-agent) url="http://127.0.0.1:$AGENT_PORT/healthz" ;;
+        kueue) url="http://127.0.0.1:$KUEUE_HEALTH_PORT/readyz" ;;
       esac
       if [[ -f "$st/pki/admin.crt" ]] && curl -ksS --max-time 2 --cert "$st/pki/admin.crt" --key "$st/pki/admin.key" -o /dev/null -w '%{http_code}' "$url" 2>/dev/null | grep -q 200; then
         health=healthy
@@ -380,25 +472,9 @@ cmd_status() {
 cmd_user_kubeconfig() {
   local st; st="$(state_dir)"
   [[ $# -ge 1 ]] || die "usage: cluster.sh user-kubeconfig NAME [GROUP...]"
-  local user="$1"; shift
-  local pki="$st/pki" dir="$st/users"
-  [[ -f "$pki/ca.key" ]] || die "no cluster CA in $pki (start the cluster first)"
-  mkdir -p "$dir"
-  local key; key="$(printf '%s' "$user $*" | sha256sum | cut -c1-12)"
-  local name="user-$key"
-  local subj="" g
-  for g in "$@"; do subj="$subj/O=$g"; done
-  subj="$subj/CN=$user"
-  if [[ ! -f "$dir/$name.crt" ]]; then
-    openssl req -new -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -subj "$subj" -out "$dir/$name.csr" 2>/dev/null
-    printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n' > "$dir/$name.ext"
-    openssl x509 -req -in "$dir/$name.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial -days 365 -sha256 \
-      -extfile "$dir/$name.ext" -out "$dir/$name.crt" 2>/dev/null
-    rm -f "$dir/$name.csr" "$dir/$name.ext"
-  fi
-  cp "$pki/ca.crt" "$dir/ca.crt"
-  write_kubeconfig "$dir/$name.kubeconfig" "$dir" "$name" "$user"
-  echo "$dir/$name.kubeconfig"
+  local bin; bin="$(bin_dir)"
+  [[ -x "$bin/sim-agent" ]] || die "no binaries in $bin (run cluster.sh build)"
+  "$bin/sim-agent" user-kubeconfig --state "$st" --server "https://127.0.0.1:$API_PORT" "$@"
 }
 
 case "${1:-}" in
@@ -408,6 +484,9 @@ case "${1:-}" in
   status) cmd_status ;;
   user-kubeconfig) shift; cmd_user_kubeconfig "$@" ;;
   bin) bin_dir ;;
+  kueue-dir) kueue_dir ;;
+  runtime-env) ensure_runtime_venv; runtime_venv ;;
+  go-test) cd "$HERE" && nice -n "${CLUSTER_BUILD_NICE:-15}" "$GO" test -mod=readonly ./... ;;
   hash) build_hash ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -11,6 +11,10 @@ cluster_env() {
     export CLUSTER_API_PORT CLUSTER_ETCD_PORT=${CLUSTER_ETCD_PORT:-2379} CLUSTER_AGENT_PORT=${CLUSTER_AGENT_PORT:-9400}
     export CLUSTER_KWOK_PORT=${CLUSTER_KWOK_PORT:-10247} CLUSTER_KCM_PORT=${CLUSTER_KCM_PORT:-10257}
     export CLUSTER_SCHEDULER_PORT=${CLUSTER_SCHEDULER_PORT:-10259}
+    export CLUSTER_KUEUE_WEBHOOK_PORT=${CLUSTER_KUEUE_WEBHOOK_PORT:-9443}
+    export CLUSTER_KUEUE_VISIBILITY_PORT=${CLUSTER_KUEUE_VISIBILITY_PORT:-9444}
+    export CLUSTER_KUEUE_METRICS_PORT=${CLUSTER_KUEUE_METRICS_PORT:-9445}
+    export CLUSTER_KUEUE_HEALTH_PORT=${CLUSTER_KUEUE_HEALTH_PORT:-9446}
 }
 
 # Remembers a KUBECONFIG the user gave before anything of ours could set it.
@@ -35,7 +39,7 @@ cluster_start() {
     cluster_build
     "$CLUSTER_SCRIPT" start >>"$PORTAL_LOGS/cluster.log" 2>&1 \
         || { tail -n 30 "$PORTAL_LOGS/cluster.log" >&2; die "the local cluster did not start; log: $PORTAL_LOGS/cluster.log"; }
-    ok "kubernetes on https://127.0.0.1:$CLUSTER_API_PORT (simulated GPU nodes; KUBECONFIG=$KUBECONFIG)"
+    ok "kubernetes on https://127.0.0.1:$CLUSTER_API_PORT (simulated GPU nodes, Kueue; KUBECONFIG=$KUBECONFIG)"
 }
 
 cluster_stop() {
@@ -44,8 +48,19 @@ cluster_stop() {
     "$CLUSTER_SCRIPT" stop >>"$PORTAL_LOGS/cluster.log" 2>&1 && ok "stopped the local cluster"
 }
 
-cluster_running() {
-    cluster_owned && [ -d "$PORTAL_STATE/cluster" ] || return 1
-    local status; status=$("$CLUSTER_SCRIPT" status 2>/dev/null || true)
-    [[ "$status" == *"kube-apiserver"*"running"* ]]
+# cluster_component_state NAME — running/stopped/unhealthy for one line of `cluster.sh status`
+cluster_component_state() {
+    cluster_owned && [ -d "$PORTAL_STATE/cluster" ] || { echo stopped; return; }
+    "$CLUSTER_SCRIPT" status 2>/dev/null | awk -v c="$1" '$1 == c { print ($2 == "running" && $5 != "unhealthy") ? "running" : ($2 == "running" ? "unhealthy" : "stopped"); found=1 }
+        END { if (!found) print "stopped" }'
+}
+
+cluster_running() { [ "$(cluster_component_state kube-apiserver)" = running ]; }
+
+# The Go unit tests of the cluster's agent (PKI, Kueue manifests, process runtime); Go caches passing results.
+cluster_go_test() {
+    local start; start=$(now_ms)
+    "$CLUSTER_SCRIPT" go-test >"$PORTAL_LOGS/cluster-go-test.log" 2>&1 \
+        || { tail -n 40 "$PORTAL_LOGS/cluster-go-test.log" >&2; die "the local cluster's Go tests failed; log: $PORTAL_LOGS/cluster-go-test.log"; }
+    ok "local cluster Go tests passed in $(elapsed_s "$start") s ($(grep -c '^ok' "$PORTAL_LOGS/cluster-go-test.log") packages)"
 }

@@ -16,7 +16,7 @@ opensearch_start() {
 }
 
 opensearch_wait() {
-    wait_until opensearch 180 http_ok "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s"
+    wait_until opensearch 300 http_ok "http://127.0.0.1:$OPENSEARCH_PORT/_cluster/health?wait_for_status=yellow&timeout=1s"
     ok "opensearch on http://127.0.0.1:$OPENSEARCH_PORT"
 }
 

@@ -1,7 +1,9 @@
 # Debian packages the local stack and the tests need, installed only when missing (idempotent).
 
-RUNTIME_PACKAGES="postgresql curl unzip openssl iproute2"
-TEST_PACKAGES="chromium fonts-liberation"
+RUNTIME_PACKAGES="postgresql curl unzip openssl iproute2 python3-venv util-linux"
+# fonts-wqy-zenhei: the browser tests render the portal in Simplified Chinese; without a CJK font the
+# screenshots show empty boxes
+TEST_PACKAGES="chromium fonts-liberation fonts-wqy-zenhei"
 
 missing_packages() {
     local pkg missing=()

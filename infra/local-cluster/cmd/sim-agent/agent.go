@@ -19,6 +19,8 @@ import (
 	listersv1 "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
+
+	"ai.portal/local-cluster/internal/podproc"
 )
 
 // Pod annotations that shape what the simulator does. Documented in README.md and DESIGN.md.
@@ -43,6 +45,9 @@ type agent struct {
 	mu      sync.Mutex
 	devices *deviceTable
 	running map[types.UID]*podRun // pods the agent currently simulates (Running on a simulated node)
+
+	runtimeFlags runtimeFlags
+	runtime      *podproc.Runtime // pods of runnable images run as real processes; nil: all simulated
 }
 
 // podRun is what the agent keeps for one pod it has seen Running.
@@ -83,6 +88,14 @@ func (a *agent) run(ctx context.Context, listen string) error {
 	}
 	prov := newProvisioner(a.c, a.state)
 	prov.register(factory)
+	if a.runtimeFlags.config != "" {
+		rt, err := a.newRuntime(a.runtimeFlags, factory)
+		if err != nil {
+			return fmt.Errorf("process runtime: %w", err)
+		}
+		a.runtime = rt
+		prov.onDeleted = rt.RemoveVolume
+	}
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -101,6 +114,9 @@ func (a *agent) run(ctx context.Context, listen string) error {
 			return fmt.Errorf("cache for %v did not sync", t)
 		}
 	}
+	if a.runtime != nil {
+		a.startRuntime()
+	}
 	a.restoreDeviceAssignments()
 	slog.Info("SIMULATED node agent running: writes CRI log files and serves DCGM-named metrics for KWOK nodes",
 		"metrics", "http://"+listen+"/metrics", "logs", a.state+"/var/log/containers")
@@ -112,6 +128,7 @@ func (a *agent) run(ctx context.Context, listen string) error {
 	go a.logLoop(ctx)
 	<-ctx.Done()
 	a.queue.ShutDown()
+	a.stopRuntime()
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdown)
@@ -159,14 +176,21 @@ func (a *agent) sync(ctx context.Context, key string) error {
 	pod, err := a.pods.Pods(ns).Get(name)
 	if err != nil { // deleted: a kubelet removes the pod's log folder and frees its devices
 		a.forgetByName(ns, name, true)
+		if a.runtime != nil {
+			a.runtime.ForgetByName(ns, name, "")
+		}
 		return nil
 	}
 	a.forgetReplaced(pod)
 	if pod.Spec.NodeName == "" {
 		return nil
 	}
-	if _, ok := a.isSimulatedNode(pod.Spec.NodeName); !ok {
+	node, ok := a.isSimulatedNode(pod.Spec.NodeName)
+	if !ok {
 		return nil
+	}
+	if a.runtime != nil && a.runtime.Runnable(pod) {
+		return a.syncProcessPod(ctx, pod, node)
 	}
 	a.mu.Lock()
 	r := a.running[pod.UID]
@@ -321,7 +345,14 @@ func (a *agent) restoreDeviceAssignments() {
 		if p.Status.Phase != corev1.PodRunning || p.Spec.NodeName == "" || p.DeletionTimestamp != nil {
 			continue
 		}
-		if _, ok := a.isSimulatedNode(p.Spec.NodeName); ok {
+		node, ok := a.isSimulatedNode(p.Spec.NodeName)
+		switch {
+		case !ok:
+		case a.runtime != nil && a.runtime.Runnable(p):
+			a.mu.Lock()
+			a.devices.assign(p, node)
+			a.mu.Unlock()
+		default:
 			a.start(p)
 		}
 	}

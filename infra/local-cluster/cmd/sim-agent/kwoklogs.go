@@ -22,11 +22,22 @@ var kwokLogsGVR = schema.GroupVersionResource{Group: "kwok.x-k8s.io", Version: "
 // It is a kwok.x-k8s.io/v1alpha1 Logs object named after the pod and owned by it (garbage-collected with it).
 func (a *agent) ensureKwokLogs(ctx context.Context, pod *corev1.Pod, r *podRun) error {
 	a.mu.Lock()
-	var logs []map[string]any
+	var files []kwokLog
 	for _, cr := range r.containers {
-		logs = append(logs, map[string]any{"containers": []string{cr.name}, "logsFile": cr.file, "follow": true})
+		files = append(files, kwokLog{container: cr.name, file: cr.file})
 	}
 	a.mu.Unlock()
+	return a.applyKwokLogs(ctx, pod, files)
+}
+
+// kwokLog is one container's current log file.
+type kwokLog struct{ container, file string }
+
+func (a *agent) applyKwokLogs(ctx context.Context, pod *corev1.Pod, files []kwokLog) error {
+	var logs []map[string]any
+	for _, f := range files {
+		logs = append(logs, map[string]any{"containers": []string{f.container}, "logsFile": f.file, "follow": true})
+	}
 	if len(logs) == 0 {
 		return nil
 	}

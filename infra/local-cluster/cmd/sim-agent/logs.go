@@ -6,10 +6,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"ai.portal/local-cluster/internal/podproc"
 )
 
 // criTimeFormat is the CRI log timestamp (RFC 3339, nanoseconds, UTC) as in
@@ -34,34 +35,18 @@ type containerRun struct {
 	gpus     int
 }
 
-func podLogDir(state string, pod *corev1.Pod) string {
-	return filepath.Join(state, "var", "log", "pods", fmt.Sprintf("%s_%s_%s", pod.Namespace, pod.Name, pod.UID))
-}
-
-func containerLogFile(state string, pod *corev1.Pod, container string, restart int32) string {
-	return filepath.Join(podLogDir(state, pod), container, fmt.Sprintf("%d.log", restart))
-}
-
 func openContainerRun(state string, pod *corev1.Pod, cs corev1.ContainerStatus) (*containerRun, error) {
 	id := cs.ContainerID
-	if i := strings.Index(id, "://"); i >= 0 {
-		id = id[i+3:]
-	}
-	file := containerLogFile(state, pod, cs.Name, cs.RestartCount)
+	file := podproc.ContainerLogFile(state, pod, cs.Name, cs.RestartCount)
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return nil, err
-	}
-	linkDir := filepath.Join(state, "var", "log", "containers")
-	if err := os.MkdirAll(linkDir, 0o755); err != nil {
 		return nil, err
 	}
 	f, err := os.OpenFile(file, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
-	link := filepath.Join(linkDir, fmt.Sprintf("%s_%s_%s-%s.log", pod.Name, pod.Namespace, cs.Name, id))
-	_ = os.Remove(link)
-	if err := os.Symlink(file, link); err != nil {
+	link, err := podproc.LinkContainerLog(state, pod, cs.Name, id, file)
+	if err != nil {
 		_ = f.Close()
 		return nil, err
 	}

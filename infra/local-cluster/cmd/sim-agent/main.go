@@ -10,6 +10,10 @@
 //
 //	sim-agent bootstrap --kubeconfig K --nodes nodes.yaml --addons DIR [--scale N]
 //	sim-agent run       --kubeconfig K --state DIR [--listen 127.0.0.1:9400]
+//	sim-agent pki       --state DIR --server URL
+//	sim-agent user-kubeconfig --state DIR --server URL NAME [GROUP...]
+//	sim-agent kueue-install --kubeconfig K --manifests DIR --config-template F --config-out F --cert-dir D --ca F \
+//	                        --webhook-port N --visibility-port N --health-port N --metrics-port N
 package main
 
 import (
@@ -44,6 +48,14 @@ func main() {
 		err = runCmd(ctx, os.Args[2:])
 	case "nodes":
 		err = nodesCmd(os.Args[2:])
+	case "pki":
+		err = pkiCmd(os.Args[2:])
+	case "user-kubeconfig":
+		err = userKubeconfigCmd(os.Args[2:])
+	case "kwok-stages":
+		err = kwokStagesCmd(os.Args[2:])
+	case "kueue-install":
+		err = kueueInstallCmd(ctx, os.Args[2:])
 	default:
 		usage()
 	}
@@ -57,7 +69,11 @@ func usage() {
 	fmt.Fprintln(os.Stderr, `sim-agent: SIMULATED kubelet/DCGM-exporter stand-in for KWOK nodes (AI Portal local cluster)
   sim-agent bootstrap --kubeconfig K --nodes nodes.yaml --addons DIR [--scale N]   apply add-ons, register nodes
   sim-agent run --kubeconfig K --state DIR [--listen ADDR]                         log files, DCGM metrics, volumes
-  sim-agent nodes --nodes nodes.yaml [--scale N]                                   print the node count and GPU total`)
+  sim-agent nodes --nodes nodes.yaml [--scale N]                                   print the node count and GPU total
+  sim-agent pki --state DIR --server URL                                           CA, certificates, kubeconfigs (what is missing)
+  sim-agent user-kubeconfig --state DIR --server URL NAME [GROUP...]               a user's client certificate; prints the kubeconfig path
+  sim-agent kueue-install --kubeconfig K --manifests DIR ...                       Kueue's config file, CRDs, webhooks, visibility API
+  sim-agent kwok-stages --stages F --out F [--runtime-config F]                    KWOK stages without the process runtime's pods`)
 	os.Exit(2)
 }
 
@@ -135,6 +151,13 @@ func runCmd(ctx context.Context, args []string) error {
 	state := fs.String("state", "", "cluster state folder; logs go to <state>/var/log/{pods,containers}")
 	listen := fs.String("listen", "127.0.0.1:9400", "address of the DCGM-exporter style /metrics endpoint")
 	tick := fs.Duration("tick", time.Second, "how often log lines are written")
+	var rf runtimeFlags
+	fs.StringVar(&rf.config, "runtime-config", "", "process runtime configuration (runnable images); empty: every pod is simulated")
+	fs.StringVar(&rf.root, "runtime-root", "", "folder for the processes' homes, volumes and image files (their user must reach it)")
+	fs.StringVar(&rf.venv, "runtime-venv", "", "virtualenv whose bin comes first on the processes' PATH")
+	fs.StringVar(&rf.runAs, "run-as", "", "unprivileged user the processes run as (required when the agent runs as root)")
+	fs.StringVar(&rf.repo, "repo", "", "repository root: relative image file folders are read from here")
+	fs.StringVar(&rf.extraImages, "runnable-images", "", "comma-separated images added to the runnable set")
 	_ = fs.Parse(args)
 	if *state == "" {
 		return fmt.Errorf("--state is required")
@@ -144,5 +167,6 @@ func runCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	a := newAgent(c, *state, *tick)
+	a.runtimeFlags = rf
 	return a.run(ctx, *listen)
 }

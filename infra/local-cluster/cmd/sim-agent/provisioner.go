@@ -30,6 +30,8 @@ type provisioner struct {
 	volumes listersv1.PersistentVolumeLister
 	classes storagelisters.StorageClassLister
 	queue   workqueue.TypedRateLimitingInterface[string]
+	// onDeleted is told when a volume the provisioner made is deleted (the process runtime drops its folder)
+	onDeleted func(pv string)
 }
 
 func newProvisioner(c *clients, state string) *provisioner {
@@ -160,8 +162,11 @@ func (p *provisioner) syncVolume(ctx context.Context, name string) error {
 		return nil
 	}
 	err = p.c.kube.CoreV1().PersistentVolumes().Delete(ctx, name, metav1.DeleteOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil
+	if err != nil && !apierrors.IsNotFound(err) {
+		return err
 	}
-	return err
+	if p.onDeleted != nil {
+		p.onDeleted(name)
+	}
+	return nil
 }

@@ -14,14 +14,16 @@ import com.microsoft.playwright.Playwright;
  * The running local stack as a browser sees it: Debian's Chromium driven by Playwright, pointed at the portal that
  * {@code ./portal test} started. One browser per test class, one fresh context (no cookies) per user session.
  */
-final class Portal implements AutoCloseable {
+public final class Portal implements AutoCloseable {
 
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private final Playwright playwright;
     private final Browser browser;
 
-    Portal() {
+    public Portal() {
+        // assertions wait as long as actions: on a loaded 2-core machine a first render can take tens of seconds
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
         // Playwright must not fetch browsers: the machine has Debian's Chromium and no route to a download site.
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -32,11 +34,11 @@ final class Portal implements AutoCloseable {
                         "--disable-component-update", "--disable-sync", "--no-first-run")));
     }
 
-    static String url() {
+    public static String url() {
         return env("PORTAL_UI_URL", "http://localhost:8080");
     }
 
-    static String password(String user) {
+    public static String password(String user) {
         String password = System.getenv(user.toUpperCase() + "_PASSWORD");
         if (password == null) {
             throw new IllegalStateException(user.toUpperCase() + "_PASSWORD is not set: run the browser tests "
@@ -46,13 +48,44 @@ final class Portal implements AutoCloseable {
     }
 
     Page newSession() {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
-        context.setDefaultTimeout(30_000);
+        return newSession("en-US", 1280, 800);
+    }
+
+    /** A fresh browser session (no cookies) whose browser prefers {@code locale}, at the given window size. */
+    public Page newSession(String locale, int width, int height) {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)
+                .setLocale(locale).setTimezoneId("Europe/Berlin"));
+        // generous: on a loaded 2-core machine Keycloak plus the first Vaadin render can take tens of seconds
+        context.setDefaultTimeout(60_000);
         return context.newPage();
     }
 
+    /** A session already signed in as {@code user}. */
+    Page signedIn(String user) {
+        Page page = newSession();
+        logIn(page, user);
+        return page;
+    }
+
+    /** Opens the user menu at the foot of the drawer and chooses an entry by its id. */
+    static void userMenu(Page page, String... path) {
+        page.locator("#user-menu vaadin-menu-bar-button").first().click();
+        for (String id : path) {
+            page.locator("#" + id).click();
+        }
+    }
+
+    static void logOut(Page page) {
+        userMenu(page, "logout");
+        page.waitForURL(url() + "/signed-out");
+    }
+
+    static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
     /** Opens the portal, which sends the browser to Keycloak's own login form, and signs in there. */
-    static void logIn(Page page, String user) {
+    public static void logIn(Page page, String user) {
         page.navigate(url());
         page.locator("#username").fill(user);
         page.locator("#password").fill(password(user));

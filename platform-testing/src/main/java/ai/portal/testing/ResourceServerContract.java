@@ -2,6 +2,7 @@ package ai.portal.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +28,9 @@ public abstract class ResourceServerContract {
 
     @BeforeEach
     void bindClient() {
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        // generous: the first OpenAPI rendering of a cold service on a loaded 2-core machine takes seconds
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(60)).build();
     }
 
     @Test

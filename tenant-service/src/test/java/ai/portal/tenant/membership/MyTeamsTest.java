@@ -28,7 +28,8 @@ class MyTeamsTest {
 
     @BeforeEach
     void bindClient() {
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .responseTimeout(java.time.Duration.ofSeconds(30)).build();
         removeTestTeams();
     }
 
