@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+
+import ai.portal.platform.team.TeamNames;
 import ai.portal.testing.TestStack;
 import ai.portal.testing.Tokens;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +36,15 @@ final class TeamUsers {
         return Tokens.fromTestStack().userToken(username, PASSWORD);
     }
 
+    /**
+     * A platform admin's token from a client whose tokens live one second (the service still accepts it within its
+     * clock skew); that client maps no groups, so only an admin can open a team's stream with it.
+     */
+    String shortLivedAdminToken() throws InterruptedException {
+        Tokens.fromTestStack().expiredUserToken("admin"); // makes the one-second client, once
+        return token("portal", "portal-test-short-lived", "admin", stack.password("admin"));
+    }
+
     private synchronized void ensureMember(String username, String team) {
         String admin = token("master", "admin-cli", "admin", stack.keycloakAdminPassword());
         String realm = stack.keycloakUrl() + "/admin/realms/portal";
@@ -48,7 +59,7 @@ final class TeamUsers {
         send(admin, "POST", realm + "/users/" + userId + "/role-mappings/realm", "[" + role + "]");
         String teamsId = JSON.readTree(send(admin, "GET", realm + "/groups?exact=true&search=teams", null))
                 .get(0).path("id").asString();
-        String groupName = "team-" + team;
+        String groupName = TeamNames.editorsGroup(team);
         send(admin, "POST", realm + "/groups/" + teamsId + "/children", "{\"name\": \"" + groupName + "\"}");
         String groupId = null;
         for (JsonNode child : JSON.readTree(send(admin, "GET", realm + "/groups/" + teamsId

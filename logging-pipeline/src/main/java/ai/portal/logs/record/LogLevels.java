@@ -1,4 +1,4 @@
-package ai.portal.logs.collector;
+package ai.portal.logs.record;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
