@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,6 +130,11 @@ public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
 
     private static <T> Mono<T> blocking(Callable<T> call) {
         return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** Lets another index follow the pod informer; it is told about the pods already known first. */
+    public void addPodHandler(ResourceEventHandler<Pod> handler) {
+        pods.addEventHandler(handler);
     }
 
     @Override
