@@ -12,6 +12,8 @@
 #   cluster.sh kueue-dir              print Kueue's cache folder (bin/kueue, config/)
 #   cluster.sh runtime-env            create the pods' user and virtualenv when missing; print the virtualenv
 #   cluster.sh go-test                the Go unit tests of the agent (cached by Go when nothing changed)
+#   cluster.sh helm                   build Helm once into the cache when missing (only the chart tests need it);
+#                                     print the path of the helm binary
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -135,6 +137,40 @@ build_kueue_locked() {
   prune_cache 'kueue-[0-9a-f]{16}'
   log "kueue build took $(secs_since "$t0") s"
   echo "kueue_build_seconds=$(secs_since "$t0")"
+}
+
+# Helm is its own Go module too (helm/: its k8s.io versions are not the control plane's) and is built only when
+# something asks for it (the chart tests in infra/helm), never by `build`: <cache>/helm-<hash>/bin/helm.
+HELM_VERSION="v3.22.0" # keep in step with helm/go.mod
+HELM_LDFLAGS="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+helm_hash() {
+  ( cd "$HERE/helm" && { cat go.mod go.sum; "$GO" version; echo "$HELM_LDFLAGS"; } ) | sha256sum | cut -c1-16
+}
+helm_dir() { echo "$CACHE_ROOT/helm-$(helm_hash)"; }
+
+cmd_helm() {
+  local dir; dir="$(helm_dir)"
+  if [[ ! -f "$dir/.complete" ]]; then
+    mkdir -p "$CACHE_ROOT"
+    # its own lock: a helm build must not hold up a cluster start waiting on the control plane's build lock
+    exec 8>"$CACHE_ROOT/.helm-build.lock"
+    flock 8
+    if [[ ! -f "$dir/.complete" ]]; then
+      command -v "$GO" >/dev/null 2>&1 || [[ -x "$GO" ]] || die "Go not found (set GO=/path/to/go)"
+      mkdir -p "$dir/bin"
+      log "building helm $HELM_VERSION into $dir (a cold build takes a few minutes on 2 cores)"
+      local t0; t0=$(now_ms)
+      ( cd "$HERE/helm" && nice -n "${CLUSTER_BUILD_NICE:-15}" \
+          "$GO" build -mod=readonly -buildvcs=false -ldflags "$HELM_LDFLAGS" -o "$dir/bin/helm" helm.sh/helm/v3/cmd/helm ) \
+        || die "building helm failed"
+      secs_since "$t0" > "$dir/build-seconds"
+      touch "$dir/.complete"
+      prune_cache 'helm-[0-9a-f]{16}'
+      log "helm build took $(secs_since "$t0") s"
+    fi
+    exec 8>&-
+  fi
+  echo "$dir/bin/helm"
 }
 
 # ---------- the process runtime's user and virtualenv ----------
@@ -487,7 +523,8 @@ case "${1:-}" in
   bin) bin_dir ;;
   kueue-dir) kueue_dir ;;
   runtime-env) ensure_runtime_venv; runtime_venv ;;
+  helm) cmd_helm ;;
   go-test) cd "$HERE" && nice -n "${CLUSTER_BUILD_NICE:-15}" "$GO" test -mod=readonly ./... ;;
   hash) build_hash ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
