@@ -11,6 +11,8 @@
 #   cluster.sh bin                    print the folder holding the binaries (after build)
 #   cluster.sh kueue-dir              print Kueue's cache folder (bin/kueue, config/)
 #   cluster.sh runtime-env            create the pods' user and virtualenv when missing; print the virtualenv
+#   cluster.sh monitoring-crds        print the folder of the Prometheus Operator's CRDs (from its Go module, for tests
+#                                     of the chart's ServiceMonitor, PodMonitor and PrometheusRule)
 #   cluster.sh go-test                the Go unit tests of the agent (cached by Go when nothing changed)
 #   cluster.sh helm                   build Helm once into the cache when missing (only the chart tests need it);
 #                                     print the path of the helm binary
@@ -171,6 +173,17 @@ cmd_helm() {
     exec 8>&-
   fi
   echo "$dir/bin/helm"
+}
+
+# The Prometheus Operator's CRDs (monitoring.coreos.com/v1) come with its Go module; the chart tests install them
+# so the API server checks the chart's ServiceMonitor, PodMonitor and PrometheusRule against their real schemas.
+PROMETHEUS_OPERATOR_VERSION="v0.85.0"
+cmd_monitoring_crds() {
+  local dir
+  dir="$(cd "$HERE/helm" && GOFLAGS=-mod=mod "$GO" mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -n "$dir" && -d "$dir/example/prometheus-operator-crd" ]] || die "prometheus-operator $PROMETHEUS_OPERATOR_VERSION not found in the Go module cache"
+  echo "$dir/example/prometheus-operator-crd"
 }
 
 # ---------- the process runtime's user and virtualenv ----------
@@ -524,7 +537,8 @@ case "${1:-}" in
   kueue-dir) kueue_dir ;;
   runtime-env) ensure_runtime_venv; runtime_venv ;;
   helm) cmd_helm ;;
+  monitoring-crds) cmd_monitoring_crds ;;
   go-test) cd "$HERE" && nice -n "${CLUSTER_BUILD_NICE:-15}" "$GO" test -mod=readonly ./... ;;
   hash) build_hash ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
