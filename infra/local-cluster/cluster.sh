@@ -144,7 +144,13 @@ build_kueue_locked() {
 # Helm is its own Go module too (helm/: its k8s.io versions are not the control plane's) and is built only when
 # something asks for it (the chart tests in infra/helm), never by `build`: <cache>/helm-<hash>/bin/helm.
 HELM_VERSION="v3.22.0" # keep in step with helm/go.mod
+# as Helm's Makefile links it: without the Kubernetes version of its client-go (v0.37 -> 1.37), `helm template` and
+# `helm lint` would assume Kubernetes 1.20 and refuse charts that need newer
+HELM_K8S_MINOR="37" # keep in step with k8s.io/client-go in helm/go.mod
 HELM_LDFLAGS="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+for pkg in pkg/lint/rules pkg/chartutil; do
+  HELM_LDFLAGS+=" -X helm.sh/helm/v3/$pkg.k8sVersionMajor=1 -X helm.sh/helm/v3/$pkg.k8sVersionMinor=$HELM_K8S_MINOR"
+done
 helm_hash() {
   ( cd "$HERE/helm" && { cat go.mod go.sum; "$GO" version; echo "$HELM_LDFLAGS"; } ) | sha256sum | cut -c1-16
 }

@@ -218,7 +218,7 @@ class ChartRenderTest {
         assertThat(serviceAccounts).isNotEmpty();
         file.put("users", serviceAccounts);
         assertThat(imported).isEqualTo(file);
-        assertThat(realmJson).doesNotContain("credentials").doesNotContain("alice");
+        assertThat(realmJson).doesNotContain("\"credentials\"").doesNotContain("alice");
     }
 
     @Test
