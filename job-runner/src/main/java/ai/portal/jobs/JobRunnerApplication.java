@@ -1,14 +1,13 @@
 package ai.portal.jobs;
 
-import ai.portal.platform.audit.AuditController;
-import ai.portal.platform.audit.AuditLog;
+import ai.portal.platform.audit.AuditConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 /** GPU notebooks and training jobs, quota-aware admission and queueing. */
 @SpringBootApplication
-@Import({AuditLog.class, AuditController.class})
+@Import(AuditConfiguration.class)
 public class JobRunnerApplication {
 
     public static void main(String[] args) {

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Writes and reads a service's audit trail (the {@code audit_event} table of its own schema). A successful change
  * writes its row in the same transaction as the change; a refused or failed one writes its row on its own
  * ({@link #onFailure}), so every refusal is on record although nothing else was written. A service that audits
- * imports this and {@link AuditController} ({@code @Import}); the others carry no R2DBC.
+ * imports {@link AuditConfiguration}; the others carry no R2DBC.
  */
 public class AuditLog {
 
