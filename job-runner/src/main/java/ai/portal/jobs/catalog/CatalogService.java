@@ -2,8 +2,8 @@ package ai.portal.jobs.catalog;
 
 import java.util.Optional;
 
-import ai.portal.jobs.audit.AuditEvent.Outcome;
-import ai.portal.jobs.audit.AuditLog;
+import ai.portal.platform.audit.AuditEvent.Outcome;
+import ai.portal.platform.audit.AuditLog;
 import ai.portal.jobs.settings.SettingsService;
 import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.security.CurrentUser;

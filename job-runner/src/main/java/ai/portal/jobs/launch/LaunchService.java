@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import ai.portal.jobs.audit.AuditEvent.Outcome;
-import ai.portal.jobs.audit.AuditLog;
+import ai.portal.platform.audit.AuditEvent.Outcome;
+import ai.portal.platform.audit.AuditLog;
 import ai.portal.jobs.catalog.CatalogService;
 import ai.portal.jobs.launch.LaunchRequests.LaunchNotebook;
 import ai.portal.jobs.launch.LaunchRequests.SubmitJob;

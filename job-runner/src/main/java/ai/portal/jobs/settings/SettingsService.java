@@ -2,8 +2,8 @@ package ai.portal.jobs.settings;
 
 import java.util.Map;
 
-import ai.portal.jobs.audit.AuditEvent.Outcome;
-import ai.portal.jobs.audit.AuditLog;
+import ai.portal.platform.audit.AuditEvent.Outcome;
+import ai.portal.platform.audit.AuditLog;
 import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.security.CurrentUser;
 import io.r2dbc.postgresql.codec.Json;

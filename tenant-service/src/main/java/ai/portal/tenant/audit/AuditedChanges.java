@@ -4,7 +4,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import ai.portal.platform.security.CurrentUser;
-import ai.portal.tenant.audit.AuditEvent.Outcome;
+import ai.portal.platform.audit.AuditEvent.Outcome;
+import ai.portal.platform.audit.AuditLog;
 import ai.portal.tenant.domain.ReconcileTrigger;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;

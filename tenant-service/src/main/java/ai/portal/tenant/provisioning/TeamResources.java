@@ -51,6 +51,7 @@ public final class TeamResources {
 
     public static final String LIMITS = "team-defaults";
     public static final String WORKLOAD_SERVICE_ACCOUNT = "workload";
+    static final String DEFAULT_SERVICE_ACCOUNT = "default";
     public static final String EDIT = "team-edit";
     public static final String VIEW = "team-view";
     public static final String NETWORK_POLICY = "team-isolation";
@@ -85,6 +86,12 @@ public final class TeamResources {
         objects.add(limitRange(team, labels, properties));
         objects.add(new ServiceAccountBuilder()
                 .withMetadata(meta(team, labels, WORKLOAD_SERVICE_ACCOUNT))
+                .withAutomountServiceAccountToken(false)
+                .build());
+        // the controller manager creates "default" in every namespace with its token mounted into every pod that
+        // names no account; a pod of the team gets no API token unless it asks for one
+        objects.add(new ServiceAccountBuilder()
+                .withMetadata(meta(team, labels, DEFAULT_SERVICE_ACCOUNT))
                 .withAutomountServiceAccountToken(false)
                 .build());
         objects.add(role(team, labels, EDIT, editRules()));
@@ -141,6 +148,10 @@ public final class TeamResources {
         int gpuCeiling = quota.totalGpus() + kueue.gpusBorrowablePerType() * team.gpuTypes().size();
         hard.put("requests." + GpuResources.RESOURCE, new Quantity(Integer.toString(gpuCeiling)));
         hard.put("count/pods", new Quantity(Integer.toString(properties.maxPods())));
+        // no team opens a port on every node or buys a cloud load balancer: notebooks and model services are
+        // reached through the portal's authenticated proxy
+        hard.put("services.loadbalancers", new Quantity("0"));
+        hard.put("services.nodeports", new Quantity("0"));
         ObjectMeta meta = meta(team, labels, PortalLabels.TEAM_QUOTA);
         meta.setAnnotations(Map.of(
                 PortalLabels.GPU_QUOTA, gpuQuotaJson(quota.gpus()),

@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -141,6 +143,21 @@ class KubernetesTeamSyncTest {
                 .hasMessageContaining("exceeded quota: team-quota")
                 .hasMessageContaining("requests.cpu");
         assertThat(client.pods().inNamespace(ns).resource(restrictedPod("fits", "1")).create()).isNotNull();
+    }
+
+    @Test
+    void refusesLoadBalancerAndNodePortServicesAndMountsNoDefaultToken() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+
+        for (String type : List.of("LoadBalancer", "NodePort")) {
+            Service exposed = new ServiceBuilder().withNewMetadata().withName(type.toLowerCase()).endMetadata()
+                    .withNewSpec().withType(type).addNewPort().withPort(8888).endPort().endSpec().build();
+            assertThatThrownBy(() -> client.services().inNamespace(ns).resource(exposed).create())
+                    .as(type).isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("exceeded quota: team-quota");
+        }
+        assertThat(client.serviceAccounts().inNamespace(ns).withName("default").get().getAutomountServiceAccountToken())
+                .isFalse();
     }
 
     @Test

@@ -52,7 +52,7 @@ class TeamResourcesTest {
         assertThat(objects.getFirst()).isInstanceOf(Namespace.class);
         assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
                 "Namespace/team-vision", "ResourceQuota/team-quota", "LimitRange/team-defaults",
-                "ServiceAccount/workload", "Role/team-edit", "Role/team-view", "RoleBinding/team-edit",
+                "ServiceAccount/workload", "ServiceAccount/default", "Role/team-edit", "Role/team-view", "RoleBinding/team-edit",
                 "RoleBinding/team-view", "NetworkPolicy/team-isolation");
         assertThat(objects.subList(1, objects.size())).allSatisfy(
                 o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("team-vision"));
@@ -102,7 +102,9 @@ class TeamResourcesTest {
                 Map.entry("requests.storage", new Quantity("1Ti")),
                 Map.entry("persistentvolumeclaims", new Quantity("20")),
                 Map.entry("requests.nvidia.com/gpu", new Quantity("14")),
-                Map.entry("count/pods", new Quantity("100")));
+                Map.entry("count/pods", new Quantity("100")),
+                Map.entry("services.loadbalancers", new Quantity("0")),
+                Map.entry("services.nodeports", new Quantity("0")));
         assertThat(quota.getMetadata().getAnnotations())
                 .containsEntry("portal.ai/gpu-quota",
                         "{\"NVIDIA-A100-SXM4-80GB\":4,\"NVIDIA-H100-80GB-HBM3\":8,\"Tesla-T4\":2}")
@@ -146,6 +148,14 @@ class TeamResourcesTest {
     void givesWorkloadsAServiceAccountWithoutAnApiToken() {
         var account = (ServiceAccount) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
                 .get("ServiceAccount/workload");
+
+        assertThat(account.getAutomountServiceAccountToken()).isFalse();
+    }
+
+    @Test
+    void mountsNoApiTokenIntoPodsThatNameNoServiceAccount() {
+        var account = (ServiceAccount) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
+                .get("ServiceAccount/default");
 
         assertThat(account.getAutomountServiceAccountToken()).isFalse();
     }

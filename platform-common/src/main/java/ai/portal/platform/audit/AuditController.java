@@ -1,4 +1,4 @@
-package ai.portal.jobs.audit;
+package ai.portal.platform.audit;
 
 import java.time.Instant;
 import java.util.Locale;
@@ -20,20 +20,20 @@ import reactor.core.publisher.Flux;
 
 @RestController
 @RequestMapping("/api/v1/audit")
-@Tag(name = "audit", description = "Who launched, stopped or changed what in the job runner, for platform admins")
+@Tag(name = "audit", description = "Who changed what through this service, refusals included, for platform admins")
 @Validated
-class AuditController {
+public class AuditController {
 
     private final AuditLog audit;
 
-    AuditController(AuditLog audit) {
+    public AuditController(AuditLog audit) {
         this.audit = audit;
     }
 
     @GetMapping
     @PreAuthorize("hasRole('platform-admin')")
     @Operation(summary = "Audit events, newest first",
-            description = "Filter by team, actor username, action (e.g. notebook.create), outcome and time")
+            description = "Filter by team, actor username, action (e.g. team.create, notebook.create), outcome and time")
     Flux<AuditEvent> events(@RequestParam(required = false) String team,
                             @RequestParam(required = false) String actor,
                             @RequestParam(required = false) String action,

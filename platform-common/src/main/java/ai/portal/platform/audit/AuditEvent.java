@@ -1,4 +1,4 @@
-package ai.portal.tenant.audit;
+package ai.portal.platform.audit;
 
 import java.time.Instant;
 import java.util.Locale;
@@ -6,7 +6,11 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonValue;
 import tools.jackson.databind.JsonNode;
 
-/** One audited call: who did what to which target, what it looked like before and after, and how it ended. */
+/**
+ * One audited call: who did what to which target, what it looked like before and after, and how it ended. Every
+ * service keeps these rows in its own schema's {@code audit_event} table, in the same shape, so an admin reads all
+ * the audit logs alike.
+ */
 public record AuditEvent(long id, Instant at, String actorSubject, String actorUsername, String team, String action,
                          String target, JsonNode before, JsonNode after, Outcome outcome, String detail,
                          String requestId) {
@@ -18,7 +22,7 @@ public record AuditEvent(long id, Instant at, String actorSubject, String actorU
         DENIED,
         /** the request was invalid or conflicted with the current state; nothing changed */
         REJECTED,
-        /** it broke on our side */
+        /** it broke on our side or in the cluster */
         FAILED;
 
         @JsonValue

@@ -1,15 +1,15 @@
-package ai.portal.jobs.audit;
+package ai.portal.platform.audit;
 
 import java.time.Instant;
 import java.util.Locale;
 
 import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.TeamAccessDenied;
 import ai.portal.platform.web.RequestIds;
 import io.r2dbc.postgresql.codec.Json;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.security.access.AccessDeniedException;
-import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,17 +17,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes and reads the job runner's audit trail. A successful change writes its row in the same transaction as the
- * change; a refused or failed one writes its row on its own ({@link #onFailure}), so every refusal is on record
- * although nothing else was written.
+ * Writes and reads a service's audit trail (the {@code audit_event} table of its own schema). A successful change
+ * writes its row in the same transaction as the change; a refused or failed one writes its row on its own
+ * ({@link #onFailure}), so every refusal is on record although nothing else was written. A service that audits
+ * imports {@link AuditConfiguration}; the others carry no R2DBC.
  */
-@Component
 public class AuditLog {
 
     private final DatabaseClient db;
     private final JsonMapper json;
 
-    AuditLog(DatabaseClient db, JsonMapper json) {
+    public AuditLog(DatabaseClient db, JsonMapper json) {
         this.db = db;
         this.json = json;
     }
@@ -63,12 +63,13 @@ public class AuditLog {
                 .then(Mono.error(failure)));
     }
 
-    static AuditEvent.Outcome outcomeOf(Throwable failure) {
+    /** How a failed use case ends in the audit log: the caller's fault, not allowed, or ours. */
+    public static AuditEvent.Outcome outcomeOf(Throwable failure) {
         if (failure instanceof ErrorResponse response) {
             int status = response.getStatusCode().value();
             if (status == 401 || status == 403 || status == 404) {
                 // 404 is what another team's member gets for a team or workload they may not see
-                return status == 404 && !(failure instanceof ai.portal.platform.team.TeamAccessDenied)
+                return status == 404 && !(failure instanceof TeamAccessDenied)
                         ? AuditEvent.Outcome.REJECTED : AuditEvent.Outcome.DENIED;
             }
             if (status < 500) {
