@@ -2,7 +2,9 @@
 # server runs as the `postgres` system user; as anyone else it runs as that user.
 
 POSTGRES_PORT=${POSTGRES_PORT:-5433}
+# The data folder, or a link to it when it had to live outside the clone (see postgres_place_data).
 POSTGRES_DATA=$PORTAL_STATE/postgres
+[ -L "$POSTGRES_DATA" ] && POSTGRES_DATA=$(readlink -f "$POSTGRES_DATA")
 
 postgres_bin() {
     local dir
@@ -16,12 +18,36 @@ as_postgres() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# As root the server runs as the postgres user, who must be able to walk down to its data folder. A clone under a
+# folder other users cannot enter (root's home, a 0700 temporary folder) would make initdb fail with "Permission
+# denied" after a long first build: then the data lives in /var/lib/ai-portal/<state>/postgres, owned by postgres,
+# and $PORTAL_STATE/postgres links to it (so `down`, a second `up` and a fresh shell find it again).
+postgres_place_data() {
+    [ "$(id -u)" = 0 ] || return 0
+    [ -f "$POSTGRES_DATA/PG_VERSION" ] && return 0
+    chmod o+x "$PORTAL_ROOT" "$PORTAL_ROOT/.portal" "$PORTAL_STATE" 2>/dev/null || true
+    runuser -u postgres -- test -x "$PORTAL_STATE" 2>/dev/null && return 0
+    local blocked dir outside
+    dir=$PORTAL_STATE
+    while [ "$dir" != / ]; do
+        runuser -u postgres -- test -x "$dir" 2>/dev/null || blocked=$dir
+        dir=$(dirname "$dir")
+    done
+    outside=/var/lib/ai-portal/$(printf '%s' "$PORTAL_STATE" | sha256sum | cut -c1-16)/postgres
+    mkdir -p "$outside"
+    chmod 755 /var/lib/ai-portal "$(dirname "$outside")"
+    rmdir "$PORTAL_STATE/postgres" 2>/dev/null || true
+    [ -e "$PORTAL_STATE/postgres" ] && die "$PORTAL_STATE/postgres exists, but the postgres user cannot enter $blocked; move it away or make $blocked enterable (chmod o+x)"
+    ln -s "$outside" "$PORTAL_STATE/postgres"
+    note "the postgres user cannot enter ${blocked:-$PORTAL_STATE}: PostgreSQL's data is in $outside (linked from $PORTAL_STATE/postgres)"
+    POSTGRES_DATA=$outside
+}
+
 postgres_init() {
+    postgres_place_data
     [ -f "$POSTGRES_DATA/PG_VERSION" ] && return
     local bin; bin=$(postgres_bin)
     mkdir -p "$POSTGRES_DATA"
-    # the server user must be able to walk down to its data folder
-    chmod o+x "$PORTAL_ROOT" "$PORTAL_ROOT/.portal" "$PORTAL_STATE" 2>/dev/null || true
     [ "$(id -u)" = 0 ] && chown postgres: "$POSTGRES_DATA"
     chmod 700 "$POSTGRES_DATA"
     note "initialising PostgreSQL in $POSTGRES_DATA"
@@ -40,12 +66,18 @@ postgres_start() {
     postgres_running && { ok "postgres already running (port $POSTGRES_PORT)"; return; }
     require_free_port "$POSTGRES_PORT" POSTGRES_PORT postgres
     postgres_init
-    local bin; bin=$(postgres_bin)
-    touch "$PORTAL_LOGS/postgres.log"
-    [ "$(id -u)" = 0 ] && chown postgres: "$PORTAL_LOGS/postgres.log"
-    as_postgres "$bin/pg_ctl" -D "$POSTGRES_DATA" -l "$PORTAL_LOGS/postgres.log" -w -t 60 \
+    local bin log; bin=$(postgres_bin)
+    log=$PORTAL_LOGS/postgres.log
+    if [ "$POSTGRES_DATA" != "$PORTAL_STATE/postgres" ]; then
+        # the server writes its log itself, so beside its data where it can; ./portal logs follows the link
+        log=$(dirname "$POSTGRES_DATA")/postgres.log
+        ln -sfn "$log" "$PORTAL_LOGS/postgres.log"
+    fi
+    touch "$log"
+    [ "$(id -u)" = 0 ] && chown postgres: "$log"
+    as_postgres "$bin/pg_ctl" -D "$POSTGRES_DATA" -l "$log" -w -t 60 \
         -o "-p $POSTGRES_PORT" start >/dev/null \
-        || { tail -n 20 "$PORTAL_LOGS/postgres.log" >&2; die "PostgreSQL did not start; log: $PORTAL_LOGS/postgres.log"; }
+        || { tail -n 20 "$log" >&2; die "PostgreSQL did not start; log: $log"; }
     head -1 "$POSTGRES_DATA/postmaster.pid" >"$(pid_file postgres)"
     postgres_ensure_database
     ok "postgres on 127.0.0.1:$POSTGRES_PORT"

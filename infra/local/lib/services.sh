@@ -19,12 +19,32 @@ PORTAL_SERVICE_JVM_OPTS=${PORTAL_SERVICE_JVM_OPTS:--XX:+UseSerialGC -XX:TieredSt
 
 BUILD_STAMP=$PORTAL_ROOT/.portal/build.stamp
 
+# The files a build reads: every pom and every file under a src folder, as git lists them (tracked, or new and not
+# ignored), so what the build itself writes there (Vaadin's frontend/generated, ignored by .gitignore) never counts
+# as a change. Outside a git checkout, the same folders with the generated ones left out.
+build_inputs() {
+    if git -C "$PORTAL_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git -C "$PORTAL_ROOT" ls-files -z --cached --others --exclude-standard -- \
+            ':(glob)**/pom.xml' ':(glob)**/src/**'
+    else
+        (cd "$PORTAL_ROOT" && find . -path ./.portal -prune -o -path '*/node_modules' -prune \
+            -o -path '*/target' -prune -o -path '*/frontend/generated' -prune -o -path '*/src/main/bundles' -prune \
+            -o -type f \( -name pom.xml -o -path '*/src/*' \) -print0)
+    fi
+}
+
+# The first input newer than the last successful build, if any.
+build_changed_input() {
+    (cd "$PORTAL_ROOT" && build_inputs | xargs -0 -r sh -c 'find "$@" -maxdepth 0 -newer "$0" -print 2>/dev/null' \
+        "$BUILD_STAMP" | head -n 1)
+}
+
 # Builds with Maven only when a pom or a source file changed since the last successful build.
 portal_build() {
     local changed
     if [ -f "$BUILD_STAMP" ]; then
-        changed=$(cd "$PORTAL_ROOT" && find pom.xml ./*/pom.xml ./*/src infra/*/pom.xml infra/*/src \
-            -newer "$BUILD_STAMP" -type f -print -quit 2>/dev/null)
+        # head stops reading at the first changed file, so find/xargs may end on SIGPIPE: not a failure
+        changed=$(build_changed_input || true)
         [ -z "$changed" ] && { ok "build is up to date"; return; }
         note "changed since the last build: $changed"
     fi
@@ -54,9 +74,9 @@ services_start() {
         if is_running "$name"; then ok "$name already running (port $port)"; continue; fi
         require_free_port "$port" "$var" "$name"
         require_free_port "$(management_port "$port")" "$var" "$name management"
-        # shellcheck disable=SC2086
+        # shellcheck disable=SC2086,SC2046 # word splitting of the JVM options is meant; they trust the local CA (pki.sh)
         PORTAL_MANAGEMENT_PORT=$(management_port "$port") \
-            start_process "$name" java $PORTAL_SERVICE_JVM_OPTS -jar "$(service_jar "$module")"
+            start_process "$name" java $PORTAL_SERVICE_JVM_OPTS $(portal_jvm_trust_opts) -jar "$(service_jar "$module")"
     done <<<"$PORTAL_SERVICES"
 }
 

@@ -31,7 +31,24 @@ public final class Portal implements AutoCloseable {
                 .setExecutablePath(Path.of(env("PORTAL_CHROMIUM", "/usr/bin/chromium")))
                 .setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+                        "--disable-component-update", "--disable-sync", "--no-first-run",
+                        // Keycloak's certificate comes from the stack's own CA: trust exactly that CA's key
+                        "--ignore-certificate-errors-spki-list=" + caKeyPin())));
+    }
+
+    /** SHA-256 of the stack CA's public key (SubjectPublicKeyInfo), base64: Chromium's pin for that CA alone. */
+    private static String caKeyPin() {
+        String caFile = env("PORTAL_CA_FILE", "");
+        if (caFile.isEmpty()) {
+            throw new IllegalStateException("PORTAL_CA_FILE is not set: run the browser tests through ./portal test.");
+        }
+        try (var in = java.nio.file.Files.newInputStream(Path.of(caFile))) {
+            var ca = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(ca.getPublicKey().getEncoded());
+            return java.util.Base64.getEncoder().encodeToString(digest);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the stack's CA certificate " + caFile, e);
+        }
     }
 
     public static String url() {

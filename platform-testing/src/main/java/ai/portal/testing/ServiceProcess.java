@@ -27,6 +27,9 @@ import java.util.stream.Stream;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** How long a start may take until healthy: 300 s (a loaded 2-core machine), or PORTAL_TEST_SERVICE_START_SECONDS. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.parseLong(
+            System.getenv().getOrDefault("PORTAL_TEST_SERVICE_START_SECONDS", "300")));
     private static int started;
 
     private final String module;
@@ -119,9 +122,11 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(log.getParent());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
-                    "--server.port=" + port))
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-Xmx512m", "--enable-native-access=ALL-UNNAMED"));
+            command.addAll(TestStack.get().jvmTrustOptions());
+            command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
@@ -130,7 +135,7 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + module, e);
         }
-        awaitHealthy(Duration.ofSeconds(180));
+        awaitHealthy(START_TIMEOUT);
     }
 
     private void awaitHealthy(Duration timeout) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import ai.portal.tenant.provisioning.TestCluster;
 import ai.portal.testing.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,12 +16,18 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Base of the tenant API tests: the service runs on a random port against the suite's real Keycloak, PostgreSQL
- * and Kubernetes cluster; callers are the realm's demo users with real tokens. Every test makes teams with fresh
+ * and Kubernetes cluster (a local one: {@link TestCluster#kubeconfigFile}); callers are the realm's demo users with
+ * real tokens. Every test makes teams with fresh
  * slugs and deletes them afterwards.
  */
 public abstract class TenantApiTestSupport {
 
     protected static final Tokens TOKENS = Tokens.fromTestStack();
+
+    static {
+        // the service under test creates and deletes namespaces: only ever on a cluster the project started
+        TestCluster.kubeconfigFile();
+    }
     private static final Map<String, String> TOKEN_CACHE = new ConcurrentHashMap<>();
 
     @Value("${local.server.port}")

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.utils.URLUtils;
@@ -154,6 +155,11 @@ public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
 
     private static <T> Mono<T> blocking(Callable<T> call) {
         return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** Lets another index follow the pod informer; it is told about the pods already known first. */
+    public void addPodHandler(ResourceEventHandler<Pod> handler) {
+        pods.addEventHandler(handler);
     }
 
     @Override

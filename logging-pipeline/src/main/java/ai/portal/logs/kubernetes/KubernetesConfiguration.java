@@ -72,6 +72,12 @@ public class KubernetesConfiguration {
         };
     }
 
+    @Bean
+    PodEvents podEvents(ObjectProvider<ClusterConnection> cluster) {
+        ClusterAccess access = accessOf(cluster);
+        return access == null ? PodEvents.NONE : access::addPodHandler;
+    }
+
     private static ClusterAccess accessOf(ObjectProvider<ClusterConnection> cluster) {
         ClusterConnection connection = cluster.getIfAvailable();
         return connection == null ? null : connection.access();

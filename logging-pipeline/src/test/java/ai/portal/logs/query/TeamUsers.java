@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class TeamUsers {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestStack.httpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PASSWORD = "logs-test-" + Integer.toHexString("logging-pipeline".hashCode());
 
@@ -33,7 +33,7 @@ final class TeamUsers {
     String memberToken(String team) {
         String username = "logs-test-" + team;
         ensureMember(username, team);
-        return token("portal", "portal-cli", username, PASSWORD);
+        return Tokens.fromTestStack().userToken(username, PASSWORD);
     }
 
     /**

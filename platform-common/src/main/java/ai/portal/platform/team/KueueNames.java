@@ -37,6 +37,15 @@ public final class KueueNames {
     }
 
     /**
+     * The WorkloadPriorityClass of a priority within a team, {@code <instance>-low|normal|high}: cluster-scoped, one
+     * set per installation, provisioned by tenant-service. The job runner labels a workload with it
+     * ({@link #PRIORITY_LABEL}); Kueue orders a team's queue by it and preempts lower for higher within the team.
+     */
+    public static String priorityClass(String instance, WorkloadPriority priority) {
+        return instance + "-" + priority.wireName();
+    }
+
+    /**
      * The ResourceFlavor of one GPU type ({@link GpuResources#PRODUCT_LABEL} value), e.g.
      * {@code <instance>-nvidia-a100-sxm4-80gb}: lower-cased, anything but letters and digits made a dash.
      */

@@ -145,8 +145,13 @@ public class AuditView extends VerticalLayout implements PortalView {
             outcome.getElement().setAttribute("data-outcome", event.outcome());
             return outcome;
         }).setHeader(getTranslation("audit.outcome")).setAutoWidth(true);
-        grid.addColumn(event -> event.detail() == null ? "" : event.detail()).setHeader(getTranslation("audit.detail"))
-                .setFlexGrow(2);
+        // The detail is the service's own message, written in English: marked as such so browsers, screen
+        // readers and the translation check treat it as quoted English rather than an untranslated label.
+        grid.addComponentColumn(event -> {
+            Span detail = new Span(event.detail() == null ? "" : event.detail());
+            detail.getElement().setAttribute("lang", "en");
+            return detail;
+        }).setHeader(getTranslation("audit.detail")).setFlexGrow(2);
         grid.setItems(list);
         return grid;
     }

@@ -55,16 +55,27 @@ class BackendClientConfiguration {
 
     @Bean
     LogsClient logsClient(RestClient.Builder builder, OAuth2ClientHttpRequestInterceptor relay,
-                          BackendProperties backends, OAuth2AuthorizedClientManager manager) {
-        WebClient streaming = WebClient.builder().baseUrl(backends.logs().toString())
-                .clientConnector(new JdkClientHttpConnector()).build();
+                          BackendProperties backends, OAuth2AuthorizedClientManager manager, JsonMapper json) {
         return new LogsClient(builder.clone().baseUrl(backends.logs().toString()).requestInterceptor(relay).build(),
-                streaming, new UserTokens(manager, REGISTRATION), JsonMapper.builder().build());
+                streaming(backends.logs().toString()), new UserTokens(manager, REGISTRATION), json);
     }
 
     @Bean
     JobsClient jobsClient(RestClient.Builder builder, OAuth2ClientHttpRequestInterceptor relay,
-                          BackendProperties backends) {
-        return new JobsClient(builder.clone().baseUrl(backends.jobs().toString()).requestInterceptor(relay).build());
+                          BackendProperties backends, OAuth2AuthorizedClientManager manager, JsonMapper json) {
+        return new JobsClient(builder.clone().baseUrl(backends.jobs().toString()).requestInterceptor(relay).build(),
+                streaming(backends.jobs().toString()), new UserTokens(manager, REGISTRATION), json);
+    }
+
+    @Bean
+    MetricsClient metricsClient(RestClient.Builder builder, OAuth2ClientHttpRequestInterceptor relay,
+                                BackendProperties backends) {
+        return new MetricsClient(builder.clone().baseUrl(backends.metricsOrLogs().toString())
+                .requestInterceptor(relay).build());
+    }
+
+    /** For server-sent events, which RestClient does not stream: the JDK's HTTP client, no Netty. */
+    private static WebClient streaming(String baseUrl) {
+        return WebClient.builder().baseUrl(baseUrl).clientConnector(new JdkClientHttpConnector()).build();
     }
 }

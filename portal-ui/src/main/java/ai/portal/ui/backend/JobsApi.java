@@ -74,7 +74,61 @@ public final class JobsApi {
     }
 
     public record Image(String id, String reference, String displayName, String description, boolean forNotebooks,
-                        boolean forJobs, boolean cuda, boolean enabled) {
+                        boolean forJobs, boolean cuda, boolean enabled, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** What an admin sends to add or change a catalogue image. */
+    public record ImageRequest(String id, String reference, String displayName, String description,
+                               Boolean forNotebooks, Boolean forJobs, Boolean cuda, Boolean enabled) {
+    }
+
+    /** Platform settings of the job runner. */
+    public record Settings(Boolean allowCustomImages) {
+    }
+
+    /** One GPU type on the cluster now ({@code GET /cluster/gpus}). */
+    public record GpuTypeCapacity(String gpuType, int nodes, int total, int allocated, int free, int largestFreeOnNode,
+                                  int largestNode) {
+    }
+
+    /** One node with its GPU type and allocation ({@code GET /cluster/nodes}, admins). */
+    public record Node(String name, String gpuType, int gpus, int gpusAllocated, String cpu, String cpuRequested,
+                       String memory, String memoryRequested, boolean usable) {
+
+        public int gpusFree() {
+            return Math.max(0, gpus - gpusAllocated);
+        }
+    }
+
+    /**
+     * Usage of one team, user or GPU type over a period ({@code GET /usage}): resource-seconds of Running intervals.
+     * {@code key} is the team slug, the username or the GPU type ("" for CPU-only work).
+     */
+    public record UsageRow(String key, String team, double gpuSeconds, double cpuSeconds, double memoryGibSeconds,
+                           double runSeconds, long workloads) {
+
+        public double gpuHours() {
+            return gpuSeconds / 3600.0;
+        }
+    }
+
+    /** How a usage report is grouped: the job runner's {@code groupBy} values. */
+    public enum UsageGrouping {
+        TEAM("team"), USER("user"), GPU_TYPE("gpuType");
+
+        private final String wire;
+
+        UsageGrouping(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /** A usage report's question: a period (null ends: this month so far), a grouping, optionally one team. */
+    public record UsageQuery(Instant from, Instant to, UsageGrouping groupBy, String team) {
     }
 
     public record Capacity(String team, boolean archived, boolean queueReady, String queueProblem,

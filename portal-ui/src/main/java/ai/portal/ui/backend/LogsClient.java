@@ -62,7 +62,7 @@ public class LogsClient {
      */
     public Disposable tail(String team, Filter filter, LogLine after, Consumer<LogLine> onLine,
                            Consumer<Notice> onNotice, Consumer<BackendException> onFailure) {
-        Supplier<String> token = tokens.ofCurrentUser();
+        Supplier<String> token = tokens.ofCurrentUser(Backend.LOGS);
         String[] lastEventId = {after == null ? null : eventId(after)};
         return Flux.defer(() -> streaming.get()
                         .uri(uri -> {

@@ -21,19 +21,19 @@ class UserTokens {
      * The signed-in user's token source, usable from any thread later (e.g. when a stream reconnects): it remembers
      * who the user is now and asks for their current, refreshed token each time.
      */
-    java.util.function.Supplier<String> ofCurrentUser() {
+    java.util.function.Supplier<String> ofCurrentUser(Backend backend) {
         Authentication user = SecurityContextHolder.getContext().getAuthentication();
         if (user == null) {
-            throw new BackendException(Backend.LOGS, 401, null, null, java.util.List.of(), null);
+            throw new BackendException(backend, 401, null, null, java.util.List.of(), null);
         }
-        return () -> tokenOf(user);
+        return () -> tokenOf(user, backend);
     }
 
-    private String tokenOf(Authentication user) {
+    private String tokenOf(Authentication user, Backend backend) {
         OAuth2AuthorizedClient client = manager.authorize(OAuth2AuthorizeRequest.withClientRegistrationId(registration)
                 .principal(user).build());
         if (client == null) {
-            throw new BackendException(Backend.LOGS, 401, null, null, java.util.List.of(), null);
+            throw new BackendException(backend, 401, null, null, java.util.List.of(), null);
         }
         return client.getAccessToken().getTokenValue();
     }

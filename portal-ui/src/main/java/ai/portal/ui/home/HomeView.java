@@ -144,27 +144,12 @@ public class HomeView extends VerticalLayout implements PortalView {
 
     /** My running and queued notebooks and jobs across my teams, with reason, position and ETA. */
     private void loadWorkloads() {
-        workloads.load("home.load-workloads", () -> {
-            if (!jobs.offersWorkloads()) {
-                return null;
-            }
-            List<Workload> mine = new ArrayList<>();
-            for (Membership team : tenants.me().teams()) {
-                jobs.workloads(team.slug()).stream()
-                        .filter(w -> user.username().equals(w.owner()))
-                        .filter(w -> "Pending".equals(w.phase()) || "Running".equals(w.phase()))
-                        .forEach(mine::add);
-            }
-            return mine;
-        }, this::workloadsView);
+        workloads.load("home.load-workloads", () -> jobs.mine().stream()
+                .filter(w -> "Pending".equals(w.phase()) || "Running".equals(w.phase()) || "Stopping".equals(w.phase()))
+                .toList(), this::workloadsView);
     }
 
     private Component workloadsView(List<Workload> mine) {
-        if (mine == null) {
-            Paragraph waiting = new Paragraph(getTranslation("home.workloads.waiting"));
-            waiting.addClassName("portal-not-yet");
-            return waiting;
-        }
         if (mine.isEmpty()) {
             Paragraph none = new Paragraph(getTranslation("home.workloads.none"));
             none.setId("no-workloads");

@@ -50,6 +50,14 @@ public final class Formats {
         return number == null ? "" : NumberFormat.getNumberInstance(locale()).format(number);
     }
 
+    /** A quantity such as hours with one decimal at most: 12.5, 1,234.1. */
+    public static String decimal(double value) {
+        NumberFormat format = NumberFormat.getNumberInstance(locale());
+        format.setMinimumFractionDigits(1);
+        format.setMaximumFractionDigits(1);
+        return format.format(value);
+    }
+
     public static String percent(double fraction) {
         NumberFormat percent = NumberFormat.getPercentInstance(locale());
         percent.setMaximumFractionDigits(0);

@@ -3,7 +3,9 @@ package ai.portal.ui.layout;
 import java.util.List;
 
 import ai.portal.ui.admin.AuditView;
+import ai.portal.ui.admin.ClusterView;
 import ai.portal.ui.admin.GpuTypesView;
+import ai.portal.ui.admin.ImagesView;
 import ai.portal.ui.admin.QuotaRequestsView;
 import ai.portal.ui.admin.TeamsAdminView;
 import ai.portal.ui.backend.TenantApi.Membership;
@@ -12,6 +14,7 @@ import ai.portal.ui.components.Async;
 import ai.portal.ui.components.PortalView;
 import ai.portal.ui.home.HomeView;
 import ai.portal.ui.security.CurrentUser;
+import ai.portal.ui.usage.UsageView;
 import ai.portal.ui.team.TeamView;
 import ai.portal.ui.workloads.JobsShortcut;
 import ai.portal.ui.workloads.JobsView;
@@ -120,6 +123,9 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         nav.setCollapsible(true);
         nav.addItem(item("nav-admin-teams", "nav.admin.teams", TeamsAdminView.class, VaadinIcon.GROUP),
                 item("nav-admin-requests", "nav.admin.quota-requests", QuotaRequestsView.class, VaadinIcon.INBOX),
+                item("nav-admin-cluster", "nav.admin.cluster", ClusterView.class, VaadinIcon.SERVER),
+                item("nav-admin-usage", "nav.admin.usage", UsageView.class, VaadinIcon.CHART),
+                item("nav-admin-images", "nav.admin.images", ImagesView.class, VaadinIcon.PACKAGE),
                 item("nav-admin-gpus", "nav.admin.gpu-types", GpuTypesView.class, VaadinIcon.CUBES),
                 item("nav-admin-audit", "nav.admin.audit", AuditView.class, VaadinIcon.RECORDS));
         return nav;

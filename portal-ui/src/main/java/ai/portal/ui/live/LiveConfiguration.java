@@ -1,33 +1,50 @@
 package ai.portal.ui.live;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.portal.ui.backend.JobsApi.Workload;
 import ai.portal.ui.backend.JobsClient;
 import ai.portal.ui.backend.TenantClient;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.Disposable;
 
-/** What each kind of topic watches upstream. */
+/** What each kind of topic watches upstream: the job runner's stream for workloads, probes of tenant-service. */
 @Configuration
 class LiveConfiguration {
 
     @Bean(destroyMethod = "close")
     LiveUpdates liveUpdates(TenantClient tenants, JobsClient jobs,
                             @Value("${portal.ui.live.interval:3s}") Duration interval) {
-        return new LiveUpdates(Map.of(
-                Topic.TEAM, topic -> teamFingerprint(tenants, topic.key()),
-                Topic.WORKLOADS, topic -> workloadsFingerprint(jobs, topic.key()),
-                Topic.ADMIN, topic -> adminFingerprint(tenants)), interval);
+        return new LiveUpdates(
+                Map.of(Topic.TEAM, topic -> teamFingerprint(tenants, topic.key()),
+                        Topic.ADMIN, topic -> adminFingerprint(tenants)),
+                Map.of(Topic.WORKLOADS, (topic, events) -> workloadStream(jobs, topic.key(), events)),
+                interval);
     }
 
-    /** What the notebook and job lists show: each workload's phase, stage, reason, place in the queue and ETA. */
-    static Object workloadsFingerprint(JobsClient jobs, String team) {
-        return jobs.workloads(team).stream().map(w -> List.of(w.name(), w.phase(), String.valueOf(w.desired()),
-                String.valueOf(w.status())))
-                .toList();
+    /**
+     * A team's notebooks and jobs from the job runner's server-sent events: the items are the workloads by name,
+     * each fingerprinted by what the lists and the detail show (phase, stage, reason, place in the queue, ETA...).
+     */
+    static AutoCloseable workloadStream(JobsClient jobs, String team, ChangeSource.Events events) {
+        Disposable stream = jobs.workloadStream(team, event -> {
+            switch (event) {
+                case JobsClient.Snapshot snapshot -> {
+                    Map<String, Workload> all = new LinkedHashMap<>();
+                    snapshot.workloads().forEach(workload -> all.put(workload.name(), workload));
+                    events.all(all);
+                }
+                case JobsClient.Changed changed -> events.one(changed.workload().name(), changed.workload());
+                case JobsClient.Removed removed -> events.one(removed.name(), null);
+                case JobsClient.Denied denied -> events.ended(true);
+            }
+        }, failure -> events.ended(failure != null && (failure.notFoundOrForbidden() || failure.status() == 401)));
+        return stream::dispose;
     }
 
     /** What a team page shows that others can change: status, use of the quota, members, quota and requests. */

@@ -1,6 +1,7 @@
 package ai.portal.ui.quota;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.regex.Pattern;
 
 /**
@@ -50,5 +51,26 @@ public final class Quantities {
             case "Ei" -> BigDecimal.valueOf(2).pow(60);
             default -> BigDecimal.ZERO;
         };
+    }
+
+    /** CPU cores as people read them: "0.5", "16" (a quantity such as "500m" or a plain number of cores). */
+    public static String cores(String text) {
+        BigDecimal cores = text != null && text.matches("^[0-9]+(\\.[0-9]+)?$") ? new BigDecimal(text) : value(text);
+        return cores.setScale(cores.compareTo(BigDecimal.TEN) >= 0 ? 0 : 1, RoundingMode.HALF_UP)
+                .stripTrailingZeros().toPlainString();
+    }
+
+    /** Bytes in binary units as people read them: "512 MiB", "1.5 TiB" (plain bytes or a quantity). */
+    public static String bytes(String text) {
+        BigDecimal bytes = value(text);
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+        int unit = 0;
+        BigDecimal step = BigDecimal.valueOf(1024);
+        while (unit < units.length - 1 && bytes.compareTo(step) >= 0) {
+            bytes = bytes.divide(step, 3, RoundingMode.HALF_UP);
+            unit++;
+        }
+        return bytes.setScale(bytes.compareTo(BigDecimal.TEN) >= 0 ? 0 : 1, RoundingMode.HALF_UP)
+                .stripTrailingZeros().toPlainString() + " " + units[unit];
     }
 }

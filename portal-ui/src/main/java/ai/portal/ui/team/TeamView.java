@@ -11,7 +11,9 @@ import ai.portal.ui.backend.TenantApi.Quota;
 import ai.portal.ui.backend.TenantApi.QuotaRequest;
 import ai.portal.ui.backend.TenantApi.QuotaUsage;
 import ai.portal.ui.backend.TenantApi.Team;
+import ai.portal.ui.backend.JobsClient;
 import ai.portal.ui.backend.TenantClient;
+import ai.portal.ui.usage.TeamUsage;
 import ai.portal.ui.components.Async;
 import ai.portal.ui.components.PortalView;
 import ai.portal.ui.components.Section;
@@ -64,17 +66,21 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
     private final CurrentUser user;
     private final TenantClient tenants;
     private final LiveUpdates live;
+    private final JobsClient jobs;
     private Team team;
     private Registration watch;
+    private Registration workloadsWatch;
 
     private final Div header = new Div();
     private Section members;
     private Section quota;
     private Section requests;
+    private Section gpuHours;
 
-    public TeamView(CurrentUser user, TenantClient tenants, LiveUpdates live) {
+    public TeamView(CurrentUser user, TenantClient tenants, JobsClient jobs, LiveUpdates live) {
         this.user = user;
         this.tenants = tenants;
+        this.jobs = jobs;
         this.live = live;
         addClassName("portal-page");
     }
@@ -97,6 +103,11 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
             watch.remove();
         }
         watch = live.watch(Topic.team(team.slug()), ui, this::refresh);
+        if (workloadsWatch != null) {
+            workloadsWatch.remove();
+        }
+        // GPU-hours move when the team's workloads start or end
+        workloadsWatch = live.watch(Topic.workloads(team.slug()), ui, gpuHours::reload);
     }
 
     private void render() {
@@ -108,13 +119,13 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
         members = new Section("team-members", getTranslation("team.members"));
         quota = new Section("team-quota", getTranslation("team.quota"));
         requests = new Section("team-quota-requests", getTranslation("team.quota-requests"));
-        Section gpuHours = new Section("team-gpu-hours", getTranslation("team.gpu-hours"));
-        gpuHours.notAvailableYet("team.gpu-hours.waiting");
-        add(header, members, quota, requests, gpuHours);
+        gpuHours = new Section("team-gpu-hours", getTranslation("team.gpu-hours"));
+        add(header, members, quota, gpuHours, requests);
 
         members.load("team.load-members", () -> tenants.members(team.slug()), this::membersView);
         quota.load("team.load-quota", this::quotaData, this::quotaView);
         requests.load("team.load-requests", () -> tenants.quotaRequests(team.slug()), this::requestsView);
+        TeamUsage.load(gpuHours, jobs, team.slug());
     }
 
     /** A change seen by the shared watch: reload with this user's own token (a removed member gets not-found). */
@@ -365,6 +376,10 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
         if (watch != null) {
             watch.remove();
             watch = null;
+        }
+        if (workloadsWatch != null) {
+            workloadsWatch.remove();
+            workloadsWatch = null;
         }
     }
 

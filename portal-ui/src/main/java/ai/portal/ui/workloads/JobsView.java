@@ -58,9 +58,8 @@ public class JobsView extends VerticalLayout implements PortalView, BeforeEnterO
             }
             list = new Section("jobs", getTranslation("jobs.list"));
             add(list);
-            list.load("jobs.load", () -> jobs.offersWorkloads() ? jobs.jobs(team.slug()) : null,
-                    list -> list == null ? WorkloadList.notOffered(this)
-                            : WorkloadList.grid(this, team, list, jobs, canLaunch, this::reload,
+            list.load("jobs.load", () -> jobs.jobs(team.slug()),
+                    list -> WorkloadList.grid(this, team, list, jobs, canLaunch, this::reload,
                             canLaunch ? this::resubmit : null, "jobs.none"));
             if (watch != null) {
                 watch.remove();

@@ -54,9 +54,8 @@ public class NotebooksView extends VerticalLayout implements PortalView, BeforeE
             }
             list = new Section("notebooks", getTranslation("notebooks.list"));
             add(list);
-            list.load("notebooks.load", () -> jobs.offersWorkloads() ? jobs.notebooks(team.slug()) : null,
-                    notebooks -> notebooks == null ? WorkloadList.notOffered(this)
-                            : WorkloadList.grid(this, team, notebooks, jobs, canLaunch, this::reload, null,
+            list.load("notebooks.load", () -> jobs.notebooks(team.slug()),
+                    notebooks -> WorkloadList.grid(this, team, notebooks, jobs, canLaunch, this::reload, null,
                             "notebooks.none"));
             if (watch != null) {
                 watch.remove();

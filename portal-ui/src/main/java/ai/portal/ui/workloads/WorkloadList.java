@@ -53,14 +53,6 @@ public final class WorkloadList {
         return grid;
     }
 
-    /** The job runner running here has no notebooks and jobs yet: said plainly. */
-    static Component notOffered(Component where) {
-        Paragraph text = new Paragraph(where.getTranslation("problem.not-offered-yet"));
-        text.setId("workloads-not-offered");
-        text.addClassName("portal-not-yet");
-        return text;
-    }
-
     /** Phase badge, then why, then queue position and ETA, each on its own line. */
     public static Component status(Component where, Workload workload) {
         Badge phase = new Badge(WorkloadWords.phase(where, workload));

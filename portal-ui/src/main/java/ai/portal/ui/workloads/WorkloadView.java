@@ -9,6 +9,7 @@ import ai.portal.ui.backend.JobsApi.Event;
 import ai.portal.ui.backend.JobsApi.HistoryEntry;
 import ai.portal.ui.backend.JobsClient;
 import ai.portal.ui.backend.LogsClient;
+import ai.portal.ui.backend.MetricsClient;
 import ai.portal.ui.backend.TenantApi.Team;
 import ai.portal.ui.backend.TenantClient;
 import ai.portal.ui.components.Async;
@@ -17,6 +18,7 @@ import ai.portal.ui.components.Section;
 import ai.portal.ui.i18n.Formats;
 import ai.portal.ui.live.LiveUpdates;
 import ai.portal.ui.live.Topic;
+import ai.portal.ui.metrics.GpuPanels;
 import ai.portal.ui.security.CurrentUser;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
@@ -51,6 +53,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
     private final TenantClient tenants;
     private final JobsClient jobs;
     private final LogsClient logs;
+    private final MetricsClient metrics;
     private final LiveUpdates live;
     private Team team;
     private String name;
@@ -59,10 +62,12 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
     private Section events;
     private Registration watch;
 
-    public WorkloadView(TenantClient tenants, JobsClient jobs, LogsClient logs, LiveUpdates live) {
+    public WorkloadView(TenantClient tenants, JobsClient jobs, LogsClient logs, MetricsClient metrics,
+                        LiveUpdates live) {
         this.tenants = tenants;
         this.jobs = jobs;
         this.logs = logs;
+        this.metrics = metrics;
         this.live = live;
         addClassName("portal-page");
     }
@@ -97,13 +102,20 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         Section logSection = new Section("workload-logs", getTranslation("workload.logs"));
         logSection.show(new LogTail(logs, team.slug(), name));
         Section gpu = new Section("workload-gpu", getTranslation("workload.gpu"));
-        gpu.notAvailableYet("workload.gpu.waiting");
+        var spec = detail.workload().spec();
+        if (spec != null && spec.gpus() > 0) {
+            gpu.show(GpuPanels.workload(metrics, team.slug(), name));
+        } else {
+            Paragraph none = new Paragraph(getTranslation("workload.gpu.none"));
+            none.setId("workload-no-gpu");
+            gpu.show(none);
+        }
         add(summary, timeline, events, logSection, gpu);
         show(detail);
         if (watch != null) {
             watch.remove();
         }
-        watch = live.watch(Topic.workloads(team.slug()), event.getUI(), this::refresh);
+        watch = live.watch(Topic.workloads(team.slug()), name, event.getUI(), this::refresh);
     }
 
     private void refresh() {

@@ -61,12 +61,15 @@ public final class WorkloadWords {
         if (reason == null) {
             return "";
         }
+        if (isEnglish(where) && reason.text() != null && !reason.text().isBlank()) {
+            return reason.text(); // the job runner's own words say more (GPU type, node, what Kueue said)
+        }
         List<String> names = REASON_ARGUMENTS.get(reason.code());
         if (names != null && names.stream().allMatch(reason.args()::containsKey)) {
             Object[] values = names.stream().map(reason.args()::get).toArray();
             return where.getTranslation("reason." + reason.code(), values);
         }
-        if (PLAIN_REASONS.contains(reason.code()) && !isEnglish(where)) {
+        if (PLAIN_REASONS.contains(reason.code())) {
             return where.getTranslation("reason." + reason.code());
         }
         return reason.text() == null ? "" : reason.text();
@@ -102,7 +105,7 @@ public final class WorkloadWords {
             return "";
         }
         String gpus = spec.gpus() == 0 || spec.gpuType() == null ? where.getTranslation("workload.no-gpu")
-                : where.getTranslation("workload.gpus", spec.gpus(), spec.gpuType());
+                : where.getTranslation("workload.gpus-of-type", spec.gpus(), spec.gpuType());
         return where.getTranslation("workload.resources", gpus, spec.cpu(), spec.memory());
     }
 

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 
 import ai.portal.ui.admin.AuditView;
 import ai.portal.ui.backend.Backend;
+import ai.portal.ui.backend.JobsApi.UsageGrouping;
+import ai.portal.ui.metrics.GpuPanels;
 import ai.portal.ui.workloads.WorkloadWords;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,24 @@ class TranslationBundlesTest {
     void bothBundlesHaveTheSameKeys() {
         assertThat(new TreeSet<>(chinese.stringPropertyNames()))
                 .as("keys of the Chinese bundle").isEqualTo(new TreeSet<>(english.stringPropertyNames()));
+    }
+
+    @Test
+    void noKeyIsWrittenTwice() throws IOException {
+        for (String bundle : List.of("i18n/messages.properties", "i18n/messages_zh_CN.properties")) {
+            Set<String> seen = new java.util.HashSet<>();
+            List<String> twice = new ArrayList<>();
+            try (var in = getClass().getClassLoader().getResourceAsStream(bundle)) {
+                for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                    int equals = line.indexOf('=');
+                    if (!line.isBlank() && !line.startsWith("#") && equals > 0 && !seen.add(line.substring(0, equals))) {
+                        twice.add(line.substring(0, equals));
+                    }
+                }
+            }
+            // the second one silently wins: a label would show another message's text
+            assertThat(twice).as("keys written twice in %s", bundle).isEmpty();
+        }
     }
 
     @Test
@@ -98,6 +118,10 @@ class TranslationBundlesTest {
         WorkloadWords.CONFIDENCES.forEach(confidence -> keys.add("confidence." + confidence));
         WorkloadWords.PRIORITIES.forEach(priority -> keys.add("priority." + priority));
         WorkloadWords.LOG_LEVELS.forEach(level -> keys.add("logs.level." + level));
+        GpuPanels.RANGES.forEach(range -> keys.add("gpu.range." + range));
+        for (UsageGrouping grouping : UsageGrouping.values()) {
+            keys.add("usage.by." + grouping.wire());
+        }
         for (String key : keys) {
             assertThat(english).as("English has %s", key).containsKey(key);
             assertThat(chinese).as("Chinese has %s", key).containsKey(key);
@@ -121,7 +145,8 @@ class TranslationBundlesTest {
         // except for the few that are the same in every language.
         Set<String> sameInEveryLanguage = Set.of("language.en", "language.zh-CN", "quota.resource.cpu",
                 "quota.field.cpu", "quota.summary.gpu", "duration.minutes", "admin.gpus.memory-gib",
-                "team.request.decision", "quota.help.memory", "quota.help.storage", "quota.resource.pods");
+                "team.request.decision", "quota.help.memory", "quota.help.storage", "quota.resource.pods",
+                "admin.images.cuda", "gpu.line", "gpu.line-of-pod");
         Pattern han = Pattern.compile("\\p{IsHan}");
         for (String key : chinese.stringPropertyNames()) {
             if (sameInEveryLanguage.contains(key)) {

@@ -28,4 +28,15 @@ class QuantitiesTest {
         assertThat(Quantities.value("2G")).isEqualByComparingTo("2000000000");
         assertThat(Quantities.value("nonsense")).isEqualByComparingTo("0");
     }
+
+    @Test
+    void coresAndBytesReadAsPeopleWriteThem() {
+        assertThat(Quantities.cores("500m")).isEqualTo("0.5");
+        assertThat(Quantities.cores("64")).isEqualTo("64");
+        assertThat(Quantities.cores("2.25")).isEqualTo("2.3");
+        assertThat(Quantities.bytes("536870912")).isEqualTo("512 MiB");
+        assertThat(Quantities.bytes("256Gi")).isEqualTo("256 GiB");
+        assertThat(Quantities.bytes("1649267441664")).isEqualTo("1.5 TiB");
+        assertThat(Quantities.bytes("0")).isEqualTo("0 B");
+    }
 }

@@ -1,31 +1,24 @@
 package ai.portal.tenant.access;
 
 import ai.portal.platform.security.CurrentUser;
-import ai.portal.tenant.team.TeamProblems;
-import ai.portal.tenant.team.TeamRepository;
-import ai.portal.tenant.team.TeamRepository.TeamRow;
-import ai.portal.tenant.team.TeamRole;
+import ai.portal.platform.team.TeamAccessDenied;
+import ai.portal.platform.team.TeamPermission;
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.TeamProblems;
+import ai.portal.tenant.domain.TeamRecord;
+import ai.portal.tenant.store.TeamRepository;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
  * Decides from tenant-service's own membership rows, never from a team name in the request or the token, whether
- * the caller may act on a team. Platform admins may do everything.
+ * the caller may act on a team: the same {@link TeamPermission}s and {@link TeamRole#allows} rule as every other
+ * service's {@code TeamAuthorizer}, answered from the database instead of over the API. Platform admins may do
+ * everything. Unlike the other services, tenant-service tells a missing team (404) from a team the caller is not in
+ * (403): it is the service that manages teams.
  */
 @Component
 public class TeamAccess {
-
-    /** What an action needs. */
-    public enum Need {
-        /** any member, viewers included */
-        VIEW,
-        /** owners and members */
-        EDIT,
-        /** owners */
-        MANAGE,
-        /** platform admins only */
-        ADMIN
-    }
 
     private final TeamRepository teams;
 
@@ -34,43 +27,25 @@ public class TeamAccess {
     }
 
     /** The team, when the caller may do what {@code need} says; else 404 (no such team) or 403. */
-    public Mono<TeamRow> require(CurrentUser caller, String slug, Need need) {
+    public Mono<TeamRecord> require(CurrentUser caller, String slug, TeamPermission need) {
         return teams.find(slug)
                 .switchIfEmpty(Mono.error(() -> TeamProblems.teamNotFound(slug)))
                 .flatMap(team -> caller.isPlatformAdmin()
                         ? Mono.just(team)
                         : teams.roleOf(slug, caller.subject())
-                                .filter(role -> allows(role, need))
+                                .filter(role -> role.allows(need))
                                 .map(role -> team)
-                                .switchIfEmpty(Mono.error(() -> TeamProblems.notAllowed(denial(slug, need)))));
+                                .switchIfEmpty(Mono.error(() -> TeamAccessDenied.forbidden(slug, need))));
     }
 
     /** Completes when the caller is a platform admin; else 403. */
     public static Mono<Void> requireAdmin(CurrentUser caller) {
         return caller.isPlatformAdmin() ? Mono.empty()
-                : Mono.error(TeamProblems.notAllowed(denial(null, Need.ADMIN)));
+                : Mono.error(TeamProblems.notAllowed("Only platform admins can do this."));
     }
 
     /** The caller's role in the team, empty when not a member (admins included, unless they are members). */
     public Mono<TeamRole> roleOf(CurrentUser caller, String slug) {
         return teams.roleOf(slug, caller.subject());
-    }
-
-    static boolean allows(TeamRole role, Need need) {
-        return switch (need) {
-            case VIEW -> true;
-            case EDIT -> role.canEdit();
-            case MANAGE -> role == TeamRole.OWNER;
-            case ADMIN -> false;
-        };
-    }
-
-    private static String denial(String slug, Need need) {
-        return switch (need) {
-            case VIEW -> "You are not a member of team '" + slug + "'.";
-            case EDIT -> "Viewers of team '" + slug + "' cannot change it; ask an owner for the member role.";
-            case MANAGE -> "Only owners of team '" + slug + "' and platform admins can do this.";
-            case ADMIN -> "Only platform admins can do this.";
-        };
     }
 }

@@ -1,7 +1,9 @@
 package ai.portal.tenant.audit;
 
 import java.time.Instant;
+import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import tools.jackson.databind.JsonNode;
 
 /** One audited call: who did what to which target, what it looked like before and after, and how it ended. */
@@ -19,9 +21,9 @@ public record AuditEvent(long id, Instant at, String actorSubject, String actorU
         /** it broke on our side */
         FAILED;
 
-        @com.fasterxml.jackson.annotation.JsonValue
+        @JsonValue
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -1,12 +1,14 @@
 package ai.portal.tenant.audit;
 
 import java.time.Instant;
+import java.util.Locale;
 
 import ai.portal.platform.security.CurrentUser;
 import ai.portal.platform.web.RequestIds;
 import io.r2dbc.postgresql.codec.Json;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import reactor.core.publisher.Flux;
@@ -15,9 +17,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes and reads the audit trail. A successful change writes its row in the same transaction as the change
- * (see {@link ai.portal.tenant.team.TeamService}); a refused one writes its row on its own, so refusals are on
- * record even though nothing else was written.
+ * Writes and reads the audit trail. A successful change writes its row in the same transaction as the change; a
+ * refused one writes its row on its own, so refusals are on record even though nothing else was written (both
+ * through {@link AuditedChanges}).
  */
 @Component
 public class AuditLog {
@@ -50,25 +52,13 @@ public class AuditLog {
                 .then());
     }
 
-    /**
-     * Wraps one mutating use case: on success the change and its audit row commit together (the caller passes
-     * {@code change} already including its {@link #record} call inside the transaction); on failure a row records
-     * the refusal or failure on its own, and the error goes on to the caller unchanged.
-     */
-    public <T> Mono<T> onFailure(Mono<T> useCase, CurrentUser actor, String team, String action, String target) {
-        return useCase.onErrorResume(failure -> record(actor, team, action, target, null, null, outcomeOf(failure),
-                        failure.getMessage())
-                .onErrorResume(auditFailure -> Mono.empty())
-                .then(Mono.error(failure)));
-    }
-
     static AuditEvent.Outcome outcomeOf(Throwable failure) {
         if (failure instanceof ErrorResponse response) {
             int status = response.getStatusCode().value();
             if (status == 401 || status == 403) return AuditEvent.Outcome.DENIED;
             if (status < 500) return AuditEvent.Outcome.REJECTED;
         }
-        if (failure instanceof org.springframework.security.access.AccessDeniedException) {
+        if (failure instanceof AccessDeniedException) {
             return AuditEvent.Outcome.DENIED;
         }
         return AuditEvent.Outcome.FAILED;
@@ -99,7 +89,7 @@ public class AuditLog {
                         row.get("target", String.class),
                         parse(row.get("before", Json.class)),
                         parse(row.get("after", Json.class)),
-                        AuditEvent.Outcome.valueOf(row.get("outcome", String.class).toUpperCase(java.util.Locale.ROOT)),
+                        AuditEvent.Outcome.valueOf(row.get("outcome", String.class).toUpperCase(Locale.ROOT)),
                         row.get("detail", String.class),
                         row.get("request_id", String.class)))
                 .all();

@@ -1,5 +1,8 @@
 package ai.portal.tenant.identity;
 
+import java.util.concurrent.TimeUnit;
+
+import ai.portal.platform.installation.Installation;
 import jakarta.ws.rs.client.Client;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
@@ -29,6 +32,11 @@ public class IdentityConfiguration {
         return new KeycloakAdmin(keycloak, properties);
     }
 
+    @Bean
+    public KeycloakTeamSync keycloakTeamSync(KeycloakAdmin admin, Installation installation) {
+        return new KeycloakTeamSync(admin, installation.id());
+    }
+
     /**
      * A client that fetches and refreshes its own token. It does not connect until the first call, so a missing
      * Keycloak does not stop the service from starting; the first call then fails with an actionable message.
@@ -41,8 +49,8 @@ public class IdentityConfiguration {
         // Keycloak's own builder (its Jackson provider and pool), with timeouts so a hung Keycloak cannot hold
         // boundedElastic threads forever.
         Client http = ResteasyClientClassicProvider.createClientBuilder()
-                .connectTimeout(properties.connectTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .readTimeout(properties.readTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .connectTimeout(properties.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(properties.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .build();
         return KeycloakBuilder.builder()
                 .serverUrl(properties.serverUrl())

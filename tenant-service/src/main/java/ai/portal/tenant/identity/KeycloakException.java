@@ -13,10 +13,6 @@ public class KeycloakException extends RuntimeException {
         this.status = status;
     }
 
-    public KeycloakException(String message) {
-        this(0, message, null);
-    }
-
     /** Keycloak's HTTP status, or 0 when it was not reached or the failure is not one answer. */
     public int status() {
         return status;

@@ -3,25 +3,24 @@ package ai.portal.tenant.identity;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-import ai.portal.tenant.sync.TeamSync;
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.TeamSnapshot;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamSync;
+import ai.portal.tenant.identity.GroupChanges.AttributeUpdate;
+import ai.portal.tenant.identity.GroupChanges.Membership;
+import ai.portal.tenant.identity.GroupChanges.ObservedGroup;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,16 +29,18 @@ import reactor.core.publisher.Mono;
  * is in Keycloak now and changes only what differs, so it is safe to run twice, concurrently with a person in the
  * admin console, or after a crash half-way, and it repairs whatever was changed by hand.
  */
-@Component
 public class KeycloakTeamSync implements TeamSync {
 
     private static final Logger log = LoggerFactory.getLogger(KeycloakTeamSync.class);
     private static final int PAGE = 200;
 
     private final KeycloakAdmin admin;
+    private final String instance;
 
-    public KeycloakTeamSync(KeycloakAdmin admin) {
+    /** The sync of installation {@code instance}: it creates, changes and deletes only groups that carry its id. */
+    public KeycloakTeamSync(KeycloakAdmin admin, String instance) {
         this.admin = admin;
+        this.instance = instance;
     }
 
     @Override
@@ -61,26 +62,35 @@ public class KeycloakTeamSync implements TeamSync {
         }).then();
     }
 
-    /** Deletes both groups of the team (their memberships go with them); succeeds when they are already gone. */
+    /**
+     * Deletes both groups of the team (their memberships go with them); succeeds when they are already gone. A group of
+     * that name that is not this installation's is left alone: there is nothing of this team in it.
+     */
     @Override
     public Mono<Void> remove(String slug) {
         return admin.run("remove the groups of team " + slug, realm -> {
             for (String name : TeamGroup.namesOf(slug)) {
-                group(realm, name).ifPresent(group -> admin.find("delete group " + name, () -> {
-                    realm.groups().group(group.getId()).remove();
-                    log.info("Deleted Keycloak group {}", group.getPath());
-                    return Boolean.TRUE;
-                }));
+                group(realm, name).filter(group -> {
+                            if (!isOurs(group)) {
+                                log.info("Keycloak group {} is not this installation's; leaving it alone", name);
+                            }
+                            return isOurs(group);
+                        })
+                        .ifPresent(group -> admin.find("delete group " + name, () -> {
+                            realm.groups().group(group.getId()).remove();
+                            log.info("Deleted Keycloak group {}", group.getPath());
+                            return Boolean.TRUE;
+                        }));
             }
             return null;
         }).then();
     }
 
     /**
-     * The slug of every team that has a group under the parent group, named as this service names them
-     * ({@code team-<slug>} or {@code team-<slug>.viewers}), whoever made it: the resync removes those whose team is
-     * not in the database. The slug comes from the name, not the attributes, because {@link #remove} goes by name.
-     * Other groups under the parent are left alone.
+     * The slug of every team that has a group of this installation under the parent group (named as this service
+     * names them, {@code team-<slug>} or {@code team-<slug>.viewers}, and carrying this installation's id): the
+     * resync removes those whose team is not in the database. Groups of other installations, and groups made by
+     * hand, are never listed, so never removed.
      */
     @Override
     public Flux<String> managedSlugs() {
@@ -88,62 +98,61 @@ public class KeycloakTeamSync implements TeamSync {
             GroupRepresentation parent = parent(realm);
             Set<String> slugs = new TreeSet<>();
             for (GroupRepresentation child : paged(first -> admin.call("list the groups under " + parent.getPath(),
-                    () -> realm.groups().group(parent.getId()).getSubGroups(first, PAGE, true)))) {
-                TeamGroup.slugOf(child.getName()).ifPresent(slugs::add);
+                    () -> realm.groups().group(parent.getId()).getSubGroups(first, PAGE, false)))) {
+                if (isOurs(child)) {
+                    TeamGroup.slugOf(child.getName()).ifPresent(slugs::add);
+                }
             }
             return slugs;
         }).flatMapIterable(slugs -> slugs);
     }
 
+    /** Reads the groups (creating missing ones), asks {@link GroupChanges} what differs, and changes that. */
     private void convergeBlocking(RealmResource realm, TeamSnapshot team) {
         GroupRepresentation parent = parent(realm);
+        List<TeamGroup> desired = TeamGroup.desired(team, instance);
+        Map<String, ObservedGroup> observed = new LinkedHashMap<>();
+        for (TeamGroup group : desired) {
+            GroupRepresentation found = requireOurs(existingOrCreated(realm, parent, group), "take it over");
+            observed.put(group.name(), observe(realm, found));
+        }
         Map<String, String> usernames = new HashMap<>();
-        for (Member member : team.members()) {
-            usernames.put(member.subject(), member.username());
-        }
+        team.members().forEach(member -> usernames.put(member.subject(), member.username()));
+        GroupChanges changes = GroupChanges.between(desired, observed, usernames);
 
-        record Plan(TeamGroup desired, GroupRepresentation group, Set<String> add, Map<String, String> remove) {
+        for (AttributeUpdate update : changes.updates()) {
+            GroupRepresentation written = new GroupRepresentation();
+            written.setId(update.group().id());
+            written.setName(update.group().name());
+            written.setDescription(update.description());
+            written.setAttributes(update.attributes());
+            admin.call("update the attributes of group " + update.group().name(),
+                    () -> realm.groups().group(update.group().id()).update(written));
+            log.info("Updated the attributes of Keycloak group {}", update.group().path());
         }
-        List<Plan> plans = new ArrayList<>();
-        for (TeamGroup desired : TeamGroup.desired(team)) {
-            GroupRepresentation group = ensureGroup(realm, parent, desired);
-            Map<String, String> current = members(realm, group);
-            Set<String> add = new LinkedHashSet<>(desired.subjects());
-            add.removeAll(current.keySet());
-            Map<String, String> remove = new LinkedHashMap<>(current);
-            remove.keySet().removeAll(desired.subjects());
-            plans.add(new Plan(desired, group, add, remove));
-        }
-
         List<String> missingUsers = new ArrayList<>();
-        for (Plan plan : plans) {
-            for (String subject : plan.add()) {
-                String who = describe(subject, usernames.get(subject));
-                try {
-                    admin.call("add user " + who + " to group " + plan.desired().name(),
-                            () -> realm.users().get(subject).joinGroup(plan.group().getId()));
-                    log.info("Added {} to Keycloak group {}", who, plan.group().getPath());
-                } catch (KeycloakException e) {
-                    if (e.status() == 409) {
-                        continue; // made a member meanwhile (a concurrent converge, a person): the goal holds
-                    }
-                    if (e.status() == 404 && !userExists(realm, subject)) {
-                        missingUsers.add(who);
-                    } else {
-                        throw e;
-                    }
+        for (Membership add : changes.additions()) {
+            try {
+                admin.call("add user " + add.who() + " to group " + add.group().name(),
+                        () -> realm.users().get(add.subject()).joinGroup(add.group().id()));
+                log.info("Added {} to Keycloak group {}", add.who(), add.group().path());
+            } catch (KeycloakException e) {
+                if (e.status() == 409) {
+                    continue; // made a member meanwhile (a concurrent converge, a person): the goal holds
+                }
+                if (e.status() == 404 && !userExists(realm, add.subject())) {
+                    missingUsers.add(add.who());
+                } else {
+                    throw e;
                 }
             }
         }
-        for (Plan plan : plans) {
-            plan.remove().forEach((subject, username) -> {
-                String who = describe(subject, username);
-                // 404: the user was deleted meanwhile, which also ends the membership
-                admin.find("remove user " + who + " from group " + plan.desired().name(), () -> {
-                    realm.users().get(subject).leaveGroup(plan.group().getId());
-                    log.info("Removed {} from Keycloak group {}", who, plan.group().getPath());
-                    return Boolean.TRUE;
-                });
+        for (Membership remove : changes.removals()) {
+            // 404: the user was deleted meanwhile, which also ends the membership
+            admin.find("remove user " + remove.who() + " from group " + remove.group().name(), () -> {
+                realm.users().get(remove.subject()).leaveGroup(remove.group().id());
+                log.info("Removed {} from Keycloak group {}", remove.who(), remove.group().path());
+                return Boolean.TRUE;
             });
         }
 
@@ -155,55 +164,55 @@ public class KeycloakTeamSync implements TeamSync {
         }
     }
 
-    private GroupRepresentation ensureGroup(RealmResource realm, GroupRepresentation parent, TeamGroup desired) {
+    /** The group, created with its description and attributes when missing (a 409 means made meanwhile: adopted). */
+    private GroupRepresentation existingOrCreated(RealmResource realm, GroupRepresentation parent, TeamGroup desired) {
         Optional<GroupRepresentation> existing = group(realm, desired.name());
-        if (existing.isEmpty()) {
-            GroupRepresentation created = new GroupRepresentation();
-            created.setName(desired.name());
-            created.setDescription(desired.description());
-            created.setAttributes(new LinkedHashMap<>(desired.attributes()));
-            String action = "create group " + desired.name() + " under " + parent.getPath();
-            try (Response response = admin.call(action,
-                    () -> realm.groups().group(parent.getId()).subGroup(created))) {
-                if (response.getStatus() == 201) {
-                    log.info("Created Keycloak group {}/{}", parent.getPath(), desired.name());
-                } else if (response.getStatus() != 409) { // 409: made meanwhile by someone else: adopt it
-                    throw admin.refused(action, response);
-                }
-            }
-            existing = group(realm, desired.name());
-            if (existing.isEmpty()) {
-                throw new KeycloakException(0, "Keycloak accepted group " + desired.name() + " under "
-                        + parent.getPath() + " but does not show it: it was deleted meanwhile, the next converge "
-                        + "creates it again", null);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        GroupRepresentation created = new GroupRepresentation();
+        created.setName(desired.name());
+        created.setDescription(desired.description());
+        created.setAttributes(new LinkedHashMap<>(desired.attributes()));
+        String action = "create group " + desired.name() + " under " + parent.getPath();
+        try (Response response = admin.call(action, () -> realm.groups().group(parent.getId()).subGroup(created))) {
+            if (response.getStatus() == 201) {
+                log.info("Created Keycloak group {}/{}", parent.getPath(), desired.name());
+            } else if (response.getStatus() != 409) {
+                throw admin.refused(action, response);
             }
         }
-        GroupRepresentation group = existing.get();
-        if (!upToDate(group, desired)) {
-            GroupRepresentation update = new GroupRepresentation();
-            update.setId(group.getId());
-            update.setName(group.getName());
-            update.setDescription(desired.description());
-            Map<String, List<String>> attributes = new LinkedHashMap<>();
-            if (group.getAttributes() != null) {
-                attributes.putAll(group.getAttributes());
-            }
-            attributes.putAll(desired.attributes());
-            update.setAttributes(attributes);
-            admin.call("update the attributes of group " + desired.name(),
-                    () -> realm.groups().group(group.getId()).update(update));
-            group.setDescription(update.getDescription());
-            group.setAttributes(attributes);
-            log.info("Updated the attributes of Keycloak group {}", group.getPath());
-        }
-        return group;
+        return group(realm, desired.name()).orElseThrow(() -> new KeycloakException(0, "Keycloak accepted group "
+                + desired.name() + " under " + parent.getPath() + " but does not show it: it was deleted meanwhile, "
+                + "the next converge creates it again", null));
     }
 
-    private static boolean upToDate(GroupRepresentation group, TeamGroup desired) {
-        Map<String, List<String>> attributes = group.getAttributes() == null ? Map.of() : group.getAttributes();
-        return Objects.equals(group.getDescription(), desired.description())
-                && desired.attributes().entrySet().stream()
-                .allMatch(e -> e.getValue().equals(attributes.get(e.getKey())));
+    private boolean isOurs(GroupRepresentation group) {
+        return TeamGroup.installationOf(group.getAttributes()).filter(instance::equals).isPresent();
+    }
+
+    /** The group when it carries this installation's id; refused otherwise, so no other group is adopted or deleted. */
+    private GroupRepresentation requireOurs(GroupRepresentation group, String refusedAction) {
+        if (isOurs(group)) {
+            return group;
+        }
+        String path = group.getPath() == null ? group.getName() : group.getPath();
+        throw new KeycloakException(409, TeamGroup.installationOf(group.getAttributes())
+                .map(other -> "Keycloak group " + path + " belongs to another AI Portal installation ("
+                        + TeamGroup.INSTANCE_ATTRIBUTE + "=" + other + "); refusing to " + refusedAction
+                        + ": choose another slug, or remove the team from that installation")
+                .orElse("Keycloak group " + path + " exists and was not made by AI Portal installation " + instance
+                        + " (no " + TeamGroup.INSTANCE_ATTRIBUTE + " attribute); refusing to " + refusedAction), null);
+    }
+
+    private ObservedGroup observe(RealmResource realm, GroupRepresentation group) {
+        Map<String, String> members = new LinkedHashMap<>();
+        for (UserRepresentation user : paged(first -> admin.call("list the members of group " + group.getName(),
+                () -> realm.groups().group(group.getId()).members(first, PAGE, true)))) {
+            members.put(user.getId(), user.getUsername());
+        }
+        return new ObservedGroup(group.getId(), group.getName(), group.getPath(), group.getDescription(),
+                group.getAttributes() == null ? Map.of() : group.getAttributes(), members);
     }
 
     private GroupRepresentation parent(RealmResource realm) {
@@ -219,16 +228,6 @@ public class KeycloakTeamSync implements TeamSync {
         return admin.find("read group " + path, () -> realm.getGroupByPath(path));
     }
 
-    /** The group's members: subject → username. */
-    private Map<String, String> members(RealmResource realm, GroupRepresentation group) {
-        Map<String, String> members = new LinkedHashMap<>();
-        for (UserRepresentation user : paged(first -> admin.call("list the members of group " + group.getName(),
-                () -> realm.groups().group(group.getId()).members(first, PAGE, true)))) {
-            members.put(user.getId(), user.getUsername());
-        }
-        return members;
-    }
-
     private boolean userExists(RealmResource realm, String subject) {
         return admin.find("look up user " + subject, () -> realm.users().get(subject).toRepresentation()).isPresent();
     }
@@ -242,9 +241,5 @@ public class KeycloakTeamSync implements TeamSync {
                 return all;
             }
         }
-    }
-
-    private static String describe(String subject, String username) {
-        return username == null ? subject : username + " (" + subject + ")";
     }
 }

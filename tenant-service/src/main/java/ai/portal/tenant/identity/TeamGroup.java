@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.TeamSnapshot;
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.TeamSnapshot;
 
 /**
  * One of a team's two Keycloak groups as the team says it must be: a pure function of the snapshot, so it is
@@ -26,43 +26,38 @@ import ai.portal.tenant.team.TeamSnapshot;
 public record TeamGroup(String name, String description, Map<String, List<String>> attributes,
                         Set<String> subjects) {
 
-    public static final String TEAM_ATTRIBUTE = "portal.ai/team";
+    /** The attributes this service sets on a team group (group attributes are free-form; these mirror the labels). */
+    public static final String TEAM_ATTRIBUTE = PortalLabels.TEAM;
     public static final String MANAGED_BY_ATTRIBUTE = "portal.ai/managed-by";
     public static final String MANAGER = "tenant-service";
-    public static final String DISPLAY_NAME_ATTRIBUTE = "portal.ai/display-name";
+    public static final String DISPLAY_NAME_ATTRIBUTE = PortalLabels.DISPLAY_NAME;
     public static final String ACCESS_ATTRIBUTE = "portal.ai/access";
-    static final String VIEWERS_SUFFIX = ".viewers";
-    /** {@code team-<slug>} or {@code team-<slug>.viewers}, with the API's slug rule. */
-    private static final Pattern GROUP_NAME = Pattern.compile("team-([a-z][a-z0-9-]{1,30}[a-z0-9])(?:\\.viewers)?");
+    /** The installation that made the group: another installation's group is never adopted nor deleted. */
+    public static final String INSTANCE_ATTRIBUTE = PortalLabels.INSTANCE;
 
     public TeamGroup {
         attributes = Map.copyOf(attributes);
         subjects = Set.copyOf(subjects);
     }
 
-    /** {@code team-<slug>}: owners and members. */
-    public static String editorsGroup(String slug) {
-        return TeamSnapshot.namespaceOf(slug);
-    }
-
-    /** {@code team-<slug>.viewers}: viewers. Slugs never contain dots, so this never names another team's group. */
-    public static String viewersGroup(String slug) {
-        return TeamSnapshot.namespaceOf(slug) + VIEWERS_SUFFIX;
-    }
-
     /** The team a group belongs to, read from its name; empty for a name this service would never give. */
     public static Optional<String> slugOf(String groupName) {
-        Matcher name = GROUP_NAME.matcher(groupName == null ? "" : groupName);
-        return name.matches() ? Optional.of(name.group(1)) : Optional.empty();
+        return TeamNames.parseGroup(groupName, false).map(TeamNames.TeamGroupName::slug);
     }
 
     /** Both group names of a team, editors first. */
     public static List<String> namesOf(String slug) {
-        return List.of(editorsGroup(slug), viewersGroup(slug));
+        return List.of(TeamNames.editorsGroup(slug), TeamNames.viewersGroup(slug));
     }
 
-    /** The team's two groups, editors first. */
-    public static List<TeamGroup> desired(TeamSnapshot team) {
+    /** The installation a group's attributes name, empty when none (a group made by hand, or by an older version). */
+    public static Optional<String> installationOf(Map<String, List<String>> attributes) {
+        List<String> values = attributes == null ? null : attributes.get(INSTANCE_ATTRIBUTE);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    /** The team's two groups in installation {@code instance}, editors first. */
+    public static List<TeamGroup> desired(TeamSnapshot team, String instance) {
         Set<String> editors = new LinkedHashSet<>();
         Set<String> viewers = new LinkedHashSet<>();
         for (Member member : team.members()) {
@@ -71,16 +66,17 @@ public record TeamGroup(String name, String description, Map<String, List<String
         // someone listed twice keeps the stronger access only
         viewers.removeAll(editors);
         return List.of(
-                new TeamGroup(editorsGroup(team.slug()), team.displayName() + ": owners and members",
-                        attributes(team, "edit"), editors),
-                new TeamGroup(viewersGroup(team.slug()), team.displayName() + ": viewers",
-                        attributes(team, "view"), viewers));
+                new TeamGroup(TeamNames.editorsGroup(team.slug()), team.displayName() + ": owners and members",
+                        attributes(team, instance, "edit"), editors),
+                new TeamGroup(TeamNames.viewersGroup(team.slug()), team.displayName() + ": viewers",
+                        attributes(team, instance, "view"), viewers));
     }
 
-    private static Map<String, List<String>> attributes(TeamSnapshot team, String access) {
+    private static Map<String, List<String>> attributes(TeamSnapshot team, String instance, String access) {
         Map<String, List<String>> attributes = new LinkedHashMap<>();
         attributes.put(TEAM_ATTRIBUTE, List.of(team.slug()));
         attributes.put(MANAGED_BY_ATTRIBUTE, List.of(MANAGER));
+        attributes.put(INSTANCE_ATTRIBUTE, List.of(instance));
         attributes.put(DISPLAY_NAME_ATTRIBUTE, List.of(team.displayName()));
         attributes.put(ACCESS_ATTRIBUTE, List.of(access));
         return attributes;

@@ -1,11 +1,11 @@
 package ai.portal.tenant.membership;
 
 import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.Member;
 import ai.portal.tenant.membership.MemberApi.AddMember;
 import ai.portal.tenant.membership.MemberApi.ChangeRole;
 import ai.portal.tenant.membership.MemberApi.MemberView;
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.TeamRole;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;

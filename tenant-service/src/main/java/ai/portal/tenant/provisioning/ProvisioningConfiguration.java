@@ -1,44 +1,22 @@
 package ai.portal.tenant.provisioning;
 
-import ai.portal.tenant.sync.ReconcileTrigger;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import io.fabric8.kubernetes.client.Config;
+import ai.portal.tenant.cluster.ClusterView;
+import ai.portal.tenant.domain.ReconcileTrigger;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires provisioning: the fabric8 client (kubeconfig from {@code KUBECONFIG}, {@code ~/.kube/config}, or the
- * in-cluster service account, in fabric8's usual order), the {@code kubernetes} {@link ai.portal.tenant.sync.TeamSync},
- * the drift watcher and the health indicator. {@code portal.provisioning.enabled=false} turns all of it off.
+ * Wires provisioning on the cluster connection of {@code ai.portal.tenant.cluster}: the {@code kubernetes}
+ * {@link ai.portal.tenant.domain.TeamSync} (namespaces and Kueue queues) and drift repair. {@code portal.provisioning.enabled=false} turns it off.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ProvisioningProperties.class)
+@EnableConfigurationProperties({ProvisioningProperties.class, KueueProperties.class})
 @ConditionalOnProperty(prefix = "portal.provisioning", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class ProvisioningConfiguration {
-
-    /**
-     * Closed when the context closes (Spring infers {@code close()}), after the watcher stopped. The kubeconfig is
-     * the Spring property {@code portal.provisioning.kubeconfig} when set (so tests and profiles can point at a
-     * cluster), else fabric8's usual search: {@code KUBECONFIG}, {@code ~/.kube/config}, in-cluster.
-     */
-    @Bean
-    KubernetesClient kubernetesClient(@Value("${portal.provisioning.kubeconfig:}") String kubeconfig) throws IOException {
-        if (kubeconfig.isBlank()) {
-            return new KubernetesClientBuilder().build();
-        }
-        return new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
-                .build();
-    }
 
     @Bean
     AppliedVersions appliedVersions() {
@@ -46,20 +24,30 @@ public class ProvisioningConfiguration {
     }
 
     @Bean
-    KubernetesTeamSync kubernetesTeamSync(KubernetesClient client, ProvisioningProperties properties,
-                                          AppliedVersions applied) {
-        return new KubernetesTeamSync(client, properties, applied);
+    KubernetesTeamSync kubernetesTeamSync(KubernetesClient client, ClusterView view, ProvisioningProperties properties,
+                                          KueueProperties kueue, AppliedVersions applied) {
+        return new KubernetesTeamSync(client, view, properties, kueue, applied);
     }
 
     /** Looks the trigger up per event, so the work queue may itself depend on the syncs without a cycle. */
     @Bean
-    ManagedObjectWatcher managedObjectWatcher(KubernetesClient client, ObjectProvider<ReconcileTrigger> triggers,
-                                              AppliedVersions applied) {
-        return new ManagedObjectWatcher(client, slug -> triggers.ifAvailable(t -> t.request(slug)), applied);
-    }
+    ManagedObjectWatcher managedObjectWatcher(ClusterView view, KubernetesClient client,
+                                              ObjectProvider<ReconcileTrigger> triggers, AppliedVersions applied) {
+        return new ManagedObjectWatcher(view, client.getKubernetesSerialization(), new ReconcileTrigger() {
+            @Override
+            public void request(String slug) {
+                triggers.ifAvailable(trigger -> trigger.request(slug));
+            }
 
-    @Bean
-    KubernetesHealthIndicator kubernetesHealthIndicator(KubernetesClient client, ManagedObjectWatcher watcher) {
-        return new KubernetesHealthIndicator(client, watcher);
+            @Override
+            public void requestInstallation() {
+                triggers.ifAvailable(ReconcileTrigger::requestInstallation);
+            }
+
+            @Override
+            public void requestEverything() {
+                triggers.ifAvailable(ReconcileTrigger::requestEverything);
+            }
+        }, applied);
     }
 }

@@ -1,5 +1,6 @@
 package ai.portal.tenant.provisioning;
 
+import ai.portal.tenant.cluster.ApiServerErrors;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -10,21 +11,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  */
 public class ProvisioningException extends RuntimeException {
 
-    private final int code;
-
-    public ProvisioningException(String message, int code, Throwable cause) {
+    public ProvisioningException(String message, Throwable cause) {
         super(message, cause);
-        this.code = code;
     }
 
     public ProvisioningException(String message) {
         super(message);
-        this.code = 0;
-    }
-
-    /** The HTTP status the API server answered with, {@code 0} when it did not answer. */
-    public int code() {
-        return code;
     }
 
     static ProvisioningException of(String action, HasMetadata object, KubernetesClientException e) {
@@ -35,18 +27,6 @@ public class ProvisioningException extends RuntimeException {
     }
 
     static ProvisioningException of(String what, KubernetesClientException e) {
-        return new ProvisioningException(what + " failed: " + apiServerMessage(e), e.getCode(), e);
-    }
-
-    /** The API server's own words when it answered, otherwise the client's (connection refused, timeout, ...). */
-    static String apiServerMessage(KubernetesClientException e) {
-        if (e.getStatus() != null && e.getStatus().getMessage() != null && !e.getStatus().getMessage().isBlank()) {
-            return e.getStatus().getMessage();
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root + ")";
+        return new ProvisioningException(what + " failed: " + ApiServerErrors.message(e), e);
     }
 }

@@ -1,6 +1,5 @@
 package ai.portal.tenant.provisioning;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,13 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param portalNamespace      the namespace the portal's services run in; may send traffic into team namespaces
  * @param monitoringNamespace  the namespace Prometheus runs in; may scrape team namespaces
  * @param dnsNamespace         the namespace cluster DNS runs in; team pods may send DNS queries there
- * @param oidcGroupPrefix      the API server's {@code --oidc-groups-prefix}: group {@code <prefix>team-<slug>}
+ * @param oidcGroupPrefix      the prefix the API server's OIDC authenticator puts before the token's groups: group {@code <prefix>/teams/team-<slug>}
  * @param portalServiceAccounts the portal's service accounts that get {@code team-edit} in every team namespace
  * @param containerDefaults    the LimitRange defaults for containers that state no requests or limits
  * @param maxPods              {@code count/pods} in every team's ResourceQuota
  * @param clusterCidrs         pod and service ranges: team pods may not reach them except as allowed above
  * @param allowExternalEgress  whether team pods may reach addresses outside the cluster
- * @param resyncPeriod         how often every team is reconciled even when nothing was seen to change
  */
 @ConfigurationProperties("portal.provisioning")
 public record ProvisioningProperties(
@@ -35,8 +33,7 @@ public record ProvisioningProperties(
         @DefaultValue ContainerDefaults containerDefaults,
         @DefaultValue("100") int maxPods,
         @DefaultValue({"10.96.0.0/12", "10.244.0.0/16"}) List<String> clusterCidrs,
-        @DefaultValue("true") boolean allowExternalEgress,
-        @DefaultValue("5m") Duration resyncPeriod) {
+        @DefaultValue("true") boolean allowExternalEgress) {
 
     public ProvisioningProperties {
         portalServiceAccounts = portalServiceAccounts == null ? List.of() : List.copyOf(portalServiceAccounts);
@@ -54,7 +51,7 @@ public record ProvisioningProperties(
         return new ProvisioningProperties(true, "ai-portal-tenant-service", "ai-portal", "monitoring", "kube-system",
                 "oidc:", List.of(new ServiceAccountRef("ai-portal", "job-runner"),
                         new ServiceAccountRef("ai-portal", "logging-pipeline")),
-                ContainerDefaults.DEFAULT, 100, List.of("10.96.0.0/12", "10.244.0.0/16"), true, Duration.ofMinutes(5));
+                ContainerDefaults.DEFAULT, 100, List.of("10.96.0.0/12", "10.244.0.0/16"), true);
     }
 
     /** A service account of the portal, by namespace and name. */

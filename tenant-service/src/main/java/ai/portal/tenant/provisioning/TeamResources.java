@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.platform.team.GpuResources;
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -46,23 +49,11 @@ import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
  */
 public final class TeamResources {
 
-    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String MANAGER = "ai-portal";
-    public static final String TEAM = "portal.ai/team";
-    public static final String ARCHIVED = "portal.ai/archived";
-    public static final String DISPLAY_NAME = "portal.ai/display-name";
-    public static final String GPU_QUOTA = "portal.ai/gpu-quota";
-    public static final String MAX_NOTEBOOKS = "portal.ai/max-notebooks";
-    public static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
-
-    public static final String QUOTA = "team-quota";
     public static final String LIMITS = "team-defaults";
     public static final String WORKLOAD_SERVICE_ACCOUNT = "workload";
     public static final String EDIT = "team-edit";
     public static final String VIEW = "team-view";
     public static final String NETWORK_POLICY = "team-isolation";
-
-    public static final String GPU_RESOURCE = "nvidia.com/gpu";
 
     /** The namespaced kinds a team owns; anything of these kinds labelled as ours but not desired is deleted. */
     public static final List<Class<? extends HasMetadata>> NAMESPACED_KINDS = List.of(ResourceQuota.class,
@@ -75,55 +66,62 @@ public final class TeamResources {
     private TeamResources() {
     }
 
-    /** Every object the team's namespace must have, Namespace first. */
-    public static List<HasMetadata> desired(TeamSnapshot team, ProvisioningProperties properties) {
+    /** Every object the team's namespace must have in installation {@code instance}, Namespace first. */
+    public static List<HasMetadata> desired(String instance, TeamSnapshot team, ProvisioningProperties properties) {
+        return desired(instance, team, properties, KueueProperties.DEFAULTS);
+    }
+
+    /**
+     * Every object the team's namespace must have, Namespace first; with Kueue borrowing, the ResourceQuota allows the
+     * GPUs the team may borrow too (see {@link KueueResources}).
+     */
+    public static List<HasMetadata> desired(String instance, TeamSnapshot team, ProvisioningProperties properties,
+                                            KueueProperties kueue) {
+        Map<String, String> labels = PortalLabels.teamLabels(instance, team.slug());
         String ns = team.namespace();
         List<HasMetadata> objects = new ArrayList<>();
-        objects.add(namespace(team));
-        objects.add(resourceQuota(team, properties));
-        objects.add(limitRange(team, properties));
+        objects.add(namespace(team, labels));
+        objects.add(resourceQuota(team, labels, properties, kueue));
+        objects.add(limitRange(team, labels, properties));
         objects.add(new ServiceAccountBuilder()
-                .withMetadata(meta(team, WORKLOAD_SERVICE_ACCOUNT))
+                .withMetadata(meta(team, labels, WORKLOAD_SERVICE_ACCOUNT))
                 .withAutomountServiceAccountToken(false)
                 .build());
-        objects.add(role(team, EDIT, editRules()));
-        objects.add(role(team, VIEW, viewRules()));
-        objects.add(roleBinding(team, EDIT, editSubjects(team, properties)));
-        objects.add(roleBinding(team, VIEW, List.of(group(properties.oidcGroupPrefix() + ns + ".viewers"))));
-        objects.add(networkPolicy(team, properties));
+        objects.add(role(team, labels, EDIT, editRules()));
+        objects.add(role(team, labels, VIEW, viewRules()));
+        objects.add(roleBinding(team, labels, EDIT, editSubjects(team, properties)));
+        objects.add(roleBinding(team, labels, VIEW,
+                List.of(group(viewGroup(team.slug(), properties)))));
+        objects.add(networkPolicy(team, labels, properties));
         return List.copyOf(objects);
     }
 
-    /** The labels every object of the team carries. */
-    public static Map<String, String> labels(String slug) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(MANAGED_BY, MANAGER);
-        labels.put(TEAM, slug);
-        return labels;
-    }
-
-    /** The OIDC group whose members edit the team's namespace (the team's owners and members). */
+    /**
+     * The OIDC group whose members edit the team's namespace (the team's owners and members): the Keycloak group's
+     * full path, {@code oidc:/teams/team-<slug>}, so a group named {@code team-<slug>} elsewhere in the realm grants
+     * nothing.
+     */
     public static String editGroup(String slug, ProvisioningProperties properties) {
-        return properties.oidcGroupPrefix() + TeamSnapshot.namespaceOf(slug);
+        return properties.oidcGroupPrefix() + TeamNames.groupPath(TeamNames.editorsGroup(slug));
     }
 
-    /** The OIDC group whose members may only look at the team's namespace. */
+    /** The OIDC group whose members may only look at the team's namespace: {@code oidc:/teams/team-<slug>.viewers}. */
     public static String viewGroup(String slug, ProvisioningProperties properties) {
-        return editGroup(slug, properties) + ".viewers";
+        return properties.oidcGroupPrefix() + TeamNames.groupPath(TeamNames.viewersGroup(slug));
     }
 
-    private static Namespace namespace(TeamSnapshot team) {
-        Map<String, String> labels = labels(team.slug());
+    private static Namespace namespace(TeamSnapshot team, Map<String, String> teamLabels) {
+        Map<String, String> labels = new LinkedHashMap<>(teamLabels);
         for (String mode : List.of("enforce", "warn", "audit")) {
             labels.put("pod-security.kubernetes.io/" + mode, "restricted");
             labels.put("pod-security.kubernetes.io/" + mode + "-version", "latest");
         }
         if (team.state() == TeamState.ARCHIVED) {
-            labels.put(ARCHIVED, "true");
+            labels.put(PortalLabels.ARCHIVED, "true");
         }
         Map<String, String> annotations = new LinkedHashMap<>();
         if (team.displayName() != null && !team.displayName().isBlank()) {
-            annotations.put(DISPLAY_NAME, team.displayName());
+            annotations.put(PortalLabels.DISPLAY_NAME, team.displayName());
         }
         return new NamespaceBuilder()
                 .withMetadata(new ObjectMetaBuilder().withName(team.namespace()).withLabels(labels)
@@ -131,7 +129,8 @@ public final class TeamResources {
                 .build();
     }
 
-    private static ResourceQuota resourceQuota(TeamSnapshot team, ProvisioningProperties properties) {
+    private static ResourceQuota resourceQuota(TeamSnapshot team, Map<String, String> labels,
+                                               ProvisioningProperties properties, KueueProperties kueue) {
         var quota = team.quota();
         Map<String, Quantity> hard = new LinkedHashMap<>();
         hard.put("requests.cpu", new Quantity(quota.cpu()));
@@ -139,12 +138,13 @@ public final class TeamResources {
         hard.put("limits.memory", new Quantity(quota.memory()));
         hard.put("requests.storage", new Quantity(quota.storage()));
         hard.put("persistentvolumeclaims", new Quantity(Integer.toString(quota.pvcs())));
-        hard.put("requests." + GPU_RESOURCE, new Quantity(Integer.toString(quota.totalGpus())));
+        int gpuCeiling = quota.totalGpus() + kueue.gpusBorrowablePerType() * team.gpuTypes().size();
+        hard.put("requests." + GpuResources.RESOURCE, new Quantity(Integer.toString(gpuCeiling)));
         hard.put("count/pods", new Quantity(Integer.toString(properties.maxPods())));
-        ObjectMeta meta = meta(team, QUOTA);
+        ObjectMeta meta = meta(team, labels, PortalLabels.TEAM_QUOTA);
         meta.setAnnotations(Map.of(
-                GPU_QUOTA, gpuQuotaJson(quota.gpus()),
-                MAX_NOTEBOOKS, Integer.toString(quota.maxNotebooks())));
+                PortalLabels.GPU_QUOTA, gpuQuotaJson(quota.gpus()),
+                PortalLabels.MAX_NOTEBOOKS, Integer.toString(quota.maxNotebooks())));
         return new ResourceQuotaBuilder().withMetadata(meta).withNewSpec().withHard(hard).endSpec().build();
     }
 
@@ -155,7 +155,8 @@ public final class TeamResources {
                 .collect(Collectors.joining(",", "{", "}"));
     }
 
-    private static LimitRange limitRange(TeamSnapshot team, ProvisioningProperties properties) {
+    private static LimitRange limitRange(TeamSnapshot team, Map<String, String> labels,
+                                         ProvisioningProperties properties) {
         var defaults = properties.containerDefaults();
         Map<String, Quantity> limits = new LinkedHashMap<>();
         if (!defaults.cpuLimit().isBlank()) {
@@ -166,7 +167,7 @@ public final class TeamResources {
         requests.put("cpu", new Quantity(defaults.cpuRequest()));
         requests.put("memory", new Quantity(defaults.memoryRequest()));
         return new LimitRangeBuilder()
-                .withMetadata(meta(team, LIMITS))
+                .withMetadata(meta(team, labels, LIMITS))
                 .withNewSpec()
                 .addNewLimit().withType("Container").withDefault(limits).withDefaultRequest(requests).endLimit()
                 .endSpec()
@@ -194,8 +195,8 @@ public final class TeamResources {
         return new PolicyRuleBuilder().withApiGroups(apiGroup).withResources(resources).withVerbs(verbs).build();
     }
 
-    private static Role role(TeamSnapshot team, String name, List<PolicyRule> rules) {
-        return new RoleBuilder().withMetadata(meta(team, name)).withRules(rules).build();
+    private static Role role(TeamSnapshot team, Map<String, String> labels, String name, List<PolicyRule> rules) {
+        return new RoleBuilder().withMetadata(meta(team, labels, name)).withRules(rules).build();
     }
 
     private static List<Subject> editSubjects(TeamSnapshot team, ProvisioningProperties properties) {
@@ -212,15 +213,17 @@ public final class TeamResources {
         return new SubjectBuilder().withKind("Group").withApiGroup("rbac.authorization.k8s.io").withName(name).build();
     }
 
-    private static RoleBinding roleBinding(TeamSnapshot team, String role, List<Subject> subjects) {
+    private static RoleBinding roleBinding(TeamSnapshot team, Map<String, String> labels, String role,
+                                           List<Subject> subjects) {
         return new RoleBindingBuilder()
-                .withMetadata(meta(team, role))
+                .withMetadata(meta(team, labels, role))
                 .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(role).endRoleRef()
                 .withSubjects(subjects)
                 .build();
     }
 
-    private static NetworkPolicy networkPolicy(TeamSnapshot team, ProvisioningProperties properties) {
+    private static NetworkPolicy networkPolicy(TeamSnapshot team, Map<String, String> labels,
+                                               ProvisioningProperties properties) {
         LabelSelector everyPod = new LabelSelector();
         List<NetworkPolicyPeer> ingressFrom = List.of(
                 new NetworkPolicyPeerBuilder().withPodSelector(everyPod).build(),
@@ -244,7 +247,7 @@ public final class TeamResources {
                     .build());
         }
         return new NetworkPolicyBuilder()
-                .withMetadata(meta(team, NETWORK_POLICY))
+                .withMetadata(meta(team, labels, NETWORK_POLICY))
                 .withNewSpec()
                 .withPodSelector(everyPod)
                 .withPolicyTypes("Ingress", "Egress")
@@ -256,13 +259,13 @@ public final class TeamResources {
 
     private static NetworkPolicyPeer namespacePeer(String namespace) {
         return new NetworkPolicyPeerBuilder()
-                .withNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(Map.of(NAMESPACE_NAME, namespace))
+                .withNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(Map.of(PortalLabels.NAMESPACE_NAME, namespace))
                         .build())
                 .build();
     }
 
-    private static ObjectMeta meta(TeamSnapshot team, String name) {
-        return new ObjectMetaBuilder().withName(name).withNamespace(team.namespace()).withLabels(labels(team.slug()))
-                .build();
+    private static ObjectMeta meta(TeamSnapshot team, Map<String, String> labels, String name) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(team.namespace())
+                .withLabels(new LinkedHashMap<>(labels)).build();
     }
 }

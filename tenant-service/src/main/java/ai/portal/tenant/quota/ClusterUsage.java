@@ -3,33 +3,34 @@ package ai.portal.tenant.quota;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
+import ai.portal.platform.team.GpuResources;
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.tenant.cluster.ClusterView;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * What a team uses right now, as Kubernetes counts it: the ResourceQuota's status for the resources Kubernetes
  * quotas, and the GPUs of the team's unfinished pods per GPU type (the {@code nvidia.com/gpu.product} label of the
- * node a pod runs on, or of the node selector it waits with). Also the GPU capacity of the cluster per type.
+ * node a pod runs on, or of the node selector it waits with). Also the GPU capacity of the cluster per type. All of
+ * it from the {@link ClusterView}'s informers.
  */
 @Component
 class ClusterUsage {
 
-    static final String GPU = "nvidia.com/gpu";
-    static final String GPU_PRODUCT = "nvidia.com/gpu.product";
-    static final String QUOTA_NAME = "team-quota";
+    private static final String UNKNOWN_TYPE = "unknown";
 
-    private final KubernetesClient kubernetes;
+    private final ClusterView cluster;
 
-    ClusterUsage(KubernetesClient kubernetes) {
-        this.kubernetes = kubernetes;
+    ClusterUsage(ClusterView cluster) {
+        this.cluster = cluster;
     }
 
     record Snapshot(Map<String, BigDecimal> used, Map<String, String> usedText, Map<String, String> hard,
@@ -38,30 +39,33 @@ class ClusterUsage {
     }
 
     Mono<Snapshot> of(String namespace) {
-        return Mono.fromCallable(() -> read(namespace)).subscribeOn(Schedulers.boundedElastic());
+        return cluster.read(() -> read(namespace));
     }
 
     Mono<Map<String, Integer>> gpuCapacityByType() {
-        return Mono.fromCallable(() -> {
+        return cluster.read(() -> {
             Map<String, Integer> capacity = new TreeMap<>();
-            for (Node node : kubernetes.nodes().withLabel(GPU_PRODUCT).list().getItems()) {
+            for (Node node : cluster.nodes()) {
+                String type = productOf(node);
+                if (type == null) {
+                    continue;
+                }
                 Quantity gpus = node.getStatus() == null || node.getStatus().getCapacity() == null ? null
-                        : node.getStatus().getCapacity().get(GPU);
-                capacity.merge(node.getMetadata().getLabels().get(GPU_PRODUCT),
-                        gpus == null ? 0 : gpus.getNumericalAmount().intValue(), Integer::sum);
+                        : node.getStatus().getCapacity().get(GpuResources.RESOURCE);
+                capacity.merge(type, gpus == null ? 0 : gpus.getNumericalAmount().intValue(), Integer::sum);
             }
             return capacity;
-        }).subscribeOn(Schedulers.boundedElastic());
+        });
     }
 
     private Snapshot read(String namespace) {
-        if (kubernetes.namespaces().withName(namespace).get() == null) {
+        if (cluster.namespace(namespace).isEmpty()) {
             return Snapshot.NONE;
         }
         Map<String, BigDecimal> used = new HashMap<>();
         Map<String, String> usedText = new TreeMap<>();
         Map<String, String> hard = new TreeMap<>();
-        ResourceQuota quota = kubernetes.resourceQuotas().inNamespace(namespace).withName(QUOTA_NAME).get();
+        ResourceQuota quota = cluster.managed(ResourceQuota.class, namespace, PortalLabels.TEAM_QUOTA).orElse(null);
         if (quota != null && quota.getStatus() != null) {
             if (quota.getStatus().getUsed() != null) {
                 quota.getStatus().getUsed().forEach((resource, amount) -> {
@@ -77,32 +81,32 @@ class ClusterUsage {
     }
 
     private Map<String, Integer> gpusByType(String namespace) {
-        Map<String, String> nodeProducts = new HashMap<>();
         Map<String, Integer> byType = new TreeMap<>();
-        for (Pod pod : kubernetes.pods().inNamespace(namespace).list().getItems()) {
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+        for (Pod pod : cluster.pods(namespace)) {
+            if (!ClusterView.unfinished(pod)) {
                 continue;
             }
             int gpus = pod.getSpec().getContainers().stream()
                     .map(c -> c.getResources() == null || c.getResources().getRequests() == null ? null
-                            : c.getResources().getRequests().get(GPU))
-                    .filter(java.util.Objects::nonNull)
+                            : c.getResources().getRequests().get(GpuResources.RESOURCE))
+                    .filter(Objects::nonNull)
                     .mapToInt(q -> q.getNumericalAmount().intValue())
                     .sum();
             if (gpus == 0) {
                 continue;
             }
-            String type = pod.getSpec().getNodeSelector() == null ? null : pod.getSpec().getNodeSelector().get(GPU_PRODUCT);
-            String nodeName = pod.getSpec().getNodeName();
-            if (type == null && nodeName != null) {
-                type = nodeProducts.computeIfAbsent(nodeName, name -> {
-                    Node node = kubernetes.nodes().withName(name).get();
-                    return node == null ? "unknown" : node.getMetadata().getLabels().getOrDefault(GPU_PRODUCT, "unknown");
-                });
+            Map<String, String> selector = pod.getSpec().getNodeSelector();
+            String type = selector == null ? null : selector.get(GpuResources.PRODUCT_LABEL);
+            if (type == null && pod.getSpec().getNodeName() != null) {
+                type = cluster.node(pod.getSpec().getNodeName()).map(ClusterUsage::productOf).orElse(null);
             }
-            byType.merge(type == null ? "unknown" : type, gpus, Integer::sum);
+            byType.merge(type == null ? UNKNOWN_TYPE : type, gpus, Integer::sum);
         }
         return byType;
+    }
+
+    private static String productOf(Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels();
+        return labels == null ? null : labels.get(GpuResources.PRODUCT_LABEL);
     }
 }

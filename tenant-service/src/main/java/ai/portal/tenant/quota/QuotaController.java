@@ -1,10 +1,10 @@
 package ai.portal.tenant.quota;
 
 import ai.portal.platform.security.CurrentUser;
+import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.quota.QuotaApi.GpuType;
 import ai.portal.tenant.quota.QuotaApi.QuotaSpec;
 import ai.portal.tenant.quota.QuotaApi.QuotaUsage;
-import ai.portal.tenant.team.Quota;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;

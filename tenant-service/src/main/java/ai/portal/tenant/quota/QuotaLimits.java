@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamProblems;
 import ai.portal.tenant.quota.QuotaApi.QuotaSpec;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamProblems;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /**
@@ -37,7 +38,7 @@ final class QuotaLimits {
                 String field = "gpus." + entry.getKey();
                 if (!knownGpuTypes.contains(entry.getKey())) {
                     throw TeamProblems.invalid(field, "Unknown GPU type '" + entry.getKey() + "'. Known types: "
-                            + String.join(", ", new java.util.TreeSet<>(knownGpuTypes)) + ".");
+                            + String.join(", ", new TreeSet<>(knownGpuTypes)) + ".");
                 }
                 count(field, entry.getValue(), MAX_GPUS_PER_TYPE);
                 if (entry.getValue() > 0) {

@@ -2,8 +2,8 @@ package ai.portal.tenant.quotarequest;
 
 import java.time.Instant;
 
+import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.quota.QuotaApi.QuotaSpec;
-import ai.portal.tenant.team.Quota;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

@@ -2,8 +2,8 @@ package ai.portal.tenant.quotarequest;
 
 import java.time.Instant;
 
+import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.quotarequest.QuotaRequestApi.QuotaRequest;
-import ai.portal.tenant.team.Quota;
 import io.r2dbc.postgresql.codec.Json;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;

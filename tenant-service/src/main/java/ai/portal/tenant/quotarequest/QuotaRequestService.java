@@ -2,20 +2,21 @@ package ai.portal.tenant.quotarequest;
 
 import java.util.Map;
 
+import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.TeamPermission;
 import ai.portal.tenant.access.TeamAccess;
-import ai.portal.tenant.access.TeamAccess.Need;
-import ai.portal.tenant.audit.AuditEvent.Outcome;
-import ai.portal.tenant.audit.AuditLog;
-import ai.portal.tenant.quota.QuotaService;
+import ai.portal.tenant.audit.AuditedChanges.AuditedAction;
+import ai.portal.tenant.audit.AuditedChanges.Change;
+import ai.portal.tenant.audit.AuditedChanges;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamProblems;
+import ai.portal.tenant.quota.QuotaRules;
 import ai.portal.tenant.quotarequest.QuotaRequestApi.NewRequest;
 import ai.portal.tenant.quotarequest.QuotaRequestApi.QuotaRequest;
-import ai.portal.tenant.sync.ReconcileTrigger;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamProblems;
-import ai.portal.tenant.team.TeamRepository;
+import ai.portal.tenant.store.TeamRepository;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,38 +29,31 @@ class QuotaRequestService {
 
     private final QuotaRequestRepository requests;
     private final TeamRepository teams;
-    private final QuotaService quotas;
+    private final QuotaRules rules;
     private final TeamAccess access;
-    private final AuditLog audit;
-    private final TransactionalOperator tx;
-    private final ReconcileTrigger reconcile;
+    private final AuditedChanges changes;
 
-    QuotaRequestService(QuotaRequestRepository requests, TeamRepository teams, QuotaService quotas, TeamAccess access,
-                        AuditLog audit, TransactionalOperator tx, ReconcileTrigger reconcile) {
+    QuotaRequestService(QuotaRequestRepository requests, TeamRepository teams, QuotaRules rules, TeamAccess access,
+                        AuditedChanges changes) {
         this.requests = requests;
         this.teams = teams;
-        this.quotas = quotas;
+        this.rules = rules;
         this.access = access;
-        this.audit = audit;
-        this.tx = tx;
-        this.reconcile = reconcile;
+        this.changes = changes;
     }
 
     Mono<QuotaRequest> create(CurrentUser actor, String slug, NewRequest request) {
         String target = "team/" + slug + "/quota-request";
-        Mono<QuotaRequest> useCase = access.require(actor, slug, Need.EDIT)
-                .then(quotas.validate(request.quota()))
-                .flatMap(wanted -> requests.insert(slug, actor.subject(), actor.username(), request.reason(), wanted)
-                        .flatMap(id -> audit.record(actor, slug, "quota-request.create", target + "/" + id, null,
-                                Map.of("requested", wanted, "reason", request.reason()), Outcome.SUCCESS, "")
-                                .thenReturn(id))
-                        .as(tx::transactional))
+        return changes.run(new AuditedAction(actor, "quota-request.create", slug, target),
+                        access.require(actor, slug, TeamPermission.EDIT).then(rules.validate(request.quota())),
+                        wanted -> requests.insert(slug, actor.subject(), actor.username(), request.reason(), wanted)
+                                .map(id -> Change.recorded(id, null, Map.of("requested", wanted, "reason", request.reason()))
+                                        .onTarget(target + "/" + id)))
                 .flatMap(requests::find);
-        return audit.onFailure(useCase, actor, slug, "quota-request.create", target);
     }
 
     Flux<QuotaRequest> forTeam(CurrentUser actor, String slug) {
-        return access.require(actor, slug, Need.VIEW).thenMany(requests.forTeam(slug));
+        return access.require(actor, slug, TeamPermission.VIEW).thenMany(requests.forTeam(slug));
     }
 
     Flux<QuotaRequest> withStatus(CurrentUser actor, String status) {
@@ -67,30 +61,25 @@ class QuotaRequestService {
                 : Flux.error(TeamProblems.notAllowed("Only platform admins see every team's quota requests."));
     }
 
+    /** The team's quota becomes the requested one, in the same transaction as the decision. */
     Mono<QuotaRequest> approve(CurrentUser actor, long id, String reason) {
-        String target = "quota-request/" + id;
-        Mono<QuotaRequest> useCase = pendingForAdmin(actor, id)
-                .flatMap(request -> teams.quota(request.team()).defaultIfEmpty(Quota.DEFAULT)
-                        .flatMap(before -> decide(id, "approved", actor, reason)
-                                .then(quotas.save(actor, request.team(), before, request.requested(),
-                                        "quota-request.approve", target, false)))
-                        .as(tx::transactional)
-                        .doOnSuccess(done -> reconcile.request(request.team())))
-                .then(Mono.defer(() -> requests.find(id)));
-        return audit.onFailure(useCase, actor, null, "quota-request.approve", target);
+        return changes.run(new AuditedAction(actor, "quota-request.approve", null, target(id)),
+                        pendingForAdmin(actor, id),
+                        request -> teams.quota(request.team()).defaultIfEmpty(Quota.DEFAULT)
+                                .flatMap(before -> decide(id, "approved", actor, reason)
+                                        .then(teams.saveQuota(request.team(), request.requested()))
+                                        .thenReturn(Change.of(id, before, request.requested()).ofTeam(request.team()))))
+                .flatMap(requests::find);
     }
 
     Mono<QuotaRequest> reject(CurrentUser actor, long id, String reason) {
-        String target = "quota-request/" + id;
-        Mono<QuotaRequest> useCase = (reason == null || reason.isBlank()
-                ? Mono.<QuotaRequest>error(TeamProblems.invalid("reason", "Say why the request is rejected."))
-                : pendingForAdmin(actor, id))
-                .flatMap(request -> decide(id, "rejected", actor, reason)
-                        .then(audit.record(actor, request.team(), "quota-request.reject", target, null,
-                                Map.of("reason", reason), Outcome.SUCCESS, ""))
-                        .as(tx::transactional))
-                .then(Mono.defer(() -> requests.find(id)));
-        return audit.onFailure(useCase, actor, null, "quota-request.reject", target);
+        return changes.run(new AuditedAction(actor, "quota-request.reject", null, target(id)),
+                        reason == null || reason.isBlank()
+                                ? Mono.<QuotaRequest>error(TeamProblems.invalid("reason", "Say why the request is rejected."))
+                                : pendingForAdmin(actor, id),
+                        request -> decide(id, "rejected", actor, reason)
+                                .thenReturn(Change.recorded(id, null, Map.of("reason", reason)).ofTeam(request.team())))
+                .flatMap(requests::find);
     }
 
     private Mono<QuotaRequest> pendingForAdmin(CurrentUser actor, long id) {
@@ -98,8 +87,7 @@ class QuotaRequestService {
             return Mono.error(TeamProblems.notAllowed("Only platform admins decide quota requests."));
         }
         return requests.find(id)
-                .switchIfEmpty(Mono.error(() -> new ai.portal.platform.problem.ApiException(
-                        org.springframework.http.HttpStatus.NOT_FOUND, "Quota request not found",
+                .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.NOT_FOUND, "Quota request not found",
                         "There is no quota request " + id + ".")))
                 .flatMap(request -> "pending".equals(request.status()) ? Mono.just(request)
                         : Mono.error(TeamProblems.conflict("Already decided",
@@ -111,5 +99,9 @@ class QuotaRequestService {
                 .flatMap(updated -> updated == 1 ? Mono.<Void>empty()
                         : Mono.error(TeamProblems.conflict("Already decided",
                                 "Quota request " + id + " was decided by someone else meanwhile.")));
+    }
+
+    private static String target(long id) {
+        return "quota-request/" + id;
     }
 }

@@ -1,6 +1,9 @@
 package ai.portal.tenant.sync;
 
 import java.time.Instant;
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What one sync (kubernetes, keycloak) last found when it converged a team. */
 public record SyncStatus(String sync, State state, String message, Instant observedAt) {
@@ -8,9 +11,9 @@ public record SyncStatus(String sync, State state, String message, Instant obser
     public enum State {
         PENDING, READY, ERROR;
 
-        @com.fasterxml.jackson.annotation.JsonValue
+        @JsonValue
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -2,6 +2,7 @@ package ai.portal.tenant.team;
 
 import java.time.Instant;
 
+import ai.portal.platform.team.TeamNames;
 import ai.portal.tenant.sync.TeamStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
@@ -11,12 +12,9 @@ import jakarta.validation.constraints.Size;
 /** Payloads of the teams API. */
 public final class TeamApi {
 
-    /** Lowercase letters, digits and dashes, 3–32 long: with the {@code team-} prefix it is a DNS label. */
-    public static final String SLUG = "^[a-z][a-z0-9-]{1,30}[a-z0-9]$";
-
     public record CreateTeam(
             @Schema(example = "vision", description = "3-32 lowercase letters, digits, dashes; the namespace is team-<slug>")
-            @NotBlank @Pattern(regexp = SLUG, message = "must be 3-32 lowercase letters, digits or dashes, starting with a letter and not ending with a dash")
+            @NotBlank @Pattern(regexp = TeamNames.SLUG_REGEX, message = "must be 3-32 lowercase letters, digits or dashes, starting with a letter and not ending with a dash")
             String slug,
             @Schema(example = "Computer Vision") @NotBlank @Size(max = 100) String displayName,
             @Size(max = 1000) String description,

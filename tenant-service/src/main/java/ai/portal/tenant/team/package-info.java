@@ -1,2 +1,2 @@
-/** Teams: their API, rules, persistence, and the snapshot of desired state the syncs converge to. */
+/** Teams: their API and the rules of a team's life (create, update, archive, delete). */
 package ai.portal.tenant.team;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
+import ai.portal.platform.installation.Installation;
 import ai.portal.testing.TestStack;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
@@ -14,11 +15,12 @@ import org.springframework.context.annotation.Import;
 /** The Spring wiring of the identity package: properties, the admin client bean and its shutdown. */
 class IdentityConfigurationTest {
 
-    @Import({IdentityConfiguration.class, KeycloakTeamSync.class, UserDirectory.class})
+    @Import({IdentityConfiguration.class, UserDirectory.class})
     static class Wiring {
     }
 
-    private final ApplicationContextRunner context = new ApplicationContextRunner().withUserConfiguration(Wiring.class);
+    private final ApplicationContextRunner context = new ApplicationContextRunner().withUserConfiguration(Wiring.class)
+            .withBean(Installation.class, () -> new Installation("identity-test"));
 
     @Test
     void defaultsToTheLocalKeycloakAndTheTenantServiceAdminClient() {

@@ -18,11 +18,13 @@ import org.keycloak.representations.idm.UserRepresentation;
  * The real Keycloak of the test stack, reached as tenant-service reaches it, plus the direct admin calls a test
  * uses to look at (and tamper with) what the sync made.
  */
-final class KeycloakFixture {
+public final class KeycloakFixture {
 
     static final IdentityProperties PROPERTIES = properties(TestStack.get().value("TENANT_ADMIN_CLIENT_SECRET"));
     static final Keycloak KEYCLOAK = IdentityConfiguration.newKeycloak(PROPERTIES);
     static final KeycloakAdmin ADMIN = new KeycloakAdmin(KEYCLOAK, PROPERTIES);
+    /** The installation id of this run's syncs: groups of other runs and installations are not theirs. */
+    static final String INSTANCE = "idtest-" + UUID.randomUUID().toString().substring(0, 6);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(KEYCLOAK::close));
@@ -37,7 +39,7 @@ final class KeycloakFixture {
                 Duration.ofSeconds(5), Duration.ofSeconds(30));
     }
 
-    static RealmResource realm() {
+    public static RealmResource realm() {
         return KEYCLOAK.realm("portal");
     }
 
@@ -45,7 +47,7 @@ final class KeycloakFixture {
         return "idtest-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static Optional<GroupRepresentation> group(String name) {
+    public static Optional<GroupRepresentation> group(String name) {
         try {
             return Optional.of(realm().getGroupByPath("/teams/" + name));
         } catch (NotFoundException e) {
@@ -53,7 +55,7 @@ final class KeycloakFixture {
         }
     }
 
-    static Set<String> memberUsernames(String groupName) {
+    public static Set<String> memberUsernames(String groupName) {
         GroupRepresentation group = group(groupName).orElseThrow(() -> new AssertionError("no group " + groupName));
         List<UserRepresentation> members = realm().groups().group(group.getId()).members(0, 1000, true);
         return members.stream().map(UserRepresentation::getUsername).collect(Collectors.toSet());

@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamRole;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import ai.portal.testing.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +35,7 @@ class KeycloakTeamSyncTest {
     private static String bob;
     private static String carol;
 
-    private final KeycloakTeamSync sync = new KeycloakTeamSync(KeycloakFixture.ADMIN);
+    private final KeycloakTeamSync sync = new KeycloakTeamSync(KeycloakFixture.ADMIN, KeycloakFixture.INSTANCE);
     private final List<String> slugs = new ArrayList<>();
 
     @BeforeAll
@@ -90,6 +90,7 @@ class KeycloakTeamSyncTest {
         assertThat(editors.getAttributes())
                 .containsEntry("portal.ai/team", List.of(team.slug()))
                 .containsEntry("portal.ai/managed-by", List.of("tenant-service"))
+                .containsEntry("portal.ai/instance", List.of(KeycloakFixture.INSTANCE))
                 .containsEntry("portal.ai/display-name", List.of("Test " + team.slug()))
                 .containsEntry("portal.ai/access", List.of("edit"));
         assertThat(group("team-" + team.slug() + ".viewers").orElseThrow().getAttributes())
@@ -166,7 +167,11 @@ class KeycloakTeamSyncTest {
         TeamSnapshot team = team(member(alice, "alice", TeamRole.OWNER));
         sync.converge(team).block();
         GroupRepresentation edited = group("team-" + team.slug()).orElseThrow();
-        edited.setAttributes(Map.of("portal.ai/team", List.of("someone-else"), "note", List.of("hand-made")));
+        Map<String, List<String>> attributes = new java.util.LinkedHashMap<>(edited.getAttributes());
+        attributes.put("portal.ai/team", List.of("someone-else"));
+        attributes.remove("portal.ai/access");
+        attributes.put("note", List.of("hand-made"));
+        edited.setAttributes(attributes);
         realm().groups().group(edited.getId()).update(edited);
 
         sync.converge(team).block();
@@ -231,19 +236,67 @@ class KeycloakTeamSyncTest {
     }
 
     @Test
-    void listsTheSlugOfEveryTeamGroupEvenOneMadeByHandOrLeftWithOnlyItsViewersGroup() {
+    void listsTheTeamsOfItsOwnGroupsOnlyNeverAGroupMadeByHandOrByAnotherInstallation() {
         TeamSnapshot team = team(member(alice, "alice", TeamRole.OWNER));
         sync.converge(team).block();
         String handMade = KeycloakFixture.uniqueSlug();
         slugs.add(handMade);
-        GroupRepresentation viewers = new GroupRepresentation();
-        viewers.setName("team-" + handMade + ".viewers");
-        realm().groups().group(realm().getGroupByPath("/teams").getId()).subGroup(viewers).close();
+        createGroup("team-" + handMade + ".viewers", Map.of());
+        String theirs = KeycloakFixture.uniqueSlug();
+        KeycloakTeamSync otherInstallation = new KeycloakTeamSync(KeycloakFixture.ADMIN, "other-installation");
+        otherInstallation.converge(team(theirs, member(bob, "bob", TeamRole.OWNER))).block();
 
-        assertThat(sync.managedSlugs().collectList().block()).contains(team.slug(), handMade);
+        try {
+            assertThat(sync.managedSlugs().collectList().block()).contains(team.slug())
+                    .doesNotContain(handMade, theirs);
+            assertThat(otherInstallation.managedSlugs().collectList().block()).contains(theirs)
+                    .doesNotContain(team.slug(), handMade);
+        } finally {
+            otherInstallation.remove(theirs).block();
+            realm().groups().group(group("team-" + handMade + ".viewers").orElseThrow().getId()).remove();
+        }
+    }
 
-        sync.remove(handMade).block();
-        assertThat(sync.managedSlugs().collectList().block()).contains(team.slug()).doesNotContain(handMade);
+    @Test
+    void refusesToTakeOverAGroupOfAnotherInstallationAndRemovingTheTeamLeavesItAsItWas() {
+        String slug = KeycloakFixture.uniqueSlug();
+        KeycloakTeamSync otherInstallation = new KeycloakTeamSync(KeycloakFixture.ADMIN, "other-installation");
+        otherInstallation.converge(team(slug, member(bob, "bob", TeamRole.OWNER))).block();
+        try {
+            assertThatThrownBy(() -> sync.converge(team(slug, member(alice, "alice", TeamRole.OWNER))).block())
+                    .isInstanceOf(KeycloakException.class)
+                    .hasMessageContaining("belongs to another AI Portal installation")
+                    .hasMessageContaining("portal.ai/instance=other-installation");
+            sync.remove(slug).block(); // not this installation's: nothing of its team to delete
+
+            assertThat(memberUsernames("team-" + slug)).containsExactly("bob");
+            assertThat(group("team-" + slug).orElseThrow().getAttributes())
+                    .containsEntry("portal.ai/instance", List.of("other-installation"));
+        } finally {
+            otherInstallation.remove(slug).block();
+        }
+    }
+
+    @Test
+    void refusesAGroupOfTheSameNameMadeByHand() {
+        String slug = KeycloakFixture.uniqueSlug();
+        slugs.add(slug);
+        createGroup("team-" + slug, Map.of("note", List.of("made by a person")));
+        try {
+            assertThatThrownBy(() -> sync.converge(team(slug, member(alice, "alice", TeamRole.OWNER))).block())
+                    .isInstanceOf(KeycloakException.class)
+                    .hasMessageContaining("was not made by AI Portal installation " + KeycloakFixture.INSTANCE);
+            assertThat(memberUsernames("team-" + slug)).isEmpty();
+        } finally {
+            realm().groups().group(group("team-" + slug).orElseThrow().getId()).remove();
+        }
+    }
+
+    private static void createGroup(String name, Map<String, List<String>> attributes) {
+        GroupRepresentation group = new GroupRepresentation();
+        group.setName(name);
+        group.setAttributes(attributes);
+        realm().groups().group(realm().getGroupByPath("/teams").getId()).subGroup(group).close();
     }
 
     @Test
@@ -263,7 +316,7 @@ class KeycloakTeamSyncTest {
     void reportsAWrongClientSecretAsSomethingToFix() {
         try (Keycloak wrong = IdentityConfiguration.newKeycloak(KeycloakFixture.properties("not-the-secret"))) {
             KeycloakTeamSync misconfigured = new KeycloakTeamSync(
-                    new KeycloakAdmin(wrong, KeycloakFixture.properties("not-the-secret")));
+                    new KeycloakAdmin(wrong, KeycloakFixture.properties("not-the-secret")), KeycloakFixture.INSTANCE);
             String slug = KeycloakFixture.uniqueSlug();
 
             assertThatThrownBy(() -> misconfigured.converge(team(slug)).block())
@@ -279,7 +332,7 @@ class KeycloakTeamSyncTest {
     void reportsAnUnreachableKeycloakWithItsAddress() {
         IdentityProperties nowhere = KeycloakFixture.properties("http://127.0.0.1:9", "x");
         try (Keycloak unreachable = IdentityConfiguration.newKeycloak(nowhere)) {
-            KeycloakTeamSync sync = new KeycloakTeamSync(new KeycloakAdmin(unreachable, nowhere));
+            KeycloakTeamSync sync = new KeycloakTeamSync(new KeycloakAdmin(unreachable, nowhere), "nowhere");
 
             assertThatThrownBy(() -> sync.remove("nothing").block())
                     .isInstanceOf(KeycloakException.class)

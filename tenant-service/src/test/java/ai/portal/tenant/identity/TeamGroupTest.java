@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamRole;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import org.junit.jupiter.api.Test;
 
 /** The groups a team must have, without Keycloak. */
@@ -23,7 +23,7 @@ class TeamGroupTest {
         List<TeamGroup> groups = TeamGroup.desired(team(
                 new Member("s-owner", "olga", TeamRole.OWNER),
                 new Member("s-member", "mo", TeamRole.MEMBER),
-                new Member("s-viewer", "vic", TeamRole.VIEWER)));
+                new Member("s-viewer", "vic", TeamRole.VIEWER)), "prod-a1");
 
         assertThat(groups).extracting(TeamGroup::name).containsExactly("team-vision", "team-vision.viewers");
         assertThat(groups.get(0).subjects()).containsExactlyInAnyOrder("s-owner", "s-member");
@@ -32,25 +32,26 @@ class TeamGroupTest {
 
     @Test
     void givesATeamWithoutMembersTwoEmptyGroups() {
-        assertThat(TeamGroup.desired(team())).allSatisfy(group -> assertThat(group.subjects()).isEmpty());
+        assertThat(TeamGroup.desired(team(), "prod-a1")).allSatisfy(group -> assertThat(group.subjects()).isEmpty());
     }
 
     @Test
     void keepsOnlyTheStrongerAccessOfSomeoneListedTwice() {
         List<TeamGroup> groups = TeamGroup.desired(team(
-                new Member("s-1", "ann", TeamRole.VIEWER), new Member("s-1", "ann", TeamRole.MEMBER)));
+                new Member("s-1", "ann", TeamRole.VIEWER), new Member("s-1", "ann", TeamRole.MEMBER)), "prod-a1");
 
         assertThat(groups.get(0).subjects()).containsExactly("s-1");
         assertThat(groups.get(1).subjects()).isEmpty();
     }
 
     @Test
-    void marksBothGroupsAsTheTeamsAndAsManagedByTenantService() {
-        assertThat(TeamGroup.desired(team())).allSatisfy(group -> assertThat(group.attributes())
+    void marksBothGroupsAsTheTeamsAndAsManagedByThisInstallationsTenantService() {
+        assertThat(TeamGroup.desired(team(), "prod-a1")).allSatisfy(group -> assertThat(group.attributes())
                 .containsEntry("portal.ai/team", List.of("vision"))
                 .containsEntry("portal.ai/managed-by", List.of("tenant-service"))
+                .containsEntry("portal.ai/instance", List.of("prod-a1"))
                 .containsEntry("portal.ai/display-name", List.of("Vision")));
-        assertThat(TeamGroup.desired(team())).extracting(group -> group.attributes().get("portal.ai/access"))
+        assertThat(TeamGroup.desired(team(), "prod-a1")).extracting(group -> group.attributes().get("portal.ai/access"))
                 .containsExactly(List.of("edit"), List.of("view"));
     }
 

@@ -13,9 +13,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import ai.portal.tenant.sync.ReconcileTrigger;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
+import ai.portal.tenant.cluster.ClusterView;
+import ai.portal.tenant.domain.ReconcileTrigger;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
@@ -36,8 +39,8 @@ class DriftRepairTest {
     static final ProvisioningProperties PROPS = ProvisioningProperties.defaults();
 
     static KubernetesClient client;
+    static ClusterView view;
     static KubernetesTeamSync sync;
-    static ManagedObjectWatcher watcher;
     /** What the database would say: the teams the trigger converges. */
     static final Map<String, TeamSnapshot> TEAMS = new ConcurrentHashMap<>();
     static final Set<String> REQUESTED = ConcurrentHashMap.newKeySet();
@@ -50,22 +53,34 @@ class DriftRepairTest {
     static void startWatcher() {
         client = TestCluster.connect();
         AppliedVersions applied = new AppliedVersions();
-        sync = new KubernetesTeamSync(client, PROPS, applied);
-        ReconcileTrigger trigger = slug -> {
-            REQUESTED.add(slug);
-            TeamSnapshot team = TEAMS.get(slug);
-            if (team != null) {
-                sync.converge(team).subscribe(null, error -> { });
+        view = TestCluster.view(client);
+        sync = new KubernetesTeamSync(client, view, PROPS, KueueProperties.DEFAULTS, applied);
+        ReconcileTrigger trigger = new ReconcileTrigger() {
+            @Override
+            public void request(String slug) {
+                REQUESTED.add(slug);
+                TeamSnapshot team = TEAMS.get(slug);
+                if (team != null) {
+                    sync.converge(team).subscribe(null, error -> { });
+                }
+            }
+
+            @Override
+            public void requestInstallation() {
+            }
+
+            @Override
+            public void requestEverything() {
             }
         };
-        watcher = new ManagedObjectWatcher(client, trigger, applied);
-        watcher.start();
+        new ManagedObjectWatcher(view, client.getKubernetesSerialization(), trigger, applied);
+        view.start();
     }
 
     @AfterAll
     static void stopWatcher() {
-        if (watcher != null) {
-            watcher.stop();
+        if (view != null) {
+            view.stop();
         }
         if (client != null) {
             client.close();
@@ -75,11 +90,11 @@ class DriftRepairTest {
     @BeforeEach
     void provisionTeam() {
         slug = TestCluster.uniqueSlug("drift");
-        ns = TeamSnapshot.namespaceOf(slug);
+        ns = TeamNames.namespace(slug);
         team = team(slug, TeamState.ACTIVE, SMALL);
         TEAMS.put(slug, team);
         sync.converge(team).block(TIMEOUT);
-        await().atMost(TIMEOUT).until(watcher::isWatching);
+        await().atMost(TIMEOUT).until(view::isWatching);
         REQUESTED.remove(slug);
     }
 
@@ -90,7 +105,7 @@ class DriftRepairTest {
     }
 
     HasMetadata desired(String kind, String name) {
-        return TeamResources.desired(team, PROPS).stream()
+        return TeamResources.desired(TestCluster.INSTANCE, team, PROPS).stream()
                 .filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name))
                 .findFirst().orElseThrow();
     }
@@ -147,13 +162,13 @@ class DriftRepairTest {
         var binding = client.rbac().roleBindings().inNamespace(ns).withName("team-edit");
 
         binding.edit(b -> {
-            b.getMetadata().getLabels().remove(TeamResources.MANAGED_BY);
+            b.getMetadata().getLabels().remove(PortalLabels.MANAGED_BY);
             b.setSubjects(List.of());
             return b;
         });
 
         binding.waitUntilCondition(b -> b != null && b.getSubjects().size() == 3
-                        && TeamResources.MANAGER.equals(b.getMetadata().getLabels().get(TeamResources.MANAGED_BY)),
+                        && PortalLabels.MANAGER.equals(b.getMetadata().getLabels().get(PortalLabels.MANAGED_BY)),
                 TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertThat(REQUESTED).contains(slug);
     }

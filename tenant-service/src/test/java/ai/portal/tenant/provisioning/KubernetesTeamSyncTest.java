@@ -5,6 +5,7 @@ import static ai.portal.tenant.provisioning.TestCluster.restrictedPod;
 import static ai.portal.tenant.provisioning.TestCluster.team;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,9 +14,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
+import ai.portal.tenant.cluster.ClusterView;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -25,6 +29,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -40,18 +45,25 @@ class KubernetesTeamSyncTest {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     static KubernetesClient client;
+    static ClusterView view;
+    static KubernetesTeamSync sync;
     static final ProvisioningProperties PROPS = ProvisioningProperties.defaults();
-    KubernetesTeamSync sync;
     String slug;
     String ns;
 
     @BeforeAll
     static void connect() {
         client = TestCluster.connect();
+        view = TestCluster.view(client);
+        sync = new KubernetesTeamSync(client, view, PROPS, KueueProperties.DEFAULTS, new AppliedVersions());
+        view.start();
     }
 
     @AfterAll
     static void disconnect() {
+        if (view != null) {
+            view.stop();
+        }
         if (client != null) {
             client.close();
         }
@@ -59,9 +71,8 @@ class KubernetesTeamSyncTest {
 
     @BeforeEach
     void newTeam() {
-        sync = new KubernetesTeamSync(client, PROPS, new AppliedVersions());
         slug = TestCluster.uniqueSlug("prov");
-        ns = TeamSnapshot.namespaceOf(slug);
+        ns = TeamNames.namespace(slug);
     }
 
     @AfterEach
@@ -83,7 +94,7 @@ class KubernetesTeamSyncTest {
                 .containsEntry("portal.ai/team", slug)
                 .containsEntry("app.kubernetes.io/managed-by", "ai-portal")
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
-        for (HasMetadata desired : TeamResources.desired(team, PROPS)) {
+        for (HasMetadata desired : TeamResources.desired(TestCluster.INSTANCE, team, PROPS)) {
             HasMetadata live = client.resource(desired).get();
             assertThat(live).as(desired.getKind() + " " + desired.getMetadata().getName()).isNotNull();
             assertThat(live.getMetadata().getLabels()).containsAllEntriesOf(desired.getMetadata().getLabels());
@@ -163,7 +174,7 @@ class KubernetesTeamSyncTest {
     @Test
     void bindsEditorsViewersAndThePortalAndNobodyElse() {
         converge(team(slug, TeamState.ACTIVE, SMALL));
-        String editors = "oidc:team-" + slug;
+        String editors = "oidc:/teams/team-" + slug;
         String viewers = editors + ".viewers";
 
         assertThat(allowed(List.of(editors), ns, "create", "", "pods")).isTrue();
@@ -178,7 +189,10 @@ class KubernetesTeamSyncTest {
         assertThat(allowed(List.of(viewers), ns, "create", "", "pods")).isFalse();
         assertThat(allowed(List.of(viewers), ns, "get", "", "secrets")).isFalse();
 
-        assertThat(allowed(List.of("oidc:team-someone-else"), ns, "list", "", "pods")).isFalse();
+        assertThat(allowed(List.of("oidc:/teams/team-someone-else"), ns, "list", "", "pods")).isFalse();
+        // a group of the same name outside /teams (full.path=true puts the path in the token) grants nothing
+        assertThat(allowed(List.of("oidc:team-" + slug), ns, "list", "", "pods")).isFalse();
+        assertThat(allowed(List.of("oidc:/elsewhere/team-" + slug), ns, "list", "", "pods")).isFalse();
         assertThat(serviceAccountAllowed("ai-portal", "job-runner", ns, "create", "apps", "statefulsets")).isTrue();
         assertThat(serviceAccountAllowed(ns, "workload", ns, "list", "", "pods")).isFalse();
     }
@@ -216,7 +230,7 @@ class KubernetesTeamSyncTest {
 
     Map<String, String> resourceVersions(TeamSnapshot team) {
         Map<String, String> versions = new LinkedHashMap<>();
-        for (HasMetadata desired : TeamResources.desired(team, PROPS)) {
+        for (HasMetadata desired : TeamResources.desired(TestCluster.INSTANCE, team, PROPS)) {
             versions.put(desired.getKind() + "/" + desired.getMetadata().getName(),
                     client.resource(desired).get().getMetadata().getResourceVersion());
         }
@@ -257,11 +271,13 @@ class KubernetesTeamSyncTest {
         converge(team(slug, TeamState.ACTIVE, SMALL));
         // what an older version of the portal applied under a name it no longer uses
         client.resource(new RoleBuilder().withNewMetadata().withName("team-old").withNamespace(ns)
-                        .withLabels(TeamResources.labels(slug)).endMetadata().build())
+                        .withLabels(PortalLabels.teamLabels(TestCluster.INSTANCE, slug)).endMetadata().build())
                 .fieldManager(PROPS.fieldManager()).forceConflicts().serverSideApply();
         // someone else's object in the namespace, even with our label
         client.resource(new RoleBuilder().withNewMetadata().withName("someone-elses").withNamespace(ns)
-                .withLabels(TeamResources.labels(slug)).endMetadata().build()).create();
+                .withLabels(PortalLabels.teamLabels(TestCluster.INSTANCE, slug)).endMetadata().build()).create();
+        // the sync prunes what its view shows: let the view catch up with the hand-made objects
+        await().atMost(TIMEOUT).until(() -> view.managed(Role.class, ns).size() >= 4);
 
         converge(team(slug, TeamState.ACTIVE, SMALL));
 
@@ -271,16 +287,37 @@ class KubernetesTeamSyncTest {
     }
 
     @Test
-    void refusesToAdoptOrDeleteANamespaceItDidNotCreate() {
+    void refusesToAdoptANamespaceItDidNotCreateAndRemovingTheTeamLeavesItAlone() {
         client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
 
         assertThatThrownBy(() -> converge(team(slug, TeamState.ACTIVE, SMALL)))
                 .isInstanceOf(ProvisioningException.class)
                 .hasMessageContaining("Namespace " + ns + " exists and is not managed by ai-portal");
-        assertThatThrownBy(() -> sync.remove(slug).block(TIMEOUT))
+        await().atMost(TIMEOUT).until(() -> view.namespace(ns).isPresent());
+        sync.remove(slug).block(TIMEOUT);
+
+        var namespace = client.namespaces().withName(ns).get();
+        assertThat(namespace.getMetadata().getDeletionTimestamp()).isNull();
+        assertThat(namespace.getMetadata().getLabels()).doesNotContainKey("portal.ai/team");
+    }
+
+    @Test
+    void refusesANamespaceOfAnotherInstallationAndNeverDeletesIt() {
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                .withLabels(PortalLabels.teamLabels("another-portal", slug)).endMetadata().build()).create();
+
+        assertThatThrownBy(() -> converge(team(slug, TeamState.ACTIVE, SMALL)))
                 .isInstanceOf(ProvisioningException.class)
-                .hasMessageContaining("refusing to delete it");
-        assertThat(client.namespaces().withName(ns).get().getMetadata().getDeletionTimestamp()).isNull();
+                .hasMessageContaining("belongs to another AI Portal installation (portal.ai/instance=another-portal)");
+        await().atMost(TIMEOUT).until(() -> view.namespace(ns).isPresent());
+        sync.remove(slug).block(TIMEOUT);
+        assertThat(sync.managedSlugs().collectList().block(TIMEOUT)).doesNotContain(slug);
+
+        var namespace = client.namespaces().withName(ns).get();
+        assertThat(namespace.getMetadata().getDeletionTimestamp()).isNull();
+        assertThat(namespace.getMetadata().getLabels()).containsEntry("portal.ai/instance", "another-portal")
+                .doesNotContainKey("pod-security.kubernetes.io/enforce");
+        assertThat(client.resourceQuotas().inNamespace(ns).list().getItems()).isEmpty();
     }
 
     @Test

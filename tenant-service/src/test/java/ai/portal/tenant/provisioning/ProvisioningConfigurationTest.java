@@ -2,8 +2,12 @@ package ai.portal.tenant.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.portal.tenant.sync.ReconcileTrigger;
-import ai.portal.tenant.sync.TeamSync;
+import ai.portal.platform.installation.Installation;
+import ai.portal.tenant.cluster.ClusterConfiguration;
+import ai.portal.tenant.cluster.ClusterView;
+import ai.portal.tenant.cluster.KubernetesHealthIndicator;
+import ai.portal.tenant.domain.ReconcileTrigger;
+import ai.portal.tenant.domain.TeamSync;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -15,8 +19,21 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class ProvisioningConfigurationTest {
 
     final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withUserConfiguration(ProvisioningConfiguration.class)
-            .withBean(ReconcileTrigger.class, () -> slug -> { });
+            .withUserConfiguration(ClusterConfiguration.class, ProvisioningConfiguration.class)
+            .withBean(Installation.class, () -> new Installation("config-test"))
+            .withBean(ReconcileTrigger.class, () -> new ReconcileTrigger() {
+                @Override
+                public void request(String slug) {
+                }
+
+                @Override
+                public void requestInstallation() {
+                }
+
+                @Override
+                public void requestEverything() {
+                }
+            });
 
     @Test
     void wiresTheSyncTheWatcherAndTheHealthIndicator() {
@@ -26,7 +43,8 @@ class ProvisioningConfigurationTest {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(TeamSync.class).name()).isEqualTo("kubernetes");
             assertThat(context.getBean(ProvisioningProperties.class).portalNamespace()).isEqualTo("portal-x");
-            assertThat(context.getBean(ManagedObjectWatcher.class).isRunning()).isTrue();
+            assertThat(context.getBean(ClusterView.class).isRunning()).isTrue();
+            assertThat(context).hasSingleBean(ManagedObjectWatcher.class);
             assertThat(context.getBean(KubernetesHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
         });
     }
@@ -38,6 +56,7 @@ class ProvisioningConfigurationTest {
             assertThat(context).doesNotHaveBean(KubernetesClient.class);
             assertThat(context).doesNotHaveBean(TeamSync.class);
             assertThat(context).doesNotHaveBean(ManagedObjectWatcher.class);
+            assertThat(context).doesNotHaveBean(ClusterView.class);
         });
     }
 

@@ -3,11 +3,11 @@ package ai.portal.tenant.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.StandardEnvironment;
@@ -22,7 +22,7 @@ class ProvisioningPropertiesTest {
         new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yaml"))
                 .forEach(environment.getPropertySources()::addLast);
         var bound = new Binder(ConfigurationPropertySources.get(environment),
-                new org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver(environment))
+                new PropertySourcesPlaceholdersResolver(environment))
                 .bind("portal.provisioning", ProvisioningProperties.class).get();
 
         assertThat(bound).isEqualTo(ProvisioningProperties.defaults());
@@ -34,7 +34,6 @@ class ProvisioningPropertiesTest {
                 .bindOrCreate("portal.provisioning", ProvisioningProperties.class);
 
         assertThat(bound.fieldManager()).isEqualTo("ai-portal-tenant-service");
-        assertThat(bound.resyncPeriod()).isEqualTo(Duration.ofMinutes(5));
         assertThat(bound.clusterCidrs()).containsExactly("10.96.0.0/12", "10.244.0.0/16");
         assertThat(bound.containerDefaults()).isEqualTo(ProvisioningProperties.ContainerDefaults.DEFAULT);
         assertThat(bound.portalServiceAccounts()).isEqualTo(List.of());

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import ai.portal.tenant.team.Member;
-import ai.portal.tenant.team.Quota;
-import ai.portal.tenant.team.TeamRole;
-import ai.portal.tenant.team.TeamSnapshot;
-import ai.portal.tenant.team.TeamState;
+import ai.portal.platform.team.TeamRole;
+import ai.portal.tenant.domain.Member;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LimitRange;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class TeamResourcesTest {
 
     static final ProvisioningProperties PROPS = ProvisioningProperties.defaults();
+    static final String INSTANCE = "prod-a1";
 
     static TeamSnapshot team(TeamState state, Quota quota) {
         return new TeamSnapshot("vision", "Computer Vision", "CV research", state, quota,
@@ -46,7 +47,7 @@ class TeamResourcesTest {
 
     @Test
     void desiresTheNamespaceFirstThenEveryObjectInIt() {
-        List<HasMetadata> objects = TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS);
+        List<HasMetadata> objects = TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS);
 
         assertThat(objects.getFirst()).isInstanceOf(Namespace.class);
         assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
@@ -58,16 +59,17 @@ class TeamResourcesTest {
     }
 
     @Test
-    void labelsEveryObjectAsManagedByThePortalForTheTeam() {
-        assertThat(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS)).allSatisfy(o ->
+    void labelsEveryObjectAsManagedByThisInstallationForTheTeam() {
+        assertThat(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS)).allSatisfy(o ->
                 assertThat(o.getMetadata().getLabels())
                         .containsEntry("app.kubernetes.io/managed-by", "ai-portal")
+                        .containsEntry("portal.ai/instance", INSTANCE)
                         .containsEntry("portal.ai/team", "vision"));
     }
 
     @Test
     void enforcesPodSecurityRestrictedOnTheNamespace() {
-        Namespace ns = (Namespace) TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS).getFirst();
+        Namespace ns = (Namespace) TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS).getFirst();
 
         assertThat(ns.getMetadata().getName()).isEqualTo("team-vision");
         assertThat(ns.getMetadata().getLabels())
@@ -80,8 +82,8 @@ class TeamResourcesTest {
 
     @Test
     void labelsAnArchivedTeamsNamespaceAndKeepsItsQuota() {
-        var active = byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS));
-        var archived = byName(TeamResources.desired(team(TeamState.ARCHIVED, QUOTA), PROPS));
+        var active = byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS));
+        var archived = byName(TeamResources.desired(INSTANCE, team(TeamState.ARCHIVED, QUOTA), PROPS));
 
         assertThat(archived.get("Namespace/team-vision").getMetadata().getLabels())
                 .containsEntry("portal.ai/archived", "true");
@@ -90,7 +92,7 @@ class TeamResourcesTest {
 
     @Test
     void quotasTheSumOfAllGpuTypesAndEveryOtherResource() {
-        var quota = (ResourceQuota) byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS))
+        var quota = (ResourceQuota) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
                 .get("ResourceQuota/team-quota");
 
         assertThat(quota.getSpec().getHard()).containsOnly(
@@ -109,7 +111,7 @@ class TeamResourcesTest {
 
     @Test
     void quotasZeroGpusForATeamWithoutGpuQuota() {
-        var quota = (ResourceQuota) byName(TeamResources.desired(team(TeamState.ACTIVE, Quota.DEFAULT), PROPS))
+        var quota = (ResourceQuota) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, Quota.DEFAULT), PROPS))
                 .get("ResourceQuota/team-quota");
 
         assertThat(quota.getSpec().getHard()).containsEntry("requests.nvidia.com/gpu", new Quantity("0"));
@@ -118,7 +120,7 @@ class TeamResourcesTest {
 
     @Test
     void givesContainersWithoutRequestsTheConfiguredDefaults() {
-        var limits = (LimitRange) byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS))
+        var limits = (LimitRange) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
                 .get("LimitRange/team-defaults");
 
         var item = limits.getSpec().getLimits().getFirst();
@@ -132,8 +134,8 @@ class TeamResourcesTest {
     void setsADefaultCpuLimitOnlyWhenConfigured() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
                 List.of(), new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "2", "2Gi"), 50,
-                List.of(), true, java.time.Duration.ofMinutes(5));
-        var limits = (LimitRange) byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), props))
+                List.of(), true);
+        var limits = (LimitRange) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props))
                 .get("LimitRange/team-defaults");
 
         assertThat(limits.getSpec().getLimits().getFirst().getDefault()).containsOnly(
@@ -142,7 +144,7 @@ class TeamResourcesTest {
 
     @Test
     void givesWorkloadsAServiceAccountWithoutAnApiToken() {
-        var account = (ServiceAccount) byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS))
+        var account = (ServiceAccount) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
                 .get("ServiceAccount/workload");
 
         assertThat(account.getAutomountServiceAccountToken()).isFalse();
@@ -150,7 +152,7 @@ class TeamResourcesTest {
 
     @Test
     void letsEditorsChangeWorkloadsAndViewersOnlyRead() {
-        var objects = byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS));
+        var objects = byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS));
         var edit = (Role) objects.get("Role/team-edit");
         var view = (Role) objects.get("Role/team-view");
 
@@ -176,7 +178,7 @@ class TeamResourcesTest {
 
     @Test
     void bindsTheTeamsOidcGroupsAndThePortalsServiceAccounts() {
-        var objects = byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS));
+        var objects = byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS));
         var edit = (RoleBinding) objects.get("RoleBinding/team-edit");
         var view = (RoleBinding) objects.get("RoleBinding/team-view");
 
@@ -184,17 +186,17 @@ class TeamResourcesTest {
         assertThat(edit.getRoleRef().getName()).isEqualTo("team-edit");
         assertThat(edit.getSubjects()).extracting(Subject::getKind, Subject::getNamespace, Subject::getName)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("Group", null, "oidc:team-vision"),
+                        org.assertj.core.groups.Tuple.tuple("Group", null, "oidc:/teams/team-vision"),
                         org.assertj.core.groups.Tuple.tuple("ServiceAccount", "ai-portal", "job-runner"),
                         org.assertj.core.groups.Tuple.tuple("ServiceAccount", "ai-portal", "logging-pipeline"));
         assertThat(view.getRoleRef().getName()).isEqualTo("team-view");
         assertThat(view.getSubjects()).extracting(Subject::getKind, Subject::getName)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("Group", "oidc:team-vision.viewers"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("Group", "oidc:/teams/team-vision.viewers"));
     }
 
     @Test
     void admitsTrafficOnlyFromTheTeamThePortalAndMonitoring() {
-        var policy = (NetworkPolicy) byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS))
+        var policy = (NetworkPolicy) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
                 .get("NetworkPolicy/team-isolation");
 
         assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
@@ -211,7 +213,7 @@ class TeamResourcesTest {
 
     @Test
     void letsTrafficOutOnlyToTheTeamDnsAndOutsideTheCluster() {
-        var policy = (NetworkPolicy) byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS))
+        var policy = (NetworkPolicy) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
                 .get("NetworkPolicy/team-isolation");
 
         var egress = policy.getSpec().getEgress();
@@ -229,8 +231,8 @@ class TeamResourcesTest {
     @Test
     void allowsNoExternalEgressWhenSwitchedOff() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
-                List.of(), null, 100, List.of("10.0.0.0/8"), false, java.time.Duration.ofMinutes(5));
-        var policy = (NetworkPolicy) byName(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), props))
+                List.of(), null, 100, List.of("10.0.0.0/8"), false);
+        var policy = (NetworkPolicy) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props))
                 .get("NetworkPolicy/team-isolation");
 
         assertThat(policy.getSpec().getEgress()).hasSize(2)
@@ -239,14 +241,27 @@ class TeamResourcesTest {
 
     @Test
     void isAPureFunction() {
-        assertThat(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS))
-                .isEqualTo(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS));
+        assertThat(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
+                .isEqualTo(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS));
     }
 
     @Test
     void createsNothingClusterWide() {
-        assertThat(TeamResources.desired(team(TeamState.ACTIVE, QUOTA), PROPS))
+        assertThat(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
                 .filteredOn(o -> o.getMetadata().getNamespace() == null)
                 .extracting(HasMetadata::getKind).containsExactly("Namespace");
+    }
+
+    @Test
+    void withKueueBorrowingTheQuotaBackstopAlsoAllowsTheGpusTheTeamMayBorrow() {
+        TeamSnapshot team = team(TeamState.ACTIVE, QUOTA);
+        var borrowing = new KueueProperties(true, true, 4);
+
+        var quota = (ResourceQuota) byName(TeamResources.desired(INSTANCE, team, PROPS, borrowing)).get("ResourceQuota/team-quota");
+        var withoutBorrowing = (ResourceQuota) byName(TeamResources.desired(INSTANCE, team, PROPS)).get("ResourceQuota/team-quota");
+
+        // 14 of its own, plus up to 4 borrowed of each of the 3 types Kueue may admit
+        assertThat(quota.getSpec().getHard()).containsEntry("requests.nvidia.com/gpu", new Quantity("26"));
+        assertThat(withoutBorrowing.getSpec().getHard()).containsEntry("requests.nvidia.com/gpu", new Quantity("14"));
     }
 }
