@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * user {@code logs-test-<slug>} in group {@code team-<slug>} (a child of {@code /teams}, as tenant-service keeps
  * them), realm role {@code data-scientist}. Their tokens carry the group like any member's.
  */
-final class TeamUsers {
+public final class TeamUsers {
 
     private static final HttpClient HTTP = TestStack.httpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -30,7 +30,7 @@ final class TeamUsers {
     private final TestStack stack = TestStack.get();
 
     /** An access token of a data scientist who is a member of exactly {@code team}. */
-    String memberToken(String team) {
+    public String memberToken(String team) {
         String username = "logs-test-" + team;
         ensureMember(username, team);
         return Tokens.fromTestStack().userToken(username, PASSWORD);
