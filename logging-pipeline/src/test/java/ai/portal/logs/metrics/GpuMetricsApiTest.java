@@ -230,6 +230,14 @@ class GpuMetricsApiTest {
         JsonNode team = get(member, "/api/v1/teams/" + TEAM + idle);
         assertThat(team.path("gpusHeld").asInt()).isEqualTo(3);
         assertThat(list(team.path("idleGpus"))).extracting(g -> g.path("pod").asString()).containsExactly(NOTEBOOK + "-0");
+        // the fleet's idle GPUs (admins) name the team, pod and workload that hold them
+        assertThat(list(get(admin, "/api/v1/gpu-metrics/fleet/idle?period=10s&threshold=5").path("idleGpus")))
+                .filteredOn(g -> g.path("namespace").asString().equals(NAMESPACE)).singleElement()
+                .satisfies(g -> {
+                    assertThat(g.path("team").asString()).isEqualTo(TEAM);
+                    assertThat(g.path("pod").asString()).isEqualTo(NOTEBOOK + "-0");
+                    assertThat(g.path("workload").asString()).isEqualTo(NOTEBOOK);
+                });
 
         // the same notebook made busy is no longer idle once its busy samples are in the period
         LocalCluster.shared().admin().pods().inNamespace(NAMESPACE).withName(NOTEBOOK + "-0")
@@ -296,8 +304,54 @@ class GpuMetricsApiTest {
                 .contains("NVIDIA H100 80GB HBM3");
     }
 
+    /**
+     * The XID error set on the job's pod (order 2) fires the project's GpuXidError rule: admins see it among every
+     * portal rule and its state, the team sees its own alert, another team sees none of it.
+     */
     @Test
     @Order(7)
+    void alertsAreReadByAdminsWholeAndByATeamForItsOwnNamespace() {
+        JsonNode platform = await("GpuXidError firing for the job's two GPUs").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> get(admin, "/api/v1/gpu-metrics/alerts"), a -> list(a.path("alerts")).stream()
+                        .filter(alert -> alert.path("name").asString().equals("GpuXidError")
+                                && alert.path("pod").asString().equals(JOB + "-x7k2p")).count() == 2);
+        assertThat(list(platform.path("rules"))).extracting(r -> r.path("name").asString())
+                .contains("GpuAllocatedButIdle", "GpuTemperatureHigh", "GpuXidErrorCritical", "GpuXidError",
+                        "TeamGpuQuotaNearlyFull", "PortalServiceDown", "GpuExporterDown");
+        assertThat(list(platform.path("rules"))).filteredOn(r -> r.path("name").asString().equals("GpuXidError"))
+                .singleElement().satisfies(rule -> {
+                    assertThat(rule.path("state").asString()).isEqualTo("firing");
+                    assertThat(rule.path("severity").asString()).isEqualTo("warning");
+                    assertThat(rule.path("firing").asInt()).isGreaterThanOrEqualTo(2);
+                });
+        assertThat(list(platform.path("alerts"))).filteredOn(a -> a.path("pod").asString().equals(JOB + "-x7k2p"))
+                .allSatisfy(alert -> {
+                    assertThat(alert.path("state").asString()).isEqualTo("firing");
+                    assertThat(alert.path("team").asString()).isEqualTo(TEAM);
+                    assertThat(alert.path("namespace").asString()).isEqualTo(NAMESPACE);
+                    assertThat(alert.path("workload").asString()).isEqualTo(JOB);
+                    assertThat(alert.path("node").asString()).startsWith(POOL);
+                    assertThat(alert.path("summary").asString()).contains("XID 13");
+                });
+
+        JsonNode mine = get(member, "/api/v1/teams/" + TEAM + "/gpu-metrics/alerts");
+        assertThat(mine.path("team").asString()).isEqualTo(TEAM);
+        assertThat(list(mine.path("rules"))).isEmpty();
+        assertThat(list(mine.path("alerts"))).isNotEmpty()
+                .allSatisfy(alert -> assertThat(alert.path("namespace").asString()).isEqualTo(NAMESPACE))
+                .filteredOn(alert -> alert.path("name").asString().equals("GpuXidError")).hasSize(2);
+
+        String theirs = get(outsider, "/api/v1/teams/" + OTHER_TEAM + "/gpu-metrics/alerts").toString();
+        assertThat(theirs).doesNotContain(NAMESPACE).doesNotContain(JOB);
+        status(outsider, "/api/v1/teams/" + TEAM + "/gpu-metrics/alerts", HttpStatus.NOT_FOUND);
+        status(null, "/api/v1/teams/" + TEAM + "/gpu-metrics/alerts", HttpStatus.UNAUTHORIZED);
+        assertThat(status(member, "/api/v1/gpu-metrics/alerts", HttpStatus.FORBIDDEN).path("detail").asString())
+                .contains("platform admins");
+    }
+
+    @Test
+    @Order(8)
     void heavyAndMalformedQueriesAreRefusedWithAClearMessage() {
         String base = "/api/v1/teams/" + TEAM + "/workloads/" + JOB + "/gpu-metrics";
         assertThat(status(member, base + "?range=60d", HttpStatus.UNPROCESSABLE_CONTENT).path("detail").asString())
@@ -312,7 +366,7 @@ class GpuMetricsApiTest {
 
     /** Prometheus gone: the metrics API says so (503), everything else of the service answers. */
     @Test
-    @Order(8)
+    @Order(9)
     void withPrometheusStoppedMetricsAreUnavailableAndTheRestAnswers() {
         prometheus.kill();
         try {
@@ -323,6 +377,8 @@ class GpuMetricsApiTest {
                 assertThat(problem.path("detail").asString()).contains("does not answer");
             }
             status(admin, "/api/v1/gpu-metrics/fleet/current", HttpStatus.SERVICE_UNAVAILABLE);
+            status(admin, "/api/v1/gpu-metrics/alerts", HttpStatus.SERVICE_UNAVAILABLE);
+            status(member, "/api/v1/teams/" + TEAM + "/gpu-metrics/alerts", HttpStatus.SERVICE_UNAVAILABLE);
             // the rest of the service: the team's logs, who I am, health
             client.get().uri("/api/v1/teams/" + TEAM + "/logs").headers(h -> h.setBearerAuth(member))
                     .exchange().expectStatus().isOk();
