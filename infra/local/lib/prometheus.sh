@@ -74,7 +74,8 @@ prometheus_start() {
     require_free_port "$PROMETHEUS_PORT" PROMETHEUS_PORT prometheus
     prometheus_config
     if cluster_owned && ! prometheus_kueue_token; then
-        note "no token for Kueue's metrics (cluster not reachable?): Prometheus will not scrape Kueue"
+        note "no token for Kueue's metrics (cluster not reachable?): its target will show as down"
+        touch "$(prometheus_dir)/kueue.token"
     fi
     "${PROMETHEUS_BIN%/*}/promtool" check config "$(prometheus_dir)/prometheus.yml" >"$PORTAL_LOGS/prometheus-config.log" 2>&1 \
         || { cat "$PORTAL_LOGS/prometheus-config.log" >&2; die "the generated Prometheus configuration is invalid"; }

@@ -17,4 +17,9 @@ public class CollectorConfiguration {
                               PodMetadata pods) {
         return new LogCollector(properties, indices, client, pods);
     }
+
+    @Bean
+    CollectorMetrics collectorMetrics(LogCollector collector) {
+        return new CollectorMetrics(collector);
+    }
 }

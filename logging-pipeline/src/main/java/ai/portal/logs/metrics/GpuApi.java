@@ -101,4 +101,43 @@ public final class GpuApi {
     public record TeamGpus(@Schema(description = "the team's slug; null for a namespace that is no team's")
                            String team, String namespace, int allocated, Double utilization) {
     }
+
+    @Schema(description = "The portal's GPU, quota and service alerts as Prometheus evaluates them now (the rules of "
+            + "infra/monitoring/rules/alerts.rules.yaml).")
+    public record AlertsNow(
+            @Schema(description = "the team's slug; null for the whole platform") String team,
+            Instant time,
+            @Schema(description = "every portal alerting rule with its state; empty in a team's answer, which holds "
+                    + "only the team's own alerts") List<AlertRule> rules,
+            @Schema(description = "active alerts, firing before pending, most severe first") List<ActiveAlert> alerts) {
+    }
+
+    public record AlertRule(String name,
+                            @Schema(description = "the rule group, e.g. ai-portal-gpu-alerts") String group,
+                            @Schema(description = "critical, warning or info") String severity,
+                            @Schema(description = "inactive, pending or firing") String state,
+                            @Schema(description = "ISO-8601: how long the condition must hold before it fires")
+                            String holdFor,
+                            int firing,
+                            int pending) {
+    }
+
+    public record ActiveAlert(String name,
+                              String severity,
+                              @Schema(description = "pending (condition true, not yet for its hold time) or firing")
+                              String state,
+                              @Schema(description = "since when the condition holds") Instant activeAt,
+                              @Schema(description = "the value of the rule's expression, e.g. peak utilisation")
+                              Double value,
+                              @Schema(description = "the team's slug, when the alert is about a team's namespace")
+                              String team,
+                              String namespace,
+                              String pod,
+                              @Schema(description = "the portal workload of the pod, when known") String workload,
+                              String node,
+                              @Schema(description = "device index on its node") String gpu,
+                              String gpuType,
+                              String summary,
+                              String description) {
+    }
 }

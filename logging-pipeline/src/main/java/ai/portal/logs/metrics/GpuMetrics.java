@@ -162,6 +162,61 @@ class GpuMetrics {
                 dashboard(new GpuScope.Fleet(), time.minus(Duration.ofHours(6)), time)));
     }
 
+    /**
+     * The portal's alerts now: for the platform ({@code namespace} null) every rule of the portal's groups with its
+     * state and every active alert; for a team only the active alerts labelled with its namespace (an idle GPU, an
+     * XID error while its pod held the GPU, its quota nearly full), never a rule's or another team's.
+     */
+    Mono<GpuApi.AlertsNow> alerts(String namespace) {
+        Instant time = clock.instant();
+        return client().alertingRules().map(all -> {
+            List<PrometheusClient.AlertingRule> portal = all.stream()
+                    .filter(rule -> rule.group().startsWith(properties.alertGroups())).toList();
+            List<GpuApi.ActiveAlert> alerts = new ArrayList<>();
+            for (PrometheusClient.AlertingRule rule : portal) {
+                for (PrometheusClient.Alert alert : rule.alerts()) {
+                    if (namespace == null || namespace.equals(alert.labels().get("namespace"))) {
+                        alerts.add(activeAlert(rule, alert));
+                    }
+                }
+            }
+            alerts.sort(Comparator.comparing((GpuApi.ActiveAlert a) -> !"firing".equals(a.state()))
+                    .thenComparing(a -> severityRank(a.severity()))
+                    .thenComparing(GpuApi.ActiveAlert::name)
+                    .thenComparing(a -> Objects.toString(a.namespace(), ""))
+                    .thenComparing(a -> Objects.toString(a.pod(), ""))
+                    .thenComparing(a -> Objects.toString(a.node(), ""))
+                    .thenComparing(a -> Objects.toString(a.gpu(), "")));
+            List<GpuApi.AlertRule> rules = namespace != null ? List.of() : portal.stream()
+                    .map(rule -> new GpuApi.AlertRule(rule.name(), rule.group(), rule.labels().get("severity"),
+                            rule.state(), rule.holdFor().toString(),
+                            (int) rule.alerts().stream().filter(a -> "firing".equals(a.state())).count(),
+                            (int) rule.alerts().stream().filter(a -> "pending".equals(a.state())).count()))
+                    .toList();
+            return new GpuApi.AlertsNow(namespace == null ? null : TeamNames.slugOfNamespace(namespace).orElse(null),
+                    time, rules, alerts);
+        });
+    }
+
+    private GpuApi.ActiveAlert activeAlert(PrometheusClient.AlertingRule rule, PrometheusClient.Alert alert) {
+        Map<String, String> l = alert.labels();
+        String severity = l.getOrDefault("severity", rule.labels().get("severity"));
+        return new GpuApi.ActiveAlert(rule.name(), severity, alert.state(), alert.activeAt(),
+                Double.isNaN(alert.value()) ? null : alert.value(),
+                TeamNames.slugOfNamespace(l.get("namespace")).orElse(null), l.get("namespace"), l.get("pod"),
+                workloadOf(l), l.get("Hostname"), l.get("gpu"), l.get("modelName"),
+                alert.annotations().get("summary"), alert.annotations().get("description"));
+    }
+
+    private static int severityRank(String severity) {
+        return switch (severity == null ? "" : severity) {
+            case "critical" -> 0;
+            case "warning" -> 1;
+            case "info" -> 2;
+            default -> 3;
+        };
+    }
+
     private PrometheusClient client() {
         return prometheus.orElseThrow(() -> MetricsExceptions.unavailable("No Prometheus is configured for this "
                 + "portal (portal.metrics.prometheus-url), so there are no GPU metrics. Everything else works."));

@@ -109,6 +109,14 @@ public class GpuMetricsController {
                 metrics.idle(new GpuScope.Team(namespace), threshold, period));
     }
 
+    @GetMapping("/teams/{team}/gpu-metrics/alerts")
+    @Operation(summary = "A team's active alerts", description = "The portal's alerts (infra/monitoring/rules) that "
+            + "are pending or firing for the team's namespace: GPUs allocated but idle, XID errors while its pods held "
+            + "a GPU, its GPU quota nearly full.")
+    public Mono<GpuApi.AlertsNow> teamAlerts(@AuthenticationPrincipal Jwt token, @PathVariable String team) {
+        return namespaceOf(team, token).flatMap(metrics::alerts);
+    }
+
     // ---- the fleet (platform admins) -------------------------------------------------------------------------
 
     @GetMapping("/gpu-metrics/fleet")
@@ -134,6 +142,15 @@ public class GpuMetricsController {
         double threshold = query.thresholdPercent(properties.idle());
         var period = query.periodOrDefault(properties.idle());
         return admin(token).then(Mono.defer(() -> metrics.idle(new GpuScope.Fleet(), threshold, period)));
+    }
+
+    @GetMapping("/gpu-metrics/alerts")
+    @Operation(summary = "The portal's alerts now (platform admins)", description = "Every alerting rule of the "
+            + "portal's groups (portal.metrics.alert-groups) with its state, and every pending or firing alert with "
+            + "the team, pod and workload it concerns.")
+    @ApiResponse(responseCode = "403", description = "The caller is not a platform admin")
+    public Mono<GpuApi.AlertsNow> alerts(@AuthenticationPrincipal Jwt token) {
+        return admin(token).then(Mono.defer(() -> metrics.alerts(null)));
     }
 
     /** The only place a query's namespace comes from: the team the caller may view. */

@@ -22,6 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       (cheap on a large fleet); false computes them from the raw DCGM series
  * @param idle           what "allocated but idle" means by default
  * @param grafana        links to Grafana's dashboards, when an admin runs one
+ * @param alertGroups    the alerting rule groups the alerts endpoints show: those whose name starts with this (the
+ *                       groups of infra/monitoring/rules/alerts.rules.yaml); a shared Prometheus' other alerts are
+ *                       not the portal's to show
  */
 @ConfigurationProperties("portal.metrics")
 public record MetricsProperties(
@@ -34,7 +37,8 @@ public record MetricsProperties(
         @DefaultValue("500") int maxSeries,
         @DefaultValue("true") boolean recordingRules,
         @DefaultValue Idle idle,
-        @DefaultValue Grafana grafana) {
+        @DefaultValue Grafana grafana,
+        @DefaultValue("ai-portal-") String alertGroups) {
 
     public MetricsProperties {
         prometheusUrl = blankIsUnset(prometheusUrl);

@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Prometheus' stable HTTP API v1 ({@code /api/v1/query}, {@code /api/v1/query_range}), the same on Prometheus 2.x
- * and 3.x. Queries go as form posts (long selectors do not fit a URL). Failures are sorted once, here: Prometheus
+ * Prometheus' stable HTTP API v1 ({@code /api/v1/query}, {@code /api/v1/query_range}, {@code /api/v1/rules}), the
+ * same on Prometheus 2.x and 3.x. Queries go as form posts (long selectors do not fit a URL). Failures are sorted once, here: Prometheus
  * unreachable, slow or broken → {@link MetricsExceptions#unavailable} (503); a query over Prometheus' sample limit
  * or timeout → {@link MetricsExceptions#tooHeavy} (422); a query Prometheus cannot parse is this service's bug
  * (500, logged with the query, which holds no user input).
@@ -64,6 +64,16 @@ class PrometheusClient {
     record Sample(Map<String, String> labels, double value) {
     }
 
+    /** An alerting rule as Prometheus evaluates it: its state (inactive, pending, firing) and its active alerts. */
+    record AlertingRule(String group, String name, String state, Duration holdFor, Map<String, String> labels,
+                        List<Alert> alerts) {
+    }
+
+    /** One active alert of a rule: labels and annotations expanded, pending or firing since {@code activeAt}. */
+    record Alert(Map<String, String> labels, Map<String, String> annotations, String state, Instant activeAt,
+                 double value) {
+    }
+
     Mono<List<RangeSeries>> range(String query, Instant start, Instant end, Duration step) {
         MultiValueMap<String, String> form = form(query);
         form.add("start", seconds(start));
@@ -94,6 +104,32 @@ class PrometheusClient {
         });
     }
 
+    /** Every alerting rule Prometheus evaluates, with its active alerts ({@code /api/v1/rules?type=alert}). */
+    Mono<List<AlertingRule>> alertingRules() {
+        return call(http.get().uri(api("api/v1/rules?type=alert")), "rules").map(data -> {
+            List<AlertingRule> out = new ArrayList<>();
+            for (JsonNode group : data.path("groups")) {
+                for (JsonNode rule : group.path("rules")) {
+                    if (!"alerting".equals(rule.path("type").asString())) {
+                        continue;
+                    }
+                    List<Alert> alerts = new ArrayList<>();
+                    for (JsonNode alert : rule.path("alerts")) {
+                        String activeAt = alert.path("activeAt").asString("");
+                        alerts.add(new Alert(labels(alert.path("labels")), labels(alert.path("annotations")),
+                                alert.path("state").asString(), activeAt.isEmpty() ? null : Instant.parse(activeAt),
+                                number(alert.path("value").asString("NaN"))));
+                    }
+                    out.add(new AlertingRule(group.path("name").asString(), rule.path("name").asString(),
+                            rule.path("state").asString("inactive"),
+                            Duration.ofMillis(Math.round(rule.path("duration").asDouble(0) * 1000)),
+                            labels(rule.path("labels")), alerts));
+                }
+            }
+            return out;
+        });
+    }
+
     private MultiValueMap<String, String> form(String query) {
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
         form.add("query", query);
@@ -102,11 +138,18 @@ class PrometheusClient {
     }
 
     private Mono<JsonNode> call(String path, MultiValueMap<String, String> form) {
-        URI uri = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/").resolve(path);
-        return http.post().uri(uri)
-                .body(BodyInserters.fromFormData(form))
+        return call(http.post().uri(api(path)).body(BodyInserters.fromFormData(form)), form.getFirst("query"));
+    }
+
+    private URI api(String path) {
+        return URI.create(base.toString().endsWith("/") ? base.toString() : base + "/").resolve(path);
+    }
+
+    /** Sends a request to Prometheus' API; {@code what} names it in the log when Prometheus calls it malformed. */
+    private Mono<JsonNode> call(WebClient.RequestHeadersSpec<?> request, String what) {
+        return request
                 .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
-                        .map(body -> answer(response.statusCode().value(), body, form.getFirst("query"))))
+                        .map(body -> answer(response.statusCode().value(), body, what)))
                 .timeout(timeout.plusSeconds(10))
                 .onErrorMap(WebClientRequestException.class, failure -> MetricsExceptions.unavailable(
                         "Prometheus at " + base + " does not answer (" + rootMessage(failure) + "). GPU metrics "

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -115,24 +114,8 @@ public class LogSearch {
      */
     public Mono<List<Cursor>> positions(String namespace, LogFilter filter, Instant from, Cursor upTo, Cursor after,
                                         int size) {
-        SearchRequest request = SearchRequest.of(s -> {
-            s.index(indices.readPattern()).ignoreUnavailable(true).allowNoIndices(true)
-                    .size(size).trackTotalHits(t -> t.enabled(false)).source(source -> source.fetch(false))
-                    .query(query(namespace, filter, from, upTo.instant()))
-                    .sort(sort(Fields.TIMESTAMP, SortOrder.Asc, true), sort(Fields.LOG_ID, SortOrder.Asc, false));
-            if (after != null) {
-                s.searchAfter(after.searchAfter());
-            }
-            return s;
-        });
-        return Mono.fromFuture(() -> {
-                    try {
-                        return client.search(request, LogRecord.class);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                })
-                .map(response -> response.hits().hits().stream()
+        return run(request(query(namespace, filter, from, upTo.instant()), after, SortOrder.Asc, size, false))
+                .map(hits -> hits.stream()
                         .map(hit -> new Cursor(hit.sort().get(0).longValue(), hit.sort().get(1).stringValue()))
                         .filter(position -> position.compareTo(upTo) <= 0)
                         .toList());
@@ -143,25 +126,37 @@ public class LogSearch {
         Query query = Query.of(q -> q.bool(b -> b.filter(query(namespace, filter, from, null))
                 .filter(f -> f.terms(t -> t.field(Fields.LOG_ID)
                         .terms(v -> v.value(ids.stream().map(FieldValue::of).toList()))))));
-        return search(query, null, SortOrder.Asc, ids.size());
+        return lines(query, null, SortOrder.Asc, ids.size());
     }
 
     private Mono<List<Found>> search(String namespace, LogFilter filter, Instant from, Cursor after, SortOrder order,
                                      int size) {
-        return search(query(namespace, filter, from, null), after, order, size);
+        return lines(query(namespace, filter, from, null), after, order, size);
     }
 
-    private Mono<List<Found>> search(Query query, Cursor after, SortOrder order, int size) {
-        SearchRequest request = SearchRequest.of(s -> {
+    private Mono<List<Found>> lines(Query query, Cursor after, SortOrder order, int size) {
+        return run(request(query, after, order, size, true))
+                .map(hits -> hits.stream().map(LogSearch::toFound).toList());
+    }
+
+    /** In (timestamp, log id) order, strictly after {@code after} when given; documents only when asked for. */
+    private SearchRequest request(Query query, Cursor after, SortOrder order, int size, boolean documents) {
+        return SearchRequest.of(s -> {
             s.index(indices.readPattern()).ignoreUnavailable(true).allowNoIndices(true)
                     .size(size).trackTotalHits(t -> t.enabled(false))
                     .query(query)
                     .sort(sort(Fields.TIMESTAMP, order, true), sort(Fields.LOG_ID, order, false));
+            if (!documents) {
+                s.source(source -> source.fetch(false));
+            }
             if (after != null) {
                 s.searchAfter(after.searchAfter());
             }
             return s;
         });
+    }
+
+    private Mono<List<Hit<LogRecord>>> run(SearchRequest request) {
         return Mono.fromFuture(() -> {
                     try {
                         return client.search(request, LogRecord.class);
@@ -169,13 +164,7 @@ public class LogSearch {
                         throw new UncheckedIOException(e);
                     }
                 })
-                .map(response -> {
-                    List<Found> found = new ArrayList<>(response.hits().hits().size());
-                    for (Hit<LogRecord> hit : response.hits().hits()) {
-                        found.add(toFound(hit));
-                    }
-                    return found;
-                });
+                .map(response -> response.hits().hits());
     }
 
     Query query(String namespace, LogFilter filter, Instant from, Instant upTo) {

@@ -1,7 +1,7 @@
 package ai.portal.logs.query;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.stereotype.Component;
 
@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class OpenStreams {
 
-    private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    /** Open streams per subject; a subject with none has no entry (counted and removed atomically per key). */
+    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
     private final int limit;
 
     public OpenStreams(QueryProperties properties) {
@@ -18,14 +19,21 @@ public class OpenStreams {
 
     /** Takes one of the user's places; throws when the user holds {@code max-streams-per-user} already. */
     void open(String subject) {
-        AtomicInteger count = open.computeIfAbsent(subject, key -> new AtomicInteger());
-        if (count.incrementAndGet() > limit) {
-            count.decrementAndGet();
+        AtomicBoolean refused = new AtomicBoolean();
+        open.compute(subject, (key, count) -> {
+            int held = count == null ? 0 : count;
+            if (held >= limit) {
+                refused.set(true);
+                return count;
+            }
+            return held + 1;
+        });
+        if (refused.get()) {
             throw new LogQueryExceptions.TooManyStreams(limit);
         }
     }
 
     void close(String subject) {
-        open.computeIfPresent(subject, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
+        open.computeIfPresent(subject, (key, count) -> count <= 1 ? null : count - 1);
     }
 }

@@ -17,7 +17,7 @@ class ResolutionTest {
     private static final MetricsProperties LIMITS = new MetricsProperties(URI.create("http://prometheus"),
             Duration.ofSeconds(10), 240, 1000, Duration.ofSeconds(30), Duration.ofDays(31), 500, true,
             new MetricsProperties.Idle(5, Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofHours(24)),
-            new MetricsProperties.Grafana(null, "w", "t", "f"));
+            new MetricsProperties.Grafana(null, "w", "t", "f"), "ai-portal-");
 
     @Test
     void sixHoursAtAChartsWidthRoundUpToAFamiliarStepOnAnAlignedGrid() {

@@ -27,8 +27,9 @@ import reactor.core.Disposable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Team access follows tenant-service, the source of truth: a real tenant-service process (its boot jar, provisioning
- * off) says who is in a team. A member removed there is refused by search within seconds and their open stream ends
+ * Team access follows tenant-service, the source of truth: a real tenant-service process (its boot jar, as
+ * {@code ./portal up} runs it: provisioning into the suite's local cluster, groups in its Keycloak) says who is in a
+ * team. A member removed there is refused by search within seconds and their open stream ends
  * with {@code closed: access-revoked}; a Keycloak group named like a team grants nothing.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -41,7 +42,7 @@ class TeamAccessFollowsTenantServiceTest {
 
     private static synchronized ServiceProcess tenant() {
         if (tenant == null) {
-            tenant = ServiceProcess.start("tenant-service", Map.of("PORTAL_PROVISIONING_ENABLED", "false"));
+            tenant = ServiceProcess.start("tenant-service", Map.of());
         }
         return tenant;
     }
