@@ -199,7 +199,7 @@ keycloak_ready() { http_ok "$(keycloak_issuer)/.well-known/openid-configuration"
 # keycloak_wait — until the portal realm's discovery document answers (realm imported, server up).
 keycloak_wait() {
     local start; start=$(now_ms)
-    wait_until keycloak "${KEYCLOAK_WAIT_S:-180}" keycloak_ready
+    wait_until keycloak "${KEYCLOAK_WAIT_S:-600}" keycloak_ready
     ok "keycloak ready on $(keycloak_url) ($(elapsed_s "$start") s)"
 }
 
