@@ -43,11 +43,11 @@ final class NotebookBrowser {
     /** Opens {@code path}, signing in as {@code user} when sent to Keycloak; the last response. */
     HttpResponse<String> open(String path, String user, String password) {
         URI uri = URI.create(origin + path);
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri).GET().build());
+        HttpResponse<String> response = send(page(uri));
         for (int hop = 0; hop < 10; hop++) {
             if (response.statusCode() / 100 == 3) {
                 uri = uri.resolve(response.headers().firstValue("Location").orElseThrow());
-                response = send(HttpRequest.newBuilder(uri).GET().build());
+                response = send(page(uri));
             } else if (response.statusCode() == 200 && password != null
                     && LOGIN_FORM_ACTION.matcher(response.body()).find()) {
                 Matcher form = LOGIN_FORM_ACTION.matcher(response.body());
@@ -64,6 +64,11 @@ final class NotebookBrowser {
             }
         }
         throw new IllegalStateException("too many redirects opening " + path);
+    }
+
+    /** A navigation: browsers ask for HTML, which is what makes the sign-in come back to the page asked for. */
+    private static HttpRequest page(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").GET().build();
     }
 
     HttpResponse<String> get(String path) {
