@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -164,7 +165,11 @@ class NotebookProxyConfiguration {
         return routes.routes()
                 .route("notebooks", route -> route.path("/notebooks/**")
                         // after the gateway made the request URL from the route's placeholder URI, before routing
-                        .filters(filters -> filters.filter(decide, RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1))
+                        .filters(filters -> filters
+                                .filter(decide, RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1)
+                                // wraps the response before the gateway's writer takes it
+                                .filter(NotebookProxyFilter.TOKEN_SCRUBBER,
+                                        NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1))
                         .uri("http://notebook-pod.invalid"))
                 .build();
     }

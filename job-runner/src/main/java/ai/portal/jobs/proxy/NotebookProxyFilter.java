@@ -1,6 +1,7 @@
 package ai.portal.jobs.proxy;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.Set;
@@ -21,6 +22,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.UriComponentsBuilder;
+import org.reactivestreams.Publisher;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,6 +43,8 @@ class NotebookProxyFilter implements GatewayFilter {
     /** Exchange attribute naming who opened a WebSocket to which notebook, for {@link NotebookSockets}. */
     static final String SOCKET_ACCESS = NotebookProxyFilter.class.getName() + ".socket";
 
+    /** Exchange attribute with the notebook's token, for {@link #TOKEN_SCRUBBER}; never logged. */
+    private static final String TOKEN = NotebookProxyFilter.class.getName() + ".token";
     private static final Logger log = LoggerFactory.getLogger(NotebookProxyFilter.class);
     private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
@@ -102,14 +112,48 @@ class NotebookProxyFilter implements GatewayFilter {
             exchange.getAttributes().put(SOCKET_ACCESS,
                     new SocketAccess(proceed.login(), proceed.path().team(), proceed.path().name()));
         }
+        exchange.getAttributes().put(TOKEN, target.token());
         return exchange.mutate().request(request -> request.headers(headers -> {
             headers.set(HttpHeaders.AUTHORIZATION, "token " + target.token());
+            // identity bodies, so the token can be taken out of pages (see withoutToken)
+            headers.remove(HttpHeaders.ACCEPT_ENCODING);
             withoutCookie(headers, sessionCookie);
             if (origin != null) {
                 // checked above against this proxy's own origin; Jupyter compares it with the Host it is reached by
                 headers.setOrigin("http://" + hostPort(target));
             }
         })).build();
+    }
+
+    /**
+     * JupyterLab writes the server's token into its page config when the request was token-authenticated, which
+     * every proxied request is: pages (HTML) have the token taken out before they reach the browser. The frontend
+     * needs no token behind the proxy, which adds it to every request. Runs before the gateway's response writer
+     * (which writes to the response it was given), and finds the token the decision put on the exchange.
+     */
+    static final GatewayFilter TOKEN_SCRUBBER = (exchange, chain) -> chain.filter(exchange.mutate()
+            .response(withoutToken(exchange)).build());
+
+    private static ServerHttpResponse withoutToken(ServerWebExchange exchange) {
+        return new ServerHttpResponseDecorator(exchange.getResponse()) {
+            @Override
+            public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+                String token = exchange.getAttribute(TOKEN);
+                MediaType type = getHeaders().getContentType();
+                if (token == null || type == null || !MediaType.TEXT_HTML.isCompatibleWith(type)) {
+                    return super.writeWith(body);
+                }
+                return DataBufferUtils.join(Flux.from(body)).flatMap(joined -> {
+                    byte[] bytes = new byte[joined.readableByteCount()];
+                    joined.read(bytes);
+                    DataBufferUtils.release(joined);
+                    byte[] scrubbed = new String(bytes, StandardCharsets.UTF_8).replace(token, "")
+                            .getBytes(StandardCharsets.UTF_8);
+                    getHeaders().setContentLength(scrubbed.length);
+                    return super.writeWith(Mono.just(bufferFactory().wrap(scrubbed)));
+                });
+            }
+        };
     }
 
     private Page pageFor(Throwable failure, Authentication login, NotebookPath path) {

@@ -72,8 +72,9 @@ class NotebookProxyTest extends KueueTestSupport {
         }, answer -> true, Duration.ofSeconds(240));
         assertThat(JSON.readTree(status.body()).has("kernels")).isTrue();
         // Jupyter's own page with its base URL: the proxy path is the notebook's URL
-        HttpResponse<String> lab = bob.get(base + "lab");
-        assertThat(lab.statusCode()).isEqualTo(200);
+        HttpResponse<String> lab = bob.open(base + "lab", "bob", password("bob"));
+        assertThat(lab.statusCode()).as("%s %s %s", lab.uri(), lab.headers().map(),
+                lab.body().substring(0, Math.min(600, lab.body().length()))).isEqualTo(200);
         assertThat(lab.body()).contains("\"baseUrl\": \"" + base + "\"");
         String token = new String(Base64.getDecoder().decode(kubernetes().secrets().inNamespace("team-" + team)
                 .withName("lab-token").get().getData().get("token")), StandardCharsets.UTF_8);
