@@ -12,7 +12,8 @@
 #
 # Keycloak serves https only, with the certificate pki_ensure made ($PORTAL_PKI/keycloak.crt, signed by the local CA;
 # health on the management port is https too).
-# keycloak_start needs these exported: PORTAL_UI_URL, KEYCLOAK_ADMIN_PASSWORD, PORTAL_UI_CLIENT_SECRET,
+# keycloak_start needs these exported: PORTAL_UI_URL, PORTAL_NOTEBOOKS_URL, KEYCLOAK_ADMIN_PASSWORD,
+# PORTAL_UI_CLIENT_SECRET, NOTEBOOK_PROXY_CLIENT_SECRET,
 # PORTAL_AUTOMATION_CLIENT_SECRET, TENANT_ADMIN_CLIENT_SECRET, ADMIN_PASSWORD, ALICE_PASSWORD, BOB_PASSWORD,
 # CAROL_PASSWORD, GUEST_PASSWORD. Optional: KEYCLOAK_PORT (8180), KEYCLOAK_MGMT_PORT (KEYCLOAK_PORT+820).
 
@@ -25,7 +26,8 @@ KEYCLOAK_REALM_FILE=$PORTAL_ROOT/infra/keycloak/portal-realm.json
 KEYCLOAK_REALM=portal
 # Environment variables that portal-realm.json refers to as ${NAME}; Keycloak substitutes them on import (an
 # unset one would not be substituted), so keycloak_start refuses to start without all of them.
-KEYCLOAK_REALM_ENV=(PORTAL_UI_URL PORTAL_UI_CLIENT_SECRET PORTAL_AUTOMATION_CLIENT_SECRET TENANT_ADMIN_CLIENT_SECRET
+KEYCLOAK_REALM_ENV=(PORTAL_UI_URL PORTAL_NOTEBOOKS_URL PORTAL_UI_CLIENT_SECRET PORTAL_AUTOMATION_CLIENT_SECRET
+    TENANT_ADMIN_CLIENT_SECRET NOTEBOOK_PROXY_CLIENT_SECRET
     ADMIN_PASSWORD ALICE_PASSWORD BOB_PASSWORD CAROL_PASSWORD GUEST_PASSWORD)
 
 keycloak_port() { echo "${KEYCLOAK_PORT:-8180}"; }
@@ -124,7 +126,7 @@ _keycloak_train_aot() {
     cp "$KEYCLOAK_REALM_FILE" "$work/home/data/import/"
     (
         for v in "${KEYCLOAK_REALM_ENV[@]}"; do export "$v=aot-training"; done
-        export PORTAL_UI_URL=http://localhost:1
+        export PORTAL_UI_URL=http://localhost:1 PORTAL_NOTEBOOKS_URL=http://localhost:2
         export KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=aot-training
         export JAVA_OPTS_APPEND="-XX:TieredStopAtLevel=1 -XX:AOTCacheOutput=$aot"
         exec setsid "$KEYCLOAK_DIST/bin/kc.sh" "-Dkc.home.dir=$work/home" start-dev "${KEYCLOAK_BUILD_OPTS[@]}" \
@@ -187,7 +189,7 @@ keycloak_start() {
         # -Dkc.home.dir comes after kc.sh's own one, so this instance's home wins.
         start_process keycloak "$KEYCLOAK_DIST/bin/kc.sh" "-Dkc.home.dir=$(keycloak_home)" start-dev \
             "${KEYCLOAK_BUILD_OPTS[@]}" --import-realm \
-            --http-enabled=false --http-host=127.0.0.1 --https-port="$port" --hostname="$(keycloak_url)" \
+            --http-enabled=false --http-host=127.0.0.1 --http-port=0 --https-port="$port" --hostname="$(keycloak_url)" \
             --https-certificate-file="$PORTAL_PKI/keycloak-chain.crt" \
             --https-certificate-key-file="$PORTAL_PKI/keycloak.key" \
             --http-management-port="$mgmt" --log-console-color=false

@@ -36,6 +36,11 @@ class KubernetesConfiguration {
     }
 
     @Bean
+    SecretReader secretReader(KubernetesClient client) {
+        return new SecretReader(client);
+    }
+
+    @Bean
     KubernetesHealthIndicator kubernetesHealthIndicator(KubernetesClient client, ClusterState state) {
         return new KubernetesHealthIndicator(client, state);
     }

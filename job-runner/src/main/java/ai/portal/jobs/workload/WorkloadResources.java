@@ -129,8 +129,9 @@ public final class WorkloadResources {
                         .endSecretKeyRef().endValueFrom().build())
                 .addNewPort().withName("http").withContainerPort(WorkloadNames.NOTEBOOK_PORT).endPort()
                 .addNewVolumeMount().withName("workspace").withMountPath(WorkloadNames.WORKSPACE_PATH).endVolumeMount()
+                // <base>api answers 200 without the token (api/status needs it: 403 would keep the pod unready)
                 .withNewReadinessProbe()
-                .withNewHttpGet().withPath(basePath + "api/status").withNewPort(WorkloadNames.NOTEBOOK_PORT).endHttpGet()
+                .withNewHttpGet().withPath(basePath + "api").withNewPort(WorkloadNames.NOTEBOOK_PORT).endHttpGet()
                 .withInitialDelaySeconds(2).withPeriodSeconds(5).withFailureThreshold(3)
                 .endReadinessProbe()
                 .build();

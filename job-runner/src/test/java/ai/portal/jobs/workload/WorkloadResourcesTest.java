@@ -62,7 +62,7 @@ class WorkloadResourcesTest {
             assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("nb1-token");
             assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
         });
-        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/notebooks/vision/nb1/api/status");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/notebooks/vision/nb1/api");
         assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8888);
         assertThat(container.getVolumeMounts()).singleElement()
                 .satisfies(mount -> assertThat(mount.getMountPath()).isEqualTo("/home/jovyan/work"));

@@ -64,7 +64,8 @@ class BackendClientConfiguration {
     JobsClient jobsClient(RestClient.Builder builder, OAuth2ClientHttpRequestInterceptor relay,
                           BackendProperties backends, OAuth2AuthorizedClientManager manager, JsonMapper json) {
         return new JobsClient(builder.clone().baseUrl(backends.jobs().toString()).requestInterceptor(relay).build(),
-                streaming(backends.jobs().toString()), new UserTokens(manager, REGISTRATION), json);
+                streaming(backends.jobs().toString()), new UserTokens(manager, REGISTRATION), json,
+                backends.notebooksOrJobs().toString());
     }
 
     @Bean

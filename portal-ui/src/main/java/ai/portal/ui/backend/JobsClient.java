@@ -38,12 +38,19 @@ public class JobsClient {
     private final WebClient streaming;
     private final UserTokens tokens;
     private final JsonMapper json;
+    private final String notebooksUrl;
 
-    JobsClient(RestClient rest, WebClient streaming, UserTokens tokens, JsonMapper json) {
+    JobsClient(RestClient rest, WebClient streaming, UserTokens tokens, JsonMapper json, String notebooksUrl) {
         this.rest = rest;
         this.streaming = streaming;
         this.tokens = tokens;
         this.json = json;
+        this.notebooksUrl = notebooksUrl.replaceAll("/+$", "");
+    }
+
+    /** Where the browser opens a notebook's JupyterLab: the job runner's notebook proxy, signed in by SSO. */
+    public String openUrl(Workload notebook) {
+        return notebooksUrl + notebook.url() + "lab";
     }
 
     public List<Workload> workloads(String team) {

@@ -28,7 +28,8 @@ final class WorkloadActions {
         actions.addClassName("portal-actions");
         String phase = workload.phase();
         if (workload.notebook() && "Running".equals(phase) && workload.url() != null) {
-            Anchor open = new Anchor(workload.url(), where.getTranslation("notebooks.open"), AnchorTarget.BLANK);
+            Anchor open = new Anchor(jobs.openUrl(workload), where.getTranslation("notebooks.open"),
+                    AnchorTarget.BLANK);
             open.setId("open-" + workload.name());
             open.addClassName("portal-button-link");
             open.getElement().setAttribute("rel", "noopener");

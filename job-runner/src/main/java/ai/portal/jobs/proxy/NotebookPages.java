@@ -1,0 +1,71 @@
+package ai.portal.jobs.proxy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.HtmlUtils;
+import reactor.core.publisher.Mono;
+
+/**
+ * The pages the proxy answers itself when it does not pass a request on: a person opening a notebook link sees a
+ * readable page in English or Simplified Chinese (by {@code Accept-Language}), never Jupyter's or a bare status.
+ */
+final class NotebookPages {
+
+    enum Page {
+        FORBIDDEN(HttpStatus.FORBIDDEN,
+                "No access to this notebook", "Only owners and members of team %s can open its notebooks.",
+                "无权访问此笔记本", "只有团队 %s 的所有者和成员可以打开其笔记本。"),
+        NOT_FOUND(HttpStatus.NOT_FOUND,
+                "Notebook not found", "Team %s has no notebook by this name.",
+                "未找到笔记本", "团队 %s 没有这个名称的笔记本。"),
+        NOT_RUNNING(HttpStatus.SERVICE_UNAVAILABLE,
+                "Notebook not running", "This notebook of team %s is stopped or still starting. Start it from the portal, or try again in a moment.",
+                "笔记本未运行", "团队 %s 的这个笔记本已停止或仍在启动。请在门户中启动它，或稍后再试。"),
+        UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE,
+                "Access cannot be checked right now", "Team membership in %s could not be checked. Try again shortly.",
+                "暂时无法检查访问权限", "暂时无法检查团队 %s 的成员资格。请稍后再试。"),
+        CROSS_SITE(HttpStatus.FORBIDDEN,
+                "Request refused", "This request to a notebook of team %s came from another site.",
+                "请求被拒绝", "对团队 %s 笔记本的请求来自其他站点。");
+
+        final HttpStatus status;
+        private final String title;
+        private final String text;
+        private final String titleZh;
+        private final String textZh;
+
+        Page(HttpStatus status, String title, String text, String titleZh, String textZh) {
+            this.status = status;
+            this.title = title;
+            this.text = text;
+            this.titleZh = titleZh;
+            this.textZh = textZh;
+        }
+    }
+
+    private NotebookPages() {
+    }
+
+    static Mono<Void> write(ServerWebExchange exchange, Page page, String team) {
+        Locale locale = exchange.getLocaleContext().getLocale();
+        boolean chinese = locale != null && "zh".equals(locale.getLanguage());
+        String title = chinese ? page.titleZh : page.title;
+        String text = (chinese ? page.textZh : page.text).formatted(HtmlUtils.htmlEscape(team));
+        String html = """
+                <!DOCTYPE html>
+                <html lang="%s"><head><meta charset="utf-8"><title>%s</title>
+                <meta name="viewport" content="width=device-width, initial-scale=1"></head>
+                <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto; padding: 0 1em">
+                <h1 id="notebook-proxy-error" data-status="%d">%s</h1><p>%s</p></body></html>
+                """.formatted(chinese ? "zh-CN" : "en", title, page.status.value(), title, text);
+        var response = exchange.getResponse();
+        response.setStatusCode(page.status);
+        response.getHeaders().setContentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8));
+        response.getHeaders().setCacheControl("no-store");
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(html.getBytes(StandardCharsets.UTF_8))));
+    }
+}

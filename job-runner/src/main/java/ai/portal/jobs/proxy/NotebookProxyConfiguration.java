@@ -1,0 +1,198 @@
+package ai.portal.jobs.proxy;
+
+import ai.portal.jobs.cluster.ClusterState;
+import ai.portal.jobs.cluster.SecretReader;
+import ai.portal.platform.security.PortalSecurityProperties;
+import ai.portal.platform.team.TeamAuthorizer;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.server.AuthenticatedPrincipalServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.session.CookieWebSessionIdResolver;
+import org.springframework.web.server.session.DefaultWebSessionManager;
+import org.springframework.web.server.session.WebSessionManager;
+
+/**
+ * The notebook proxy: Spring Cloud Gateway routes {@code /notebooks/**} (HTTP and WebSockets) to notebook pods;
+ * browsers sign in on these paths with the portal's Keycloak (authorization code with PKCE, a session cookie of
+ * the proxy's own); the rest of the job runner stays a bearer-token resource server.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(NotebookProxyProperties.class)
+class NotebookProxyConfiguration {
+
+    /** Where browsers are sent to sign in, and the callback's last path segment. */
+    static final String REGISTRATION = "notebooks";
+    static final String[] PATHS = {"/notebooks/**", "/oauth2/authorization/**", "/login/oauth2/code/**"};
+
+    /**
+     * Keycloak's endpoints are named rather than discovered, so the job runner starts while Keycloak is still
+     * starting (discovery would be a call at start-up).
+     */
+    @Bean
+    ReactiveClientRegistrationRepository notebookClientRegistrations(NotebookProxyProperties properties,
+                                                                     PortalSecurityProperties security) {
+        if (!properties.signInConfigured()) {
+            LoggerFactory.getLogger(NotebookProxyConfiguration.class).warn("portal.notebooks.proxy.client-secret "
+                    + "(NOTEBOOK_PROXY_CLIENT_SECRET) is not set: nobody can sign in to open a notebook");
+        }
+        String issuer = security.issuerUri().toString().replaceAll("/+$", "");
+        String oidc = issuer + "/protocol/openid-connect";
+        ClientRegistration keycloak = ClientRegistration.withRegistrationId(REGISTRATION)
+                .clientId(properties.clientId())
+                .clientSecret(properties.signInConfigured() ? properties.clientSecret() : "unset")
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
+                .scope("openid", "profile", "email")
+                .authorizationUri(oidc + "/auth")
+                .tokenUri(oidc + "/token")
+                .jwkSetUri(oidc + "/certs")
+                .userInfoUri(oidc + "/userinfo")
+                .userNameAttributeName("preferred_username")
+                .issuerUri(issuer)
+                .clientName("AI Portal notebooks")
+                .build();
+        return new InMemoryReactiveClientRegistrationRepository(keycloak);
+    }
+
+    @Bean
+    ReactiveOAuth2AuthorizedClientService notebookAuthorizedClients(ReactiveClientRegistrationRepository registrations) {
+        return new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
+    }
+
+    @Bean
+    ServerOAuth2AuthorizedClientRepository notebookAuthorizedClientRepository(
+            ReactiveOAuth2AuthorizedClientService clients) {
+        return new AuthenticatedPrincipalServerOAuth2AuthorizedClientRepository(clients);
+    }
+
+    /** Gives the signed-in user's access token, refreshed with the refresh token once it expired. */
+    @Bean
+    ReactiveOAuth2AuthorizedClientManager notebookAuthorizedClientManager(
+            ReactiveClientRegistrationRepository registrations, ReactiveOAuth2AuthorizedClientService clients) {
+        var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, clients);
+        manager.setAuthorizedClientProvider(ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
+                .authorizationCode().refreshToken().build());
+        return manager;
+    }
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityWebFilterChain notebookProxySecurity(ServerHttpSecurity http,
+                                                 ReactiveClientRegistrationRepository registrations,
+                                                 ServerOAuth2AuthorizedClientRepository authorizedClients) {
+        var authorizationRequests = new DefaultServerOAuth2AuthorizationRequestResolver(registrations);
+        authorizationRequests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+        return http
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers(PATHS))
+                // changes and WebSockets must come from the proxy's own origin (NotebookProxyFilter), and the
+                // session cookie is SameSite=Lax: Spring's CSRF token would only break JupyterLab's own requests
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .authorizeExchange(exchanges -> exchanges.anyExchange().authenticated())
+                .oauth2Login(login -> login
+                        .clientRegistrationRepository(registrations)
+                        .authorizedClientRepository(authorizedClients)
+                        .authorizationRequestResolver(authorizationRequests))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(
+                        new RedirectServerAuthenticationEntryPoint("/oauth2/authorization/" + REGISTRATION)))
+                .build();
+    }
+
+    /** The proxy's session cookie: its own name, so it never collides with the UI's on the same host. */
+    @Bean(name = "webSessionManager")
+    WebSessionManager webSessionManager(NotebookProxyProperties properties) {
+        var cookies = new CookieWebSessionIdResolver();
+        cookies.setCookieName(properties.sessionCookie());
+        cookies.addCookieInitializer(cookie -> cookie.path("/").httpOnly(true).sameSite("Lax"));
+        var sessions = new DefaultWebSessionManager();
+        sessions.setSessionIdResolver(cookies);
+        return sessions;
+    }
+
+    @Bean
+    NotebookAccess notebookAccess(ReactiveOAuth2AuthorizedClientManager clients, ReactiveJwtDecoder decoder,
+                                  TeamAuthorizer authorizer) {
+        return new NotebookAccess(clients, decoder, authorizer, REGISTRATION);
+    }
+
+    @Bean
+    NotebookTargets notebookTargets(ClusterState cluster, SecretReader secrets,
+                                    NotebookProxyProperties properties) {
+        return new NotebookTargets(cluster, secrets, properties);
+    }
+
+    @Bean
+    NotebookSockets notebookSockets(NotebookAccess access, NotebookProxyProperties properties) {
+        return new NotebookSockets(access, properties.recheckPeriod());
+    }
+
+    @Bean
+    RouteLocator notebookRoutes(RouteLocatorBuilder routes, NotebookAccess access, NotebookTargets targets,
+                                NotebookProxyProperties properties) {
+        var decide = new NotebookProxyFilter(access, targets, properties.sessionCookie());
+        return routes.routes()
+                .route("notebooks", route -> route.path("/notebooks/**")
+                        // after the gateway made the request URL from the route's placeholder URI, before routing
+                        .filters(filters -> filters
+                                .filter(decide, RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1)
+                                // wraps the response before the gateway's writer takes it
+                                .filter(NotebookProxyFilter.TOKEN_SCRUBBER,
+                                        NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1))
+                        .uri("http://notebook-pod.invalid"))
+                .build();
+    }
+
+    /** Every WebSocket the gateway proxies to a notebook is tracked, so a removed member's sockets close. */
+    @Bean
+    static BeanPostProcessor notebookSocketTracking(ObjectProvider<NotebookSockets> sockets) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof WebSocketService service && !(bean instanceof LazyTracking)
+                        ? new LazyTracking(service, sockets) : bean;
+            }
+        };
+    }
+
+    /** Looks the tracker up at the first socket: it depends on beans that do not exist yet when the service does. */
+    private record LazyTracking(WebSocketService delegate, ObjectProvider<NotebookSockets> sockets)
+            implements WebSocketService {
+        @Override
+        public reactor.core.publisher.Mono<Void> handleRequest(org.springframework.web.server.ServerWebExchange exchange,
+                                                               org.springframework.web.reactive.socket.WebSocketHandler handler) {
+            return sockets.getObject().tracking(delegate).handleRequest(exchange, handler);
+        }
+    }
+}
