@@ -327,7 +327,8 @@ cmd_start() {
     --requestheader-extra-headers-prefix=X-Remote-Extra- \
     --proxy-client-cert-file="$pki/front-proxy-client.crt" --proxy-client-key-file="$pki/front-proxy-client.key" \
     --allow-privileged=true --profiling=false --max-requests-inflight=800 --max-mutating-requests-inflight=400 \
-    --cert-dir="$st/run/apiserver-certs"
+    --cert-dir="$st/run/apiserver-certs" \
+    ${CLUSTER_AUTHENTICATION_CONFIG:+--authentication-config="$CLUSTER_AUTHENTICATION_CONFIG"}
   wait_for "kube-apiserver /readyz" 120 https_ok "https://127.0.0.1:$API_PORT/readyz"
   log "API server ready after $(secs_since "$t0") s"
 

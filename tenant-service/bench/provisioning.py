@@ -34,9 +34,12 @@ KUBECTL = subprocess.run([os.path.join(ROOT, "infra/local-cluster/cluster.sh"), 
 
 
 def token():
-    data = f"grant_type=password&client_id=portal-cli&username=admin&password={ENV['ADMIN_PASSWORD']}".encode()
-    with urllib.request.urlopen(ENV["KEYCLOAK_URL"] + "/realms/portal/protocol/openid-connect/token", data) as r:
-        return json.load(r)["access_token"]
+    # signed in through Keycloak's login form, as a person would: the realm has no password-grant client
+    ca = ["--cacert", ENV["PORTAL_CA_FILE"]] if ENV.get("PORTAL_CA_FILE") else []
+    return subprocess.run([os.path.join(ROOT, "infra/local/bin/sso-login"), "--issuer",
+                           ENV["KEYCLOAK_URL"] + "/realms/portal", "--username", "admin", *ca],
+                          env={**os.environ, "SSO_PASSWORD": ENV["ADMIN_PASSWORD"]},
+                          capture_output=True, text=True, check=True).stdout.strip()
 
 
 TOKEN = {"value": token(), "at": time.time()}

@@ -34,8 +34,43 @@ cluster_build() {
     grep -q "up to date" "$PORTAL_LOGS/cluster-build.log" || ok "local cluster built in $(elapsed_s "$start") s"
 }
 
+# The API server's structured authentication (apiserver.config.k8s.io/v1 AuthenticationConfiguration): an access
+# token of the portal realm with audience "kubernetes" (portal-cli's, i.e. kubectl's) is user oidc:<username> in
+# groups oidc:<Keycloak group path>, so the team RoleBindings (oidc:/teams/team-<slug>) admit exactly the team's
+# members. The API server trusts Keycloak's certificate through the CA given here, fetches the realm's keys itself
+# and re-reads this file when it changes.
+cluster_write_authentication_config() {
+    local file=$PORTAL_STATE/cluster-authentication.yaml
+    {
+        cat <<EOF
+# written by ./portal from the realm's issuer and the local CA; do not edit (rewritten at every start)
+apiVersion: apiserver.config.k8s.io/v1
+kind: AuthenticationConfiguration
+jwt:
+  - issuer:
+      url: $KEYCLOAK_URL/realms/portal
+      audiences: [kubernetes]
+      audienceMatchPolicy: MatchAny
+      certificateAuthority: |
+$(sed 's/^/        /' "$PORTAL_CA_FILE")
+    claimMappings:
+      username:
+        claim: preferred_username
+        prefix: "oidc:"
+      groups:
+        claim: groups
+        prefix: "oidc:"
+      uid:
+        claim: sub
+EOF
+    } >"$file.tmp"
+    mv "$file.tmp" "$file"
+    export CLUSTER_AUTHENTICATION_CONFIG=$file
+}
+
 cluster_start() {
     if ! cluster_owned; then ok "using the cluster of KUBECONFIG=$PORTAL_EXTERNAL_KUBECONFIG"; return; fi
+    cluster_write_authentication_config
     cluster_build
     "$CLUSTER_SCRIPT" start >>"$PORTAL_LOGS/cluster.log" 2>&1 \
         || { tail -n 30 "$PORTAL_LOGS/cluster.log" >&2; die "the local cluster did not start; log: $PORTAL_LOGS/cluster.log"; }

@@ -102,4 +102,5 @@ wait_until() {
     done
 }
 
-http_ok() { curl -fsS -o /dev/null --max-time 3 "$1"; }
+# https URLs of the stack (Keycloak) are checked against the local CA (pki.sh) once there is one
+http_ok() { curl -fsS -o /dev/null --max-time 3 ${PORTAL_CA_FILE:+--cacert "$PORTAL_CA_FILE"} "$1"; }

@@ -10,6 +10,8 @@
 #   $PORTAL_STATE/keycloak/home/data/import/   realm file copied at each start
 #   $PORTAL_STATE/keycloak/home/{conf,lib,providers,themes} -> links into the shared distribution
 #
+# Keycloak serves https only, with the certificate pki_ensure made ($PORTAL_PKI/keycloak.crt, signed by the local CA;
+# health on the management port is https too).
 # keycloak_start needs these exported: PORTAL_UI_URL, KEYCLOAK_ADMIN_PASSWORD, PORTAL_UI_CLIENT_SECRET,
 # PORTAL_AUTOMATION_CLIENT_SECRET, TENANT_ADMIN_CLIENT_SECRET, ADMIN_PASSWORD, ALICE_PASSWORD, BOB_PASSWORD,
 # CAROL_PASSWORD, GUEST_PASSWORD. Optional: KEYCLOAK_PORT (8180), KEYCLOAK_MGMT_PORT (KEYCLOAK_PORT+820).
@@ -28,7 +30,8 @@ KEYCLOAK_REALM_ENV=(PORTAL_UI_URL PORTAL_UI_CLIENT_SECRET PORTAL_AUTOMATION_CLIE
 
 keycloak_port() { echo "${KEYCLOAK_PORT:-8180}"; }
 keycloak_mgmt_port() { echo "${KEYCLOAK_MGMT_PORT:-$(( $(keycloak_port) + 820 ))}"; }
-keycloak_url() { echo "http://localhost:$(keycloak_port)"; }
+# https only: the Kubernetes API server accepts an OIDC issuer on https alone (see pki.sh for the certificate)
+keycloak_url() { echo "https://localhost:$(keycloak_port)"; }
 keycloak_issuer() { echo "$(keycloak_url)/realms/$KEYCLOAK_REALM"; }
 keycloak_home() { echo "$PORTAL_STATE/keycloak/home"; }
 
@@ -167,6 +170,7 @@ keycloak_start() {
     done
     [ ${#missing[@]} -eq 0 ] || die "keycloak_start needs these environment variables: ${missing[*]}"
     [ -f "$KEYCLOAK_REALM_FILE" ] || die "realm file $KEYCLOAK_REALM_FILE is missing"
+    [ -s "$PORTAL_PKI/keycloak.crt" ] || die "keycloak_start needs Keycloak's certificate: call pki_ensure first"
     require_free_port "$port" KEYCLOAK_PORT keycloak
     require_free_port "$mgmt" KEYCLOAK_MGMT_PORT "keycloak management (health)"
     keycloak_install
@@ -175,7 +179,7 @@ keycloak_start() {
     : >"$PORTAL_LOGS/keycloak.log"
     local jopts="-XX:TieredStopAtLevel=1"
     [ -f "$KEYCLOAK_DIST/keycloak.aot" ] && jopts="$jopts -XX:AOTCache=$KEYCLOAK_DIST/keycloak.aot"
-    say "starting keycloak on $(keycloak_url) (health on 127.0.0.1:$mgmt)"
+    say "starting keycloak on $(keycloak_url) (health on https://127.0.0.1:$mgmt)"
     (
         use_java25
         export KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=$KEYCLOAK_ADMIN_PASSWORD
@@ -183,7 +187,9 @@ keycloak_start() {
         # -Dkc.home.dir comes after kc.sh's own one, so this instance's home wins.
         start_process keycloak "$KEYCLOAK_DIST/bin/kc.sh" "-Dkc.home.dir=$(keycloak_home)" start-dev \
             "${KEYCLOAK_BUILD_OPTS[@]}" --import-realm \
-            --http-host=127.0.0.1 --http-port="$port" --hostname="http://localhost:$port" \
+            --http-enabled=false --http-host=127.0.0.1 --https-port="$port" --hostname="$(keycloak_url)" \
+            --https-certificate-file="$PORTAL_PKI/keycloak-chain.crt" \
+            --https-certificate-key-file="$PORTAL_PKI/keycloak.key" \
             --http-management-port="$mgmt" --log-console-color=false
     )
 }

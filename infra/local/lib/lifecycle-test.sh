@@ -23,10 +23,10 @@ _lc_all_stopped() {
     ! postgres_running && ! cluster_running
 }
 
+# a user's access token, signed in through Keycloak's login form as a person would
 _lc_token_sub() {
-    curl -fsS -d grant_type=password -d client_id=portal-cli -d username="$1" -d password="$2" \
-        "$KEYCLOAK_URL/realms/portal/protocol/openid-connect/token" \
-        | python3 -c 'import sys, json; print(json.load(sys.stdin)["access_token"])'
+    SSO_PASSWORD=$2 "$PORTAL_ROOT/infra/local/bin/sso-login" --issuer "$KEYCLOAK_URL/realms/portal" --username "$1" \
+        ${PORTAL_CA_FILE:+--cacert "$PORTAL_CA_FILE"}
 }
 
 _lc_my_team_slugs() {

@@ -1,7 +1,9 @@
 # Debian packages the local stack and the tests need, installed only when missing (idempotent).
 
-RUNTIME_PACKAGES="postgresql curl unzip openssl iproute2 python3-venv util-linux"
-TEST_PACKAGES="chromium fonts-liberation"
+RUNTIME_PACKAGES="postgresql curl unzip openssl iproute2 python3-venv util-linux prometheus"
+# fonts-wqy-zenhei: the browser tests render the portal in Simplified Chinese; without a CJK font the
+# screenshots show empty boxes
+TEST_PACKAGES="chromium fonts-liberation fonts-wqy-zenhei"
 
 missing_packages() {
     local pkg missing=()
@@ -21,6 +23,11 @@ apt_install() {
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null || die "apt-get install $missing failed"
     ok "installed $missing"
+    # On a machine run by systemd, Debian starts a system-wide Prometheus on :9090 when it installs the package.
+    # The stack runs its own (infra/local/lib/prometheus.sh): stop and disable the service this install started.
+    if [[ " $missing " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+        systemctl disable --now prometheus >/dev/null 2>&1 && note "disabled the system-wide prometheus service the package started"
+    fi
 }
 
 install_runtime_prerequisites() { apt_install $RUNTIME_PACKAGES; }

@@ -43,7 +43,8 @@ build_changed_input() {
 portal_build() {
     local changed
     if [ -f "$BUILD_STAMP" ]; then
-        changed=$(build_changed_input)
+        # head stops reading at the first changed file, so find/xargs may end on SIGPIPE: not a failure
+        changed=$(build_changed_input || true)
         [ -z "$changed" ] && { ok "build is up to date"; return; }
         note "changed since the last build: $changed"
     fi
@@ -73,9 +74,9 @@ services_start() {
         if is_running "$name"; then ok "$name already running (port $port)"; continue; fi
         require_free_port "$port" "$var" "$name"
         require_free_port "$(management_port "$port")" "$var" "$name management"
-        # shellcheck disable=SC2086
+        # shellcheck disable=SC2086,SC2046 # word splitting of the JVM options is meant; they trust the local CA (pki.sh)
         PORTAL_MANAGEMENT_PORT=$(management_port "$port") \
-            start_process "$name" java $PORTAL_SERVICE_JVM_OPTS -jar "$(service_jar "$module")"
+            start_process "$name" java $PORTAL_SERVICE_JVM_OPTS $(portal_jvm_trust_opts) -jar "$(service_jar "$module")"
     done <<<"$PORTAL_SERVICES"
 }
 

@@ -26,6 +26,7 @@ import (
 // Pod annotations that shape what the simulator does. Documented in README.md and DESIGN.md.
 const (
 	annotationGPULoad     = "sim.portal.ai/gpu-load"     // idle | busy | 0-100 (percent utilisation)
+	annotationXID         = "sim.portal.ai/xid-error"    // an XID error code the pod's GPUs report (e.g. 79)
 	annotationLogProfile  = "sim.portal.ai/log-profile"  // training | notebook | quiet
 	annotationLogInterval = "sim.portal.ai/log-interval" // Go duration between log lines, default 1s
 	annotationDuration    = "sim.portal.ai/duration"     // read by the KWOK stages (pod-complete/pod-fail)
@@ -48,6 +49,8 @@ type agent struct {
 
 	runtimeFlags runtimeFlags
 	runtime      *podproc.Runtime // pods of runnable images run as real processes; nil: all simulated
+	processes    *processLoad     // the runtime's pods' CPU, which their GPUs' utilisation follows
+	energy       *energyMeter
 }
 
 // podRun is what the agent keeps for one pod it has seen Running.
@@ -63,8 +66,10 @@ func newAgent(c *clients, state string, tick time.Duration) *agent {
 	return &agent{
 		c: c, state: state, tick: tick,
 		queue:   workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
-		devices: newDeviceTable(),
-		running: map[types.UID]*podRun{},
+		devices:   newDeviceTable(),
+		running:   map[types.UID]*podRun{},
+		processes: newProcessLoad(),
+		energy:    newEnergyMeter(),
 	}
 }
 
@@ -126,6 +131,9 @@ func (a *agent) run(ctx context.Context, listen string) error {
 		go a.worker(ctx)
 	}
 	go a.logLoop(ctx)
+	if a.runtime != nil {
+		go a.processes.run(ctx, 2*time.Second, a.runtime.CPUTimes)
+	}
 	<-ctx.Done()
 	a.queue.ShutDown()
 	a.stopRuntime()
@@ -205,6 +213,9 @@ func (a *agent) sync(ctx context.Context, key string) error {
 			r = a.start(pod)
 		} else {
 			a.refreshContainers(r, pod)
+			a.mu.Lock()
+			a.devices.refresh(pod, false)
+			a.mu.Unlock()
 		}
 		return a.ensureKwokLogs(ctx, pod, r)
 	case corev1.PodSucceeded, corev1.PodFailed:
@@ -224,7 +235,7 @@ func (a *agent) start(pod *corev1.Pod) *podRun {
 	}
 	r := &podRun{namespace: pod.Namespace, name: pod.Name, uid: pod.UID, node: pod.Spec.NodeName}
 	node, _ := a.isSimulatedNode(pod.Spec.NodeName)
-	a.devices.assign(pod, node)
+	a.devices.assign(pod, node, false)
 	a.running[pod.UID] = r
 	a.refreshContainersLocked(r, pod)
 	slog.Info("pod running on simulated node", "pod", pod.Namespace+"/"+pod.Name, "node", pod.Spec.NodeName,
@@ -350,7 +361,7 @@ func (a *agent) restoreDeviceAssignments() {
 		case !ok:
 		case a.runtime != nil && a.runtime.Runnable(p):
 			a.mu.Lock()
-			a.devices.assign(p, node)
+			a.devices.assign(p, node, true)
 			a.mu.Unlock()
 		default:
 			a.start(p)

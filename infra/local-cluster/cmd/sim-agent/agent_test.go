@@ -61,8 +61,8 @@ func TestDevicesAreDistinctAndFreedWithThePod(t *testing.T) {
 	node := &corev1.Node{Status: corev1.NodeStatus{Capacity: corev1.ResourceList{resourceGPU: resource.MustParse("8")}}}
 	d := newDeviceTable()
 	a, b := gpuPod("a", 3, corev1.RestartPolicyNever), gpuPod("b", 4, corev1.RestartPolicyAlways)
-	d.assign(a, node)
-	d.assign(b, node)
+	d.assign(a, node, false)
+	d.assign(b, node, false)
 	if got := d.podDevices(a.UID); len(got) != 3 || got[0] != 0 || got[2] != 2 {
 		t.Fatalf("a got %v", got)
 	}
@@ -71,12 +71,12 @@ func TestDevicesAreDistinctAndFreedWithThePod(t *testing.T) {
 	}
 	d.release(a.UID)
 	c := gpuPod("c", 1, corev1.RestartPolicyNever)
-	d.assign(c, node)
+	d.assign(c, node, false)
 	if got := d.podDevices(c.UID); len(got) != 1 || got[0] != 0 {
 		t.Fatalf("c got %v, want the freed index 0", got)
 	}
-	if defaultLoad(a) != "busy" || defaultLoad(b) != "idle" {
-		t.Errorf("default load: batch %q, notebook %q", defaultLoad(a), defaultLoad(b))
+	if podLoad(a, false) != "busy" || podLoad(b, false) != "idle" || podLoad(b, true) != loadProcess {
+		t.Errorf("default load: batch %q, notebook %q, process %q", podLoad(a, false), podLoad(b, false), podLoad(b, true))
 	}
 }
 
@@ -121,7 +121,7 @@ func TestMetricsCarryPodLabelsOnlyForHeldGPUs(t *testing.T) {
 		Annotations: map[string]string{annotationModel: "NVIDIA H100 80GB HBM3", annotationPowerW: "700"}}}
 	slots := make([]slot, 2)
 	slots[1] = slot{used: true, namespace: "team-a", pod: "p", container: "c", load: "busy"}
-	s := nodeSamples(node, slots, time.Now())
+	s := nodeSamples(node, slots, time.Now(), nil)
 	if strings.Contains(s[0].labels, "pod=") || !strings.Contains(s[1].labels, `container="c",namespace="team-a",pod="p"`) {
 		t.Errorf("labels: %q / %q", s[0].labels, s[1].labels)
 	}

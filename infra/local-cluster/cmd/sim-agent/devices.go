@@ -22,7 +22,8 @@ type slot struct {
 	pod       string
 	container string
 	uid       types.UID
-	load      string // value of sim.portal.ai/gpu-load at assignment (or the default for the pod's kind)
+	load      string // sim.portal.ai/gpu-load (or the default for the pod's kind), kept current by refresh
+	xid       string // sim.portal.ai/xid-error: the XID error code the pod's GPUs report, "" for none
 }
 
 type deviceID struct {
@@ -55,10 +56,18 @@ func nodeGPUs(n *corev1.Node) int {
 	return int(q.Value())
 }
 
-// defaultLoad: batch pods (restartPolicy Never/OnFailure) train, long-running ones (notebooks) sit idle.
-func defaultLoad(pod *corev1.Pod) string {
+// loadProcess is the load of a pod whose containers run as real processes: its GPUs follow their CPU.
+const loadProcess = "process"
+
+// podLoad is what a pod's GPUs do: the annotation sim.portal.ai/gpu-load when set; else, for a pod the process
+// runtime runs, whatever its processes do (a notebook is idle until its kernel computes); else batch pods
+// (restartPolicy Never/OnFailure) train and long-running ones (notebooks) sit idle.
+func podLoad(pod *corev1.Pod, process bool) string {
 	if v := pod.Annotations[annotationGPULoad]; v != "" {
 		return v
+	}
+	if process {
+		return loadProcess
 	}
 	if pod.Spec.RestartPolicy == corev1.RestartPolicyNever || pod.Spec.RestartPolicy == corev1.RestartPolicyOnFailure {
 		return "busy"
@@ -75,9 +84,11 @@ func (t *deviceTable) slots(node string, size int) []slot {
 	return s
 }
 
-// assign gives every GPU container of the pod the lowest free indices of its node.
-func (t *deviceTable) assign(pod *corev1.Pod, node *corev1.Node) {
+// assign gives every GPU container of the pod the lowest free indices of its node; process says the process
+// runtime runs the pod (see podLoad).
+func (t *deviceTable) assign(pod *corev1.Pod, node *corev1.Node, process bool) {
 	if _, done := t.byPod[pod.UID]; done {
+		t.refresh(pod, process)
 		return
 	}
 	s := t.slots(pod.Spec.NodeName, nodeGPUs(node))
@@ -88,7 +99,8 @@ func (t *deviceTable) assign(pod *corev1.Pod, node *corev1.Node) {
 			if s[i].used {
 				continue
 			}
-			s[i] = slot{used: true, namespace: pod.Namespace, pod: pod.Name, container: c.Name, uid: pod.UID, load: defaultLoad(pod)}
+			s[i] = slot{used: true, namespace: pod.Namespace, pod: pod.Name, container: c.Name, uid: pod.UID,
+				load: podLoad(pod, process), xid: pod.Annotations[annotationXID]}
 			held = append(held, deviceID{node: pod.Spec.NodeName, index: i})
 			want--
 		}
@@ -98,6 +110,17 @@ func (t *deviceTable) assign(pod *corev1.Pod, node *corev1.Node) {
 		}
 	}
 	t.byPod[pod.UID] = held
+}
+
+// refresh applies the pod's current annotations to the GPUs it holds: a load or an XID error set on a running
+// pod shows at the next scrape.
+func (t *deviceTable) refresh(pod *corev1.Pod, process bool) {
+	for _, d := range t.byPod[pod.UID] {
+		if s := t.byNode[d.node]; d.index < len(s) && s[d.index].uid == pod.UID {
+			s[d.index].load = podLoad(pod, process)
+			s[d.index].xid = pod.Annotations[annotationXID]
+		}
+	}
 }
 
 func (t *deviceTable) release(uid types.UID) {

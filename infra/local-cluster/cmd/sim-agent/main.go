@@ -12,6 +12,7 @@
 //	sim-agent run       --kubeconfig K --state DIR [--listen 127.0.0.1:9400]
 //	sim-agent pki       --state DIR --server URL
 //	sim-agent user-kubeconfig --state DIR --server URL NAME [GROUP...]
+//	sim-agent dcgm-history --kubeconfig K [--range 6h] [--step 30s] [--end RFC3339] [--metrics A,B]
 //	sim-agent kueue-install --kubeconfig K --manifests DIR --config-template F --config-out F --cert-dir D --ca F \
 //	                        --webhook-port N --visibility-port N --health-port N --metrics-port N
 package main
@@ -56,6 +57,8 @@ func main() {
 		err = kwokStagesCmd(os.Args[2:])
 	case "kueue-install":
 		err = kueueInstallCmd(ctx, os.Args[2:])
+	case "dcgm-history":
+		err = historyCmd(ctx, os.Args[2:])
 	default:
 		usage()
 	}
@@ -73,7 +76,8 @@ func usage() {
   sim-agent pki --state DIR --server URL                                           CA, certificates, kubeconfigs (what is missing)
   sim-agent user-kubeconfig --state DIR --server URL NAME [GROUP...]               a user's client certificate; prints the kubeconfig path
   sim-agent kueue-install --kubeconfig K --manifests DIR ...                       Kueue's config file, CRDs, webhooks, visibility API
-  sim-agent kwok-stages --stages F --out F [--runtime-config F]                    KWOK stages without the process runtime's pods`)
+  sim-agent kwok-stages --stages F --out F [--runtime-config F]                    KWOK stages without the process runtime's pods
+  sim-agent dcgm-history --kubeconfig K [--range 6h] [--step 30s] [--end T]        past DCGM samples as OpenMetrics (for promtool backfill)`)
 	os.Exit(2)
 }
 

@@ -30,6 +30,8 @@ const (
 	labelGPUPresent  = "nvidia.com/gpu.present"
 	annotationModel  = "sim.portal.ai/gpu-model-name"
 	annotationPowerW = "sim.portal.ai/gpu-power-max-watts"
+	// set by hand or by a test: GPUs of the node that report an XID error ("3:79,5:48"), held by a pod or not
+	annotationNodeXID = "sim.portal.ai/gpu-xid-errors"
 	resourceGPU      = corev1.ResourceName("nvidia.com/gpu")
 	fieldManager     = "ai-portal-sim-agent"
 )

@@ -118,7 +118,7 @@ func (a *agent) syncProcessPod(ctx context.Context, pod *corev1.Pod, node *corev
 	a.mu.Lock()
 	switch {
 	case pod.Status.Phase == corev1.PodRunning && pod.DeletionTimestamp == nil:
-		a.devices.assign(pod, node)
+		a.devices.assign(pod, node, true)
 	case terminalPhase(pod.Status.Phase):
 		a.devices.release(pod.UID)
 	}

@@ -10,19 +10,25 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * What every backend must do with bearer tokens, checked against the running service with real Keycloak tokens.
  * A backend's test extends this in a {@code @SpringBootTest(webEnvironment = RANDOM_PORT)} class and so inherits
- * the whole rejection matrix; expired tokens need {@code portal.security.clock-skew=0s} in that test.
+ * the whole rejection matrix; expired tokens need {@code portal.security.clock-skew=0s} in that test. The service
+ * runs with a management port of its own, as {@code ./portal} and the Helm chart run it.
  */
+@TestPropertySource(properties = "management.server.port=0")
 public abstract class ResourceServerContract {
 
     protected static final Tokens TOKENS = Tokens.fromTestStack();
 
     @Value("${local.server.port}")
     private int port;
+
+    @Value("${local.management.port}")
+    private int managementPort;
 
     protected WebTestClient client;
 
@@ -108,11 +114,23 @@ public abstract class ResourceServerContract {
     }
 
     @Test
-    void servesHealthAndPrometheusMetricsWithoutToken() {
-        client.get().uri("/actuator/health").exchange().expectStatus().isOk()
+    void servesHealthAndPrometheusMetricsOnTheManagementPortWithoutToken() {
+        WebTestClient management = WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort).build();
+        management.get().uri("/actuator/health").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
-        client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+        management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+    }
+
+    @Test
+    void servesNoActuatorEndpointOnTheApiPortWithOrWithoutToken() {
+        String admin = TOKENS.userToken("admin");
+        for (String path : new String[] {"/actuator/health", "/actuator/prometheus", "/actuator/info", "/actuator"}) {
+            client.get().uri(path).exchange()
+                    .expectStatus().value(status -> assertThat(status).as(path).isIn(401, 404))
+                    .expectBody(String.class).value(body -> assertThat(body).doesNotContain("jvm_memory", "\"UP\""));
+            client.get().uri(path).headers(h -> h.setBearerAuth(admin)).exchange().expectStatus().isNotFound();
+        }
     }
 
     @Test
@@ -120,6 +138,8 @@ public abstract class ResourceServerContract {
         client.get().uri("/v3/api-docs").exchange().expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.paths['/api/v1/me'].get").exists()
+                .jsonPath("$.paths['/api/v1/me'].get.responses['401'].content['application/problem+json']").exists()
+                .jsonPath("$.components.schemas.Problem.properties.requestId").exists()
                 .jsonPath("$.components.securitySchemes").exists();
     }
 

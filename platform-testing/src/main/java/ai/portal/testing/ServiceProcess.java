@@ -122,9 +122,11 @@ public final class ServiceProcess implements AutoCloseable {
         try {
             Files.createDirectories(log.getParent());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
-                    "--server.port=" + port))
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-Xmx512m", "--enable-native-access=ALL-UNNAMED"));
+            command.addAll(TestStack.get().jvmTrustOptions());
+            command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);

@@ -6,7 +6,7 @@ import java.net.http.HttpResponse;
 
 /**
  * A public test client of the portal realm whose access tokens live one second, created through Keycloak's admin
- * API the first time a test needs an expired token. It carries the backends' audiences, so a token it issued is
+ * API the first time a test needs an expired token; users sign in to it through the login form like to portal-cli. It carries the backends' audiences, so a token it issued is
  * refused for its age alone.
  */
 final class ShortLivedClient {
@@ -14,10 +14,12 @@ final class ShortLivedClient {
     static final String CLIENT_ID = "portal-test-short-lived";
 
     private static final String REPRESENTATION = """
-            {"clientId": "%s", "publicClient": true, "directAccessGrantsEnabled": true,
-             "standardFlowEnabled": false, "attributes": {"access.token.lifespan": "1"},
+            {"clientId": "%s", "publicClient": true, "directAccessGrantsEnabled": false,
+             "standardFlowEnabled": true, "redirectUris": ["%s*"],
+             "attributes": {"access.token.lifespan": "1", "pkce.code.challenge.method": "S256"},
              "protocolMappers": [%s, %s, %s]}"""
-            .formatted(CLIENT_ID, audience("tenant-service"), audience("job-runner"), audience("logging-pipeline"));
+            .formatted(CLIENT_ID, Tokens.CLI_REDIRECT_URI, audience("tenant-service"), audience("job-runner"),
+                    audience("logging-pipeline"));
 
     private static volatile boolean ensured;
 

@@ -2,9 +2,12 @@ package ai.portal.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +19,10 @@ public final class TestStack {
 
     private static final TestStack INSTANCE = new TestStack(load());
 
+    static {
+        INSTANCE.trustLocalCa();
+    }
+
     private final Map<String, String> values;
 
     private TestStack(Map<String, String> values) {
@@ -24,6 +31,15 @@ public final class TestStack {
 
     public static TestStack get() {
         return INSTANCE;
+    }
+
+    /** An HTTP client for the stack's endpoints; loading this class first makes the JVM trust the stack's CA. */
+    public static HttpClient httpClient() {
+        return httpClientBuilder().build();
+    }
+
+    public static HttpClient.Builder httpClientBuilder() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
     }
 
     public String keycloakUrl() {
@@ -44,6 +60,32 @@ public final class TestStack {
 
     public String automationClientSecret() {
         return value("PORTAL_AUTOMATION_CLIENT_SECRET");
+    }
+
+    /** The CA certificate of the stack (it signed Keycloak's https certificate); see {@code infra/local/lib/pki.sh}. */
+    public String caFile() {
+        return value("PORTAL_CA_FILE");
+    }
+
+    /** JVM options that make another Java process (a service under test) trust the stack's CA, as ./portal does. */
+    public List<String> jvmTrustOptions() {
+        String store = values.get("PORTAL_TRUSTSTORE");
+        return store == null || store.isBlank() ? List.of() : List.of("-Djavax.net.ssl.trustStore=" + store,
+                "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12");
+    }
+
+    /**
+     * Makes this JVM trust the stack's CA (the JDK's CAs plus the local one, from the stack's trust store) unless it
+     * was started with a trust store already ({@code ./portal test} starts every JVM so). Runs before any test or
+     * application code of the JVM reads the stack, so before the first TLS connection to Keycloak.
+     */
+    private void trustLocalCa() {
+        String store = values.get("PORTAL_TRUSTSTORE");
+        if (store != null && !store.isBlank() && System.getProperty("javax.net.ssl.trustStore") == null) {
+            System.setProperty("javax.net.ssl.trustStore", store);
+            System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+            System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        }
     }
 
     public String databaseHost() {

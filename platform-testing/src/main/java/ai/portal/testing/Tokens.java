@@ -20,7 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Tokens {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String CLIENT_CLI = "portal-cli";
+
+    /** Created after {@link TestStack} made the JVM trust the stack's CA (Keycloak is on https). */
+    private static final HttpClient HTTP = TestStack.httpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -34,14 +37,32 @@ public final class Tokens {
         return new Tokens(TestStack.get());
     }
 
-    /** A demo user's access token through the portal's CLI client (password grant), audiences included. */
+    /** Where the CLI's authorization-code flow returns (kubelogin's default); nothing needs to listen there. */
+    public static final String CLI_REDIRECT_URI = "http://localhost:8000/";
+
+    /**
+     * A demo user's access token through the portal's CLI client, signed in as a person would (authorization code
+     * with PKCE through Keycloak's login form): the backends' audiences, realm roles and groups included.
+     */
     public String userToken(String username) {
-        return passwordGrant("portal", "portal-cli", username, stack.password(username));
+        return userToken(username, stack.password(username));
     }
 
-    /** A portal-realm token issued to a client that does not name the backends as audience. */
+    /** The access token of any user of the portal realm, signed in through the CLI client's browser flow. */
+    public String userToken(String username, String password) {
+        return signIn(CLIENT_CLI, username, password).path("access_token").asString();
+    }
+
+    /** The whole token response (access, refresh and ID token) of a CLI sign-in. */
+    public JsonNode cliSignIn(String username) {
+        return signIn(CLIENT_CLI, username, stack.password(username));
+    }
+
+    /** A portal-realm token of Keycloak's own account console: it does not name the backends as audience. */
     public String tokenWithoutBackendAudience(String username) {
-        return passwordGrant("portal", "admin-cli", username, stack.password(username));
+        return BrowserLogin.signIn(stack.keycloakUrl(), "portal", "account-console",
+                stack.keycloakUrl() + "/realms/portal/account/", username, stack.password(username))
+                .path("access_token").asString();
     }
 
     /** A token of the Keycloak master realm: another issuer with other keys. */
@@ -63,7 +84,8 @@ public final class Tokens {
      */
     public String expiredUserToken(String username) throws InterruptedException {
         ShortLivedClient.ensure(this, stack);
-        String token = passwordGrant("portal", ShortLivedClient.CLIENT_ID, username, stack.password(username));
+        String token = signIn(ShortLivedClient.CLIENT_ID, username, stack.password(username))
+                .path("access_token").asString();
         long expiresAt = claims(token).path("exp").asLong();
         while (System.currentTimeMillis() / 1000 <= expiresAt) {
             Thread.sleep(250);
@@ -97,7 +119,12 @@ public final class Tokens {
                 + "." + parts[2];
     }
 
-    String passwordGrant(String realm, String clientId, String username, String password) {
+    private JsonNode signIn(String clientId, String username, String password) {
+        return BrowserLogin.signIn(stack.keycloakUrl(), "portal", clientId, CLI_REDIRECT_URI, username, password);
+    }
+
+    /** Only for the master realm's bootstrap administrator (Keycloak's own admin-cli): never a portal user. */
+    private String passwordGrant(String realm, String clientId, String username, String password) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");
         form.put("client_id", clientId);

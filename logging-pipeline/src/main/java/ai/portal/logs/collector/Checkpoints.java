@@ -2,6 +2,7 @@ package ai.portal.logs.collector;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,10 +47,6 @@ final class Checkpoints {
         return Optional.ofNullable(positions.get(path.toString()));
     }
 
-    synchronized Map<String, Position> all() {
-        return Map.copyOf(positions);
-    }
-
     /** Applies progress (path → position; a null position forgets the path) and persists. */
     synchronized void commit(Map<String, Position> progress) throws IOException {
         if (progress.isEmpty()) {
@@ -68,7 +65,7 @@ final class Checkpoints {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+            out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
             out.force(true);
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

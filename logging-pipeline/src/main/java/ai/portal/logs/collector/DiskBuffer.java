@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -33,6 +35,7 @@ final class DiskBuffer {
     private final Path dir;
     private final ConcurrentLinkedDeque<Chunk> chunks = new ConcurrentLinkedDeque<>();
     private final AtomicLong bytes = new AtomicLong();
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private long nextSequence;
 
     DiskBuffer(Path dir) {
@@ -75,8 +78,6 @@ final class DiskBuffer {
         chunks.addLast(chunk);
         return chunk;
     }
-
-    private final java.util.Set<Long> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** The oldest chunk no other shipper is sending, now reserved for the caller. */
     Optional<Chunk> claim() {

@@ -114,10 +114,6 @@ final class TailedFile implements AutoCloseable {
         return committable;
     }
 
-    long size() throws IOException {
-        return channel.size();
-    }
-
     /**
      * Truncated in place (copytruncate): shorter than what was read, or, when it has grown past that again
      * before this poll, a different first line. Either way: start over as a new file.

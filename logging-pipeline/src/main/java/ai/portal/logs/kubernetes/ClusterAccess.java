@@ -17,7 +17,11 @@ import java.util.concurrent.TimeoutException;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -26,8 +30,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Everything this service asks the cluster, through one fabric8 client: a pod informer across namespaces (labels,
- * uid and node for the records; lookups read its cache and never block) and the pod log API for the live tail's
- * fallback. {@link #blocking} is the one place fabric8's blocking calls are moved to {@code boundedElastic}.
+ * uid and node for the records, and which pods and containers the live tail's fallback reads; lookups read its
+ * cache and never block) and the pod log API for that fallback (the only per-request call). {@link #blocking} is the one place fabric8's blocking calls are moved to {@code boundedElastic}.
  */
 public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
 
@@ -35,11 +39,15 @@ public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
     /** How long the constructor waits for the informer's first list. */
     private static final Duration INITIAL_SYNC_WAIT = Duration.ofSeconds(10);
 
+    private static final Duration LOG_READ_TIMEOUT = Duration.ofSeconds(10);
+
     private final KubernetesClient client;
+    private final KubernetesProperties properties;
     private final SharedIndexInformer<Pod> pods;
 
     public ClusterAccess(KubernetesClient client, KubernetesProperties properties) {
         this.client = client;
+        this.properties = properties;
         this.pods = client.pods().inAnyNamespace().runnableInformer(properties.resync().toMillis());
         CompletableFuture<Void> synced = pods.start().toCompletableFuture();
         synced.whenComplete((ok, failure) -> {
@@ -87,10 +95,11 @@ public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
 
     private List<PodLogLine> read(String namespace, Selection selection, Instant after) {
         List<PodLogLine> lines = new ArrayList<>();
+        // which pods and containers: the informer's cache; only the log text itself needs a request per container
         List<Pod> candidates = selection.pod() != null
-                ? Optional.ofNullable(client.pods().inNamespace(namespace).withName(selection.pod()).get())
+                ? Optional.ofNullable(pods.getIndexer().getByKey(namespace + "/" + selection.pod()))
                         .map(List::of).orElse(List.of())
-                : client.pods().inNamespace(namespace).list().getItems();
+                : pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
         for (Pod pod : candidates) {
             Map<String, String> labels = Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of());
             if (selection.labelKey() != null && !Objects.equals(labels.get(selection.labelKey()), selection.labelValue())) {
@@ -100,13 +109,7 @@ public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
                 if (selection.container() != null && !selection.container().equals(container.getName())) {
                     continue;
                 }
-                String text;
-                try {
-                    text = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName())
-                            .inContainer(container.getName()).usingTimestamps().sinceTime(after.toString()).getLog();
-                } catch (RuntimeException notRunning) {
-                    continue;
-                }
+                String text = logText(namespace, pod.getMetadata().getName(), container.getName(), after);
                 for (String line : text == null ? new String[0] : text.split("\n")) {
                     int space = line.indexOf(' ');
                     if (space <= 0) {
@@ -127,8 +130,36 @@ public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
         return lines;
     }
 
+    /**
+     * The container's log since {@code after}, at most {@code fallback-limit} bytes (the API's {@code limitBytes}
+     * keeps the oldest bytes; the tail moves {@code after} forward each poll and reads the rest next time).
+     * Asked with the client's own authenticated HTTP client rather than fabric8's log DSL, which reads the pod again
+     * first although the informer already knows it. Empty when the container has no log (yet).
+     */
+    private String logText(String namespace, String pod, String container, Instant after) {
+        String uri = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", pod,
+                "log") + "?container=" + URLUtils.encodeToUTF(container) + "&timestamps=true&sinceTime="
+                + URLUtils.encodeToUTF(after.toString()) + "&limitBytes=" + properties.fallbackLimit().toBytes();
+        try {
+            HttpResponse<String> response = client.getHttpClient()
+                    .sendAsync(client.getHttpClient().newHttpRequestBuilder().uri(uri).build(), String.class)
+                    .get(LOG_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return response.isSuccessful() && response.body() != null ? response.body() : "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        } catch (ExecutionException | TimeoutException notReadable) {
+            return "";
+        }
+    }
+
     private static <T> Mono<T> blocking(Callable<T> call) {
         return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** Lets another index follow the pod informer; it is told about the pods already known first. */
+    public void addPodHandler(ResourceEventHandler<Pod> handler) {
+        pods.addEventHandler(handler);
     }
 
     @Override

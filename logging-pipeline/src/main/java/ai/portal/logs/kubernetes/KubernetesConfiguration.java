@@ -1,7 +1,9 @@
 package ai.portal.logs.kubernetes;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.slf4j.Logger;
@@ -13,6 +15,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import reactor.core.publisher.Flux;
 
 /**
  * Connects to the cluster when there is one to connect to (KUBECONFIG, {@code ~/.kube/config}, or a service
@@ -62,11 +65,17 @@ public class KubernetesConfiguration {
             }
 
             @Override
-            public reactor.core.publisher.Flux<PodLogLine> after(String namespace, Selection selection,
-                                                                  java.time.Instant after) {
+            public Flux<PodLogLine> after(String namespace, Selection selection,
+                                                   Instant after) {
                 return access.after(namespace, selection, after);
             }
         };
+    }
+
+    @Bean
+    PodEvents podEvents(ObjectProvider<ClusterConnection> cluster) {
+        ClusterAccess access = accessOf(cluster);
+        return access == null ? PodEvents.NONE : access::addPodHandler;
     }
 
     private static ClusterAccess accessOf(ObjectProvider<ClusterConnection> cluster) {
@@ -83,7 +92,7 @@ public class KubernetesConfiguration {
             }
             String kubeconfig = context.getEnvironment().getProperty("KUBECONFIG");
             if (kubeconfig != null && !kubeconfig.isBlank()) {
-                return Files.isRegularFile(Path.of(kubeconfig.split(java.io.File.pathSeparator)[0]));
+                return Files.isRegularFile(Path.of(kubeconfig.split(File.pathSeparator)[0]));
             }
             return context.getEnvironment().getProperty("KUBERNETES_SERVICE_HOST") != null
                     || Files.isRegularFile(Path.of(System.getProperty("user.home"), ".kube", "config"));

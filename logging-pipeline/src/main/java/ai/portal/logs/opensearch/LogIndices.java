@@ -8,12 +8,22 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import ai.portal.logs.record.LogRecord.Docker;
+import ai.portal.logs.record.LogRecord.Fields;
+import ai.portal.logs.record.LogRecord.Kubernetes;
+import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch.generic.Bodies;
-import org.opensearch.client.opensearch.generic.OpenSearchGenericClient;
-import org.opensearch.client.opensearch.generic.Requests;
-import org.opensearch.client.opensearch.generic.Response;
+import org.opensearch.client.opensearch._types.ExpandWildcard;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.Time;
+import org.opensearch.client.opensearch._types.mapping.DynamicTemplate;
+import org.opensearch.client.opensearch._types.mapping.Property;
+import org.opensearch.client.opensearch._types.mapping.TypeMapping;
+import org.opensearch.client.opensearch.cat.indices.IndicesRecord;
+import org.opensearch.client.opensearch.indices.IndexSettings;
+import org.opensearch.client.opensearch.ism.Policy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -23,23 +33,24 @@ import org.springframework.stereotype.Component;
  * date of each line's <em>own</em> timestamp (as Fluentd's {@code logstash_format} does), so a line re-sent
  * after a restart or a retry always lands in the same index under the same id. Reads go to {@code logs-*}.
  * Retention: an Index State Management policy when the ISM plugin is installed; otherwise {@link #deleteExpired}
- * (run by the collector) deletes whole daily indices past the retention.
+ * (run by the collector) deletes whole daily indices past the retention. Everything is built with opensearch-java's
+ * typed API from the field names of {@link ai.portal.logs.record.LogRecord}.
  */
 @Component
 public class LogIndices {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC);
+    /** The component name under which the ISM plugin lists itself. */
+    private static final String ISM_PLUGIN = "opensearch-index-management";
     private static final Logger log = LoggerFactory.getLogger(LogIndices.class);
 
     private final OpenSearchProperties properties;
-    private final OpenSearchGenericClient http;
-    private final OpenSearchGenericClient lenient;
+    private final OpenSearchClient client;
     private volatile boolean ismAvailable;
 
     public LogIndices(OpenSearchProperties properties, OpenSearchClient client) {
         this.properties = properties;
-        this.http = client.generic().withClientOptions(OpenSearchGenericClient.ClientOptions.throwOnHttpErrors());
-        this.lenient = client.generic();
+        this.client = client;
     }
 
     public String indexFor(Instant timestamp) {
@@ -52,63 +63,73 @@ public class LogIndices {
 
     /** Puts the index template and, where ISM exists, the retention policy. Idempotent; blocking. */
     public void ensureTemplateAndPolicy() throws IOException {
-        send("PUT", "/_index_template/" + properties.indexPrefix(), template());
+        client.indices().putIndexTemplate(t -> t.name(properties.indexPrefix())
+                .indexPatterns(properties.indexPattern())
+                .priority(100)
+                .template(template -> template.settings(settings()).mappings(mappings())));
         ismAvailable = putPolicy();
     }
 
-    public boolean ismAvailable() {
-        return ismAvailable;
+    IndexSettings settings() {
+        return IndexSettings.of(s -> s.numberOfShards(properties.shards())
+                .numberOfReplicas(properties.replicas())
+                .refreshInterval(Time.of(t -> t.time(properties.refreshInterval())))
+                .codec("best_compression"));
     }
 
-    String template() {
-        return """
-                {"index_patterns": ["%s"], "priority": 100,
-                 "template": {
-                   "settings": {"number_of_shards": %d, "number_of_replicas": %d, "refresh_interval": "%s",
-                                "index.codec": "best_compression"},
-                   "mappings": {
-                     "dynamic_templates": [
-                       {"labels": {"path_match": "kubernetes.labels.*", "mapping": {"type": "keyword", "ignore_above": 256}}},
-                       {"strings": {"match_mapping_type": "string", "mapping": {"type": "keyword", "ignore_above": 1024}}}],
-                     "properties": {
-                       "@timestamp": {"type": "date_nanos"},
-                       "log": {"type": "text"},
-                       "stream": {"type": "keyword"},
-                       "level": {"type": "keyword"},
-                       "log_id": {"type": "keyword"},
-                       "kubernetes": {"properties": {
-                         "namespace_name": {"type": "keyword"},
-                         "pod_name": {"type": "keyword"},
-                         "container_name": {"type": "keyword"},
-                         "pod_id": {"type": "keyword"},
-                         "host": {"type": "keyword"},
-                         "labels": {"type": "object"}}},
-                       "docker": {"properties": {"container_id": {"type": "keyword"}}}}}}}"""
-                .formatted(properties.indexPattern(), properties.shards(), properties.replicas(),
-                        properties.refreshInterval());
+    TypeMapping mappings() {
+        Property keyword = Property.of(p -> p.keyword(k -> k));
+        return TypeMapping.of(m -> m
+                .dynamicTemplates(
+                        Map.of("labels", DynamicTemplate.of(d -> d.pathMatch(Fields.LABELS + ".*")
+                                .mapping(p -> p.keyword(k -> k.ignoreAbove(256))))),
+                        Map.of("strings", DynamicTemplate.of(d -> d.matchMappingType("string")
+                                .mapping(p -> p.keyword(k -> k.ignoreAbove(1024))))))
+                .properties(Fields.TIMESTAMP, p -> p.dateNanos(d -> d))
+                .properties(Fields.LOG, p -> p.text(t -> t))
+                .properties(Fields.STREAM, keyword)
+                .properties(Fields.LEVEL, keyword)
+                .properties(Fields.LOG_ID, keyword)
+                .properties(Fields.KUBERNETES, p -> p.object(o -> o
+                        .properties(Kubernetes.NAMESPACE_NAME, keyword)
+                        .properties(Kubernetes.POD_NAME, keyword)
+                        .properties(Kubernetes.CONTAINER_NAME, keyword)
+                        .properties(Kubernetes.POD_ID, keyword)
+                        .properties(Kubernetes.HOST, keyword)
+                        .properties(Kubernetes.LABELS, l -> l.object(labels -> labels))))
+                .properties(Fields.DOCKER, p -> p.object(o -> o.properties(Docker.CONTAINER_ID, keyword))));
+    }
+
+    Policy policy() {
+        return Policy.of(p -> p.description("AI Portal container logs: delete daily indices after the retention")
+                .defaultState("hot")
+                .states(s -> s.name("hot").actions(List.of()).transitions(t -> t.stateName("delete")
+                        .conditions("min_index_age", JsonData.of(Math.max(1, properties.retention().toDays()) + "d"))))
+                .states(s -> s.name("delete").actions(a -> a.delete(d -> d)).transitions(List.of()))
+                .ismTemplate(t -> t.indexPatterns(properties.indexPattern()).priority(100)));
+    }
+
+    private String policyId() {
+        return properties.indexPrefix() + "-retention";
     }
 
     private boolean putPolicy() {
-        String policy = """
-                {"policy": {"description": "AI Portal container logs: delete daily indices after the retention",
-                  "default_state": "hot",
-                  "states": [
-                    {"name": "hot", "actions": [], "transitions": [{"state_name": "delete", "conditions": {"min_index_age": "%dd"}}]},
-                    {"name": "delete", "actions": [{"delete": {}}], "transitions": []}],
-                  "ism_template": [{"index_patterns": ["%s"], "priority": 100}]}}"""
-                .formatted(Math.max(1, properties.retention().toDays()), properties.indexPattern());
-        try (Response existing = lenient
-                .execute(Requests.builder().method("GET").endpoint("/_plugins/_ism/policies/" + properties.indexPrefix() + "-retention").build())) {
-            if (existing.getStatus() == 200) {
-                return true;
-            }
-            if (existing.getStatus() != 404 || existing.getBody().map(b -> b.bodyAsString()).orElse("")
-                    .contains("no handler")) {
-                log.info("Index State Management is not installed in OpenSearch ({}): the collector deletes daily "
-                        + "indices older than {} itself", existing.getStatus(), properties.retention());
+        try {
+            boolean installed = client.cat().plugins().valueBody().stream()
+                    .anyMatch(plugin -> ISM_PLUGIN.equals(plugin.component()));
+            if (!installed) {
+                log.info("Index State Management is not installed in OpenSearch: the collector deletes daily indices "
+                        + "older than {} itself", properties.retention());
                 return false;
             }
-            send("PUT", "/_plugins/_ism/policies/" + properties.indexPrefix() + "-retention", policy);
+            try {
+                client.ism().getPolicy(g -> g.policyId(policyId()));
+            } catch (OpenSearchException missing) {
+                if (missing.status() != 404) {
+                    throw missing;
+                }
+                client.ism().putPolicy(put -> put.policyId(policyId()).policy(policy()));
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             log.info("Index State Management unavailable ({}): the collector enforces the retention itself",
@@ -124,22 +145,19 @@ public class LogIndices {
             return deleted;
         }
         LocalDate oldestKept = LocalDate.ofInstant(now.minus(properties.retention()), ZoneOffset.UTC);
-        String listing;
-        try (Response response = lenient
-                .execute(Requests.builder().method("GET")
-                        .endpoint("/_cat/indices/" + properties.indexPattern() + "?h=index&expand_wildcards=all").build())) {
-            listing = response.getStatus() == 200 ? response.getBody().map(b -> b.bodyAsString()).orElse("") : "";
-        }
-        for (String index : listing.split("\\s+")) {
-            if (!index.startsWith(properties.indexPrefix() + "-")) {
+        List<IndicesRecord> indices = client.cat().indices(c -> c.index(properties.indexPattern())
+                .expandWildcards(ExpandWildcard.All)).valueBody();
+        for (IndicesRecord index : indices) {
+            String name = index.index();
+            if (name == null || !name.startsWith(properties.indexPrefix() + "-")) {
                 continue;
             }
             try {
-                LocalDate day = LocalDate.parse(index.substring(properties.indexPrefix().length() + 1),
+                LocalDate day = LocalDate.parse(name.substring(properties.indexPrefix().length() + 1),
                         DateTimeFormatter.ofPattern("yyyy.MM.dd"));
                 if (day.isBefore(oldestKept)) {
-                    send("DELETE", "/" + index, null);
-                    deleted.add(index);
+                    client.indices().delete(d -> d.index(name));
+                    deleted.add(name);
                 }
             } catch (DateTimeParseException notDaily) {
                 // someone else's index under the same prefix: leave it alone
@@ -149,15 +167,5 @@ public class LogIndices {
             log.info("Deleted log indices past the retention of {}: {}", properties.retention(), deleted);
         }
         return deleted;
-    }
-
-    private void send(String method, String endpoint, String json) throws IOException {
-        var request = Requests.builder().method(method).endpoint(endpoint);
-        if (json != null) {
-            request.body(Bodies.json(json));
-        }
-        try (Response ignored = http.execute(request.build())) {
-            // throwOnHttpErrors: a non-2xx answer has thrown already
-        }
     }
 }

@@ -1,26 +1,31 @@
 package ai.portal.logs.query;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
+import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.TeamAuthorizer;
+import ai.portal.platform.team.TeamGrant;
+import ai.portal.platform.team.TeamPermission;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.springframework.format.annotation.DateTimeFormat;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,12 +36,15 @@ import reactor.core.publisher.Mono;
 @Tag(name = "logs", description = "Container logs of a team's notebooks and jobs")
 public class LogController {
 
-    private final TeamAccess access;
+    private final TeamAuthorizer access;
     private final LogSearch search;
     private final LogTail tail;
     private final QueryProperties properties;
+    private final OpenStreams streams;
 
-    public LogController(TeamAccess access, LogSearch search, LogTail tail, QueryProperties properties) {
+    public LogController(TeamAuthorizer access, LogSearch search, LogTail tail, QueryProperties properties,
+                         OpenStreams streams) {
+        this.streams = streams;
         this.access = access;
         this.search = search;
         this.tail = tail;
@@ -50,83 +58,78 @@ public class LogController {
     @ApiResponse(responseCode = "200", description = "A page of lines",
             content = {@Content(mediaType = "application/json", schema = @Schema(implementation = LogPage.class)),
                     @Content(mediaType = "text/plain", schema = @Schema(type = "string"))})
-    @ApiResponse(responseCode = "403", description = "Not a member or viewer of the team")
-    public Mono<ResponseEntity<?>> search(
-            @AuthenticationPrincipal Jwt token,
-            @PathVariable String team,
-            @Parameter(description = "Workload: value of the pod label portal.logs.query.workload-label") @RequestParam(required = false) String workload,
-            @RequestParam(required = false) String pod,
-            @RequestParam(required = false) String container,
-            @Parameter(description = "stdout or stderr") @RequestParam(required = false) String stream,
-            @Parameter(description = "trace, debug, info, warn, error or fatal") @RequestParam(required = false) String level,
-            @Parameter(description = "Free text (simple_query_string syntax on the message: + | - \" * ( ))") @RequestParam(required = false) String q,
-            @Parameter(description = "From (inclusive), ISO-8601") @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant since,
-            @Parameter(description = "Until (exclusive), ISO-8601") @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant until,
-            @Parameter(description = "Lines per page (JSON: at most portal.logs.query.max-page-size; text: max-download)") @RequestParam(defaultValue = "100") int size,
-            @Parameter(description = "Cursor: the 'next' of the previous page") @RequestParam(required = false) String after,
-            @Parameter(description = "json (default) or text") @RequestParam(defaultValue = "json") String format) {
-        boolean text = "text".equals(format);
-        if (!text && !"json".equals(format)) {
-            return Mono.error(new LogQueryExceptions.InvalidFilter("format", "format must be json or text."));
-        }
-        int max = text ? properties.maxDownload() : properties.maxPageSize();
-        if (size < 1 || size > max) {
-            return Mono.error(new LogQueryExceptions.InvalidFilter("size", "size must be between 1 and " + max + "."));
-        }
+    @ApiResponse(responseCode = "404", description = "No such team, or the caller is not in it (alike on purpose)")
+    public Mono<ResponseEntity<?>> search(@AuthenticationPrincipal Jwt token, @PathVariable String team,
+                                          @ParameterObject SearchQuery query) {
         LogFilter filter;
         LogSearch.Cursor cursor;
         try {
-            filter = new LogFilter(workload, pod, container, stream, level, q, since, until)
-                    .validated(properties.maxTextLength());
-            cursor = after == null || after.isBlank() ? null : LogSearch.Cursor.parseToken(after);
+            filter = query.filter(properties);
+            cursor = query.cursor();
         } catch (LogQueryExceptions.InvalidFilter invalid) {
             return Mono.error(invalid);
         }
-        return access.namespaceFor(team, token)
+        int size = query.pageSize();
+        return namespaceOf(team, token)
                 .flatMap(namespace -> search.newest(namespace, filter, cursor, size)
                         .onErrorMap(failure -> !(failure instanceof LogQueryExceptions.InvalidFilter),
                                 failure -> new LogQueryExceptions.SearchUnavailable()))
-                .map(found -> text ? asText(team, found) : asJson(found, size));
+                .map(found -> query.text() ? asText(team, found) : asJson(found, size));
     }
 
     @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(summary = "Live tail of a team's logs (Server-Sent Events)",
-            description = "Events 'log' (a LogLine; id '<epoch nanos>_<log id>') within about 2 s of being written, "
-                    + "and 'notice' ({source, message}) when the source changes: 'kubernetes' when OpenSearch is "
-                    + "unavailable and lines come from the pod log API, 'opensearch' when it is back. Reconnect with "
-                    + "Last-Event-ID to continue without gaps. Without it, the newest few lines come first.")
+            description = "A comment at once, then: 'log' events (a LogLine; id '<epoch nanos>_<log id>', the stream's "
+                    + "position) within about 2 s of being written; 'notice' ({source, message}) when the source "
+                    + "changes ('kubernetes' when OpenSearch is unavailable and lines come from the pod log API, "
+                    + "'opensearch' when it is back); 'gap' ({from, to, reason, message}) when lines were skipped "
+                    + "(reason 'rate': more than portal.logs.query.tail-rate lines/s for longer than max-lag; "
+                    + "'resume-limit': Last-Event-ID older than max-resume), fetch them with the search API; "
+                    + "'closed' ({reason, message}) right before the server ends the stream ('token-expired', "
+                    + "'access-revoked'); comment heartbeats. Reconnect with Last-Event-ID to continue without gaps. "
+                    + "Without it, the newest few lines come first.")
+    @ApiResponse(responseCode = "429", description = "The caller holds portal.logs.query.max-streams-per-user streams already")
     @ApiResponse(responseCode = "200", description = "The event stream",
             content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = LogLine.class)))
-    @ApiResponse(responseCode = "403", description = "Not a member or viewer of the team")
+    @ApiResponse(responseCode = "404", description = "No such team, or the caller is not in it (alike on purpose)")
     public Mono<ResponseEntity<Flux<ServerSentEvent<Object>>>> stream(
             @AuthenticationPrincipal Jwt token,
             @PathVariable String team,
-            @RequestParam(required = false) String workload,
-            @RequestParam(required = false) String pod,
-            @RequestParam(required = false) String container,
-            @RequestParam(required = false) String stream,
-            @RequestParam(required = false) String level,
-            @RequestParam(required = false) String q,
-            @Parameter(description = "Alternative to the Last-Event-ID header, for clients that cannot set it")
-            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
+            @ParameterObject TailQuery query,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         LogFilter filter;
-        String resumeFrom = lastEventId != null ? lastEventId : lastEventIdParam;
+        String resumeFrom = lastEventId != null ? lastEventId : query.lastEventId();
         try {
-            filter = new LogFilter(workload, pod, container, stream, level, q, null, null)
-                    .validated(properties.maxTextLength());
+            filter = query.filter(properties);
             if (resumeFrom != null && !resumeFrom.isBlank()) {
                 LogSearch.Cursor.parseEventId(resumeFrom.strip());
             }
         } catch (LogQueryExceptions.InvalidFilter invalid) {
             return Mono.error(invalid);
         }
-        return access.namespaceFor(team, token)
-                .map(namespace -> ResponseEntity.ok()
-                        .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                        .header("X-Accel-Buffering", "no")
-                        .contentType(MediaType.TEXT_EVENT_STREAM)
-                        .body(tail.tail(namespace, filter, resumeFrom)));
+        String subject = CurrentUser.from(token).subject();
+        return ReactiveSecurityContextHolder.getContext()
+                .zipWith(namespaceOf(team, token))
+                .map(contextAndNamespace -> {
+                    // the stream re-checks access with the caller's own credentials for as long as it is open
+                    SecurityContext caller = contextAndNamespace.getT1();
+                    Mono<Void> access = Mono.defer(() -> namespaceOf(team, token)).then()
+                            .contextWrite(ReactiveSecurityContextHolder.withSecurityContext(Mono.just(caller)));
+                    Instant expires = token.getExpiresAt() != null ? token.getExpiresAt() : Instant.MAX;
+                    streams.open(subject);
+                    Flux<ServerSentEvent<Object>> events = tail.tail(contextAndNamespace.getT2(), filter, resumeFrom,
+                            access, expires).doFinally(signal -> streams.close(subject));
+                    return ResponseEntity.ok()
+                            .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                            .header("X-Accel-Buffering", "no")
+                            .contentType(MediaType.TEXT_EVENT_STREAM)
+                            .body(events);
+                });
+    }
+
+    /** The only place a query's namespace comes from: the team the caller may view. */
+    private Mono<String> namespaceOf(String team, Jwt token) {
+        return access.require(CurrentUser.from(token), team, TeamPermission.VIEW).map(TeamGrant::namespace);
     }
 
     private static ResponseEntity<?> asJson(List<LogSearch.Found> found, int size) {
@@ -142,7 +145,7 @@ public class LogController {
             text.append(line.timestamp()).append(' ').append(line.pod()).append('/').append(line.container())
                     .append(' ').append(line.stream()).append(' ').append(line.message()).append('\n');
         }
-        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
+        return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + team + "-logs.txt\"")
                 .body(text.toString());
     }

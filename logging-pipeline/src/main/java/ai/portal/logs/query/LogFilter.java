@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What a caller may narrow a team's logs by. Never the namespace: that comes from {@link TeamAccess}. Every value
+ * What a caller may narrow a team's logs by. Never the namespace: that comes from the team the caller may view. Every value
  * is checked against the shape Kubernetes allows for it, so nothing arbitrary reaches a query.
  */
 public record LogFilter(String workload, String pod, String container, String stream, String level, String text,

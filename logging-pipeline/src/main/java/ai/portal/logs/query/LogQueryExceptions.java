@@ -6,14 +6,6 @@ import org.springframework.http.HttpStatus;
 /** The failures a caller of the log API can act on. */
 final class LogQueryExceptions {
 
-    /** The caller is not in the team (nor a platform admin). */
-    static final class NotTeamMember extends ApiException {
-        NotTeamMember(String team) {
-            super(HttpStatus.FORBIDDEN, "Not a member of the team",
-                    "You are not a member or viewer of team '" + team + "', so you cannot read its logs.");
-        }
-    }
-
     /** A filter the API does not accept. */
     static final class InvalidFilter extends ApiException {
         InvalidFilter(String field, String detail) {
@@ -27,6 +19,15 @@ final class LogQueryExceptions {
         SearchUnavailable() {
             super(HttpStatus.SERVICE_UNAVAILABLE, "Log search unavailable",
                     "The log store does not answer right now; the live tail still works from the cluster.");
+        }
+    }
+
+    /** The caller holds as many open live tails as allowed. */
+    static final class TooManyStreams extends ApiException {
+        TooManyStreams(int limit) {
+            super(HttpStatus.TOO_MANY_REQUESTS, "Too many open log streams",
+                    "You have " + limit + " live log streams open already; close one (e.g. another browser tab) "
+                            + "and try again.");
         }
     }
 

@@ -3,12 +3,14 @@ package ai.portal.logs.query;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import ai.portal.logs.collector.LogLevels;
 import ai.portal.logs.kubernetes.PodLogSource;
+import ai.portal.logs.record.LogLevels;
+import ai.portal.platform.team.TeamAccessDenied;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.codec.ServerSentEvent;
@@ -17,24 +19,31 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The live tail: Server-Sent Events {@code log} (a {@link LogLine}, id {@code <epoch nanos>_<log id>}) and
- * {@code notice} (where the lines come from). Each connection polls OpenSearch every {@code tail-poll} for lines
- * from {@code tail-grace} before its cursor on, and skips the ones it already sent: a line that becomes visible a
- * little after a newer one (another file, another bulk) is still delivered. A reconnect with {@code Last-Event-ID}
- * continues strictly after that event in (timestamp, id) order. When OpenSearch fails, the stream says so and
- * continues from the Kubernetes pod log API until OpenSearch answers again. See {@code DESIGN.md}.
+ * The live tail: Server-Sent Events {@code log} (a {@link LogLine}), {@code notice} (where the lines come from),
+ * {@code gap} (lines this stream skipped, with the range to fetch them from the search API) and {@code closed} (why
+ * the server ended the stream). See {@code DESIGN.md} beside this class for the protocol and why it is correct at
+ * any rate.
  */
 @Component
 public class LogTail {
 
     private static final Logger log = LoggerFactory.getLogger(LogTail.class);
+    /** Lines per search page; positions per page of the late-line check. */
     private static final int PAGE = 1000;
-    private static final int MAX_PAGES_PER_POLL = 10;
-    /** The pod log API is asked at most this often per stream: it lists pods and reads logs on every call. */
+    private static final int POSITIONS_PAGE = 10_000;
+    /** The pod log API is asked at most this often per stream: it reads logs on every call. */
     private static final Duration POD_POLL = Duration.ofSeconds(1);
 
     /** What the {@code notice} event carries. */
     public record Notice(String source, String message) {
+    }
+
+    /** What the {@code gap} event carries: lines between {@code from} and {@code to} were not sent. */
+    public record Gap(Instant from, Instant to, String reason, String message) {
+    }
+
+    /** What the {@code closed} event carries, just before the server ends the stream. */
+    public record Closed(String reason, String message) {
     }
 
     private final LogSearch search;
@@ -47,31 +56,60 @@ public class LogTail {
         this.properties = properties;
     }
 
-    public Flux<ServerSentEvent<Object>> tail(String namespace, LogFilter filter, String lastEventId) {
+    /**
+     * @param access  completes empty while the caller may still read the namespace, errors once not
+     * @param expires when the caller's token expires (the stream ends then; the client reconnects with a new one)
+     */
+    public Flux<ServerSentEvent<Object>> tail(String namespace, LogFilter filter, String lastEventId,
+                                              Mono<Void> access, Instant expires) {
         return Flux.defer(() -> {
             State state = new State(namespace, filter);
-            Flux<ServerSentEvent<Object>> start;
-            if (lastEventId != null && !lastEventId.isBlank()) {
-                state.cursor = LogSearch.Cursor.parseEventId(lastEventId.strip());
-                start = seedSeen(state).thenMany(Flux.empty());
-            } else {
-                start = backlog(state);
-            }
+            Flux<ServerSentEvent<Object>> start = lastEventId != null && !lastEventId.isBlank()
+                    ? resume(state, LogSearch.Cursor.parseEventId(lastEventId.strip()))
+                    : backlog(state);
             Flux<ServerSentEvent<Object>> polls = Flux.interval(properties.tailPoll())
                     .onBackpressureDrop()
                     .concatMap(tick -> poll(state), 1);
-            Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(properties.heartbeat())
-                    .map(tick -> ServerSentEvent.builder().comment("keep-alive").build());
-            return Flux.merge(start.concatWith(polls), heartbeats);
+            // headers and a first byte at once, so a client with a short read timeout sees the stream is alive
+            Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(Duration.ZERO, properties.heartbeat())
+                    .map(tick -> ServerSentEvent.builder().comment(tick == 0 ? "connected" : "keep-alive").build());
+            Mono<ServerSentEvent<Object>> end = ended(access, expires).cache();
+            return Flux.merge(start.concatWith(polls), heartbeats).takeUntilOther(end).concatWith(end);
         });
+    }
+
+    /** The first of: the token expires, or a periodic access check fails. */
+    private Mono<ServerSentEvent<Object>> ended(Mono<Void> access, Instant expires) {
+        Instant now = Instant.now();
+        Mono<Closed> expired = expires.isAfter(now.plus(Duration.ofDays(365))) ? Mono.never()
+                : Mono.delay(expires.isBefore(now) ? Duration.ZERO : Duration.between(now, expires))
+                        .thenReturn(new Closed("token-expired",
+                                "Your access token expired; reconnect with a new one and Last-Event-ID to continue."));
+        Mono<Closed> revoked = Flux.interval(properties.accessRecheck())
+                .concatMap(tick -> access.thenReturn(true)
+                        .onErrorResume(denied -> Mono.just(!isAccessDenied(denied))), 1)
+                .filter(allowed -> !allowed)
+                .next()
+                .thenReturn(new Closed("access-revoked",
+                        "You are no longer allowed to read this team's logs."));
+        return Mono.firstWithValue(expired, revoked)
+                .map(closed -> ServerSentEvent.<Object>builder(closed).event("closed").build());
+    }
+
+    private static boolean isAccessDenied(Throwable failure) {
+        return failure instanceof TeamAccessDenied;
     }
 
     private static final class State {
         final String namespace;
         final LogFilter filter;
+        /** The newest position sent: lines after it are new; the id of every event. */
         LogSearch.Cursor cursor;
-        /** ids sent whose timestamp is still within the grace window, with their epoch nanos */
-        final Map<String, Long> seen = new HashMap<>();
+        /** Nothing older than this is looked for any more (after a gap, or the start of the stream). */
+        Instant floor;
+        /** ids sent whose time is still within the late window, with their epoch nanos */
+        final Map<String, Long> sent = new HashMap<>();
+        long lastPollNanos = System.nanoTime();
         boolean fallback;
         Instant podLogsAfter;
         long lastPodPollNanos;
@@ -85,63 +123,133 @@ public class LogTail {
     /** Without Last-Event-ID: the newest few lines, oldest of them first. */
     private Flux<ServerSentEvent<Object>> backlog(State state) {
         return search.newest(state.namespace, state.filter, null, properties.tailBacklog())
-                .map(found -> {
+                .flatMapMany(found -> {
                     List<LogSearch.Found> ascending = new ArrayList<>(found);
-                    java.util.Collections.reverse(ascending);
-                    return ascending;
-                })
-                .flatMapMany(lines -> {
-                    if (lines.isEmpty()) {
-                        state.cursor = LogSearch.Cursor.of(Instant.now().minus(properties.tailGrace()), "");
-                    }
-                    return Flux.fromIterable(lines).map(found -> deliver(state, found));
+                    Collections.reverse(ascending);
+                    Instant recent = Instant.now().minus(properties.tailGrace());
+                    // each event's id is the position after it: start before the first backlog line
+                    state.cursor = ascending.isEmpty() ? LogSearch.Cursor.of(recent, "") : LogSearch.Cursor.of(Instant.EPOCH, "");
+                    state.floor = ascending.isEmpty() ? recent : ascending.getFirst().line().timestamp();
+                    return Flux.fromIterable(ascending).map(f -> deliver(state, f));
                 })
                 .onErrorResume(failure -> {
                     state.cursor = LogSearch.Cursor.of(Instant.now().minus(properties.tailGrace()), "");
+                    state.floor = state.cursor.instant();
                     return Flux.empty();
                 });
     }
 
-    /** After a reconnect: what lies at or before the cursor counts as sent. */
-    private Mono<Void> seedSeen(State state) {
-        Instant from = state.cursor.instant().minus(properties.tailGrace());
-        return search.oldestFrom(state.namespace, state.filter, from, null, PAGE * MAX_PAGES_PER_POLL)
-                .doOnNext(found -> found.stream()
-                        .filter(f -> f.cursor().compareTo(state.cursor) <= 0)
-                        .forEach(f -> state.seen.put(f.line().id(), f.cursor().epochNanos())))
+    /**
+     * After a reconnect: continue after the cursor; what lies at or before it within the late window counts as sent.
+     * A cursor older than {@code max-resume} starts there instead, with a {@code gap} event for what lies before.
+     */
+    private Flux<ServerSentEvent<Object>> resume(State state, LogSearch.Cursor cursor) {
+        Instant oldest = Instant.now().minus(properties.maxResume());
+        Flux<ServerSentEvent<Object>> gap = Flux.empty();
+        if (cursor.instant().isBefore(oldest)) {
+            gap = Flux.just(gap(new Gap(cursor.instant(), oldest, "resume-limit",
+                    "A stream resumes at most " + properties.maxResume() + " back; search the logs for older lines.")));
+            cursor = LogSearch.Cursor.of(oldest, "");
+        }
+        state.cursor = cursor;
+        state.floor = cursor.instant().minus(properties.tailGrace());
+        return gap.concatWith(markSent(state).thenMany(Flux.empty()));
+    }
+
+    /** Everything visible now at or before the cursor within the late window counts as sent. */
+    private Mono<Void> markSent(State state) {
+        return positionsUpTo(state, state.cursor)
+                .doOnNext(position -> state.sent.put(position.logId(), position.epochNanos()))
                 .onErrorResume(failure -> Mono.empty())
                 .then();
     }
 
     private Flux<ServerSentEvent<Object>> poll(State state) {
-        Instant from = state.cursor.instant().minus(properties.tailGrace());
-        // back from the fallback: lines up to the cursor went out from the pod log API under other ids
-        Mono<Void> before = state.fallback ? seedSeen(state) : Mono.empty();
-        return before.thenMany(pages(state, from, null, 0))
+        long now = System.nanoTime();
+        // the rate bound: at most tail-rate lines per second of wall time, at most one second's worth at once
+        long budget = Math.min(properties.tailRate(),
+                Math.max(1, properties.tailRate() * (now - state.lastPollNanos) / 1_000_000_000L));
+        state.lastPollNanos = now;
+        Mono<Void> back = state.fallback ? markSent(state) : Mono.empty();
+        return back.thenMany(Flux.concat(late(state), fresh(state, budget)))
                 .collectList()
-                .flatMapMany(lines -> {
-                    List<ServerSentEvent<Object>> events = new ArrayList<>();
+                .flatMapMany(events -> {
                     if (state.fallback) {
                         state.fallback = false;
-                        events.add(notice(new Notice("opensearch", "OpenSearch answers again; lines come from the log store.")));
+                        events.addFirst(notice(new Notice("opensearch",
+                                "OpenSearch answers again; lines come from the log store.")));
                     }
-                    lines.stream().filter(found -> !state.seen.containsKey(found.line().id()))
-                            .forEach(found -> events.add(deliver(state, found)));
-                    long horizon = state.cursor.epochNanos() - properties.tailGrace().toNanos();
-                    state.seen.values().removeIf(nanos -> nanos < horizon);
+                    long horizon = LogSearch.Cursor.of(lateFrom(state), "").epochNanos();
+                    state.sent.values().removeIf(nanos -> nanos < horizon);
                     return Flux.fromIterable(events);
                 })
                 .onErrorResume(failure -> fallback(state, failure));
     }
 
-    private Flux<LogSearch.Found> pages(State state, Instant from, LogSearch.Cursor after, int page) {
-        return search.oldestFrom(state.namespace, state.filter, from, after, PAGE)
+    /** Lines after the cursor, up to the budget; skips ahead with a {@code gap} when too far behind to catch up. */
+    private Flux<ServerSentEvent<Object>> fresh(State state, long budget) {
+        return pagesAfter(state, state.cursor, budget)
+                .collectList()
+                .flatMapMany(found -> {
+                    List<ServerSentEvent<Object>> events = new ArrayList<>();
+                    found.forEach(f -> events.add(deliver(state, f)));
+                    Instant behind = Instant.now().minus(properties.maxLag());
+                    if (found.size() >= budget && state.cursor.instant().isBefore(behind)) {
+                        Instant from = state.cursor.instant();
+                        Instant to = Instant.now().minus(properties.tailGrace());
+                        state.cursor = LogSearch.Cursor.of(to, "");
+                        state.floor = to;
+                        state.sent.clear();
+                        events.add(gap(new Gap(from, to, "rate", "This stream carries at most "
+                                + properties.tailRate() + " lines/s and fell " + properties.maxLag().toSeconds()
+                                + " s behind; the lines in between are in the search API.")));
+                    }
+                    return Flux.fromIterable(events);
+                });
+    }
+
+    private Flux<LogSearch.Found> pagesAfter(State state, LogSearch.Cursor after, long budget) {
+        int size = (int) Math.min(PAGE, budget);
+        return search.oldestFrom(state.namespace, state.filter, after.instant(), after, size)
                 .flatMapMany(found -> {
                     Flux<LogSearch.Found> these = Flux.fromIterable(found);
-                    if (found.size() < PAGE || page + 1 >= MAX_PAGES_PER_POLL) {
+                    if (found.size() < size || budget - found.size() <= 0) {
                         return these;
                     }
-                    return these.concatWith(pages(state, from, found.getLast().cursor(), page + 1));
+                    return these.concatWith(pagesAfter(state, found.getLast().cursor(), budget - found.size()));
+                });
+    }
+
+    /**
+     * Lines that became visible after newer ones (another file, another bulk in flight): their positions lie at or
+     * before the cursor. Only positions are read for the whole late window; whole lines only for those not sent.
+     */
+    private Flux<ServerSentEvent<Object>> late(State state) {
+        return positionsUpTo(state, state.cursor)
+                .filter(position -> !state.sent.containsKey(position.logId()))
+                .map(LogSearch.Cursor::logId)
+                .buffer(PAGE)
+                .concatMap(ids -> search.byIds(state.namespace, state.filter, lateFrom(state), ids))
+                .concatMapIterable(found -> found)
+                .map(found -> deliver(state, found));
+    }
+
+    private Instant lateFrom(State state) {
+        Instant window = state.cursor.instant().minus(properties.tailGrace());
+        return window.isAfter(state.floor) ? window : state.floor;
+    }
+
+    private Flux<LogSearch.Cursor> positionsUpTo(State state, LogSearch.Cursor upTo) {
+        return positionPages(state, lateFrom(state), upTo, null);
+    }
+
+    private Flux<LogSearch.Cursor> positionPages(State state, Instant from, LogSearch.Cursor upTo,
+                                                 LogSearch.Cursor after) {
+        return search.positions(state.namespace, state.filter, from, upTo, after, POSITIONS_PAGE)
+                .flatMapMany(positions -> {
+                    Flux<LogSearch.Cursor> these = Flux.fromIterable(positions);
+                    return positions.size() < POSITIONS_PAGE ? these
+                            : these.concatWith(positionPages(state, from, upTo, positions.getLast()));
                 });
     }
 
@@ -176,21 +284,28 @@ public class LogTail {
                     }
                     LogLine logLine = new LogLine(null, line.time(), state.namespace, line.pod(), line.container(),
                             null, null, line.message(), Map.of());
-                    return ServerSentEvent.<Object>builder(logLine).event("log").id(cursor.eventId()).build();
+                    return ServerSentEvent.<Object>builder(logLine).event("log").id(state.cursor.eventId()).build();
                 })
                 .onErrorResume(podLogFailure -> Flux.empty()));
     }
 
+    /**
+     * Sends a line. The event id is the stream's position after it (the newest line sent so far), not the line's
+     * own: a late line is older than lines already sent, and a reconnect must not send those again.
+     */
     private ServerSentEvent<Object> deliver(State state, LogSearch.Found found) {
-        state.seen.put(found.line().id(), found.cursor().epochNanos());
-        if (state.cursor == null || found.cursor().compareTo(state.cursor) > 0) {
+        state.sent.put(found.line().id(), found.cursor().epochNanos());
+        if (found.cursor().compareTo(state.cursor) > 0) {
             state.cursor = found.cursor();
         }
-        return ServerSentEvent.<Object>builder(found.line()).event("log").id(found.cursor().eventId()).build();
+        return ServerSentEvent.<Object>builder(found.line()).event("log").id(state.cursor.eventId()).build();
     }
 
     private static ServerSentEvent<Object> notice(Notice notice) {
         return ServerSentEvent.<Object>builder(notice).event("notice").build();
     }
 
+    private static ServerSentEvent<Object> gap(Gap gap) {
+        return ServerSentEvent.<Object>builder(gap).event("gap").build();
+    }
 }

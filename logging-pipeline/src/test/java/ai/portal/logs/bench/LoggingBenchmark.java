@@ -26,7 +26,7 @@ import ai.portal.logs.query.LogTail;
 import ai.portal.logs.query.QueryProperties;
 import ai.portal.opensearch.LocalOpenSearch;
 import org.apache.hc.core5.http.HttpHost;
-import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.json.jackson3.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchAsyncClient;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch.generic.Body;
@@ -36,6 +36,7 @@ import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 import org.springframework.util.unit.DataSize;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -158,13 +159,15 @@ public final class LoggingBenchmark {
 
             // 3. live tail write-to-visible
             QueryProperties query = new QueryProperties("portal.ai/workload", 1000, 10000, 256,
-                    Duration.ofMillis(250), Duration.ofSeconds(5), 20, Duration.ofSeconds(15));
+                    Duration.ofMillis(250), Duration.ofSeconds(5), 20, Duration.ofSeconds(5), 5_000,
+                    Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(5), 5);
             LogSearch search = new LogSearch(async, indices, query);
             LogTail tail = new LogTail(search, PodLogSource.NONE, query);
             Map<String, Long> arrived = new ConcurrentHashMap<>();
             Path live = CriFiles.file(logs, "live-0", "team-live", "main");
             CriFiles.append(live, "stdout", "F", "warm-up");
-            Disposable subscription = tail.tail("team-live", LogFilter.NONE, null).subscribe(event -> {
+            Disposable subscription = tail.tail("team-live", LogFilter.NONE, null, Mono.empty(),
+                    Instant.MAX).subscribe(event -> {
                 if (event.data() instanceof ai.portal.logs.query.LogLine line) {
                     arrived.putIfAbsent(line.message(), System.nanoTime());
                 }

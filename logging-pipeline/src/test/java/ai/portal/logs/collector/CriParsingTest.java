@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
+import ai.portal.logs.record.LogLevels;
+
 
 /** The pieces of a kubelet log file: its name, its lines, the level a line states. */
 class CriParsingTest {

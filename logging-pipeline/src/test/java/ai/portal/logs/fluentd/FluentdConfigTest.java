@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import ai.portal.logs.LogFields;
+import ai.portal.logs.record.LogRecord;
+import ai.portal.logs.record.LogRecord.Fields;
 import ai.portal.logs.opensearch.OpenSearchProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -104,23 +105,23 @@ class FluentdConfigTest {
         while (named.find()) {
             groups.add(named.group(1));
         }
-        assertThat(groups).contains("time", LogFields.LOG, LogFields.STREAM);
-        assertThat(root.one("filter", "concat").params().get("key")).isEqualTo(LogFields.LOG);
+        assertThat(groups).contains("time", Fields.LOG, Fields.STREAM);
+        assertThat(root.one("filter", "concat").params().get("key")).isEqualTo(Fields.LOG);
 
         Section metadata = root.one("filter", "kubernetes_metadata");
-        // the plugin writes kubernetes.namespace_name/pod_name/container_name/labels.*, de-dotted as LogFields.deDot
+        // the plugin writes kubernetes.namespace_name/pod_name/container_name/labels.*, de-dotted as LogRecord.deDot
         assertThat(metadata.params()).containsEntry("de_dot", "true").containsEntry("de_dot_separator", "_");
-        assertThat(LogFields.deDot("app.kubernetes.io/name")).isEqualTo("app_kubernetes_io/name");
-        assertThat(List.of(LogFields.NAMESPACE, LogFields.POD, LogFields.CONTAINER, LogFields.LABELS))
-                .allSatisfy(field -> assertThat(field).startsWith(LogFields.KUBERNETES + "."));
+        assertThat(LogRecord.deDot("app.kubernetes.io/name")).isEqualTo("app_kubernetes_io/name");
+        assertThat(List.of(Fields.NAMESPACE, Fields.POD, Fields.CONTAINER, Fields.LABELS))
+                .allSatisfy(field -> assertThat(field).startsWith(Fields.KUBERNETES + "."));
 
         Section levels = root.one("filter", "record_transformer");
-        assertThat(levels.one("record", null).params()).containsKey(LogFields.LEVEL);
+        assertThat(levels.one("record", null).params()).containsKey(Fields.LEVEL);
         assertThat(levels.params().get("remove_keys")).isEqualTo("logtag");
 
-        assertThat(root.one("filter", "opensearch_genid").params()).containsEntry("hash_id_key", LogFields.LOG_ID);
+        assertThat(root.one("filter", "opensearch_genid").params()).containsEntry("hash_id_key", Fields.LOG_ID);
         Section output = root.one("match", "opensearch");
-        assertThat(output.params()).containsEntry("id_key", LogFields.LOG_ID).containsEntry("write_operation", "create");
+        assertThat(output.params()).containsEntry("id_key", Fields.LOG_ID).containsEntry("write_operation", "create");
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 /** Pod labels for the records come from an informer: a pod created or relabelled is seen without a request per line. */
 class ClusterAccessTest {
@@ -36,7 +37,7 @@ class ClusterAccessTest {
 
     @Test
     void podLabelsUidAndNodeComeFromThePodInformer() {
-        try (ClusterAccess access = new ClusterAccess(client, new KubernetesProperties(true, Duration.ofMinutes(10)))) {
+        try (ClusterAccess access = new ClusterAccess(client, new KubernetesProperties(true, Duration.ofMinutes(10), DataSize.ofKilobytes(64)))) {
             assertThat(access.lookup("team-a", "train-1")).isEmpty();
             String uid = client.pods().inNamespace("team-a").resource(new PodBuilder()
                     .withNewMetadata().withName("train-1").withNamespace("team-a")
@@ -50,6 +51,35 @@ class ClusterAccessTest {
                         assertThat(pod.uid()).isEqualTo(uid);
                     }));
             assertThat(access.lookup("team-b", "train-1")).isEmpty();
+        }
+    }
+
+    @Test
+    void podLogFallbackFindsPodsInTheInformerCacheAndAsksTheApiOnlyForBoundedLogText() throws Exception {
+        try (ClusterAccess access = new ClusterAccess(client, new KubernetesProperties(true, Duration.ofMinutes(10), DataSize.ofKilobytes(64)))) {
+            for (String name : new String[] {"train-a", "train-b", "other"}) {
+                client.pods().inNamespace("team-a").resource(new PodBuilder()
+                        .withNewMetadata().withName(name).withNamespace("team-a")
+                        .withLabels(Map.of("portal.ai/workload", name.startsWith("train") ? "train" : "other"))
+                        .endMetadata()
+                        .withNewSpec().addNewContainer().withName("main").withImage("x").endContainer().endSpec()
+                        .build()).create();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> access.lookup("team-a", "other").isPresent());
+            int before = server.getRequestCount();
+            access.after("team-a", new PodLogSource.Selection(null, null, "portal.ai/workload", "train"),
+                    java.time.Instant.EPOCH).collectList().block(Duration.ofSeconds(10));
+            java.util.List<String> paths = new java.util.ArrayList<>();
+            for (int i = 0; i < server.getRequestCount(); i++) {
+                var request = server.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (i >= before && request != null && !request.getPath().contains("watch=true")) {
+                    paths.add(request.getPath());
+                }
+            }
+            assertThat(paths).as("requests of one fallback read").hasSize(2)
+                    .allSatisfy(path -> assertThat(path).contains("/log?").contains("limitBytes=65536"))
+                    .anySatisfy(path -> assertThat(path).contains("/pods/train-a/log"))
+                    .anySatisfy(path -> assertThat(path).contains("/pods/train-b/log"));
         }
     }
 }

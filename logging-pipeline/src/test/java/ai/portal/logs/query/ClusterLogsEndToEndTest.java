@@ -145,7 +145,7 @@ class ClusterLogsEndToEndTest {
         // and nobody of another team sees them
         client.get().uri("/api/v1/teams/{team}/logs?pod={pod}", TEAM, pod.name())
                 .headers(h -> h.setBearerAuth(USERS.memberToken(OTHER_TEAM))).exchange()
-                .expectStatus().isEqualTo(HttpStatus.FORBIDDEN);
+                .expectStatus().isEqualTo(HttpStatus.NOT_FOUND);
     }
 
     @Test

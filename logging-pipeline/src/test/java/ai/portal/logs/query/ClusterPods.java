@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import ai.portal.localcluster.LocalCluster;
 import ai.portal.testing.TestStack;
+import ai.portal.platform.team.TeamNames;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -91,7 +92,7 @@ final class ClusterPods {
 
     /** The team's namespace {@code team-<team>}, created when missing (after an earlier run's deletion finished). */
     static String teamNamespace(String team) {
-        String name = "team-" + team;
+        String name = TeamNames.namespace(team);
         KubernetesClient k = admin();
         await("namespace " + name + " not terminating").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
                 .until(() -> {

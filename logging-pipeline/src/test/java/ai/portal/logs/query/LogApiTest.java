@@ -17,6 +17,7 @@ import java.util.Map;
 import ai.portal.logs.CriFiles;
 import ai.portal.logs.EmbeddedOpenSearch;
 import ai.portal.testing.Tokens;
+import ai.portal.platform.team.TeamNames;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,25 +88,25 @@ class LogApiTest {
     }
 
     @Test
-    void memberOfTeamBGetsForbiddenProblemForTeamAsLogsAndStream() {
+    void nonMembersGetTheSameNotFoundProblemForLogsAndStream() {
         client.get().uri("/api/v1/teams/{team}/logs", TEAM_A).headers(h -> h.setBearerAuth(tokenB)).exchange()
-                .expectStatus().isEqualTo(HttpStatus.FORBIDDEN)
+                .expectStatus().isEqualTo(HttpStatus.NOT_FOUND)
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.status").isEqualTo(403).jsonPath("$.detail").isNotEmpty();
+                .expectBody().jsonPath("$.status").isEqualTo(404).jsonPath("$.detail").isNotEmpty();
         client.get().uri("/api/v1/teams/{team}/logs/stream", TEAM_A).headers(h -> h.setBearerAuth(tokenB)).exchange()
-                .expectStatus().isEqualTo(HttpStatus.FORBIDDEN);
+                .expectStatus().isEqualTo(HttpStatus.NOT_FOUND);
         client.get().uri("/api/v1/teams/{team}/logs", TEAM_A)
                 .headers(h -> h.setBearerAuth(Tokens.fromTestStack().userToken("alice"))).exchange()
-                .expectStatus().isEqualTo(HttpStatus.FORBIDDEN);
+                .expectStatus().isEqualTo(HttpStatus.NOT_FOUND);
     }
 
     @Test
     void noCraftedQueryOfATeamBMemberReturnsTeamALines() {
-        Path a = CriFiles.file(LOGS, "secret-job", "team-" + TEAM_A, "main");
-        Path b = CriFiles.file(LOGS, "own-job", "team-" + TEAM_B, "main");
+        Path a = CriFiles.file(LOGS, "secret-job", TeamNames.namespace(TEAM_A), "main");
+        Path b = CriFiles.file(LOGS, "own-job", TeamNames.namespace(TEAM_B), "main");
         CriFiles.append(a, "stdout", "F", "alpha-secret token=hunter2 ERROR in team a");
         CriFiles.append(b, "stdout", "F", "beta line of team b ERROR");
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "q=hunter2").size() == 1
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "q=hunter2").size() == 1
                 && search(tokenB, TEAM_B, "q=beta").size() == 1);
 
         List<String> crafted = List.of("alpha-secret", "hunter2", "*", "alpha*", "* | alpha*", "-beta",
@@ -115,7 +116,7 @@ class LogApiTest {
             List<JsonNode> lines = search(tokenB, TEAM_B, "q=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)
                     + "&namespace=team-logs-a&kubernetes.namespace_name=team-logs-a");
             assertThat(lines).as("query %s", q)
-                    .allSatisfy(line -> assertThat(line.path("namespace").asString()).isEqualTo("team-" + TEAM_B))
+                    .allSatisfy(line -> assertThat(line.path("namespace").asString()).isEqualTo(TeamNames.namespace(TEAM_B)))
                     .noneSatisfy(line -> assertThat(line.path("message").asString()).contains("hunter2"));
         }
         client.get().uri("/api/v1/teams/{team}/logs?q={q}", TEAM_B, "x".repeat(300))
@@ -125,13 +126,13 @@ class LogApiTest {
 
     @Test
     void searchFiltersAndPagesNewestFirstAndDownloadsText() {
-        Path main = CriFiles.file(LOGS, "pager-1", "team-" + TEAM_A, "main");
-        Path side = CriFiles.file(LOGS, "pager-1", "team-" + TEAM_A, "sidecar");
+        Path main = CriFiles.file(LOGS, "pager-1", TeamNames.namespace(TEAM_A), "main");
+        Path side = CriFiles.file(LOGS, "pager-1", TeamNames.namespace(TEAM_A), "sidecar");
         for (int i = 0; i < 5; i++) {
             CriFiles.append(main, "stdout", "F", "INFO page line " + i);
         }
         CriFiles.append(side, "stderr", "F", "ERROR sidecar failed");
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "pod=pager-1&size=100").size() == 6);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "pod=pager-1&size=100").size() == 6);
 
         JsonNode first = page(tokenA, TEAM_A, "pod=pager-1&container=main&size=2", null);
         assertThat(messages(first)).containsExactly("INFO page line 4", "INFO page line 3");
@@ -158,7 +159,7 @@ class LogApiTest {
 
     @Test
     void liveTailDeliversNewLinesWithinTwoSeconds() {
-        Path file = CriFiles.file(LOGS, "tail-1", "team-" + TEAM_A, "main");
+        Path file = CriFiles.file(LOGS, "tail-1", TeamNames.namespace(TEAM_A), "main");
         CriFiles.append(file, "stdout", "F", "before the tail");
         Map<String, Long> arrivals = new ConcurrentHashMap<>();
         List<String> received = new CopyOnWriteArrayList<>();
@@ -188,11 +189,11 @@ class LogApiTest {
 
     @Test
     void sseReconnectWithLastEventIdResumesWithoutGapsOrRepeats() {
-        Path file = CriFiles.file(LOGS, "resume-1", "team-" + TEAM_A, "main");
+        Path file = CriFiles.file(LOGS, "resume-1", TeamNames.namespace(TEAM_A), "main");
         for (int i = 0; i < 10; i++) {
             CriFiles.append(file, "stdout", "F", "resume line " + i);
         }
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "pod=resume-1").size() == 10);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> search(tokenA, TEAM_A, "pod=resume-1").size() == 10);
         List<ServerSentEvent<String>> firstConnection = sse(tokenA, TEAM_A, "pod=resume-1", null)
                 .filter(event -> "log".equals(event.event())).take(4).collectList().block(Duration.ofSeconds(30));
         String lastEventId = firstConnection.getLast().id();
@@ -217,7 +218,12 @@ class LogApiTest {
     void openApiDescribesTheLogEndpoints() {
         client.get().uri("/v3/api-docs").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.paths['/api/v1/teams/{team}/logs'].get").exists()
-                .jsonPath("$.paths['/api/v1/teams/{team}/logs/stream'].get").exists();
+                .jsonPath("$.paths['/api/v1/teams/{team}/logs/stream'].get").exists()
+                .jsonPath("$.paths['/api/v1/teams/{team}/logs'].get.parameters[*].name").value(names ->
+                        assertThat(String.valueOf(names)).contains("workload", "pod", "q", "since", "until", "size", "after",
+                                "format"))
+                .jsonPath("$.paths['/api/v1/teams/{team}/logs/stream'].get.parameters[*].name").value(names ->
+                        assertThat(String.valueOf(names)).contains("workload", "level", "lastEventId", "Last-Event-ID"));
     }
 
     private reactor.core.publisher.Flux<ServerSentEvent<String>> sse(String token, String team, String query,

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+
+import ai.portal.platform.team.TeamNames;
 import ai.portal.testing.TestStack;
+import ai.portal.testing.Tokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class TeamUsers {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestStack.httpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PASSWORD = "logs-test-" + Integer.toHexString("logging-pipeline".hashCode());
 
@@ -30,7 +33,16 @@ final class TeamUsers {
     String memberToken(String team) {
         String username = "logs-test-" + team;
         ensureMember(username, team);
-        return token("portal", "portal-cli", username, PASSWORD);
+        return Tokens.fromTestStack().userToken(username, PASSWORD);
+    }
+
+    /**
+     * A platform admin's token from a client whose tokens live one second (the service still accepts it within its
+     * clock skew); that client maps no groups, so only an admin can open a team's stream with it.
+     */
+    String shortLivedAdminToken() throws InterruptedException {
+        Tokens.fromTestStack().expiredUserToken("admin"); // makes the one-second client, once
+        return token("portal", "portal-test-short-lived", "admin", stack.password("admin"));
     }
 
     private synchronized void ensureMember(String username, String team) {
@@ -47,7 +59,7 @@ final class TeamUsers {
         send(admin, "POST", realm + "/users/" + userId + "/role-mappings/realm", "[" + role + "]");
         String teamsId = JSON.readTree(send(admin, "GET", realm + "/groups?exact=true&search=teams", null))
                 .get(0).path("id").asString();
-        String groupName = "team-" + team;
+        String groupName = TeamNames.editorsGroup(team);
         send(admin, "POST", realm + "/groups/" + teamsId + "/children", "{\"name\": \"" + groupName + "\"}");
         String groupId = null;
         for (JsonNode child : JSON.readTree(send(admin, "GET", realm + "/groups/" + teamsId

@@ -9,7 +9,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
-/** One OpenAPI description per service, at {@code /v3/api-docs}, declaring the bearer-token scheme. */
+/**
+ * One OpenAPI description per service, at {@code /v3/api-docs}, declaring the bearer-token scheme and the problem
+ * details every operation can answer with.
+ */
 @AutoConfiguration
 public class OpenApiAutoConfiguration {
 
@@ -24,5 +27,10 @@ public class OpenApiAutoConfiguration {
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")
                         .description("An access token from the portal realm of Keycloak")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
+    }
+
+    @Bean
+    ProblemResponsesCustomizer problemResponsesCustomizer() {
+        return new ProblemResponsesCustomizer();
     }
 }

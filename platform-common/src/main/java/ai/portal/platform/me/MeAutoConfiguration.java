@@ -1,6 +1,7 @@
 package ai.portal.platform.me;
 
 import ai.portal.platform.team.TeamAuthorizer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,11 +20,12 @@ public class MeAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    TeamDirectory teamDirectory(TeamDirectoryProperties properties, WebClient.Builder web) {
+    TeamDirectory teamDirectory(TeamDirectoryProperties properties, ObjectProvider<WebClient.Builder> web) {
         if (!properties.useTenantService()) {
             return new TokenGroupsTeamDirectory();
         }
-        return new TenantServiceTeamDirectory(web.clone().baseUrl(properties.tenantServiceUrl()).build(),
+        // Boot 4 auto-configures a WebClient.Builder only with spring-boot-webclient on the classpath
+        return new TenantServiceTeamDirectory(web.getIfAvailable(WebClient::builder).clone().baseUrl(properties.tenantServiceUrl()).build(),
                 properties.cacheFor(), properties.timeout());
     }
 

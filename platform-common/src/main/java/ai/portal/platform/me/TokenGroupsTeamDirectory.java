@@ -7,14 +7,15 @@ import reactor.core.publisher.Flux;
 /**
  * For a service run without tenant-service (tests of one service alone): teams are read from the token's
  * {@code groups} claim. Owners and members look alike in the token; only tenant-service knows which is which.
- * Until the realm sends full group paths, plain names {@code team-<slug>} are accepted too.
+ * The realm sends full group paths: only {@code /teams/team-<slug>} counts, so a group named {@code team-<slug>}
+ * anywhere else in the realm grants nothing.
  */
 public class TokenGroupsTeamDirectory implements TeamDirectory {
 
     @Override
     public Flux<TeamMembership> teamsOf(CurrentUser user) {
         return Flux.fromIterable(user.groups())
-                .mapNotNull(group -> TeamNames.parseGroup(group, false).orElse(null))
+                .mapNotNull(group -> TeamNames.parseGroup(group, true).orElse(null))
                 .map(group -> new TeamMembership(group.slug(), group.slug(), group.viewers() ? "viewer" : "member"));
     }
 }

@@ -46,7 +46,7 @@ public class ProblemResponses {
     public Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(title);
-        problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        problem.setInstance(instanceOf(exchange));
         RequestIds.of(exchange).ifPresent(id -> problem.setProperty("requestId", id));
         byte[] body = json.writeValueAsBytes(problem);
         var response = exchange.getResponse();
@@ -54,6 +54,15 @@ public class ProblemResponses {
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         DataBuffer buffer = response.bufferFactory().wrap(body);
         return response.writeWith(Mono.just(buffer));
+    }
+
+    /** The request's path as the problem's {@code instance}; none when the path is not a valid URI reference. */
+    static URI instanceOf(ServerWebExchange exchange) {
+        try {
+            return URI.create(exchange.getRequest().getPath().value());
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
     }
 
     private static String reasonOf(AuthenticationException failure) {

@@ -32,12 +32,25 @@ import java.util.Collection;
 @EnableConfigurationProperties(PortalSecurityProperties.class)
 public class ResourceServerSecurityAutoConfiguration {
 
+    /** The API's description is public: clients and fuzzers read it before they have a token. */
     private static final String[] PUBLIC_PATHS = {
-            "/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/actuator/info",
             "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**"};
 
+    /** Probes, for a service run without a management port of its own (the API port then serves the actuator). */
+    private static final String[] PROBE_PATHS = {"/actuator/health", "/actuator/health/**"};
+
     @Bean
-    SecurityWebFilterChain resourceServerFilterChain(ServerHttpSecurity http, ProblemResponses problems) {
+    ManagementServer managementServer() {
+        return new ManagementServer();
+    }
+
+    /**
+     * Health, info and metrics are open on the management port only. Without a separate management port the API
+     * port serves them: health stays open for probes, metrics and info then need a token.
+     */
+    @Bean
+    SecurityWebFilterChain resourceServerFilterChain(ServerHttpSecurity http, ProblemResponses problems,
+                                                     ManagementServer management) {
         return http
                 // bearer tokens only: no session, no cookies, so no CSRF surface
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -46,7 +59,9 @@ public class ResourceServerSecurityAutoConfiguration {
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .authorizeExchange(exchanges -> exchanges
+                        .matchers(management.requests()).permitAll()
                         .pathMatchers(PUBLIC_PATHS).permitAll()
+                        .pathMatchers(PROBE_PATHS).permitAll()
                         .pathMatchers("/api/v1/**").hasAnyRole(PortalRoles.PLATFORM_ADMIN, PortalRoles.DATA_SCIENTIST)
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer

@@ -9,7 +9,10 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClientProvider
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.client.OAuth2ClientHttpRequestInterceptor;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Token relay: every call to a backend carries the signed-in user's Keycloak access token, refreshed with the
@@ -48,5 +51,31 @@ class BackendClientConfiguration {
     TenantClient tenantClient(RestClient.Builder builder, OAuth2ClientHttpRequestInterceptor relay,
                               BackendProperties backends) {
         return new TenantClient(builder.clone().baseUrl(backends.tenant().toString()).requestInterceptor(relay).build());
+    }
+
+    @Bean
+    LogsClient logsClient(RestClient.Builder builder, OAuth2ClientHttpRequestInterceptor relay,
+                          BackendProperties backends, OAuth2AuthorizedClientManager manager, JsonMapper json) {
+        return new LogsClient(builder.clone().baseUrl(backends.logs().toString()).requestInterceptor(relay).build(),
+                streaming(backends.logs().toString()), new UserTokens(manager, REGISTRATION), json);
+    }
+
+    @Bean
+    JobsClient jobsClient(RestClient.Builder builder, OAuth2ClientHttpRequestInterceptor relay,
+                          BackendProperties backends, OAuth2AuthorizedClientManager manager, JsonMapper json) {
+        return new JobsClient(builder.clone().baseUrl(backends.jobs().toString()).requestInterceptor(relay).build(),
+                streaming(backends.jobs().toString()), new UserTokens(manager, REGISTRATION), json);
+    }
+
+    @Bean
+    MetricsClient metricsClient(RestClient.Builder builder, OAuth2ClientHttpRequestInterceptor relay,
+                                BackendProperties backends) {
+        return new MetricsClient(builder.clone().baseUrl(backends.metricsOrLogs().toString())
+                .requestInterceptor(relay).build());
+    }
+
+    /** For server-sent events, which RestClient does not stream: the JDK's HTTP client, no Netty. */
+    private static WebClient streaming(String baseUrl) {
+        return WebClient.builder().baseUrl(baseUrl).clientConnector(new JdkClientHttpConnector()).build();
     }
 }

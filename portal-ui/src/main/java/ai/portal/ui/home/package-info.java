@@ -1,2 +1,2 @@
-/** The landing page. */
+/** The landing page: my teams, their quota use, my workloads, recent events; how a guest gets access. */
 package ai.portal.ui.home;

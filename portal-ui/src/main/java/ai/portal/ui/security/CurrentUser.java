@@ -45,6 +45,15 @@ public class CurrentUser {
         return roles.contains(PLATFORM_ADMIN) || roles.contains(DATA_SCIENTIST);
     }
 
+    public boolean isPlatformAdmin() {
+        return roles().contains(PLATFORM_ADMIN);
+    }
+
+    /** Whether anyone is signed in (false on the anonymous "signed out" page). */
+    public boolean isSignedIn() {
+        return authentication.getAuthenticatedUser(OidcUser.class).isPresent();
+    }
+
     /** Ends the portal session and, through RP-initiated logout, the Keycloak session. */
     public void logout() {
         authentication.logout();

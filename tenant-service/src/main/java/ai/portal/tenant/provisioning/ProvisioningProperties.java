@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param portalNamespace      the namespace the portal's services run in; may send traffic into team namespaces
  * @param monitoringNamespace  the namespace Prometheus runs in; may scrape team namespaces
  * @param dnsNamespace         the namespace cluster DNS runs in; team pods may send DNS queries there
- * @param oidcGroupPrefix      the API server's {@code --oidc-groups-prefix}: group {@code <prefix>team-<slug>}
+ * @param oidcGroupPrefix      the prefix the API server's OIDC authenticator puts before the token's groups: group {@code <prefix>/teams/team-<slug>}
  * @param portalServiceAccounts the portal's service accounts that get {@code team-edit} in every team namespace
  * @param containerDefaults    the LimitRange defaults for containers that state no requests or limits
  * @param maxPods              {@code count/pods} in every team's ResourceQuota

@@ -91,14 +91,23 @@ public final class TeamResources {
         objects.add(role(team, labels, VIEW, viewRules()));
         objects.add(roleBinding(team, labels, EDIT, editSubjects(team, properties)));
         objects.add(roleBinding(team, labels, VIEW,
-                List.of(group(properties.oidcGroupPrefix() + TeamNames.viewersGroup(team.slug())))));
+                List.of(group(viewGroup(team.slug(), properties)))));
         objects.add(networkPolicy(team, labels, properties));
         return List.copyOf(objects);
     }
 
-    /** The OIDC group whose members edit the team's namespace (the team's owners and members). */
+    /**
+     * The OIDC group whose members edit the team's namespace (the team's owners and members): the Keycloak group's
+     * full path, {@code oidc:/teams/team-<slug>}, so a group named {@code team-<slug>} elsewhere in the realm grants
+     * nothing.
+     */
     public static String editGroup(String slug, ProvisioningProperties properties) {
-        return properties.oidcGroupPrefix() + TeamNames.editorsGroup(slug);
+        return properties.oidcGroupPrefix() + TeamNames.groupPath(TeamNames.editorsGroup(slug));
+    }
+
+    /** The OIDC group whose members may only look at the team's namespace: {@code oidc:/teams/team-<slug>.viewers}. */
+    public static String viewGroup(String slug, ProvisioningProperties properties) {
+        return properties.oidcGroupPrefix() + TeamNames.groupPath(TeamNames.viewersGroup(slug));
     }
 
     private static Namespace namespace(TeamSnapshot team, Map<String, String> teamLabels) {

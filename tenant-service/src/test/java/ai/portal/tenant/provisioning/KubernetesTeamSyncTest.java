@@ -174,7 +174,7 @@ class KubernetesTeamSyncTest {
     @Test
     void bindsEditorsViewersAndThePortalAndNobodyElse() {
         converge(team(slug, TeamState.ACTIVE, SMALL));
-        String editors = "oidc:team-" + slug;
+        String editors = "oidc:/teams/team-" + slug;
         String viewers = editors + ".viewers";
 
         assertThat(allowed(List.of(editors), ns, "create", "", "pods")).isTrue();
@@ -189,7 +189,10 @@ class KubernetesTeamSyncTest {
         assertThat(allowed(List.of(viewers), ns, "create", "", "pods")).isFalse();
         assertThat(allowed(List.of(viewers), ns, "get", "", "secrets")).isFalse();
 
-        assertThat(allowed(List.of("oidc:team-someone-else"), ns, "list", "", "pods")).isFalse();
+        assertThat(allowed(List.of("oidc:/teams/team-someone-else"), ns, "list", "", "pods")).isFalse();
+        // a group of the same name outside /teams (full.path=true puts the path in the token) grants nothing
+        assertThat(allowed(List.of("oidc:team-" + slug), ns, "list", "", "pods")).isFalse();
+        assertThat(allowed(List.of("oidc:/elsewhere/team-" + slug), ns, "list", "", "pods")).isFalse();
         assertThat(serviceAccountAllowed("ai-portal", "job-runner", ns, "create", "apps", "statefulsets")).isTrue();
         assertThat(serviceAccountAllowed(ns, "workload", ns, "list", "", "pods")).isFalse();
     }

@@ -186,12 +186,12 @@ class TeamResourcesTest {
         assertThat(edit.getRoleRef().getName()).isEqualTo("team-edit");
         assertThat(edit.getSubjects()).extracting(Subject::getKind, Subject::getNamespace, Subject::getName)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("Group", null, "oidc:team-vision"),
+                        org.assertj.core.groups.Tuple.tuple("Group", null, "oidc:/teams/team-vision"),
                         org.assertj.core.groups.Tuple.tuple("ServiceAccount", "ai-portal", "job-runner"),
                         org.assertj.core.groups.Tuple.tuple("ServiceAccount", "ai-portal", "logging-pipeline"));
         assertThat(view.getRoleRef().getName()).isEqualTo("team-view");
         assertThat(view.getSubjects()).extracting(Subject::getKind, Subject::getName)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("Group", "oidc:team-vision.viewers"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("Group", "oidc:/teams/team-vision.viewers"));
     }
 
     @Test

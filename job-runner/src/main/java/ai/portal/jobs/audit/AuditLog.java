@@ -1,0 +1,132 @@
+package ai.portal.jobs.audit;
+
+import java.time.Instant;
+import java.util.Locale;
+
+import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.web.RequestIds;
+import io.r2dbc.postgresql.codec.Json;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes and reads the job runner's audit trail. A successful change writes its row in the same transaction as the
+ * change; a refused or failed one writes its row on its own ({@link #onFailure}), so every refusal is on record
+ * although nothing else was written.
+ */
+@Component
+public class AuditLog {
+
+    private final DatabaseClient db;
+    private final JsonMapper json;
+
+    AuditLog(DatabaseClient db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    public Mono<Void> record(CurrentUser actor, String team, String action, String target, Object before,
+                             Object after, AuditEvent.Outcome outcome, String detail) {
+        return RequestIds.current().defaultIfEmpty("").flatMap(requestId -> db.sql("""
+                        insert into audit_event (actor_subject, actor_username, team_slug, action, target, before, after,
+                                                 outcome, detail, request_id)
+                        values (:subject, :username, :team, :action, :target, :before, :after, :outcome, :detail,
+                                :requestId)""")
+                .bind("subject", actor.subject())
+                .bind("username", truncate(actor.username(), 255))
+                .bind("team", Parameter.fromOrEmpty(team, String.class))
+                .bind("action", action)
+                .bind("target", truncate(target, 255))
+                .bind("before", jsonOrNull(before))
+                .bind("after", jsonOrNull(after))
+                .bind("outcome", outcome.wireName())
+                .bind("detail", detail == null ? "" : truncate(detail, 2000))
+                .bind("requestId", Parameter.fromOrEmpty(requestId.isEmpty() ? null : requestId, String.class))
+                .then());
+    }
+
+    /**
+     * Wraps one mutating use case: on failure a row records the refusal (or our failure) on its own, and the error
+     * goes on to the caller unchanged. On success the use case has written its own row inside its transaction.
+     */
+    public <T> Mono<T> onFailure(Mono<T> useCase, CurrentUser actor, String team, String action, String target) {
+        return useCase.onErrorResume(failure -> record(actor, team, action, target, null, null, outcomeOf(failure),
+                        failure.getMessage())
+                .onErrorResume(auditFailure -> Mono.empty())
+                .then(Mono.error(failure)));
+    }
+
+    static AuditEvent.Outcome outcomeOf(Throwable failure) {
+        if (failure instanceof ErrorResponse response) {
+            int status = response.getStatusCode().value();
+            if (status == 401 || status == 403 || status == 404) {
+                // 404 is what another team's member gets for a team or workload they may not see
+                return status == 404 && !(failure instanceof ai.portal.platform.team.TeamAccessDenied)
+                        ? AuditEvent.Outcome.REJECTED : AuditEvent.Outcome.DENIED;
+            }
+            if (status < 500) {
+                return AuditEvent.Outcome.REJECTED;
+            }
+        }
+        if (failure instanceof AccessDeniedException) {
+            return AuditEvent.Outcome.DENIED;
+        }
+        return AuditEvent.Outcome.FAILED;
+    }
+
+    public Flux<AuditEvent> find(AuditQuery query) {
+        StringBuilder sql = new StringBuilder("select * from audit_event where 1 = 1");
+        if (query.team() != null) sql.append(" and team_slug = :team");
+        if (query.actor() != null) sql.append(" and actor_username = :actor");
+        if (query.action() != null) sql.append(" and action = :action");
+        if (query.outcome() != null) sql.append(" and outcome = :outcome");
+        if (query.from() != null) sql.append(" and at >= :from");
+        if (query.to() != null) sql.append(" and at < :to");
+        sql.append(" order by at desc, id desc limit :limit offset :offset");
+        var spec = db.sql(sql.toString());
+        if (query.team() != null) spec = spec.bind("team", query.team());
+        if (query.actor() != null) spec = spec.bind("actor", query.actor());
+        if (query.action() != null) spec = spec.bind("action", query.action());
+        if (query.outcome() != null) spec = spec.bind("outcome", query.outcome().wireName());
+        if (query.from() != null) spec = spec.bind("from", query.from());
+        if (query.to() != null) spec = spec.bind("to", query.to());
+        return spec.bind("limit", query.size()).bind("offset", (long) query.page() * query.size())
+                .map((row, meta) -> new AuditEvent(
+                        row.get("id", Long.class),
+                        row.get("at", Instant.class),
+                        row.get("actor_subject", String.class),
+                        row.get("actor_username", String.class),
+                        row.get("team_slug", String.class),
+                        row.get("action", String.class),
+                        row.get("target", String.class),
+                        parse(row.get("before", Json.class)),
+                        parse(row.get("after", Json.class)),
+                        AuditEvent.Outcome.valueOf(row.get("outcome", String.class).toUpperCase(Locale.ROOT)),
+                        row.get("detail", String.class),
+                        row.get("request_id", String.class)))
+                .all();
+    }
+
+    public record AuditQuery(String team, String actor, String action, AuditEvent.Outcome outcome, Instant from,
+                             Instant to, int page, int size) {
+    }
+
+    private Parameter jsonOrNull(Object value) {
+        return Parameter.fromOrEmpty(value == null ? null : Json.of(json.writeValueAsString(value)), Json.class);
+    }
+
+    private JsonNode parse(Json value) {
+        return value == null ? null : json.readTree(value.asString());
+    }
+
+    private static String truncate(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max);
+    }
+}

@@ -1,0 +1,320 @@
+package ai.portal.jobs.launch;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import ai.portal.jobs.audit.AuditEvent.Outcome;
+import ai.portal.jobs.audit.AuditLog;
+import ai.portal.jobs.catalog.CatalogService;
+import ai.portal.jobs.launch.LaunchRequests.LaunchNotebook;
+import ai.portal.jobs.launch.LaunchRequests.SubmitJob;
+import ai.portal.jobs.status.Phase;
+import ai.portal.jobs.status.StatusService;
+import ai.portal.jobs.status.WorkloadView;
+import ai.portal.jobs.workload.Desired;
+import ai.portal.jobs.workload.WorkloadApplier;
+import ai.portal.jobs.workload.WorkloadApplyException;
+import ai.portal.jobs.workload.WorkloadEvent;
+import ai.portal.jobs.workload.WorkloadKind;
+import ai.portal.jobs.workload.WorkloadRecord;
+import ai.portal.jobs.workload.WorkloadRepository;
+import ai.portal.jobs.workload.WorkloadSpec;
+import ai.portal.platform.me.TeamDirectory;
+import ai.portal.platform.me.TeamMembership;
+import ai.portal.platform.problem.ApiException;
+import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.TeamAuthorizer;
+import ai.portal.platform.team.TeamPermission;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+/**
+ * The use cases of notebooks and jobs. Each mutation is authorised (members and owners edit, viewers read, another
+ * team's member gets "not found or not allowed"), validated and checked before anything is written, then written to
+ * the database with its audit row in one transaction, then applied to Kubernetes. A refusal at any step writes an
+ * audit row of its own and creates nothing; a Kubernetes refusal after the row was written rolls the row back.
+ */
+@Service
+public class LaunchService {
+
+    private final TeamAuthorizer authorizer;
+    private final LaunchValidator validator;
+    private final CatalogService catalog;
+    private final LaunchChecks checks;
+    private final WorkloadRepository workloads;
+    private final WorkloadApplier applier;
+    private final StatusService status;
+    private final AuditLog audit;
+    private final TransactionalOperator tx;
+    private final TeamDirectory directory;
+
+    LaunchService(TeamDirectory directory, TeamAuthorizer authorizer, LaunchLimits limits, CatalogService catalog, LaunchChecks checks,
+                  WorkloadRepository workloads, WorkloadApplier applier, StatusService status, AuditLog audit,
+                  TransactionalOperator tx) {
+        this.directory = directory;
+        this.authorizer = authorizer;
+        this.validator = new LaunchValidator(limits);
+        this.catalog = catalog;
+        this.checks = checks;
+        this.workloads = workloads;
+        this.applier = applier;
+        this.status = status;
+        this.audit = audit;
+        this.tx = tx;
+    }
+
+    // --- launch -----------------------------------------------------------------------------------------
+
+    public Mono<WorkloadView> launchNotebook(CurrentUser actor, String team, LaunchNotebook request) {
+        Mono<WorkloadView> useCase = prepareNotebook(actor, team, request)
+                .flatMap(spec -> create(actor, team, request.name(), WorkloadKind.NOTEBOOK, spec));
+        return audit.onFailure(useCase, actor, team, "notebook.create", "notebook/" + request.name());
+    }
+
+    /** The checks of a launch without launching: whether it could run and would start now, and why not. */
+    public Mono<LaunchCheck> checkNotebook(CurrentUser actor, String team, LaunchNotebook request) {
+        return authorizer.require(actor, team, TeamPermission.EDIT)
+                .then(Mono.fromCallable(() -> validator.notebook(request)))
+                .flatMap(spec -> resolveImage(spec, true))
+                .flatMap(spec -> verdict(team, spec, true));
+    }
+
+    public Mono<WorkloadView> submitJob(CurrentUser actor, String team, SubmitJob request) {
+        Mono<WorkloadView> useCase = authorizer.require(actor, team, TeamPermission.EDIT)
+                .then(Mono.fromCallable(() -> validator.job(request)))
+                .flatMap(spec -> resolveImage(spec, false))
+                .flatMap(spec -> Mono.fromRunnable(() -> checks.requireTeamOpen(team)).thenReturn(spec))
+                .flatMap(spec -> verdict(team, spec, false).flatMap(check -> refuseIf(team, check, false))
+                        .thenReturn(spec))
+                .flatMap(spec -> create(actor, team, request.name(), WorkloadKind.JOB, spec));
+        return audit.onFailure(useCase, actor, team, "job.create", "job/" + request.name());
+    }
+
+    public Mono<LaunchCheck> checkJob(CurrentUser actor, String team, SubmitJob request) {
+        return authorizer.require(actor, team, TeamPermission.EDIT)
+                .then(Mono.fromCallable(() -> validator.job(request)))
+                .flatMap(spec -> resolveImage(spec, false))
+                .flatMap(spec -> verdict(team, spec, false));
+    }
+
+    private Mono<WorkloadSpec> prepareNotebook(CurrentUser actor, String team, LaunchNotebook request) {
+        return authorizer.require(actor, team, TeamPermission.EDIT)
+                .then(Mono.fromCallable(() -> validator.notebook(request)))
+                .flatMap(spec -> resolveImage(spec, true))
+                .flatMap(spec -> Mono.fromRunnable(() -> checks.requireTeamOpen(team)).thenReturn(spec))
+                .flatMap(spec -> verdict(team, spec, true).flatMap(check -> refuseIf(team, check, true))
+                        .thenReturn(spec));
+    }
+
+    private Mono<WorkloadSpec> resolveImage(WorkloadSpec spec, boolean notebook) {
+        return catalog.resolve(spec.image(), notebook).map(image -> new WorkloadSpec(image.reference(),
+                image.catalogId(), spec.cpu(), spec.memory(), spec.gpuType(), spec.gpus(), spec.workspaceSize(),
+                spec.command(), spec.args(), spec.env(), spec.maxRuntimeSeconds(), spec.retries(), spec.priority(),
+                spec.annotations()));
+    }
+
+    private Mono<LaunchCheck> verdict(String team, WorkloadSpec spec, boolean notebook) {
+        return (notebook ? workloads.countRunningNotebooks(team) : Mono.just(0L))
+                .map(running -> checks.check(team, spec, notebook, running));
+    }
+
+    /**
+     * Impossible launches are refused (422) whatever the queue's state; then the team's queue must be there
+     * (409/503); then a notebook that would not start now is refused too (409).
+     */
+    private Mono<Void> refuseIf(String team, LaunchCheck check, boolean notebook) {
+        if (!check.possible()) {
+            return Mono.error(problem(HttpStatus.UNPROCESSABLE_CONTENT, "Cannot run on this cluster", check));
+        }
+        checks.requireQueue(team);
+        if (notebook && !check.startsNow()) {
+            return Mono.error(problem(HttpStatus.CONFLICT, "Would not start now", check));
+        }
+        return Mono.empty();
+    }
+
+    private static ApiException problem(HttpStatus status, String title, LaunchCheck check) {
+        String detail = check.problems().stream().map(LaunchCheck.Problem::text).collect(Collectors.joining("; "));
+        ApiException problem = new ApiException(status, title, detail.isEmpty() ? title : capitalize(detail) + ".");
+        if (!check.problems().isEmpty()) {
+            problem.withField(check.problems().getFirst().field());
+            problem.getBody().setProperty("code", check.problems().getFirst().code());
+            problem.getBody().setProperty("problems", check.problems());
+        }
+        return problem;
+    }
+
+    private Mono<WorkloadView> create(CurrentUser actor, String team, String name, WorkloadKind kind,
+                                      WorkloadSpec spec) {
+        Instant now = Instant.now();
+        WorkloadRecord record = new WorkloadRecord(UUID.randomUUID(), team, name, kind, actor.subject(),
+                actor.username(), spec, Desired.RUNNING, false, null, now, now, null);
+        String action = kind.wireName() + ".create";
+        return workloads.insert(record)
+                .then(audit.record(actor, team, action, kind.wireName() + "/" + name, null, spec, Outcome.SUCCESS,
+                        ""))
+                .as(tx::transactional)
+                .onErrorMap(DuplicateKeyException.class, duplicate -> new ApiException(HttpStatus.CONFLICT,
+                        "Name taken", "Team " + team + " already has a notebook or job named '" + name
+                        + "'. Choose another name, or delete that one first.").withField("name"))
+                .then(Mono.defer(() -> applier.apply(record)))
+                .flatMap(uid -> workloads.setObjectUid(record.id(), uid))
+                .onErrorResume(WorkloadApplyException.class, refused -> rollBack(record)
+                        .then(Mono.error(clusterRefusal(refused))))
+                .then(Mono.defer(() -> workloads.find(record.id())))
+                .flatMap(status::view);
+    }
+
+    /** Kubernetes refused an object after the row was written: remove what was made and the row. */
+    private Mono<Void> rollBack(WorkloadRecord record) {
+        return applier.delete(record, true).onErrorResume(failure -> Mono.empty())
+                .then(workloads.deleteRow(record.id()));
+    }
+
+    private static ApiException clusterRefusal(WorkloadApplyException refused) {
+        HttpStatus status = switch (refused.code()) {
+            case 403, 422 -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case 409 -> HttpStatus.CONFLICT;
+            default -> HttpStatus.BAD_GATEWAY;
+        };
+        return new ApiException(status, "Refused by the cluster", "Kubernetes refused it; nothing was created: "
+                + refused.getMessage());
+    }
+
+    // --- life cycle -------------------------------------------------------------------------------------
+
+    public Mono<WorkloadView> stopNotebook(CurrentUser actor, String team, String name) {
+        Mono<WorkloadView> useCase = editable(actor, team, name, WorkloadKind.NOTEBOOK)
+                .flatMap(record -> record.desired() == Desired.STOPPED ? Mono.just(record)
+                        : changeDesired(actor, record, Desired.STOPPED, "notebook.stop"))
+                .flatMap(record -> applier.apply(record).thenReturn(record))
+                .flatMap(status::view);
+        return audit.onFailure(useCase, actor, team, "notebook.stop", "notebook/" + name);
+    }
+
+    public Mono<WorkloadView> startNotebook(CurrentUser actor, String team, String name) {
+        Mono<WorkloadView> useCase = editable(actor, team, name, WorkloadKind.NOTEBOOK)
+                .flatMap(record -> {
+                    if (record.desired() == Desired.RUNNING) {
+                        return Mono.just(record);
+                    }
+                    checks.requireTeamOpen(team);
+                    return verdict(team, record.spec(), true)
+                            .flatMap(check -> refuseIf(team, check, true))
+                            .then(changeDesired(actor, record, Desired.RUNNING, "notebook.start"));
+                })
+                // Kueue refuses scaling up while the last pod still stops; the reconciler retries when it is gone
+                .flatMap(record -> applier.apply(record)
+                        .onErrorResume(WorkloadApplyException.class, refused -> refused.getMessage()
+                                .contains("in progress") ? Mono.empty() : Mono.error(clusterRefusal(refused)))
+                        .thenReturn(record))
+                .flatMap(status::view);
+        return audit.onFailure(useCase, actor, team, "notebook.start", "notebook/" + name);
+    }
+
+    public Mono<WorkloadView> cancelJob(CurrentUser actor, String team, String name) {
+        Mono<WorkloadView> useCase = editable(actor, team, name, WorkloadKind.JOB)
+                .flatMap(record -> record.desired() == Desired.CANCELLED ? Mono.just(record)
+                        : status.status(record).flatMap(current -> current.phase() == Phase.SUCCEEDED
+                                || current.phase() == Phase.FAILED
+                                ? Mono.error(new ApiException(HttpStatus.CONFLICT, "Already finished",
+                                "Job " + name + " already " + current.phase().wireName().toLowerCase()
+                                        + "; there is nothing to cancel."))
+                                : changeDesired(actor, record, Desired.CANCELLED, "job.cancel")
+                                .flatMap(changed -> workloads.recordEvent(new WorkloadEvent(changed.id(),
+                                        Instant.now(), "phase", Phase.CANCELLED.wireName(), "cancelled",
+                                        "cancelled by " + actor.username(), "phase:Cancelled"))
+                                        .thenReturn(changed))))
+                .flatMap(record -> applier.delete(record, false).thenReturn(record))
+                .flatMap(status::view);
+        return audit.onFailure(useCase, actor, team, "job.cancel", "job/" + name);
+    }
+
+    /** Deletes a notebook or job; a notebook's workspace only when asked. */
+    public Mono<Void> delete(CurrentUser actor, String team, String name, WorkloadKind kind, boolean deleteWorkspace) {
+        String action = kind.wireName() + ".delete";
+        Mono<Void> useCase = editable(actor, team, name, kind)
+                .flatMap(record -> workloads.markDeleted(record.id(), deleteWorkspace && record.notebook())
+                        .then(audit.record(actor, team, action, kind.wireName() + "/" + name,
+                                Map.of("desired", record.desired().wireName()),
+                                Map.of("desired", "deleted", "deleteWorkspace", deleteWorkspace && record.notebook()),
+                                Outcome.SUCCESS, ""))
+                        .as(tx::transactional)
+                        .then(applier.delete(record, deleteWorkspace && record.notebook())));
+        return audit.onFailure(useCase, actor, team, action, kind.wireName() + "/" + name);
+    }
+
+    private Mono<WorkloadRecord> changeDesired(CurrentUser actor, WorkloadRecord record, Desired desired,
+                                               String action) {
+        return workloads.setDesired(record.id(), desired)
+                .then(audit.record(actor, record.team(), action, record.kind().wireName() + "/" + record.name(),
+                        Map.of("desired", record.desired().wireName()), Map.of("desired", desired.wireName()),
+                        Outcome.SUCCESS, ""))
+                .as(tx::transactional)
+                .then(Mono.defer(() -> workloads.find(record.id())));
+    }
+
+    private Mono<WorkloadRecord> editable(CurrentUser actor, String team, String name, WorkloadKind kind) {
+        return authorizer.require(actor, team, TeamPermission.EDIT).then(find(team, name, kind));
+    }
+
+    private Mono<WorkloadRecord> find(String team, String name, WorkloadKind kind) {
+        return workloads.findLive(team, name)
+                .filter(record -> kind == null || record.kind() == kind)
+                .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.NOT_FOUND,
+                        (kind == null ? "Workload" : kind == WorkloadKind.JOB ? "Job" : "Notebook") + " not found",
+                        "Team " + team + " has no " + (kind == null ? "notebook or job" : kind.wireName())
+                                + " named '" + abbreviate(name) + "'.")));
+    }
+
+    // --- reads ------------------------------------------------------------------------------------------
+
+    public Mono<List<WorkloadView>> list(CurrentUser actor, String team, WorkloadKind kind) {
+        return authorizer.require(actor, team, TeamPermission.VIEW)
+                .then(status.teamViews(team, record -> kind == null || record.kind() == kind));
+    }
+
+    public Mono<WorkloadView> get(CurrentUser actor, String team, String name, WorkloadKind kind) {
+        return authorizer.require(actor, team, TeamPermission.VIEW).then(find(team, name, kind))
+                .flatMap(status::view);
+    }
+
+    /** One workload with its status, its recorded history (timeline and queue decisions) and its events. */
+    public Mono<WorkloadDetail> detail(CurrentUser actor, String team, String name) {
+        return authorizer.require(actor, team, TeamPermission.VIEW).then(find(team, name, null))
+                .flatMap(record -> Mono.zip(status.view(record), workloads.events(record.id()).collectList())
+                        .map(parts -> new WorkloadDetail(parts.getT1(),
+                                parts.getT2().stream().map(WorkloadDetail.HistoryEntry::of).toList(),
+                                status.kubernetesEvents(record))));
+    }
+
+    /** The caller's own live workloads in every team they are in, with status. */
+    public Mono<List<WorkloadView>> mine(CurrentUser caller) {
+        return directory.teamsOf(caller).map(TeamMembership::slug).distinct()
+                .concatMap(team -> status.teamViews(team, record -> record.ownerSubject().equals(caller.subject())))
+                .concatMapIterable(views -> views)
+                .collectList();
+    }
+
+    public Mono<TeamCapacity> capacity(CurrentUser actor, String team) {
+        return authorizer.require(actor, team, TeamPermission.VIEW)
+                .then(workloads.countRunningNotebooks(team))
+                .map(running -> checks.capacity(team, running));
+    }
+
+    private static String abbreviate(String text) {
+        String printable = text == null ? "" : text.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return printable.length() > 40 ? printable.substring(0, 40) + "…" : printable;
+    }
+
+    private static String capitalize(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+}

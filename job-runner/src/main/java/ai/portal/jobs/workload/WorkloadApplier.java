@@ -1,0 +1,160 @@
+package ai.portal.jobs.workload;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import ai.portal.jobs.cluster.KubernetesProperties;
+import ai.portal.platform.installation.Installation;
+import ai.portal.platform.team.PortalLabels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The operator: writes what {@link WorkloadResources} describes, with server-side apply under the job runner's one
+ * field manager, and deletes a workload's objects. Every method is idempotent. fabric8 blocks; every call runs on
+ * {@link Schedulers#boundedElastic()} through {@link #blocking}, the only place that does so.
+ *
+ * <p>A Job is applied once, when it is created, and never again: Kueue owns its {@code suspend} field from then on,
+ * and a re-apply could take it back. A notebook's StatefulSet is re-applied (its replicas say started or stopped);
+ * Kueue allows exactly that change. The token Secret is created once and never rewritten.
+ */
+@Component
+public class WorkloadApplier {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkloadApplier.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KubernetesClient client;
+    private final String fieldManager;
+    private final String instance;
+
+    WorkloadApplier(KubernetesClient client, KubernetesProperties properties, Installation installation) {
+        this.client = client;
+        this.fieldManager = properties.fieldManager();
+        this.instance = installation.id();
+    }
+
+    /** Creates or converges the workload's objects; completes with the uid of its Job or StatefulSet. */
+    public Mono<String> apply(WorkloadRecord workload) {
+        return blocking(() -> workload.notebook() ? applyNotebook(workload) : applyJob(workload));
+    }
+
+    private String applyNotebook(WorkloadRecord workload) {
+        String secretName = WorkloadNames.tokenSecret(workload.name());
+        if (client.secrets().inNamespace(workload.namespace()).withName(secretName).get() == null) {
+            Secret secret = WorkloadResources.tokenSecret(workload, instance, newToken());
+            try {
+                client.secrets().inNamespace(workload.namespace()).resource(secret).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw WorkloadApplyException.of("creating", secret, e);
+                }
+            }
+        }
+        String uid = null;
+        for (HasMetadata object : WorkloadResources.notebook(workload, instance)) {
+            HasMetadata applied = serverSideApply(object);
+            if (applied instanceof StatefulSet) {
+                uid = applied.getMetadata().getUid();
+            }
+        }
+        return uid;
+    }
+
+    private String applyJob(WorkloadRecord workload) {
+        Job existing = client.batch().v1().jobs().inNamespace(workload.namespace()).withName(workload.name()).get();
+        if (existing != null) {
+            if (!isOurs(existing, workload)) {
+                throw new WorkloadApplyException(409, "Job " + workload.namespace() + "/" + workload.name()
+                        + " exists and belongs to another workload; refusing to take it over");
+            }
+            return existing.getMetadata().getUid();
+        }
+        return serverSideApply(WorkloadResources.job(workload, instance)).getMetadata().getUid();
+    }
+
+    private HasMetadata serverSideApply(HasMetadata object) {
+        try {
+            return client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
+        } catch (KubernetesClientException e) {
+            throw WorkloadApplyException.of("applying", object, e);
+        }
+    }
+
+    /**
+     * Deletes the workload's Job or StatefulSet, Service and token Secret (pods go with their owner), and its
+     * workspace claim when {@code withWorkspace}. Only objects that carry this workload's id are touched, so a new
+     * workload of the same name is never hit.
+     */
+    public Mono<Void> delete(WorkloadRecord workload, boolean withWorkspace) {
+        return blocking(() -> {
+            List<Class<? extends HasMetadata>> kinds = withWorkspace
+                    ? WorkloadResources.KINDS
+                    : WorkloadResources.KINDS.stream().filter(kind -> kind != PersistentVolumeClaim.class).toList();
+            for (Class<? extends HasMetadata> kind : kinds) {
+                try {
+                    client.resources(kind).inNamespace(workload.namespace())
+                            .withLabel(PortalLabels.INSTANCE, instance)
+                            .withLabel(WorkloadNames.WORKLOAD_ID_LABEL, workload.id().toString())
+                            .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                            .delete();
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) {
+                        throw new WorkloadApplyException(e.getCode(), "deleting " + kind.getSimpleName() + "s of "
+                                + workload.namespace() + "/" + workload.name() + " failed: " + e.getMessage());
+                    }
+                }
+            }
+            log.info("deleted {} {}/{}{}", workload.kind().wireName(), workload.namespace(), workload.name(),
+                    withWorkspace ? " with its workspace" : "");
+            return null;
+        }).then();
+    }
+
+    /** Deletes one object the informers saw that no live workload wants (it carries our instance label). */
+    public Mono<Void> deleteOrphan(HasMetadata object) {
+        return blocking(() -> {
+            if (!instance.equals(labels(object).get(PortalLabels.INSTANCE))) {
+                throw new IllegalArgumentException("not this installation's object: " + object.getMetadata().getName());
+            }
+            client.resource(object).withPropagationPolicy(
+                    io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+            log.info("deleted orphaned {} {}/{}", object.getKind(), object.getMetadata().getNamespace(),
+                    object.getMetadata().getName());
+            return null;
+        }).then();
+    }
+
+    private boolean isOurs(HasMetadata object, WorkloadRecord workload) {
+        Map<String, String> labels = labels(object);
+        return instance.equals(labels.get(PortalLabels.INSTANCE))
+                && workload.id().toString().equals(labels.get(WorkloadNames.WORKLOAD_ID_LABEL));
+    }
+
+    private static Map<String, String> labels(HasMetadata object) {
+        return object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels();
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static <T> Mono<T> blocking(Callable<T> work) {
+        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+    }
+}

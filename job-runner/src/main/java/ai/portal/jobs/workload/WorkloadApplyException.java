@@ -1,0 +1,30 @@
+package ai.portal.jobs.workload;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Kubernetes refused to create, change or delete one of a workload's objects. The message is the API server's own
+ * (an admission webhook's, a quota's), naming the object, because it usually says what to change.
+ */
+public class WorkloadApplyException extends RuntimeException {
+
+    private final int code;
+
+    public WorkloadApplyException(int code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    static WorkloadApplyException of(String action, HasMetadata object, KubernetesClientException e) {
+        String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : e.getMessage();
+        return new WorkloadApplyException(e.getCode(), action + " " + object.getKind() + " "
+                + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName() + " failed: " + reason);
+    }
+
+    /** The API server's HTTP status (403 for a quota or Pod Security refusal, 409, 422 ...); 0 when unreachable. */
+    public int code() {
+        return code;
+    }
+}

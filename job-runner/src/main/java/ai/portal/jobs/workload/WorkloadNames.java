@@ -1,0 +1,44 @@
+package ai.portal.jobs.workload;
+
+import java.util.regex.Pattern;
+
+/**
+ * A workload's name and the names derived from it. The name is a DNS-1035 label of at most 40 characters, so that
+ * every derived name (pods {@code <name>-0}, revision hashes, {@code <name>-workspace}) stays a valid label; it is
+ * unique among a team's live workloads of both kinds, because the log search and the pods' labels know only the name.
+ */
+public final class WorkloadNames {
+
+    public static final int MAX_LENGTH = 40;
+    public static final String REGEX = "[a-z]([-a-z0-9]*[a-z0-9])?";
+    private static final Pattern NAME = Pattern.compile(REGEX);
+
+    /** Notebooks serve JupyterLab here (the pod's port). */
+    public static final int NOTEBOOK_PORT = 8888;
+    /** The notebook's workspace inside the pod. */
+    public static final String WORKSPACE_PATH = "/home/jovyan/work";
+    /** The key of the notebook's token in its Secret. */
+    public static final String TOKEN_KEY = "token";
+    /** The label (on everything the job runner creates) with the database id of the workload it belongs to. */
+    public static final String WORKLOAD_ID_LABEL = "portal.ai/workload-id";
+
+    private WorkloadNames() {
+    }
+
+    public static boolean isValid(String name) {
+        return name != null && name.length() <= MAX_LENGTH && NAME.matcher(name).matches();
+    }
+
+    public static String tokenSecret(String name) {
+        return name + "-token";
+    }
+
+    public static String workspaceClaim(String name) {
+        return name + "-workspace";
+    }
+
+    /** Where the notebook is served, locally and behind the ingress: {@code /notebooks/<team>/<name>/}. */
+    public static String notebookBasePath(String team, String name) {
+        return "/notebooks/" + team + "/" + name + "/";
+    }
+}

@@ -1,0 +1,264 @@
+package ai.portal.jobs.workload;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.portal.platform.team.GpuResources;
+import ai.portal.platform.team.KueueNames;
+import ai.portal.platform.team.PortalLabels;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+
+/**
+ * The model: a workload record in, the Kubernetes objects that run it out, as a pure function (no I/O), so every
+ * rule about the pod spec is unit-tested without a cluster.
+ *
+ * <ul>
+ *   <li>Every object carries the team labels of this installation, {@code portal.ai/workload=<name>} (the log
+ *       search filters on it), {@code portal.ai/workload-kind}, {@code portal.ai/owner} (OIDC subject) and
+ *       {@code portal.ai/workload-id} (the database row), so the job runner acts only on its own objects.</li>
+ *   <li>Pods pass Pod Security {@code restricted}: non-root uid 1000, no privilege escalation, all capabilities
+ *       dropped, RuntimeDefault seccomp, no service account token.</li>
+ *   <li>GPUs: {@code nvidia.com/gpu} request = limit, a node selector on the GPU product, a toleration for the GPU
+ *       taint. Kueue admits the Job or StatefulSet through the team's LocalQueue {@code team}.</li>
+ * </ul>
+ */
+public final class WorkloadResources {
+
+    /** uid and gid of the Jupyter images' user {@code jovyan}; any image runs as this non-root user. */
+    public static final long RUN_AS_USER = 1000L;
+    public static final long RUN_AS_GROUP = 100L;
+    public static final String CONTAINER = "main";
+    public static final String TOKEN_ENV = "JUPYTER_TOKEN";
+
+    private WorkloadResources() {
+    }
+
+    /** The objects a notebook needs besides its token Secret, in apply order: claim, Service, StatefulSet. */
+    public static List<HasMetadata> notebook(WorkloadRecord workload, String instance) {
+        require(workload, WorkloadKind.NOTEBOOK);
+        return List.of(workspaceClaim(workload, instance), service(workload, instance),
+                statefulSet(workload, instance));
+    }
+
+    /** The training job's Job. */
+    public static Job job(WorkloadRecord workload, String instance) {
+        require(workload, WorkloadKind.JOB);
+        WorkloadSpec spec = workload.spec();
+        return new JobBuilder()
+                .withMetadata(metadata(workload, instance, workload.name(), queueLabels(workload, instance)))
+                .withNewSpec()
+                // Kueue's webhook suspends it on create; saying so here closes any window before admission
+                .withSuspend(true)
+                .withActiveDeadlineSeconds(spec.maxRuntimeSeconds())
+                .withBackoffLimit(spec.retries() == null ? 0 : spec.retries())
+                .withNewTemplate()
+                .withMetadata(podMetadata(workload, instance))
+                .withSpec(podSpec(workload, jobContainer(workload), "Never"))
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** The notebook's token Secret: created once with a fresh token, never re-applied (the proxy holds the token). */
+    public static Secret tokenSecret(WorkloadRecord workload, String instance, String token) {
+        require(workload, WorkloadKind.NOTEBOOK);
+        return new SecretBuilder()
+                .withMetadata(metadata(workload, instance, WorkloadNames.tokenSecret(workload.name()), Map.of()))
+                .withType("Opaque")
+                .addToStringData(WorkloadNames.TOKEN_KEY, token)
+                .build();
+    }
+
+    static PersistentVolumeClaim workspaceClaim(WorkloadRecord workload, String instance) {
+        return new PersistentVolumeClaimBuilder()
+                .withMetadata(metadata(workload, instance, WorkloadNames.workspaceClaim(workload.name()), Map.of()))
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .addToRequests("storage", new Quantity(workload.spec().workspaceSize()))
+                .endResources()
+                .endSpec()
+                .build();
+    }
+
+    static Service service(WorkloadRecord workload, String instance) {
+        return new ServiceBuilder()
+                .withMetadata(metadata(workload, instance, workload.name(), Map.of()))
+                .withNewSpec()
+                .withType("ClusterIP")
+                .addToSelector(PortalLabels.INSTANCE, instance)
+                .addToSelector(PortalLabels.WORKLOAD, workload.name())
+                .addToSelector(PortalLabels.WORKLOAD_KIND, workload.kind().wireName())
+                .addNewPort().withName("http").withPort(WorkloadNames.NOTEBOOK_PORT)
+                .withNewTargetPort(WorkloadNames.NOTEBOOK_PORT).endPort()
+                .endSpec()
+                .build();
+    }
+
+    static StatefulSet statefulSet(WorkloadRecord workload, String instance) {
+        String basePath = WorkloadNames.notebookBasePath(workload.team(), workload.name());
+        Container container = new ContainerBuilder(baseContainer(workload))
+                .withArgs("start-notebook.py",
+                        "--ServerApp.base_url=" + basePath,
+                        "--IdentityProvider.token=$(" + TOKEN_ENV + ")",
+                        "--ServerApp.port=" + WorkloadNames.NOTEBOOK_PORT,
+                        "--ServerApp.root_dir=" + WorkloadNames.WORKSPACE_PATH)
+                .addToEnv(new EnvVarBuilder().withName(TOKEN_ENV).withNewValueFrom().withNewSecretKeyRef()
+                        .withName(WorkloadNames.tokenSecret(workload.name())).withKey(WorkloadNames.TOKEN_KEY)
+                        .endSecretKeyRef().endValueFrom().build())
+                .addNewPort().withName("http").withContainerPort(WorkloadNames.NOTEBOOK_PORT).endPort()
+                .addNewVolumeMount().withName("workspace").withMountPath(WorkloadNames.WORKSPACE_PATH).endVolumeMount()
+                .withNewReadinessProbe()
+                .withNewHttpGet().withPath(basePath + "api/status").withNewPort(WorkloadNames.NOTEBOOK_PORT).endHttpGet()
+                .withInitialDelaySeconds(2).withPeriodSeconds(5).withFailureThreshold(3)
+                .endReadinessProbe()
+                .build();
+        PodSpec pod = new PodSpecBuilder(podSpec(workload, container, "Always"))
+                .addNewVolume().withName("workspace").withNewPersistentVolumeClaim()
+                .withClaimName(WorkloadNames.workspaceClaim(workload.name())).endPersistentVolumeClaim().endVolume()
+                .build();
+        Map<String, String> selector = new LinkedHashMap<>();
+        selector.put(PortalLabels.INSTANCE, instance);
+        selector.put(PortalLabels.WORKLOAD, workload.name());
+        selector.put(PortalLabels.WORKLOAD_KIND, workload.kind().wireName());
+        return new StatefulSetBuilder()
+                .withMetadata(metadata(workload, instance, workload.name(), queueLabels(workload, instance)))
+                .withNewSpec()
+                .withReplicas(workload.desired() == Desired.RUNNING ? 1 : 0)
+                .withServiceName(workload.name())
+                .withPodManagementPolicy("Parallel")
+                .withNewSelector().withMatchLabels(selector).endSelector()
+                .withNewTemplate()
+                .withMetadata(podMetadata(workload, instance))
+                .withSpec(pod)
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static Container jobContainer(WorkloadRecord workload) {
+        WorkloadSpec spec = workload.spec();
+        ContainerBuilder container = new ContainerBuilder(baseContainer(workload));
+        if (!spec.command().isEmpty()) {
+            container.withCommand(spec.command());
+        }
+        if (!spec.args().isEmpty()) {
+            container.withArgs(spec.args());
+        }
+        for (EnvVar env : spec.env()) {
+            container.addToEnv(new EnvVarBuilder().withName(env.name()).withValue(env.value()).build());
+        }
+        return container.build();
+    }
+
+    /** Image, resources and the container's security context, common to both kinds. */
+    private static Container baseContainer(WorkloadRecord workload) {
+        WorkloadSpec spec = workload.spec();
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        requests.put("cpu", new Quantity(spec.cpu()));
+        requests.put("memory", new Quantity(spec.memory()));
+        limits.put("memory", new Quantity(spec.memory()));
+        if (spec.gpus() > 0) {
+            requests.put(GpuResources.RESOURCE, new Quantity(Integer.toString(spec.gpus())));
+            limits.put(GpuResources.RESOURCE, new Quantity(Integer.toString(spec.gpus())));
+        }
+        return new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(spec.image())
+                .withImagePullPolicy("IfNotPresent")
+                .withResources(new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withRunAsNonRoot(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .build();
+    }
+
+    private static PodSpec podSpec(WorkloadRecord workload, Container container, String restartPolicy) {
+        WorkloadSpec spec = workload.spec();
+        PodSpecBuilder pod = new PodSpecBuilder()
+                .withRestartPolicy(restartPolicy)
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUN_AS_USER)
+                .withRunAsGroup(RUN_AS_GROUP)
+                .withFsGroup(RUN_AS_GROUP)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .withContainers(container);
+        if (spec.gpus() > 0) {
+            pod.addToNodeSelector(GpuResources.PRODUCT_LABEL, spec.gpuType())
+                    .addToTolerations(new TolerationBuilder().withKey(GpuResources.TAINT_KEY).withOperator("Exists")
+                            .withEffect("NoSchedule").build());
+        }
+        return pod.build();
+    }
+
+    private static ObjectMeta metadata(WorkloadRecord workload, String instance, String name,
+                                       Map<String, String> extraLabels) {
+        Map<String, String> labels = new LinkedHashMap<>(labels(workload, instance));
+        labels.putAll(extraLabels);
+        return new ObjectMetaBuilder().withName(name).withNamespace(workload.namespace()).withLabels(labels).build();
+    }
+
+    private static ObjectMeta podMetadata(WorkloadRecord workload, String instance) {
+        Map<String, String> annotations = new LinkedHashMap<>(workload.spec().annotations());
+        return new ObjectMetaBuilder().withLabels(labels(workload, instance))
+                .withAnnotations(annotations.isEmpty() ? null : annotations).build();
+    }
+
+    /** The labels every object and pod of the workload carries. */
+    public static Map<String, String> labels(WorkloadRecord workload, String instance) {
+        Map<String, String> labels = new LinkedHashMap<>(PortalLabels.teamLabels(instance, workload.team()));
+        labels.put(PortalLabels.WORKLOAD, workload.name());
+        labels.put(PortalLabels.WORKLOAD_KIND, workload.kind().wireName());
+        labels.put(PortalLabels.OWNER, workload.ownerSubject());
+        labels.put(WorkloadNames.WORKLOAD_ID_LABEL, workload.id().toString());
+        return labels;
+    }
+
+    /** Kueue's labels: the team's LocalQueue and the priority class. Only on the Job or StatefulSet. */
+    private static Map<String, String> queueLabels(WorkloadRecord workload, String instance) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(KueueNames.QUEUE_LABEL, KueueNames.LOCAL_QUEUE);
+        labels.put(KueueNames.PRIORITY_LABEL, workload.spec().priority().priorityClass(instance));
+        return labels;
+    }
+
+    private static void require(WorkloadRecord workload, WorkloadKind kind) {
+        if (workload.kind() != kind) {
+            throw new IllegalArgumentException(workload.name() + " is a " + workload.kind().wireName() + ", not a "
+                    + kind.wireName());
+        }
+    }
+
+    /** Every object kind the job runner creates in a team namespace (for cleanup). */
+    public static final List<Class<? extends HasMetadata>> KINDS = List.of(
+            StatefulSet.class, Job.class, Service.class, Secret.class, PersistentVolumeClaim.class);
+}

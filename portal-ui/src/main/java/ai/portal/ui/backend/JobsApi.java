@@ -1,0 +1,172 @@
+package ai.portal.ui.backend;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** job-runner's payloads as the UI reads and writes them (its OpenAPI at {@code /v3/api-docs} is the contract). */
+public final class JobsApi {
+
+    private JobsApi() {
+    }
+
+    /** A notebook or training job with its live status; {@code kind} is {@code notebook} or {@code job}. */
+    public record Workload(String team, String name, String kind, String owner, String ownerSubject, Spec spec,
+                           String desired, Instant createdAt, Status status, String url) {
+
+        public boolean notebook() {
+            return "notebook".equals(kind);
+        }
+
+        public String phase() {
+            return status == null || status.phase() == null ? "Pending" : status.phase();
+        }
+    }
+
+    public record Spec(String image, String imageId, String cpu, String memory, String gpuType, int gpus,
+                       String workspaceSize, List<String> command, List<String> args, List<EnvVar> env,
+                       Long maxRuntimeSeconds, Integer retries, String priority, Map<String, String> annotations) {
+
+        public Spec {
+            command = command == null ? List.of() : command;
+            args = args == null ? List.of() : args;
+            env = env == null ? List.of() : env;
+            annotations = annotations == null ? Map.of() : annotations;
+        }
+    }
+
+    public record EnvVar(String name, String value) {
+    }
+
+    /** Phase (Pending, Running, Stopping, Stopped, Succeeded, Failed, Cancelled, Deleting) and why. */
+    public record Status(String phase, String stage, Reason reason, Queue queue, Exit exit, int attempts, String node,
+                         String podIp, Instant admittedAt, Instant startedAt, Instant finishedAt) {
+    }
+
+    /** Why, in English words and as a code with arguments the UI can say in another language. */
+    public record Reason(String code, String text, Map<String, Object> args) {
+
+        public Reason {
+            args = args == null ? Map.of() : args;
+        }
+    }
+
+    public record Queue(Integer positionInTeam, Integer positionInClusterQueue, Instant estimatedStart,
+                        Instant latestStart, String confidence, String basis) {
+    }
+
+    public record Exit(Integer code, String reason, String message) {
+    }
+
+    public record Detail(Workload workload, List<HistoryEntry> history, List<Event> events) {
+
+        public Detail {
+            history = history == null ? List.of() : history;
+            events = events == null ? List.of() : events;
+        }
+    }
+
+    public record HistoryEntry(Instant at, String type, String phase, String reason, String message) {
+    }
+
+    public record Event(Instant at, String type, String reason, String text, String object, int count,
+                        String message) {
+    }
+
+    public record Image(String id, String reference, String displayName, String description, boolean forNotebooks,
+                        boolean forJobs, boolean cuda, boolean enabled, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** What an admin sends to add or change a catalogue image. */
+    public record ImageRequest(String id, String reference, String displayName, String description,
+                               Boolean forNotebooks, Boolean forJobs, Boolean cuda, Boolean enabled) {
+    }
+
+    /** Platform settings of the job runner. */
+    public record Settings(Boolean allowCustomImages) {
+    }
+
+    /** One GPU type on the cluster now ({@code GET /cluster/gpus}). */
+    public record GpuTypeCapacity(String gpuType, int nodes, int total, int allocated, int free, int largestFreeOnNode,
+                                  int largestNode) {
+    }
+
+    /** One node with its GPU type and allocation ({@code GET /cluster/nodes}, admins). */
+    public record Node(String name, String gpuType, int gpus, int gpusAllocated, String cpu, String cpuRequested,
+                       String memory, String memoryRequested, boolean usable) {
+
+        public int gpusFree() {
+            return Math.max(0, gpus - gpusAllocated);
+        }
+    }
+
+    /**
+     * Usage of one team, user or GPU type over a period ({@code GET /usage}): resource-seconds of Running intervals.
+     * {@code key} is the team slug, the username or the GPU type ("" for CPU-only work).
+     */
+    public record UsageRow(String key, String team, double gpuSeconds, double cpuSeconds, double memoryGibSeconds,
+                           double runSeconds, long workloads) {
+
+        public double gpuHours() {
+            return gpuSeconds / 3600.0;
+        }
+    }
+
+    /** How a usage report is grouped: the job runner's {@code groupBy} values. */
+    public enum UsageGrouping {
+        TEAM("team"), USER("user"), GPU_TYPE("gpuType");
+
+        private final String wire;
+
+        UsageGrouping(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /** A usage report's question: a period (null ends: this month so far), a grouping, optionally one team. */
+    public record UsageQuery(Instant from, Instant to, UsageGrouping groupBy, String team) {
+    }
+
+    public record Capacity(String team, boolean archived, boolean queueReady, String queueProblem,
+                           Notebooks notebooks, List<GpuCapacity> gpus, List<ResourceCapacity> resources) {
+
+        public Capacity {
+            gpus = gpus == null ? List.of() : gpus;
+            resources = resources == null ? List.of() : resources;
+        }
+    }
+
+    public record Notebooks(int running, Integer max) {
+    }
+
+    public record GpuCapacity(String gpuType, String shortName, int quota, int used, int borrowable, int clusterFree,
+                              int largestFreeOnNode, int largestNode, int maxStartableNow, String limitedBy) {
+    }
+
+    public record ResourceCapacity(String resource, String quota, String used, String borrowable) {
+    }
+
+    public record LaunchNotebook(String name, String image, String cpu, String memory, String gpuType, Integer gpus,
+                                 String workspaceSize) {
+    }
+
+    public record SubmitJob(String name, String image, List<String> command, List<String> args, List<EnvVar> env,
+                            String gpuType, Integer gpus, String cpu, String memory, Long maxRuntimeSeconds,
+                            Integer retries, String priority) {
+    }
+
+    /** The answer of a dry run: could it ever run, would it start now, and why not (each naming a field). */
+    public record Check(boolean possible, boolean startsNow, List<CheckProblem> problems) {
+
+        public Check {
+            problems = problems == null ? List.of() : problems;
+        }
+    }
+
+    public record CheckProblem(String field, String code, String text) {
+    }
+}

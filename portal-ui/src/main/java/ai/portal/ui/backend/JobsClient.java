@@ -1,0 +1,256 @@
+package ai.portal.ui.backend;
+
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import ai.portal.ui.backend.JobsApi.Capacity;
+import ai.portal.ui.backend.JobsApi.Check;
+import ai.portal.ui.backend.JobsApi.Detail;
+import ai.portal.ui.backend.JobsApi.GpuTypeCapacity;
+import ai.portal.ui.backend.JobsApi.Image;
+import ai.portal.ui.backend.JobsApi.ImageRequest;
+import ai.portal.ui.backend.JobsApi.LaunchNotebook;
+import ai.portal.ui.backend.JobsApi.Node;
+import ai.portal.ui.backend.JobsApi.Settings;
+import ai.portal.ui.backend.JobsApi.SubmitJob;
+import ai.portal.ui.backend.JobsApi.UsageQuery;
+import ai.portal.ui.backend.JobsApi.UsageRow;
+import ai.portal.ui.backend.JobsApi.Workload;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import org.springframework.web.util.UriBuilder;
+import reactor.core.Disposable;
+import tools.jackson.databind.json.JsonMapper;
+
+/** job-runner, as the UI uses it: notebooks, jobs, their detail, the image catalogue, what a team can launch. */
+public class JobsClient {
+
+    private static final ParameterizedTypeReference<List<Workload>> WORKLOADS = new ParameterizedTypeReference<>() { };
+
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENT = new ParameterizedTypeReference<>() { };
+
+    private final RestClient rest;
+    private final WebClient streaming;
+    private final UserTokens tokens;
+    private final JsonMapper json;
+
+    JobsClient(RestClient rest, WebClient streaming, UserTokens tokens, JsonMapper json) {
+        this.rest = rest;
+        this.streaming = streaming;
+        this.tokens = tokens;
+        this.json = json;
+    }
+
+    public List<Workload> workloads(String team) {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/teams/{team}/workloads", team)
+                .retrieve().body(WORKLOADS)));
+    }
+
+    public List<Workload> notebooks(String team) {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/teams/{team}/notebooks", team)
+                .retrieve().body(WORKLOADS)));
+    }
+
+    public List<Workload> jobs(String team) {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/teams/{team}/jobs", team)
+                .retrieve().body(WORKLOADS)));
+    }
+
+    /** The caller's own notebooks and jobs in all their teams, with status, queue position and ETA. */
+    public List<Workload> mine() {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/workloads/mine")
+                .retrieve().body(WORKLOADS)));
+    }
+
+    public Detail detail(String team, String name) {
+        return Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/teams/{team}/workloads/{name}", team, name)
+                .retrieve().body(Detail.class));
+    }
+
+    public Capacity capacity(String team) {
+        return Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/teams/{team}/capacity", team)
+                .retrieve().body(Capacity.class));
+    }
+
+    public List<Image> images() {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/images")
+                .retrieve().body(new ParameterizedTypeReference<List<Image>>() { })));
+    }
+
+    public Image addImage(ImageRequest image) {
+        return Calls.call(Backend.JOBS, () -> rest.post().uri("/api/v1/images").body(image).retrieve()
+                .body(Image.class));
+    }
+
+    public Image changeImage(String id, ImageRequest image) {
+        return Calls.call(Backend.JOBS, () -> rest.put().uri("/api/v1/images/{id}", id).body(image).retrieve()
+                .body(Image.class));
+    }
+
+    public void removeImage(String id) {
+        Calls.run(Backend.JOBS, () -> rest.delete().uri("/api/v1/images/{id}", id).retrieve().toBodilessEntity());
+    }
+
+    public Settings settings() {
+        return Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/settings").retrieve().body(Settings.class));
+    }
+
+    public Settings changeSettings(Settings settings) {
+        return Calls.call(Backend.JOBS, () -> rest.put().uri("/api/v1/settings").body(settings).retrieve()
+                .body(Settings.class));
+    }
+
+    /** Per GPU type: nodes, GPUs, allocated, free, the most free on one node. */
+    public List<GpuTypeCapacity> clusterGpus() {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/cluster/gpus")
+                .retrieve().body(new ParameterizedTypeReference<List<GpuTypeCapacity>>() { })));
+    }
+
+    /** Every node with its GPU type and allocation (platform admins). */
+    public List<Node> clusterNodes() {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/cluster/nodes")
+                .retrieve().body(new ParameterizedTypeReference<List<Node>>() { })));
+    }
+
+    /** GPU-, CPU- and memory-seconds per team, user or GPU type over the period (members: their teams). */
+    public List<UsageRow> usage(UsageQuery query) {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri(uri -> usageUri(uri, query))
+                .accept(MediaType.APPLICATION_JSON).retrieve()
+                .body(new ParameterizedTypeReference<List<UsageRow>>() { })));
+    }
+
+    /** The same report as the job runner's CSV (RFC 4180), for a download. */
+    public byte[] usageCsv(UsageQuery query) {
+        return Calls.call(Backend.JOBS, () -> rest.get().uri(uri -> usageUri(uri, query))
+                .accept(MediaType.parseMediaType("text/csv")).retrieve().body(byte[].class));
+    }
+
+    private static java.net.URI usageUri(UriBuilder uri, UsageQuery query) {
+        uri.path("/api/v1/usage").queryParam("groupBy", query.groupBy().wire());
+        if (query.from() != null) {
+            uri.queryParam("from", query.from().toString());
+        }
+        if (query.to() != null) {
+            uri.queryParam("to", query.to().toString());
+        }
+        if (query.team() != null) {
+            uri.queryParam("team", query.team());
+        }
+        return uri.build();
+    }
+
+    /** What a team's live stream of workload changes says. */
+    public sealed interface StreamEvent {
+    }
+
+    /** Every workload of the team, first thing after connecting. */
+    public record Snapshot(List<Workload> workloads) implements StreamEvent {
+    }
+
+    /** One workload changed (its status, queue position, ETA...). */
+    public record Changed(Workload workload) implements StreamEvent {
+    }
+
+    /** One workload is gone. */
+    public record Removed(String name) implements StreamEvent {
+    }
+
+    /** The caller whose token opened the stream may no longer see the team; the stream ends. */
+    public record Denied(String detail) implements StreamEvent {
+    }
+
+    /**
+     * Follows the team's workload changes (server-sent events) until disposed, the stream ends ({@code onEnd} with
+     * null) or fails ({@code onEnd} with why). Opened with the token of the user whose security context is current;
+     * no reconnecting here: the caller chooses whose rights a new connection runs with.
+     */
+    public Disposable workloadStream(String team, Consumer<StreamEvent> onEvent, Consumer<BackendException> onEnd) {
+        Supplier<String> token = tokens.ofCurrentUser(Backend.JOBS);
+        return streaming.get()
+                .uri("/api/v1/teams/{team}/workloads/stream", team)
+                .headers(headers -> headers.setBearerAuth(token.get()))
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .bodyToFlux(EVENT)
+                .subscribe(event -> {
+                    StreamEvent parsed = parse(event);
+                    if (parsed != null) {
+                        onEvent.accept(parsed);
+                    }
+                }, failure -> onEnd.accept(failure instanceof WebClientResponseException response
+                        ? new BackendException(Backend.JOBS, response.getStatusCode().value(), null, null,
+                        List.of(), failure)
+                        : failure instanceof BackendException known ? known
+                        : BackendException.unreachable(Backend.JOBS, failure)), () -> onEnd.accept(null));
+    }
+
+    private StreamEvent parse(ServerSentEvent<String> event) {
+        if (event.data() == null || event.event() == null) {
+            return null; // a comment: "connected" or a heartbeat
+        }
+        return switch (event.event()) {
+            case "snapshot" -> new Snapshot(List.of(json.readValue(event.data(), Workload[].class)));
+            case "workload" -> new Changed(json.readValue(event.data(), Workload.class));
+            case "removed" -> new Removed(String.valueOf(json.readValue(event.data(), java.util.Map.class).get("name")));
+            case "denied" -> new Denied(String.valueOf(json.readValue(event.data(), java.util.Map.class).get("detail")));
+            default -> null;
+        };
+    }
+
+    public Check checkNotebook(String team, LaunchNotebook notebook) {
+        return Calls.call(Backend.JOBS, () -> rest.post()
+                .uri(uri -> uri.path("/api/v1/teams/{team}/notebooks").queryParam("dryRun", true).build(team))
+                .body(notebook).retrieve().body(Check.class));
+    }
+
+    public Workload launchNotebook(String team, LaunchNotebook notebook) {
+        return Calls.call(Backend.JOBS, () -> rest.post().uri("/api/v1/teams/{team}/notebooks", team)
+                .body(notebook).retrieve().body(Workload.class));
+    }
+
+    public Workload stopNotebook(String team, String name) {
+        return action("/api/v1/teams/{team}/notebooks/{name}/stop", team, name);
+    }
+
+    public Workload startNotebook(String team, String name) {
+        return action("/api/v1/teams/{team}/notebooks/{name}/start", team, name);
+    }
+
+    public void deleteNotebook(String team, String name, boolean deleteWorkspace) {
+        Calls.run(Backend.JOBS, () -> rest.delete().uri(uri -> uri.path("/api/v1/teams/{team}/notebooks/{name}")
+                .queryParam("deleteWorkspace", deleteWorkspace).build(team, name)).retrieve().toBodilessEntity());
+    }
+
+    public Check checkJob(String team, SubmitJob job) {
+        return Calls.call(Backend.JOBS, () -> rest.post()
+                .uri(uri -> uri.path("/api/v1/teams/{team}/jobs").queryParam("dryRun", true).build(team))
+                .body(job).retrieve().body(Check.class));
+    }
+
+    public Workload submitJob(String team, SubmitJob job) {
+        return Calls.call(Backend.JOBS, () -> rest.post().uri("/api/v1/teams/{team}/jobs", team)
+                .body(job).retrieve().body(Workload.class));
+    }
+
+    public Workload cancelJob(String team, String name) {
+        return action("/api/v1/teams/{team}/jobs/{name}/cancel", team, name);
+    }
+
+    public void deleteJob(String team, String name) {
+        Calls.run(Backend.JOBS, () -> rest.delete().uri("/api/v1/teams/{team}/jobs/{name}", team, name)
+                .retrieve().toBodilessEntity());
+    }
+
+    private Workload action(String path, String team, String name) {
+        return Calls.call(Backend.JOBS, () -> rest.post().uri(path, team, name).retrieve().body(Workload.class));
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

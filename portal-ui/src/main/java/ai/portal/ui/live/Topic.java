@@ -1,0 +1,30 @@
+package ai.portal.ui.live;
+
+/**
+ * Something several open tabs watch: a team's state ({@code team/vision}), the platform admin's queue
+ * ({@code admin/queue}). One upstream watch per topic, however many tabs show it.
+ */
+public record Topic(String kind, String key) {
+
+    public static final String TEAM = "team";
+    public static final String ADMIN = "admin";
+    public static final String WORKLOADS = "workloads";
+
+    public static Topic team(String slug) {
+        return new Topic(TEAM, slug);
+    }
+
+    /** A team's notebooks and jobs: status, queue positions, estimated starts. */
+    public static Topic workloads(String team) {
+        return new Topic(WORKLOADS, team);
+    }
+
+    public static Topic admin() {
+        return new Topic(ADMIN, "queue");
+    }
+
+    @Override
+    public String toString() {
+        return kind + "/" + key;
+    }
+}

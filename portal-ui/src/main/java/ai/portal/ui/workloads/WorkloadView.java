@@ -1,0 +1,207 @@
+package ai.portal.ui.workloads;
+
+import java.util.List;
+import java.util.Map;
+
+import ai.portal.ui.backend.BackendException;
+import ai.portal.ui.backend.JobsApi.Detail;
+import ai.portal.ui.backend.JobsApi.Event;
+import ai.portal.ui.backend.JobsApi.HistoryEntry;
+import ai.portal.ui.backend.JobsClient;
+import ai.portal.ui.backend.LogsClient;
+import ai.portal.ui.backend.MetricsClient;
+import ai.portal.ui.backend.TenantApi.Team;
+import ai.portal.ui.backend.TenantClient;
+import ai.portal.ui.components.Async;
+import ai.portal.ui.components.PortalView;
+import ai.portal.ui.components.Section;
+import ai.portal.ui.i18n.Formats;
+import ai.portal.ui.live.LiveUpdates;
+import ai.portal.ui.live.Topic;
+import ai.portal.ui.metrics.GpuPanels;
+import ai.portal.ui.security.CurrentUser;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.badge.Badge;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.OrderedList;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.NotFoundException;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.shared.Registration;
+import jakarta.annotation.security.RolesAllowed;
+
+/**
+ * One notebook or job: its status now (why it waits, its place in the queue and when it should start), its status
+ * timeline, the Kubernetes events in plain words, and its log, live. Updates by push.
+ */
+@Route("teams/:team/workloads/:name")
+@RolesAllowed({CurrentUser.DATA_SCIENTIST, CurrentUser.PLATFORM_ADMIN})
+public class WorkloadView extends VerticalLayout implements PortalView, BeforeEnterObserver {
+
+    public static final String NAME = "name";
+
+    private final TenantClient tenants;
+    private final JobsClient jobs;
+    private final LogsClient logs;
+    private final MetricsClient metrics;
+    private final LiveUpdates live;
+    private Team team;
+    private String name;
+    private final Div summary = new Div();
+    private Section timeline;
+    private Section events;
+    private Registration watch;
+
+    public WorkloadView(TenantClient tenants, JobsClient jobs, LogsClient logs, MetricsClient metrics,
+                        LiveUpdates live) {
+        this.tenants = tenants;
+        this.jobs = jobs;
+        this.logs = logs;
+        this.metrics = metrics;
+        this.live = live;
+        addClassName("portal-page");
+    }
+
+    public static RouteParameters parameters(String team, String name) {
+        return new RouteParameters(Map.of(TeamGate.TEAM, team, NAME, name));
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        var found = TeamGate.enter(event, tenants);
+        if (found.isEmpty()) {
+            return;
+        }
+        team = found.get();
+        name = event.getRouteParameters().get(NAME).orElse("");
+        Detail detail;
+        try {
+            detail = jobs.detail(team.slug(), name);
+        } catch (BackendException failure) {
+            if (failure.notFoundOrForbidden()) {
+                event.rerouteToError(NotFoundException.class);
+                return;
+            }
+            throw failure;
+        }
+        removeAll();
+        summary.setId("workload-summary");
+        summary.addClassName("portal-card");
+        timeline = new Section("workload-timeline", getTranslation("workload.timeline"));
+        events = new Section("workload-events", getTranslation("workload.events"));
+        Section logSection = new Section("workload-logs", getTranslation("workload.logs"));
+        logSection.show(new LogTail(logs, team.slug(), name));
+        Section gpu = new Section("workload-gpu", getTranslation("workload.gpu"));
+        var spec = detail.workload().spec();
+        if (spec != null && spec.gpus() > 0) {
+            gpu.show(GpuPanels.workload(metrics, team.slug(), name));
+        } else {
+            Paragraph none = new Paragraph(getTranslation("workload.gpu.none"));
+            none.setId("workload-no-gpu");
+            gpu.show(none);
+        }
+        add(summary, timeline, events, logSection, gpu);
+        show(detail);
+        if (watch != null) {
+            watch.remove();
+        }
+        watch = live.watch(Topic.workloads(team.slug()), name, event.getUI(), this::refresh);
+    }
+
+    private void refresh() {
+        Async.run(UI.getCurrent(), () -> jobs.detail(team.slug(), name), this::show, failure -> {
+            if (failure.notFoundOrForbidden()) {
+                summary.removeAll();
+                Paragraph gone = new Paragraph(getTranslation("workload.gone"));
+                gone.setId("workload-gone");
+                summary.add(gone);
+            }
+        });
+    }
+
+    private void show(Detail detail) {
+        var workload = detail.workload();
+        summary.removeAll();
+        Badge kind = new Badge(getTranslation("kind." + workload.kind()));
+        Span owner = new Span(getTranslation("workload.launched-by", workload.owner(),
+                Formats.dateTime(workload.createdAt())));
+        owner.addClassName("portal-hint");
+        Paragraph resources = new Paragraph(WorkloadWords.resources(this, workload));
+        resources.setId("workload-resources");
+        boolean canAct = TeamGate.canLaunch(team);
+        summary.add(new Div(kind), WorkloadList.status(this, workload), resources, owner,
+                WorkloadActions.of(this, workload, jobs, canAct, this::refresh, null));
+        if (workload.status() != null && workload.status().exit() != null && workload.status().exit().code() != null) {
+            Paragraph exit = new Paragraph(getTranslation("workload.exit", workload.status().exit().code(),
+                    workload.status().exit().reason() == null ? "" : workload.status().exit().reason()));
+            exit.setId("workload-exit");
+            summary.add(exit);
+        }
+        timeline.show(timelineView(detail.history()));
+        events.show(eventsView(detail.events()));
+    }
+
+    private Component timelineView(List<HistoryEntry> history) {
+        if (history.isEmpty()) {
+            return new Paragraph(getTranslation("workload.timeline.none"));
+        }
+        OrderedList list = new OrderedList();
+        list.setId("timeline");
+        list.addClassName("portal-timeline");
+        for (HistoryEntry entry : history) {
+            String what = entry.phase() != null ? getTranslation("phase." + entry.phase())
+                    : getTranslation("history." + entry.type());
+            String why = entry.message() != null && !entry.message().isBlank() ? entry.message()
+                    : entry.reason() == null ? "" : entry.reason();
+            Span when = new Span(Formats.dateTime(entry.at()));
+            when.addClassName("portal-hint");
+            ListItem item = new ListItem(when, new Span(" " + what), new Span(why.isEmpty() ? "" : " — " + why));
+            item.getElement().setAttribute("data-type", entry.type());
+            list.add(item);
+        }
+        return list;
+    }
+
+    private Component eventsView(List<Event> list) {
+        if (list.isEmpty()) {
+            return new Paragraph(getTranslation("workload.events.none"));
+        }
+        Grid<Event> grid = new Grid<>();
+        grid.setId("events-grid");
+        grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
+        grid.setAllRowsVisible(true);
+        grid.addColumn(event -> Formats.dateTime(event.at())).setHeader(getTranslation("common.when")).setAutoWidth(true);
+        grid.addComponentColumn(event -> {
+            Badge type = new Badge(getTranslation("Warning".equals(event.type()) ? "event.warning" : "event.normal"));
+            return type;
+        }).setHeader(getTranslation("workload.event.type")).setAutoWidth(true);
+        grid.addColumn(Event::text).setHeader(getTranslation("workload.event.text")).setFlexGrow(3);
+        grid.addColumn(Event::object).setHeader(getTranslation("workload.event.object")).setAutoWidth(true);
+        grid.addColumn(Event::count).setHeader(getTranslation("workload.event.count")).setAutoWidth(true);
+        grid.setItems(list);
+        return grid;
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detach) {
+        if (watch != null) {
+            watch.remove();
+            watch = null;
+        }
+    }
+
+    @Override
+    public String viewTitle() {
+        return name == null ? getTranslation("workload.title") : getTranslation("workload.title-of", name);
+    }
+}
