@@ -7,10 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import ai.portal.platform.team.KueueNames;
 import ai.portal.platform.team.PortalLabels;
+import ai.portal.platform.team.TeamNames;
+import ai.portal.tenant.domain.Quota;
+import ai.portal.tenant.domain.TeamSnapshot;
+import ai.portal.tenant.domain.TeamState;
 import ai.portal.tenant.identity.KeycloakFixture;
+import ai.portal.tenant.provisioning.KueueProperties;
+import ai.portal.tenant.provisioning.KueueResources;
 import ai.portal.tenant.provisioning.TestCluster;
-import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterAll;
@@ -55,25 +62,92 @@ class InstallationsIT {
 
     @Test
     void eachInstallationsCleanUpRemovesOnlyItsOwnOrphansAndLeavesTheOthersTeamsAlone() {
-        String slug = "iso-" + UUID.randomUUID().toString().substring(0, 6);
+        String teamOfA = "iso-" + UUID.randomUUID().toString().substring(0, 6);
+        String teamOfB = "iso-" + UUID.randomUUID().toString().substring(0, 6);
         assertThat(a.call(0, "admin", HttpMethod.POST, "/api/v1/teams",
-                Map.of("slug", slug, "displayName", "A's team", "owner", "carol"), slug).status()).isEqualTo(201);
-        awaitPhase(a, slug, "Ready");
-        Namespace before = cluster.namespaces().withName("team-" + slug).get();
-        // traces that look like a team of each installation that neither database has: orphans
-        String orphanOfA = orphanNamespace(a.instance);
-        String orphanOfB = orphanNamespace(b.instance);
+                Map.of("slug", teamOfA, "displayName", "A's team", "owner", "carol")).status()).isEqualTo(201);
+        assertThat(b.call(0, "admin", HttpMethod.POST, "/api/v1/teams",
+                Map.of("slug", teamOfB, "displayName", "B's team", "owner", "bob")).status()).isEqualTo(201);
+        awaitPhase(a, teamOfA, "Ready");
+        awaitPhase(b, teamOfB, "Ready");
+        Traces beforeA = Traces.of(a.instance, teamOfA);
+        Traces beforeB = Traces.of(b.instance, teamOfB);
 
-        awaitGone(orphanOfA, Duration.ofMinutes(2));
-        awaitGone(orphanOfB, Duration.ofMinutes(2));
+        // traces that look like a team of each installation that neither database has: orphans
+        Traces orphanOfA = orphan(a.instance);
+        Traces orphanOfB = orphan(b.instance);
+        awaitGone(orphanOfA, Duration.ofMinutes(3));
+        awaitGone(orphanOfB, Duration.ofMinutes(3));
         TenantApiTestSupport.sleep(Duration.ofSeconds(15).toMillis()); // several more resyncs of both
 
-        Namespace after = cluster.namespaces().withName("team-" + slug).get();
-        assertThat(after.getMetadata().getDeletionTimestamp()).as("A's team namespace survives B's clean-up").isNull();
-        assertThat(after.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
-        assertThat(after.getMetadata().getLabels()).containsEntry(PortalLabels.INSTANCE, a.instance);
-        assertThat(KeycloakFixture.group("team-" + slug)).as("A's group survives B's clean-up").isPresent();
-        assertThat(awaitPhase(a, slug, "Ready")).isNotNull();
+        assertThat(Traces.of(a.instance, teamOfA)).as("A's team after both clean-ups").isEqualTo(beforeA);
+        assertThat(Traces.of(b.instance, teamOfB)).as("B's team after both clean-ups").isEqualTo(beforeB);
+        assertThat(awaitPhase(a, teamOfA, "Ready")).isNotNull();
+        assertThat(awaitPhase(b, teamOfB, "Ready")).isNotNull();
+    }
+
+    /**
+     * What a team of an installation consists of outside the database, by identity (uids and Keycloak ids): the
+     * same record later means nothing was deleted and made again. Null where a part does not exist.
+     */
+    record Traces(String instance, String slug, String namespaceUid, String clusterQueueUid, String localQueueUid, String groupId,
+                  String viewersGroupId) {
+
+        static Traces of(String instance, String slug) {
+            String namespace = TeamNames.namespace(slug);
+            return new Traces(instance, slug, uidOf(cluster.namespaces().withName(namespace).get()),
+                    uidOf(cluster.genericKubernetesResources(KueueResources.CLUSTER_QUEUE)
+                            .withName(KueueNames.clusterQueue(instance, slug)).get()),
+                    uidOf(cluster.genericKubernetesResources(KueueResources.LOCAL_QUEUE).inNamespace(namespace)
+                            .withName(KueueNames.LOCAL_QUEUE).get()),
+                    KeycloakFixture.group(TeamNames.editorsGroup(slug)).map(GroupRepresentation::getId).orElse(null),
+                    KeycloakFixture.group(TeamNames.viewersGroup(slug)).map(GroupRepresentation::getId).orElse(null));
+        }
+
+        private static String uidOf(HasMetadata object) {
+            return object == null || object.getMetadata().getDeletionTimestamp() != null ? null
+                    : object.getMetadata().getUid();
+        }
+    }
+
+    /**
+     * A namespace, a ClusterQueue and a Keycloak group labelled as a team of {@code instance} that its database does
+     * not know, as a crash between removing a team's traces and its row would leave them.
+     */
+    static Traces orphan(String instance) {
+        String slug = "orphan-" + UUID.randomUUID().toString().substring(0, 6);
+        cluster.resource(new NamespaceBuilder().withNewMetadata().withName(TeamNames.namespace(slug))
+                .withLabels(PortalLabels.teamLabels(instance, slug)).endMetadata().build()).create();
+        TeamSnapshot team = new TeamSnapshot(slug, "Orphan", "", TeamState.ACTIVE, Quota.DEFAULT, List.of());
+        KueueResources.team(instance, team, new KueueProperties(true, false, 8)).stream()
+                .filter(object -> "ClusterQueue".equals(object.getKind()))
+                .forEach(queue -> cluster.resource(queue).create());
+        GroupRepresentation group = new GroupRepresentation();
+        group.setName(TeamNames.editorsGroup(slug));
+        group.setAttributes(Map.of(PortalLabels.INSTANCE, List.of(instance), PortalLabels.TEAM, List.of(slug)));
+        GroupRepresentation parent = KeycloakFixture.realm().getGroupByPath("/teams");
+        try (var created = KeycloakFixture.realm().groups().group(parent.getId()).subGroup(group)) {
+            assertThat(created.getStatus()).as("orphan group created").isEqualTo(201);
+        }
+        Traces traces = Traces.of(instance, slug);
+        assertThat(traces.namespaceUid()).isNotNull();
+        assertThat(traces.clusterQueueUid()).isNotNull();
+        assertThat(traces.groupId()).isNotNull();
+        return traces;
+    }
+
+    /** The namespace terminating or gone, the ClusterQueue and the group gone. */
+    static void awaitGone(Traces orphan, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Traces now = Traces.of(orphan.instance(), orphan.slug());
+            if (now.namespaceUid() == null && now.clusterQueueUid() == null && now.groupId() == null) {
+                return;
+            }
+            TenantApiTestSupport.sleep(1000);
+        }
+        throw new AssertionError("orphan of " + orphan.instance() + " still there after " + timeout + ": "
+                + Traces.of(orphan.instance(), orphan.slug()));
     }
 
     @Test
@@ -84,6 +158,7 @@ class InstallationsIT {
         awaitPhase(a, slug, "Ready");
         String namespaceVersion = cluster.namespaces().withName("team-" + slug).get().getMetadata()
                 .getResourceVersion();
+        Traces ofA = Traces.of(a.instance, slug);
 
         assertThat(b.call(0, "admin", HttpMethod.POST, "/api/v1/teams",
                 Map.of("slug", slug, "displayName", "B's team", "owner", "bob"), slug).status()).isEqualTo(201);
@@ -96,6 +171,10 @@ class InstallationsIT {
         GroupRepresentation group = KeycloakFixture.group("team-" + slug).orElseThrow();
         assertThat(group.getAttributes()).containsEntry("portal.ai/instance", List.of(a.instance));
         assertThat(KeycloakFixture.memberUsernames("team-" + slug)).as("A's members only").containsExactly("carol");
+        assertThat(Traces.of(a.instance, slug)).as("A's namespace, queues and groups").isEqualTo(ofA);
+        assertThat(cluster.genericKubernetesResources(KueueResources.LOCAL_QUEUE).inNamespace("team-" + slug)
+                .withName(KueueNames.LOCAL_QUEUE).get().getMetadata().getLabels())
+                .as("the LocalQueue in A's namespace stays A's").containsEntry(PortalLabels.INSTANCE, a.instance);
 
         // B deleting its team removes nothing of A's
         assertThat(b.call(0, "admin", HttpMethod.DELETE, "/api/v1/teams/{slug}?force=true", null, slug).status())
@@ -108,20 +187,8 @@ class InstallationsIT {
         assertThat(cluster.namespaces().withName("team-" + slug).get().getMetadata().getDeletionTimestamp()).isNull();
         assertThat(KeycloakFixture.memberUsernames("team-" + slug)).containsExactly("carol");
         assertThat(awaitPhase(a, slug, "Ready")).isNotNull();
-    }
-
-    /** A namespace labelled as a team of {@code instance} that its database does not know. */
-    static String orphanNamespace(String instance) {
-        String slug = "orphan-" + UUID.randomUUID().toString().substring(0, 6);
-        cluster.resource(new NamespaceBuilder().withNewMetadata().withName("team-" + slug)
-                .withLabels(PortalLabels.teamLabels(instance, slug)).endMetadata().build()).create();
-        return "team-" + slug;
-    }
-
-    static void awaitGone(String namespace, Duration timeout) {
-        cluster.namespaces().withName(namespace).waitUntilCondition(
-                ns -> ns == null || ns.getMetadata().getDeletionTimestamp() != null,
-                timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(Traces.of(a.instance, slug)).as("A's team after B removed its own").isEqualTo(ofA);
+        assertThat(Traces.of(b.instance, slug).clusterQueueUid()).as("B's ClusterQueue for it is gone").isNull();
     }
 
     static tools.jackson.databind.JsonNode awaitPhase(TenantInstallation installation, String slug, String phase) {

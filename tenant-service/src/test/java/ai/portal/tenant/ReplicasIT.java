@@ -44,6 +44,8 @@ class ReplicasIT {
         assertThat(tenant.call(follower, "admin", HttpMethod.POST, "/api/v1/teams",
                 Map.of("slug", first, "displayName", "Via the follower", "owner", "carol")).status()).isEqualTo(201);
         awaitReady(follower, first);
+        assertThat(tenant.reconcileRuns(follower)).as("the follower reconciles nothing").isZero();
+        assertThat(tenant.reconcileRuns(leader)).as("the leader reconciled the follower's change").isPositive();
 
         tenant.replica(leader).kill();
         assertThat(awaitOneLeader(Duration.ofMinutes(1))).as("the follower takes over").isEqualTo(follower);
@@ -52,6 +54,7 @@ class ReplicasIT {
                 Map.of("slug", second, "displayName", "After the failover", "owner", "carol")).status())
                 .isEqualTo(201);
         awaitReady(follower, second);
+        assertThat(tenant.reconcileRuns(follower)).as("the new leader reconciles").isPositive();
 
         tenant.replica(leader).restart();
         TenantApiTestSupport.sleep(5000);
@@ -60,6 +63,14 @@ class ReplicasIT {
         assertThat(reconciler(follower).path("leader").asBoolean()).isTrue();
         assertThat(reconciler(leader).path("leaderIdentity").asString())
                 .isEqualTo(reconciler(follower).path("identity").asString());
+
+        // and a change through the restarted replica, now the follower, reaches the new leader
+        String third = "rep-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(tenant.call(leader, "admin", HttpMethod.POST, "/api/v1/teams",
+                Map.of("slug", third, "displayName", "Via the restarted replica", "owner", "carol")).status())
+                .isEqualTo(201);
+        awaitReady(leader, third);
+        assertThat(tenant.reconcileRuns(leader)).as("the restarted replica reconciles nothing").isZero();
     }
 
     static tools.jackson.databind.JsonNode reconciler(int replica) {

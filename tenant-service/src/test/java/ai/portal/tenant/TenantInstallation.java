@@ -116,6 +116,21 @@ final class TenantInstallation implements AutoCloseable {
         return JSON.readTree(answer.getResponseBody());
     }
 
+    /** How many team reconcile runs the replica has made since it started (its Prometheus metrics). */
+    long reconcileRuns(int replica) {
+        var answer = WebTestClient.bindToServer().baseUrl(replicas.get(replica).managementUrl())
+                .responseTimeout(Duration.ofSeconds(30)).build()
+                .get().uri("/actuator/prometheus").exchange().expectBody(String.class).returnResult();
+        assertThat(answer.getStatus().value()).as("/actuator/prometheus").isEqualTo(200);
+        double runs = 0;
+        for (String line : answer.getResponseBody().split("\n")) {
+            if (line.startsWith("portal_team_reconcile_seconds_count")) {
+                runs += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return (long) runs;
+    }
+
     /** The index of the replica whose health says it leads, or -1 when none does. */
     int leader() {
         for (int i = 0; i < replicas.size(); i++) {
