@@ -41,7 +41,7 @@ final class TenantInstallation implements AutoCloseable {
     final String schema;
     final List<ServiceProcess> replicas = new ArrayList<>();
     private final Map<String, String> environment;
-    private final Map<String, String> tokens = new LinkedHashMap<>();
+    private final Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TenantInstallation(String instance, Map<String, String> environment) {
         this.instance = instance;
