@@ -17,7 +17,9 @@ import ai.portal.tenant.identity.KeycloakFixture;
 import ai.portal.tenant.provisioning.KueueProperties;
 import ai.portal.tenant.provisioning.KueueResources;
 import ai.portal.tenant.provisioning.TestCluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterAll;
@@ -116,24 +118,26 @@ class InstallationsIT {
      */
     static Traces orphan(String instance) {
         String slug = "orphan-" + UUID.randomUUID().toString().substring(0, 6);
-        cluster.resource(new NamespaceBuilder().withNewMetadata().withName(TeamNames.namespace(slug))
-                .withLabels(PortalLabels.teamLabels(instance, slug)).endMetadata().build()).create();
+        // read from what each create answers: the eager clean-up may remove a part before the next is made
+        Namespace namespace = cluster.resource(new NamespaceBuilder().withNewMetadata()
+                .withName(TeamNames.namespace(slug)).withLabels(PortalLabels.teamLabels(instance, slug)).endMetadata()
+                .build()).create();
         TeamSnapshot team = new TeamSnapshot(slug, "Orphan", "", TeamState.ACTIVE, Quota.DEFAULT, List.of());
-        KueueResources.team(instance, team, new KueueProperties(true, false, 8)).stream()
-                .filter(object -> "ClusterQueue".equals(object.getKind()))
-                .forEach(queue -> cluster.resource(queue).create());
+        GenericKubernetesResource queue = cluster.resource(KueueResources.team(instance, team,
+                        new KueueProperties(true, false, 8)).stream()
+                .filter(object -> "ClusterQueue".equals(object.getKind())).findFirst().orElseThrow()).create();
         GroupRepresentation group = new GroupRepresentation();
         group.setName(TeamNames.editorsGroup(slug));
         group.setAttributes(Map.of(PortalLabels.INSTANCE, List.of(instance), PortalLabels.TEAM, List.of(slug)));
         GroupRepresentation parent = KeycloakFixture.realm().getGroupByPath("/teams");
+        String groupId;
         try (var created = KeycloakFixture.realm().groups().group(parent.getId()).subGroup(group)) {
             assertThat(created.getStatus()).as("orphan group created").isEqualTo(201);
+            String location = created.getLocation().getPath();
+            groupId = location.substring(location.lastIndexOf('/') + 1);
         }
-        Traces traces = Traces.of(instance, slug);
-        assertThat(traces.namespaceUid()).isNotNull();
-        assertThat(traces.clusterQueueUid()).isNotNull();
-        assertThat(traces.groupId()).isNotNull();
-        return traces;
+        return new Traces(instance, slug, namespace.getMetadata().getUid(), queue.getMetadata().getUid(), null,
+                groupId, null);
     }
 
     /** The namespace terminating or gone, the ClusterQueue and the group gone. */
