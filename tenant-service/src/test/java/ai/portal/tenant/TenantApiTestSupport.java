@@ -39,7 +39,7 @@ public abstract class TenantApiTestSupport {
     @BeforeEach
     void bindClient() {
         client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                .responseTimeout(Duration.ofSeconds(30)).build();
+                .responseTimeout(Duration.ofSeconds(90)).build();
     }
 
     @AfterEach

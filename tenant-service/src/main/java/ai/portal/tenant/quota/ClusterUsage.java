@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -20,17 +21,19 @@ import reactor.core.publisher.Mono;
  * What a team uses right now, as Kubernetes counts it: the ResourceQuota's status for the resources Kubernetes
  * quotas, and the GPUs of the team's unfinished pods per GPU type (the {@code nvidia.com/gpu.product} label of the
  * node a pod runs on, or of the node selector it waits with). Also the GPU capacity of the cluster per type. All of
- * it from the {@link ClusterView}'s informers.
+ * it from the {@link ClusterView}'s informers. Without a cluster ({@code portal.provisioning.enabled=false}) nothing
+ * is used and no GPU is installed.
  */
 @Component
 class ClusterUsage {
 
     private static final String UNKNOWN_TYPE = "unknown";
 
+    /** Null when the service runs without a cluster. */
     private final ClusterView cluster;
 
-    ClusterUsage(ClusterView cluster) {
-        this.cluster = cluster;
+    ClusterUsage(ObjectProvider<ClusterView> cluster) {
+        this.cluster = cluster.getIfAvailable();
     }
 
     record Snapshot(Map<String, BigDecimal> used, Map<String, String> usedText, Map<String, String> hard,
@@ -39,10 +42,16 @@ class ClusterUsage {
     }
 
     Mono<Snapshot> of(String namespace) {
+        if (cluster == null) {
+            return Mono.just(Snapshot.NONE);
+        }
         return cluster.read(() -> read(namespace));
     }
 
     Mono<Map<String, Integer>> gpuCapacityByType() {
+        if (cluster == null) {
+            return Mono.just(Map.of());
+        }
         return cluster.read(() -> {
             Map<String, Integer> capacity = new TreeMap<>();
             for (Node node : cluster.nodes()) {

@@ -137,6 +137,7 @@ public class TeamReconciler implements ReconcileTrigger, Leadership.Follower {
     public synchronized void startLeading() {
         WorkQueue started = new WorkQueue(properties.retryBase(), properties.retryMax());
         queue = started;
+        liveWorkers.addAndGet(properties.workers()); // counted before they run, so health never sees a gap
         for (int i = 0; i < properties.workers(); i++) {
             Thread.ofVirtual().name("reconcile-" + i).start(() -> work(started));
         }
@@ -208,7 +209,6 @@ public class TeamReconciler implements ReconcileTrigger, Leadership.Follower {
     // --- the workers -------------------------------------------------------------------------------------
 
     private void work(WorkQueue from) {
-        liveWorkers.incrementAndGet();
         try {
             while (true) {
                 String key = from.take();

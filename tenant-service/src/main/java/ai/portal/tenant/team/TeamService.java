@@ -24,6 +24,7 @@ import ai.portal.tenant.sync.TeamReconciler;
 import ai.portal.tenant.team.TeamApi.CreateTeam;
 import ai.portal.tenant.team.TeamApi.Team;
 import ai.portal.tenant.team.TeamApi.UpdateTeam;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -42,16 +43,17 @@ class TeamService {
     private final UserDirectory users;
     private final AuditedChanges changes;
     private final TeamReconciler reconciler;
+    /** Null when the service runs without a cluster ({@code portal.provisioning.enabled=false}): no pods to stop. */
     private final ClusterView cluster;
 
     TeamService(TeamRepository teams, TeamAccess access, UserDirectory users, AuditedChanges changes,
-                TeamReconciler reconciler, ClusterView cluster) {
+                TeamReconciler reconciler, ObjectProvider<ClusterView> cluster) {
         this.teams = teams;
         this.access = access;
         this.users = users;
         this.changes = changes;
         this.reconciler = reconciler;
-        this.cluster = cluster;
+        this.cluster = cluster.getIfAvailable();
     }
 
     Mono<Team> create(CurrentUser actor, CreateTeam request) {
@@ -110,7 +112,7 @@ class TeamService {
         String namespace = TeamNames.namespace(slug);
         return changes.run(new AuditedAction(actor, "team.delete", slug, target(slug)),
                         access.require(actor, slug, TeamPermission.ADMIN)
-                                .flatMap(before -> (force ? Mono.just(0L) : cluster.read(() -> cluster.unfinishedPods(namespace)))
+                                .flatMap(before -> (force || cluster == null ? Mono.just(0L) : cluster.read(() -> cluster.unfinishedPods(namespace)))
                                         .flatMap(active -> active == 0 ? Mono.just(before)
                                                 : Mono.error(TeamProblems.conflict("Workloads still running", active
                                                         + " pod(s) still run in " + namespace
