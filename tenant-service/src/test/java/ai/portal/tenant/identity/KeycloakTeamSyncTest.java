@@ -103,10 +103,10 @@ class KeycloakTeamSyncTest {
 
         sync.converge(team).block();
 
-        assertThat(groupsClaim("alice")).contains("team-" + team.slug())
-                .doesNotContain("team-" + team.slug() + ".viewers");
-        assertThat(groupsClaim("bob")).contains("team-" + team.slug() + ".viewers")
-                .doesNotContain("team-" + team.slug());
+        assertThat(groupsClaim("alice")).contains("/teams/team-" + team.slug())
+                .doesNotContain("/teams/team-" + team.slug() + ".viewers");
+        assertThat(groupsClaim("bob")).contains("/teams/team-" + team.slug() + ".viewers")
+                .doesNotContain("/teams/team-" + team.slug());
     }
 
     @Test
@@ -119,8 +119,8 @@ class KeycloakTeamSyncTest {
 
         assertThat(memberUsernames("team-" + team.slug())).containsExactly("bob");
         assertThat(memberUsernames("team-" + team.slug() + ".viewers")).containsExactly("alice");
-        assertThat(groupsClaim("alice")).contains("team-" + team.slug() + ".viewers")
-                .doesNotContain("team-" + team.slug());
+        assertThat(groupsClaim("alice")).contains("/teams/team-" + team.slug() + ".viewers")
+                .doesNotContain("/teams/team-" + team.slug());
     }
 
     @Test
@@ -131,7 +131,7 @@ class KeycloakTeamSyncTest {
         sync.converge(withMembers(team, member(alice, "alice", TeamRole.OWNER))).block();
 
         assertThat(memberUsernames("team-" + team.slug())).containsExactly("alice");
-        assertThat(groupsClaim("carol")).doesNotContain("team-" + team.slug());
+        assertThat(groupsClaim("carol")).doesNotContain("/teams/team-" + team.slug());
     }
 
     @Test
@@ -222,7 +222,7 @@ class KeycloakTeamSyncTest {
 
         assertThat(group("team-" + team.slug())).isEmpty();
         assertThat(group("team-" + team.slug() + ".viewers")).isEmpty();
-        assertThat(groupsClaim("alice")).doesNotContain("team-" + team.slug());
+        assertThat(groupsClaim("alice")).doesNotContain("/teams/team-" + team.slug());
     }
 
     @Test
