@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 import ai.portal.platform.team.KueueNames;
 import ai.portal.platform.team.TeamNames;
@@ -42,6 +43,20 @@ class KueueProvisioningTest {
     static ClusterView view;
     static KubernetesTeamSync sync;
     static final Map<String, TeamSnapshot> TEAMS = new ConcurrentHashMap<>();
+    /**
+     * One converge at a time, as the reconciler's work queue guarantees in the service: without it a drift repair
+     * started with the previous snapshot could apply after the test's own converge and put the old quota back.
+     */
+    static final Semaphore ONE_AT_A_TIME = new Semaphore(1);
+
+    static void converge(TeamSnapshot team) {
+        ONE_AT_A_TIME.acquireUninterruptibly();
+        try {
+            sync.converge(team).block(TIMEOUT);
+        } finally {
+            ONE_AT_A_TIME.release();
+        }
+    }
 
     String slug;
 
@@ -55,10 +70,19 @@ class KueueProvisioningTest {
         new ManagedObjectWatcher(view, client.getKubernetesSerialization(), new ReconcileTrigger() {
             @Override
             public void request(String slug) {
-                TeamSnapshot team = TEAMS.get(slug);
-                if (team != null) {
-                    sync.converge(team).subscribe(null, error -> { });
-                }
+                Thread.ofVirtual().start(() -> {
+                    ONE_AT_A_TIME.acquireUninterruptibly();
+                    try {
+                        TeamSnapshot team = TEAMS.get(slug); // the newest snapshot, read once it is our turn
+                        if (team != null) {
+                            sync.converge(team).block(TIMEOUT);
+                        }
+                    } catch (RuntimeException repairFailed) {
+                        // as in the service: a failed repair is retried by the next event or converge
+                    } finally {
+                        ONE_AT_A_TIME.release();
+                    }
+                });
             }
 
             @Override
@@ -150,7 +174,7 @@ class KueueProvisioningTest {
 
     @Test
     void aTeamGetsAClusterQueueWithItsQuotaPerFlavorAndALocalQueueThatKueueMarksActive() {
-        sync.converge(team(slug, TeamState.ACTIVE, QUOTA)).block(TIMEOUT);
+        converge(team(slug, TeamState.ACTIVE, QUOTA));
 
         GenericKubernetesResource queue = clusterQueue(TestCluster.INSTANCE, slug);
         assertThat(queue).isNotNull();
@@ -177,10 +201,10 @@ class KueueProvisioningTest {
 
     @Test
     void aQuotaChangeChangesTheQueueAndArchivingHoldsIt() {
-        sync.converge(team(slug, TeamState.ACTIVE, QUOTA)).block(TIMEOUT);
+        converge(team(slug, TeamState.ACTIVE, QUOTA));
 
         Quota more = new Quota("16", "64Gi", "100Gi", 10, 2, Map.of("NVIDIA-A100-SXM4-80GB", 2, "Tesla-T4", 2));
-        sync.converge(team(slug, TeamState.ARCHIVED, more)).block(TIMEOUT);
+        converge(team(slug, TeamState.ARCHIVED, more));
 
         GenericKubernetesResource queue = clusterQueue(TestCluster.INSTANCE, slug);
         assertThat(nominal(queue, KueueNames.gpuFlavor(TestCluster.INSTANCE, "NVIDIA-A100-SXM4-80GB"),
@@ -195,7 +219,7 @@ class KueueProvisioningTest {
 
     @Test
     void aQueueEditedOrDeletedByHandIsRepaired() {
-        sync.converge(team(slug, TeamState.ACTIVE, QUOTA)).block(TIMEOUT);
+        converge(team(slug, TeamState.ACTIVE, QUOTA));
         await().atMost(TIMEOUT).until(view::isWatching);
         String name = KueueNames.clusterQueue(TestCluster.INSTANCE, slug);
         String a100 = KueueNames.gpuFlavor(TestCluster.INSTANCE, "NVIDIA-A100-SXM4-80GB");
@@ -219,7 +243,7 @@ class KueueProvisioningTest {
 
     @Test
     void removingTheTeamRemovesItsQueuesAndLeavesAnotherInstallationsAlone() {
-        sync.converge(team(slug, TeamState.ACTIVE, QUOTA)).block(TIMEOUT);
+        converge(team(slug, TeamState.ACTIVE, QUOTA));
         ClusterView otherView = new ClusterView(client, "other-" + TestCluster.INSTANCE);
         KubernetesTeamSync other = new KubernetesTeamSync(client, otherView, ProvisioningProperties.defaults(),
                 KueueProperties.DEFAULTS, new AppliedVersions());
