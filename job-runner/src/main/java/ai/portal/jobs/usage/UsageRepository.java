@@ -79,7 +79,7 @@ class UsageRepository {
                                                      - greatest(i.started_at, :from))) as seconds
                           from running_interval i
                          where i.started_at < :to and coalesce(i.ended_at, :now) > :from
-                           %s) overlaps
+                           %s) clipped
                  where seconds > 0
                  group by %s
                  order by %s""".formatted(key, groupBy == UsageGrouping.TEAM ? "team_slug" : "null",
