@@ -79,9 +79,11 @@ public final class TeamQueues {
         while (System.nanoTime() < deadline) {
             GenericKubernetesResource existing = client.genericKubernetesResources(CLUSTER_QUEUE).withName(queueName)
                     .get();
-            if (existing != null && !createdByUs(existing) && gpus.keySet().stream()
-                    .allMatch(type -> String.valueOf(existing.getAdditionalProperties().get("spec"))
-                            .contains(KueueNames.gpuFlavor(instance, type)))) {
+            // tenant-service's queue lists every catalogue GPU type (0 where the team has no quota): wait until it
+            // carries the quota just set, not only the flavor's name
+            if (existing != null && !createdByUs(existing) && gpus.entrySet().stream()
+                    .allMatch(type -> Integer.toString(type.getValue())
+                            .equals(nominalGpus(existing, KueueNames.gpuFlavor(instance, type.getKey()))))) {
                 return;
             }
             sleep(1000);
@@ -161,5 +163,29 @@ public final class TeamQueues {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The queue's nominal GPU quota for a flavor, as Kueue's spec spells it; null when the flavor is not listed. */
+    @SuppressWarnings("unchecked")
+    static String nominalGpus(GenericKubernetesResource queue, String flavor) {
+        Object spec = queue.getAdditionalProperties().get("spec");
+        if (!(spec instanceof Map<?, ?> specMap) || !(specMap.get("resourceGroups") instanceof List<?> groups)) {
+            return null;
+        }
+        for (Object group : groups) {
+            for (Object candidate : (List<Object>) ((Map<String, Object>) group).getOrDefault("flavors", List.of())) {
+                Map<String, Object> entry = (Map<String, Object>) candidate;
+                if (!flavor.equals(entry.get("name"))) {
+                    continue;
+                }
+                for (Object resource : (List<Object>) entry.getOrDefault("resources", List.of())) {
+                    Map<String, Object> quota = (Map<String, Object>) resource;
+                    if (GpuResources.RESOURCE.equals(quota.get("name"))) {
+                        return String.valueOf(quota.get("nominalQuota"));
+                    }
+                }
+            }
+        }
+        return null;
     }
 }
