@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus (Debian's {@code prometheus}, or {@code PROMETHEUS_BIN}) started for a test as an
@@ -21,14 +20,13 @@ import java.util.concurrent.TimeUnit;
  * names, a fast scrape and rule interval, and optionally the project's rules (infra/monitoring/rules). {@link #kill()}
  * and {@link #stop()} take it away for real, {@link #restart()} brings it back on the same port and data.
  */
-public final class LocalPrometheus implements AutoCloseable {
+public final class LocalPrometheus extends ChildProcess {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path binary;
     private final Path dir;
     private final int port;
-    private Process process;
 
     private LocalPrometheus(Path binary, Path dir, int port) {
         this.binary = binary;
@@ -119,40 +117,8 @@ public final class LocalPrometheus implements AutoCloseable {
         return dir.resolve("prometheus.log");
     }
 
-    public boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
-    /** SIGKILL, as a crash. */
-    public void kill() {
-        if (process != null) {
-            process.destroyForcibly();
-            waitForExit(Duration.ofSeconds(30));
-        }
-    }
-
-    /** SIGTERM, then SIGKILL after 30 s. */
-    public void stop() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!waitForExit(Duration.ofSeconds(30))) {
-                kill();
-            }
-        }
-    }
-
-    /** The same configuration, port and data again; waits until it is ready. */
-    public void restart() {
-        stop();
-        launch();
-    }
-
     @Override
-    public void close() {
-        stop();
-    }
-
-    private void launch() {
+    protected void launch() {
         try {
             ProcessBuilder builder = new ProcessBuilder(List.of(binary.toString(),
                     "--config.file=" + dir.resolve("prometheus.yml"),
@@ -195,15 +161,6 @@ public final class LocalPrometheus implements AutoCloseable {
             }
         }
         throw new IllegalStateException("prometheus was not ready after " + timeout.toSeconds() + " s; log: " + log());
-    }
-
-    private boolean waitForExit(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** The clone's root: the folder with {@code ./portal} and the reactor's pom. */

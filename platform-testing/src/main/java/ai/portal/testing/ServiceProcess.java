@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -24,7 +23,7 @@ import java.util.stream.Stream;
  * (Keycloak, PostgreSQL, cluster, installation id) plus what the caller adds, a free API port and a free management
  * port, and its log in {@code target/service-logs/}.
  */
-public final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess extends ChildProcess {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** How long a start may take until healthy: 300 s (a loaded 2-core machine), or PORTAL_TEST_SERVICE_START_SECONDS. */
@@ -38,7 +37,6 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final Path log;
-    private Process process;
 
     private ServiceProcess(String module, Path jar, Map<String, String> environment, int port, int managementPort,
                            Path log) {
@@ -85,40 +83,8 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
-    public boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
-    /** SIGKILL: no shutdown hook, no flush, exactly what a crash or an OOM kill does. */
-    public void kill() {
-        if (process != null) {
-            process.destroyForcibly();
-            waitForExit(Duration.ofSeconds(30));
-        }
-    }
-
-    /** SIGTERM, then SIGKILL if it has not stopped in 30 s. */
-    public void stop() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!waitForExit(Duration.ofSeconds(30))) {
-                kill();
-            }
-        }
-    }
-
-    /** Starts the same jar again with the same ports and settings, and waits until it is healthy. */
-    public void restart() {
-        stop();
-        launch();
-    }
-
     @Override
-    public void close() {
-        stop();
-    }
-
-    private void launch() {
+    protected void launch() {
         try {
             Files.createDirectories(log.getParent());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -160,15 +126,6 @@ public final class ServiceProcess implements AutoCloseable {
             sleep(Duration.ofMillis(500));
         }
         throw new IllegalStateException(module + " was not healthy after " + timeout.toSeconds() + " s:\n" + tail());
-    }
-
-    private boolean waitForExit(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private String tail() {
