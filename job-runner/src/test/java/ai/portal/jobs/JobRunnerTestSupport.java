@@ -73,7 +73,9 @@ public abstract class JobRunnerTestSupport {
     protected static synchronized String tenantUrl() {
         if (tenantUrl == null) {
             tenantUrl = runningTenantService().orElseGet(() -> {
-                ServiceProcess tenant = ServiceProcess.start("tenant-service", Map.of());
+                // borrowing on: every team's ClusterQueue joins the installation's cohort, as the borrowing tests
+                // need; a team lends only the GPU types it has quota of, and each test has a GPU type of its own
+                ServiceProcess tenant = ServiceProcess.start("tenant-service", Map.of("PORTAL_KUEUE_BORROWING", "true"));
                 Runtime.getRuntime().addShutdownHook(new Thread(tenant::stop));
                 return tenant.baseUrl();
             });

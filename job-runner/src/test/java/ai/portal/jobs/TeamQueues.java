@@ -54,12 +54,15 @@ public final class TeamQueues {
         List<String> nodes = SimulatedNodes.create(client, pool, "gpu", count,
                 new SimulatedNodes.GpuType(product, "Test GPU " + id, 16384, "test", 100), gpus);
         // portal pods tolerate only the GPU taint: drop the pool's own taint, the unique product keeps others off
+        // a JSON merge patch (it replaces the list) without resourceVersion: the simulated kubelet updates new nodes
         for (String name : nodes) {
-            client.nodes().withName(name).edit(node -> {
-                node.getSpec().setTaints(node.getSpec().getTaints().stream()
-                        .filter(taint -> !SimulatedNodes.POOL_TAINT.equals(taint.getKey())).toList());
-                return node;
-            });
+            Node node = client.nodes().withName(name).get();
+            Node patch = new io.fabric8.kubernetes.api.model.NodeBuilder().withNewSpec()
+                    .withTaints(node.getSpec().getTaints().stream()
+                            .filter(taint -> !SimulatedNodes.POOL_TAINT.equals(taint.getKey())).toList())
+                    .endSpec().build();
+            client.nodes().withName(name).patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
         }
         return new PrivateGpus(pool, product, nodes);
     }
@@ -84,6 +87,10 @@ public final class TeamQueues {
             if (existing != null && !createdByUs(existing) && gpus.entrySet().stream()
                     .allMatch(type -> Integer.toString(type.getValue())
                             .equals(nominalGpus(existing, KueueNames.gpuFlavor(instance, type.getKey()))))) {
+                if (cohort && cohortName(existing) == null) {
+                    throw new IllegalStateException("tenant-service provisions " + queueName + " without a cohort: "
+                            + "a borrowing test needs tenant-service started with PORTAL_KUEUE_BORROWING=true");
+                }
                 return;
             }
             sleep(1000);
@@ -163,6 +170,10 @@ public final class TeamQueues {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static Object cohortName(GenericKubernetesResource queue) {
+        return queue.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec ? spec.get("cohortName") : null;
     }
 
     /** The queue's nominal GPU quota for a flavor, as Kueue's spec spells it; null when the flavor is not listed. */

@@ -61,6 +61,25 @@ public record ClusterQueueView(String name, String cohort, Map<String, String> l
                 active == null ? "" : active.message());
     }
 
+    /**
+     * This queue with its reservation summed from the Kueue Workloads holding quota in it, as Kueue sums it: each
+     * workload's requests on the flavor it was assigned per resource; what exceeds the nominal quota is borrowed.
+     * Kueue writes its own sum to the queue's status in batches, seconds after an admission; the Workloads carry
+     * the admission at once, and a launch check must not count a GPU as free that a running pod already holds.
+     */
+    public ClusterQueueView reservedBy(java.util.Collection<KueueWorkload> admitted) {
+        Map<FlavorResource, BigDecimal> totals = new LinkedHashMap<>();
+        for (KueueWorkload workload : admitted) {
+            workload.flavors().forEach((resource, flavor) -> totals.merge(new FlavorResource(flavor, resource),
+                    workload.request(resource), BigDecimal::add));
+        }
+        Map<FlavorResource, Usage> summed = new LinkedHashMap<>();
+        totals.forEach((key, total) -> summed.put(key, new Usage(total,
+                total.subtract(quota(key.flavor(), key.resource()).nominal()).max(BigDecimal.ZERO))));
+        return new ClusterQueueView(name, cohort, labels, quotas, Map.copyOf(summed), pendingWorkloads,
+                admitted.size(), active, inactiveReason);
+    }
+
     public Quota quota(String flavor, String resource) {
         return quotas.getOrDefault(new FlavorResource(flavor, resource), new Quota(BigDecimal.ZERO, null, null));
     }

@@ -415,9 +415,16 @@ public class ClusterState implements SmartLifecycle {
                 : kueueWorkloads.getStore().list().stream().map(KueueWorkload::of).toList();
     }
 
+    /** A ClusterQueue with what its admitted Workloads reserve now (fresher than the queue's status). */
     public Optional<ClusterQueueView> clusterQueue(String name) {
         return clusterQueues == null ? Optional.empty()
-                : Optional.ofNullable(clusterQueues.getStore().getByKey(name)).map(ClusterQueueView::of);
+                : Optional.ofNullable(clusterQueues.getStore().getByKey(name)).map(this::withReservation);
+    }
+
+    private ClusterQueueView withReservation(GenericKubernetesResource queue) {
+        ClusterQueueView view = ClusterQueueView.of(queue);
+        return kueueWorkloads == null || !kueueWorkloads.hasSynced() ? view
+                : view.reservedBy(kueueWorkloadsAdmittedIn(view.name()));
     }
 
     /** The team's ClusterQueue of this installation ({@link KueueNames#clusterQueue}). */
@@ -427,7 +434,7 @@ public class ClusterState implements SmartLifecycle {
 
     public List<ClusterQueueView> clusterQueues() {
         return clusterQueues == null ? List.of()
-                : clusterQueues.getStore().list().stream().map(ClusterQueueView::of).toList();
+                : clusterQueues.getStore().list().stream().map(this::withReservation).toList();
     }
 
     public List<ResourceFlavorView> flavors() {

@@ -18,7 +18,12 @@ class JobLifecycleTest extends KueueTestSupport {
         String team = teamWithQuota("job", "alice", Map.of(A100, 2), 1, false);
         JsonNode created = submit("alice", team, job("train", A100, 1, "3s"));
         assertThat(created.path("status").path("phase").asString()).isIn("Pending", "Running");
-        JsonNode done = awaitPhase(team, "train", "Succeeded");
+        awaitPhase(team, "train", "Succeeded");
+        // the history is written by the recorder a moment after the status is seen
+        JsonNode done = await("the history of " + team + "/train to record its end", () -> json(get("admin",
+                "/api/v1/teams/{team}/workloads/{name}", team, "train"), HttpStatus.OK),
+                detail -> detail.path("history").findValuesAsString("phase").contains("Succeeded"),
+                java.time.Duration.ofSeconds(30));
         JsonNode status = done.path("workload").path("status");
         assertThat(status.path("reason").path("text").asString()).startsWith("completed in ");
         assertThat(status.path("exit").path("code").asInt()).isZero();

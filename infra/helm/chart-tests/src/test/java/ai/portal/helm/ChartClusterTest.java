@@ -391,9 +391,14 @@ class ChartClusterTest {
                 admin.resource(crd).fieldManager(MANAGER).forceConflicts().serverSideApply();
             }
         }
-        admin.apiextensions().v1().customResourceDefinitions().withName("prometheusrules.monitoring.coreos.com")
-                .waitUntilCondition(crd -> crd.getStatus() != null && crd.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
-                        Duration.ofMinutes(1).toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        // a CRD's status has no conditions yet in the first moments after it is created
+        for (String kind : List.of("servicemonitors", "podmonitors", "prometheusrules")) {
+            admin.apiextensions().v1().customResourceDefinitions().withName(kind + ".monitoring.coreos.com")
+                    .waitUntilCondition(crd -> crd != null && crd.getStatus() != null
+                            && crd.getStatus().getConditions() != null
+                            && crd.getStatus().getConditions().stream().anyMatch(
+                                    c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
+                            Duration.ofMinutes(1).toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 }
