@@ -7,6 +7,8 @@ import ai.portal.platform.security.CurrentUser;
 import ai.portal.platform.team.TeamAccessDenied;
 import ai.portal.platform.web.RequestIds;
 import io.r2dbc.postgresql.codec.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.security.access.AccessDeniedException;
@@ -24,8 +26,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class AuditLog {
 
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+    /** Refusal rows one actor may add per minute ({@link RefusalBudget}). */
+    static final int REFUSALS_PER_MINUTE = 60;
+
     private final DatabaseClient db;
     private final JsonMapper json;
+    private final RefusalBudget refusals = new RefusalBudget(REFUSALS_PER_MINUTE);
 
     public AuditLog(DatabaseClient db, JsonMapper json) {
         this.db = db;
@@ -57,10 +64,28 @@ public class AuditLog {
      * goes on to the caller unchanged. On success the use case has written its own row inside its transaction.
      */
     public <T> Mono<T> onFailure(Mono<T> useCase, CurrentUser actor, String team, String action, String target) {
-        return useCase.onErrorResume(failure -> record(actor, team, action, target, null, null, outcomeOf(failure),
-                        failure.getMessage())
-                .onErrorResume(auditFailure -> Mono.empty())
-                .then(Mono.error(failure)));
+        return useCase.onErrorResume(failure -> {
+            AuditEvent.Outcome outcome = outcomeOf(failure);
+            String detail = failure.getMessage();
+            if (outcome != AuditEvent.Outcome.FAILED) {
+                RefusalBudget.Decision decision = refusals.admit(actor.subject(), Instant.now());
+                if (!decision.record()) {
+                    return Mono.error(failure);
+                }
+                if (decision.leftOut() > 0) {
+                    detail = detail + " (" + decision.leftOut() + " more refusals of " + actor.username()
+                            + " in the minute before were not recorded)";
+                }
+            }
+            return record(actor, team, action, target, null, null, outcome, detail)
+                    // the caller still gets its answer, but a lost audit row is never silent
+                    .onErrorResume(auditFailure -> {
+                        log.error("audit row lost: {} {} by {} ({}): {}", action, target, actor.username(),
+                                outcome.wireName(), auditFailure.toString());
+                        return Mono.empty();
+                    })
+                    .then(Mono.error(failure));
+        });
     }
 
     /** How a failed use case ends in the audit log: the caller's fault, not allowed, or ours. */

@@ -69,10 +69,7 @@ public class AuditedChanges {
                     }
                 })
                 .mapNotNull(Change::result);
-        return useCase.onErrorResume(failure -> audit.record(action.actor(), action.team(), action.name(),
-                        action.target(), null, null, AuditLog.outcomeOf(failure), failure.getMessage())
-                .onErrorResume(auditFailure -> Mono.empty())
-                .then(Mono.error(failure)));
+        return audit.onFailure(useCase, action.actor(), action.team(), action.name(), action.target());
     }
 
     /** What must be reconciled once a change is committed. */

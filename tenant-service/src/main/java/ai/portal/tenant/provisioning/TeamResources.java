@@ -169,18 +169,25 @@ public final class TeamResources {
     private static LimitRange limitRange(TeamSnapshot team, Map<String, String> labels,
                                          ProvisioningProperties properties) {
         var defaults = properties.containerDefaults();
+        Quantity teamCpu = new Quantity(team.quota().cpu());
         Map<String, Quantity> limits = new LinkedHashMap<>();
-        if (!defaults.cpuLimit().isBlank()) {
-            limits.put("cpu", new Quantity(defaults.cpuLimit()));
-        }
+        // the API server would default a missing CPU limit to the maximum below anyway; saying it here keeps the
+        // stored object equal to the desired one (and a configured default never exceeds the maximum)
+        Quantity cpuLimit = defaults.cpuLimit().isBlank() ? teamCpu : new Quantity(defaults.cpuLimit());
+        limits.put("cpu", cpuLimit.getNumericalAmount().compareTo(teamCpu.getNumericalAmount()) > 0 ? teamCpu
+                : cpuLimit);
         limits.put("memory", new Quantity(defaults.memoryLimit()));
         Map<String, Quantity> requests = new LinkedHashMap<>();
         requests.put("cpu", new Quantity(defaults.cpuRequest()));
         requests.put("memory", new Quantity(defaults.memoryRequest()));
+        // no container may ask for, or be limited to, more CPU than its whole team has (a limit of 1000 CPUs was
+        // admitted before: the quota counts requests only)
+        Map<String, Quantity> max = Map.of("cpu", teamCpu);
         return new LimitRangeBuilder()
                 .withMetadata(meta(team, labels, LIMITS))
                 .withNewSpec()
-                .addNewLimit().withType("Container").withDefault(limits).withDefaultRequest(requests).endLimit()
+                .addNewLimit().withType("Container").withDefault(limits).withDefaultRequest(requests).withMax(max)
+                .endLimit()
                 .endSpec()
                 .build();
     }

@@ -138,11 +138,36 @@ class KubernetesTeamSyncTest {
     void resourceQuotaMakesTheApiServerRefuseAPodOverQuota() {
         converge(team(slug, TeamState.ACTIVE, SMALL));
 
-        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(restrictedPod("too-big", "64")).create())
+        assertThat(client.pods().inNamespace(ns).resource(restrictedPod("fits", "1500m")).create()).isNotNull();
+        // the quota (2 CPUs) holds 1.5 of them now
+        client.resourceQuotas().inNamespace(ns).withName("team-quota").waitUntilCondition(
+                q -> q.getStatus() != null && q.getStatus().getUsed() != null
+                        && new Quantity("1500m").equals(q.getStatus().getUsed().get("requests.cpu")),
+                TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(restrictedPod("one-more", "1")).create())
                 .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("exceeded quota: team-quota")
                 .hasMessageContaining("requests.cpu");
-        assertThat(client.pods().inNamespace(ns).resource(restrictedPod("fits", "1")).create()).isNotNull();
+    }
+
+    @Test
+    void noContainerMayAskForOrBeLimitedToMoreCpuThanItsWholeTeamHas() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+
+        // asking for 64 with the default limit of 2: refused either as over the maximum or as over its own limit
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(restrictedPod("too-big", "64")).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageMatching("(?s).*(maximum cpu usage per Container is 2|less than or equal to cpu limit).*");
+        Pod unbounded = new PodBuilder(restrictedPod("unbounded", "100m")).editSpec().editFirstContainer()
+                .editResources().addToLimits("cpu", new Quantity("1000")).endResources().endContainer().endSpec()
+                .build();
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(unbounded).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("maximum cpu usage per Container is 2");
+        // a container without a CPU limit gets the team's CPU as its limit
+        Pod pod = client.pods().inNamespace(ns).resource(restrictedPod("no-limit", "100m")).create();
+        assertThat(pod.getSpec().getContainers().getFirst().getResources().getLimits())
+                .containsEntry("cpu", new Quantity("2"));
     }
 
     @Test

@@ -129,11 +129,25 @@ class TeamResourcesTest {
         assertThat(item.getType()).isEqualTo("Container");
         assertThat(item.getDefaultRequest()).containsOnly(
                 Map.entry("cpu", new Quantity("100m")), Map.entry("memory", new Quantity("256Mi")));
-        assertThat(item.getDefault()).containsOnly(Map.entry("memory", new Quantity("1Gi")));
+        // without a configured CPU limit, a container's limit is its team's CPU, the most any container may have
+        assertThat(item.getDefault()).containsOnly(Map.entry("cpu", new Quantity(QUOTA.cpu())),
+                Map.entry("memory", new Quantity("1Gi")));
+        assertThat(item.getMax()).containsOnly(Map.entry("cpu", new Quantity(QUOTA.cpu())));
     }
 
     @Test
-    void setsADefaultCpuLimitOnlyWhenConfigured() {
+    void aConfiguredCpuLimitAboveTheTeamsCpuIsCappedByIt() {
+        var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
+                List.of(), new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "1000", "2Gi"), 50,
+                List.of(), true);
+        var limits = (LimitRange) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props))
+                .get("LimitRange/team-defaults");
+
+        assertThat(limits.getSpec().getLimits().getFirst().getDefault()).containsEntry("cpu", new Quantity(QUOTA.cpu()));
+    }
+
+    @Test
+    void setsTheConfiguredDefaultCpuLimit() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
                 List.of(), new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "2", "2Gi"), 50,
                 List.of(), true);
