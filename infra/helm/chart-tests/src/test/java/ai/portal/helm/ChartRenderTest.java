@@ -56,7 +56,8 @@ class ChartRenderTest {
                 new Bad("ports.management=70000", "management"),
                 new Bad("keycloak.url=sso.example.com", "url"),
                 new Bad("ingress.routes[0].service=grafana", "service"),
-                new Bad("servics.jobRunner.replicas=2", "servics"))) {
+                new Bad("servics.jobRunner.replicas=2", "servics"),
+                new Bad("kueue.gpuBorrowingLimit=-1", "gpuBorrowingLimit"))) {
             Helm.Result result = helm.run("template", "portal", Helm.chart().toString(), "--values",
                     Helm.values("required-values.yaml").toString(), "--set", bad.set());
             assertThat(result.exitCode()).as(bad.set()).isNotZero();
@@ -116,6 +117,11 @@ class ChartRenderTest {
         // leader-elected services keep their Lease in the release namespace
         assertThat(envOf(rendered, "tenant-service")).containsEntry("PORTAL_LEASE_NAMESPACE", "ai-portal");
         assertThat(envOf(rendered, "job-runner")).containsEntry("PORTAL_JOBS_LEADER_NAMESPACE", "ai-portal");
+        // teams borrow idle GPUs in the installation's cohort unless switched off
+        assertThat(envOf(rendered, "tenant-service")).containsEntry("PORTAL_KUEUE_BORROWING", "true")
+                .containsEntry("PORTAL_KUEUE_GPUBORROWINGLIMIT", "8");
+        assertThat(envOf(render("required-values.yaml", "kueue.borrowing=false"), "tenant-service"))
+                .containsEntry("PORTAL_KUEUE_BORROWING", "false");
         // the team-edit RoleBinding tenant-service creates names this release's service accounts
         assertThat(envOf(rendered, "tenant-service"))
                 .containsEntry("PORTAL_PROVISIONING_PORTALSERVICEACCOUNTS_0_NAME", "portal-ai-portal-job-runner")
