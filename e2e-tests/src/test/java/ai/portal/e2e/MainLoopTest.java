@@ -1,0 +1,148 @@
+package ai.portal.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The product's main loop in the browser, against the whole local stack (Kueue admitting, notebooks as real
+ * JupyterLab processes on the simulated GPU nodes, the authenticated notebook proxy): the admin makes a team with
+ * alice as owner and 4 A100s; alice launches a 1-A100 notebook, sees it reach Running, opens it and runs a cell;
+ * a 4-A100 job submitted while the notebook holds one waits in the queue with its reason, and starts by itself when
+ * she stops the notebook.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MainLoopTest {
+
+    static final String TEAM = "loop-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    static final String A100 = "NVIDIA-A100-SXM4-80GB";
+    /** Starting a real JupyterLab, Kueue's admission and the informers, on a loaded 2-core machine. */
+    static final double SLOW = 240_000;
+
+    private static Portal portal;
+
+    @BeforeAll
+    static void openBrowser() {
+        portal = new Portal();
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        portal.close();
+    }
+
+    @Test
+    @Order(1)
+    void adminMakesTheTeamWithAliceAsOwnerAndFourA100s() {
+        Page page = portal.signedIn("admin");
+        page.navigate(Portal.url() + "/admin/teams");
+        page.locator("#create-team").click();
+        page.locator("#new-team-slug input").fill(TEAM);
+        page.locator("#new-team-name input").fill("Main loop " + TEAM);
+        page.locator("#new-team-owner input").fill("alice");
+        page.locator("#create-team-submit").click();
+        assertThat(page.locator("#create-team-dialog")).hasCount(0);
+        assertThat(page.locator(".portal-team-phase[data-team='" + TEAM + "']")).hasAttribute("data-phase", "Ready",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        page.locator("#quota-" + TEAM).click();
+        page.locator("#quota-gpu-" + A100 + " input").fill("4");
+        page.locator("#save-quota").click();
+        assertThat(page.locator("#quota-editor")).hasCount(0);
+        page.context().close();
+    }
+
+    @Test
+    @Order(2)
+    void aliceLaunchesAGpuNotebookOpensItAndRunsACell() {
+        Page page = portal.signedIn("alice");
+        page.navigate(Portal.url() + "/teams/" + TEAM + "/notebooks");
+        page.locator("#launch-notebook").click();
+        assertThat(page.locator("#launch-notebook-dialog")).isVisible();
+        page.locator("#notebook-name input").fill("lab");
+        choose(page, "#notebook-gpu-type", "A100");
+        page.locator("#notebook-gpus input").fill("1");
+        // before launching, the dialog says whether it would start now
+        assertThat(page.locator("#launch-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
+        Portal.screenshot(page, "loop-launch-dialog");
+        page.locator("#launch-submit").click();
+        assertThat(page.locator("#launch-notebook-dialog")).hasCount(0);
+
+        // pushed by the live view as the pod starts and JupyterLab answers its readiness probe: no reload
+        assertThat(phaseOf(page, "lab")).hasAttribute("data-phase", "Running",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        Portal.screenshot(page, "loop-notebook-running");
+
+        // Open: JupyterLab through the portal's proxy, signed in by the same SSO session, no token to handle
+        Page lab = page.waitForPopup(() -> page.locator("#open-lab").click());
+        lab.setDefaultTimeout(SLOW);
+        lab.locator(".jp-LauncherCard[data-category='Notebook']").first().click();
+        Locator cell = lab.locator(".jp-Notebook .jp-Cell .cm-content").first();
+        cell.click();
+        lab.keyboard().type("print(6*7)");
+        lab.keyboard().press("Shift+Enter");
+        assertThat(lab.locator(".jp-OutputArea-output").first()).containsText("42",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW));
+        Portal.screenshot(lab, "loop-jupyterlab-42");
+        page.context().close();
+    }
+
+    @Test
+    @Order(3)
+    void aJobThatDoesNotFitWaitsWithItsReasonAndStartsWhenTheNotebookStops() {
+        Page page = portal.signedIn("alice");
+        page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
+        page.locator("#submit-job").click();
+        assertThat(page.locator("#submit-job-dialog")).isVisible();
+        page.locator("#job-name input").fill("train");
+        page.locator("#job-command input").fill("python -c \"import time; time.sleep(900)\"");
+        choose(page, "#job-gpu-type", "A100");
+        page.locator("#job-gpus input").fill("4");
+        assertThat(page.locator("#submit-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
+        page.locator("#submit-job-submit").click();
+        assertThat(page.locator("#submit-job-dialog")).hasCount(0);
+
+        // the notebook holds one of the team's four A100s: the job waits in the queue and says why
+        Locator status = page.locator(".portal-status[data-workload='train']");
+        assertThat(status.locator(".portal-phase")).hasAttribute("data-phase", "Pending",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        assertThat(status.locator(".portal-reason")).not().isEmpty(
+                new LocatorAssertions.IsEmptyOptions().setTimeout(SLOW));
+        Portal.screenshot(page, "loop-job-queued");
+
+        page.navigate(Portal.url() + "/teams/" + TEAM + "/notebooks");
+        page.locator("#stop-lab").click();
+        assertThat(phaseOf(page, "lab")).hasAttribute("data-phase", "Stopped",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+
+        // Kueue admits the job once the notebook's GPU is free: it starts by itself
+        page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
+        assertThat(phaseOf(page, "train")).hasAttribute("data-phase", "Running",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        Portal.screenshot(page, "loop-job-running");
+        // its GPUs go back to the cluster
+        page.locator("#cancel-train").click();
+        assertThat(phaseOf(page, "train")).hasAttribute("data-phase", "Cancelled",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        page.context().close();
+    }
+
+    private static Locator phaseOf(Page page, String workload) {
+        return page.locator(".portal-status[data-workload='" + workload + "'] .portal-phase");
+    }
+
+    /** Picks the item of a Vaadin select whose label contains {@code text}. */
+    private static void choose(Page page, String select, String text) {
+        page.locator(select).click();
+        page.locator("vaadin-select-item").filter(new Locator.FilterOptions().setHasText(text)).first().click();
+    }
+}
