@@ -67,7 +67,7 @@ class MainLoopTest {
         Page page = portal.signedIn("alice");
         page.navigate(Portal.url() + "/teams/" + TEAM + "/notebooks");
         page.locator("#launch-notebook").click();
-        assertThat(page.locator("#launch-notebook-dialog")).isVisible();
+        assertThat(page.locator("#notebook-name")).isVisible();
         page.locator("#notebook-name input").fill("lab");
         choose(page, "#notebook-gpu-type", "A100");
         page.locator("#notebook-gpus input").fill("1");
@@ -102,7 +102,7 @@ class MainLoopTest {
         Page page = portal.signedIn("alice");
         page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
         page.locator("#submit-job").click();
-        assertThat(page.locator("#submit-job-dialog")).isVisible();
+        assertThat(page.locator("#job-name")).isVisible();
         page.locator("#job-name input").fill("train");
         page.locator("#job-command input").fill("python -c \"import time; time.sleep(900)\"");
         choose(page, "#job-gpu-type", "A100");
