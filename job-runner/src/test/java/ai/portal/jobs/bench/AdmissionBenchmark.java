@@ -92,9 +92,10 @@ public final class AdmissionBenchmark {
         String gpuType = "BENCH-" + id.toUpperCase();
         String pool = "bench-" + id;
         List<String> slugs = new ArrayList<>();
-        try (KubernetesClient kubernetes = new KubernetesClientBuilder()
-                .withConfig(Config.fromKubeconfig(java.nio.file.Files.readString(java.nio.file.Path.of(kubeconfig))))
-                .build()) {
+        Config config = Config.fromKubeconfig(java.nio.file.Files.readString(java.nio.file.Path.of(kubeconfig)));
+        // deleting 200 nodes at once takes the API server longer than fabric8's default 10 s here
+        config.setRequestTimeout(120_000);
+        try (KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(config).build()) {
             try {
                 long start = System.nanoTime();
                 List<String> names = SimulatedNodes.create(kubernetes, pool, "gpu", nodeCount,
