@@ -100,6 +100,9 @@ public class StatusService {
         return lastPhase.map(phase -> {
             Observation seen = observe(workload, context, phase.orElse(null));
             WorkloadStatus status = StatusDeriver.derive(seen);
+            if (workload.notebook()) {
+                status = IdleTexts.apply(status, workload, seen.statefulSet(), Instant.now());
+            }
             if (status.stage() == Phase.Stage.QUEUED && seen.kueue() != null) {
                 status = withEstimate(status, seen, context);
             }
