@@ -20,7 +20,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import ai.portal.jobs.KueueTestSupport;
+import ai.portal.testing.LocalPrometheus;
+import ai.portal.testing.TestStack;
 import io.fabric8.kubernetes.api.model.Event;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -34,7 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Idle culling on the local cluster with real JupyterLab servers (the catalogue's SciPy image, run as processes by
  * the node agent), with short limits: a notebook nobody uses is warned (a Kubernetes Event, a notice in its status)
  * and then stopped (workspace kept, audited, in its history, its status says why); a notebook whose kernel is busy
- * executing {@code time.sleep} is kept. A user extends a running notebook within the platform's bound.
+ * executing {@code time.sleep} is kept; a GPU notebook whose GPU computes is kept though Jupyter is idle. A user
+ * extends a running notebook within the platform's bound.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class IdleCullingTest extends KueueTestSupport {
@@ -42,10 +46,20 @@ class IdleCullingTest extends KueueTestSupport {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private static LocalPrometheus prometheus;
+
     @DynamicPropertySource
     static void shortLimits(DynamicPropertyRegistry registry) {
+        // the simulated nodes' DCGM exporter (the node agent), scraped every second by a Prometheus of this test
+        prometheus = LocalPrometheus.builder()
+                .scrape("dcgm-exporter", URI.create("http://127.0.0.1:" + TestStack.get().value("CLUSTER_AGENT_PORT")
+                        + "/metrics"), true)
+                .interval(Duration.ofSeconds(1))
+                .start();
+        registry.add("portal.notebooks.culling.prometheus-url", () -> prometheus.uri().toString());
         registry.add("portal.notebooks.idle.notebook-limit", () -> "25s");
-        registry.add("portal.notebooks.idle.gpu-notebook-limit", () -> "25s");
+        // long enough for the GPU's utilisation to be in Prometheus before a warning could be due
+        registry.add("portal.notebooks.idle.gpu-notebook-limit", () -> "60s");
         registry.add("portal.notebooks.idle.warning", () -> "10s");
         registry.add("portal.notebooks.idle.max-extension", () -> "1h");
         registry.add("portal.notebooks.culling.period", () -> "2s");
@@ -85,7 +99,7 @@ class IdleCullingTest extends KueueTestSupport {
                 "parent_header", Map.of(), "metadata", Map.of(), "channel", "shell", "buffers", List.of(),
                 "content", Map.of("code", "import time; time.sleep(120)", "silent", false, "store_history", false,
                         "user_expressions", Map.of(), "allow_stdin", false, "stop_on_error", true))), true);
-        awaitBusy(frames, msgId);
+        awaitState(frames, msgId, "busy");
         Instant busySince = Instant.now();
 
         // the idle one: warned first (event on its StatefulSet, notice in its status), then stopped
@@ -144,7 +158,104 @@ class IdleCullingTest extends KueueTestSupport {
         socket.abort();
     }
 
-    private static void awaitBusy(BlockingQueue<String> frames, String msgId) throws Exception {
+    @AfterAll
+    static void stopPrometheus() {
+        if (prometheus != null) {
+            prometheus.stop();
+        }
+    }
+
+    /**
+     * A GPU notebook whose kernel started a detached process that keeps computing (a training loop started from a
+     * cell, say): Jupyter sees no activity and no busy kernel for longer than the limit, but its GPU is in use (the
+     * simulated GPU follows the pod's processes), so it is neither warned nor stopped.
+     */
+    @Test
+    void aGpuNotebookWhoseGpuIsInUseIsKeptThoughJupyterIsIdle() throws Exception {
+        String team = teamWithQuota("cullg", "alice", Map.of(A100, 1), 2, false);
+        String ns = "team-" + team;
+        json(send("alice", HttpMethod.POST, "/api/v1/teams/{team}/notebooks", Map.of("name", "gpu",
+                "image", "pytorch-cuda12", "cpu", "1", "memory", "2Gi", "gpuType", A100, "gpus", 1), team),
+                HttpStatus.CREATED);
+        String base = await("gpu's Jupyter answering on its pod IP", () -> jupyterBase(ns, team, "gpu"),
+                url -> true, Duration.ofSeconds(240));
+        String kernelId = JSON.readTree(jupyter(ns, "gpu", "POST", base + "api/kernels", "{}").body())
+                .path("id").asString();
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WebSocket socket = HTTP.newWebSocketBuilder().header("Authorization", "token " + token(ns, "gpu"))
+                .buildAsync(URI.create(base.replace("http://", "ws://") + "api/kernels/" + kernelId + "/channels"),
+                        collector(frames))
+                .get(60, TimeUnit.SECONDS);
+        String msgId = execute(socket, "import subprocess, sys\n"
+                + "burner = subprocess.Popen([sys.executable, '-c', 'while True: pass'])");
+        awaitState(frames, msgId, "idle");
+        Instant cellDone = Instant.now();
+        try {
+            String query = "max(DCGM_FI_DEV_GPU_UTIL{namespace=\"" + ns + "\",pod=\"gpu-0\"})";
+            await("the notebook's GPU busy in Prometheus", () -> prometheusValue(query), value -> value >= 30,
+                    Duration.ofSeconds(90));
+
+            // past the 60 s limit since the cell ended, with a look of the culler every 2 s
+            sleep(Math.max(0, 75 - Duration.between(cellDone, Instant.now()).toSeconds()) * 1000);
+            JsonNode status = JSON.readTree(jupyter(ns, "gpu", "GET", base + "api/status?no_track_activity=1",
+                    null).body());
+            assertThat(Instant.parse(status.path("last_activity").asString().replace("+00:00", "Z")))
+                    .as("Jupyter saw no activity for longer than the limit").isBefore(Instant.now().minusSeconds(60));
+            JsonNode kernels = JSON.readTree(jupyter(ns, "gpu", "GET", base + "api/kernels?no_track_activity=1",
+                    null).body());
+            assertThat(kernels.findValuesAsString("execution_state")).containsOnly("idle");
+            JsonNode gpu = workload(team, "gpu").path("workload").path("status");
+            assertThat(gpu.path("phase").asString()).isEqualTo("Running");
+            assertThat(gpu.path("idle").isMissingNode() || gpu.path("idle").isNull()).as("%s", gpu).isTrue();
+            assertThat(event(ns, "gpu", "IdleCullWarning")).isNull();
+        } finally {
+            try {
+                execute(socket, "burner.kill()");
+            } catch (RuntimeException alreadyGone) {
+                // the notebook was stopped (the assertion above says why); its processes went with its pod
+            }
+            socket.abort();
+            send("alice", HttpMethod.POST, "/api/v1/teams/{team}/notebooks/gpu/stop", null, team);
+        }
+    }
+
+    private static String jupyterBase(String ns, String team, String name) {
+        var pod = kubernetes().pods().inNamespace(ns).withName(name + "-0").get();
+        String ip = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        if (ip == null) {
+            return null;
+        }
+        String url = "http://" + ip + ":8888/notebooks/" + team + "/" + name + "/";
+        return jupyter(ns, name, "GET", url + "api/status", null).statusCode() == 200 ? url : null;
+    }
+
+    private static String execute(WebSocket socket, String code) {
+        String msgId = UUID.randomUUID().toString();
+        socket.sendText(JSON.writeValueAsString(Map.of(
+                "header", Map.of("msg_id", msgId, "username", "alice", "session", UUID.randomUUID().toString(),
+                        "msg_type", "execute_request", "version", "5.3"),
+                "parent_header", Map.of(), "metadata", Map.of(), "channel", "shell", "buffers", List.of(),
+                "content", Map.of("code", code, "silent", false, "store_history", false,
+                        "user_expressions", Map.of(), "allow_stdin", false, "stop_on_error", true))), true).join();
+        return msgId;
+    }
+
+    private static Double prometheusValue(String query) {
+        try {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(prometheus.uri() + "/api/v1/query?query="
+                    + java.net.URLEncoder.encode(query, StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode result = JSON.readTree(answer.body()).path("data").path("result");
+            return result.isEmpty() ? null : Double.parseDouble(result.get(0).path("value").path(1).asString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitState(BlockingQueue<String> frames, String msgId, String state) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             String frame = frames.poll(5, TimeUnit.SECONDS);
@@ -154,11 +265,11 @@ class IdleCullingTest extends KueueTestSupport {
             JsonNode message = JSON.readTree(frame);
             if ("status".equals(message.path("msg_type").asString())
                     && msgId.equals(message.path("parent_header").path("msg_id").asString())
-                    && "busy".equals(message.path("content").path("execution_state").asString())) {
+                    && state.equals(message.path("content").path("execution_state").asString())) {
                 return;
             }
         }
-        throw new AssertionError("the kernel never said it was busy with the execution");
+        throw new AssertionError("the kernel never said " + state + " for the execution");
     }
 
     private static WebSocket.Listener collector(BlockingQueue<String> frames) {
