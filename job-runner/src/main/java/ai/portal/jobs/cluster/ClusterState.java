@@ -125,7 +125,7 @@ public class ClusterState implements SmartLifecycle {
         claims = start("PersistentVolumeClaim", client.persistentVolumeClaims().inAnyNamespace()
                 .withLabelSelector(ours), Map.of(), this::onWorkloadObject);
         kueueWorkloads = start("Workload (Kueue)", client.genericKubernetesResources(KUEUE_WORKLOADS).inAnyNamespace(),
-                Map.of(BY_OWNER, ClusterState::ownerKeys, BY_CLUSTER_QUEUE, workload -> {
+                Map.of(BY_OWNER, ClusterState::workloadOwnerKeys, BY_CLUSTER_QUEUE, workload -> {
                     String queue = Fields.string(workload.getAdditionalProperties(), "status", "admission",
                             "clusterQueue");
                     return queue == null ? List.of() : List.of(queue);
@@ -240,7 +240,7 @@ public class ClusterState implements SmartLifecycle {
 
     private void onKueueWorkload(GenericKubernetesResource before, GenericKubernetesResource after) {
         GenericKubernetesResource object = after != null ? after : before;
-        List<String> owners = ownerKeys(object);
+        List<String> owners = workloadOwnerKeys(object);
         String owner = owners.isEmpty() ? null : owners.getFirst().substring(owners.getFirst().lastIndexOf('/') + 1);
         // a Workload that starts or stops holding quota moves every waiting workload of the team
         emit(object.getMetadata().getNamespace(), null, "Workload");
@@ -306,6 +306,17 @@ public class ClusterState implements SmartLifecycle {
         Map<String, String> labels = pod.getMetadata().getLabels();
         String workload = labels == null ? null : labels.get(PortalLabels.WORKLOAD);
         return workload == null ? List.of() : List.of(pod.getMetadata().getNamespace() + "/" + workload);
+    }
+
+    /** A Kueue Workload's owner keys: the object Kueue recorded it stands for first, then its owner references. */
+    private static List<String> workloadOwnerKeys(GenericKubernetesResource workload) {
+        KueueWorkload seen = KueueWorkload.of(workload);
+        List<String> keys = new java.util.ArrayList<>();
+        if (seen.ownerKind() != null && seen.ownerName() != null) {
+            keys.add(KueueWorkload.ownerKey(seen.namespace(), seen.ownerKind(), seen.ownerName()));
+        }
+        ownerKeys(workload).stream().filter(key -> !keys.contains(key)).forEach(keys::add);
+        return keys;
     }
 
     private static List<String> ownerKeys(HasMetadata object) {

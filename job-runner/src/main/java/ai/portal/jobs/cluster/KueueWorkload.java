@@ -14,7 +14,9 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
  * What the portal reads of a Kueue {@code Workload} ({@code kueue.x-k8s.io/v1beta2}): which object it stands for,
  * its queue and priority, its conditions, where it was admitted and what it asks for.
  *
- * @param ownerKind      {@code Job} or {@code StatefulSet}: the object Kueue made this Workload for
+ * @param ownerKind      {@code Job} or {@code StatefulSet}: the object Kueue made this Workload for (with its name
+ *                       and uid as Kueue records them in the Workload's own annotations and label, which stay when
+ *                       Kueue takes its owner reference away, as it does while a StatefulSet is at zero replicas)
  * @param requests       total requests of all its pods, per resource (cores, bytes, GPUs)
  * @param flavors        per resource, the ResourceFlavor the admission assigned (empty until admitted)
  * @param clusterQueue   where it was admitted (null until quota is reserved)
@@ -28,6 +30,11 @@ public record KueueWorkload(String namespace, String name, String uid, String ow
     public static final String GROUP = "kueue.x-k8s.io";
     public static final String VERSION = "v1beta2";
     public static final String API_VERSION = GROUP + "/" + VERSION;
+
+    /** Kueue's record, on the Workload, of the object it stands for (kind as {@code apps/v1, Kind=StatefulSet}). */
+    static final String JOB_OWNER_KIND_ANNOTATION = "kueue.x-k8s.io/job-owner-gvk";
+    static final String JOB_OWNER_NAME_ANNOTATION = "kueue.x-k8s.io/job-owner-name";
+    static final String JOB_UID_LABEL = "kueue.x-k8s.io/job-uid";
 
     public static KueueWorkload of(GenericKubernetesResource resource) {
         var metadata = resource.getMetadata();
@@ -51,13 +58,28 @@ public record KueueWorkload(String namespace, String name, String uid, String ow
         }
         String priorityClass = Fields.string(spec, "priorityClassRef", "name");
         Object active = Fields.at(spec, "active");
+        Map<String, String> annotations = metadata.getAnnotations() == null ? Map.of() : metadata.getAnnotations();
+        Map<String, String> labels = metadata.getLabels() == null ? Map.of() : metadata.getLabels();
+        String recordedKind = kindOf(annotations.get(JOB_OWNER_KIND_ANNOTATION));
+        String recordedName = annotations.get(JOB_OWNER_NAME_ANNOTATION);
+        boolean recorded = recordedKind != null && recordedName != null;
         return new KueueWorkload(metadata.getNamespace(), metadata.getName(), metadata.getUid(),
-                owner == null ? null : owner.getKind(), owner == null ? null : owner.getName(),
-                owner == null ? null : owner.getUid(),
+                recorded ? recordedKind : owner == null ? null : owner.getKind(),
+                recorded ? recordedName : owner == null ? null : owner.getName(),
+                labels.get(JOB_UID_LABEL) != null ? labels.get(JOB_UID_LABEL) : owner == null ? null : owner.getUid(),
                 Fields.string(spec, "queueName"), Fields.integer(spec, 0, "priority"), priorityClass,
                 metadata.getCreationTimestamp() == null ? null : Instant.parse(metadata.getCreationTimestamp()),
                 Map.copyOf(conditions), Fields.string(status, "admission", "clusterQueue"), Map.copyOf(flavors),
                 requests(spec, status), !Boolean.FALSE.equals(active));
+    }
+
+    /** {@code Kind} of a {@code group/version, Kind=Kind} string as Kueue writes a GroupVersionKind; null if none. */
+    static String kindOf(String gvk) {
+        if (gvk == null) {
+            return null;
+        }
+        int at = gvk.lastIndexOf("Kind=");
+        return at < 0 || at + 5 >= gvk.length() ? null : gvk.substring(at + 5);
     }
 
     /** {@code status.resourceRequests} when Kueue filled it in, else the pod sets' requests times their counts. */

@@ -228,10 +228,10 @@ public class LaunchService {
                             .flatMap(check -> refuseIf(team, check, true))
                             .then(changeDesired(actor, record, Desired.RUNNING, "notebook.start"));
                 })
-                // Kueue refuses scaling up while the last pod still stops; the reconciler retries when it is gone
+                // a new StatefulSet: its uid is this run's, the one the status follows
                 .flatMap(record -> applier.apply(record)
-                        .onErrorResume(WorkloadApplyException.class, refused -> refused.getMessage()
-                                .contains("in progress") ? Mono.empty() : Mono.error(clusterRefusal(refused)))
+                        .flatMap(uid -> workloads.replaceObjectUid(record.id(), uid))
+                        .onErrorMap(WorkloadApplyException.class, LaunchService::clusterRefusal)
                         .thenReturn(record))
                 .flatMap(status::view);
         return audit.onFailure(useCase, actor, team, "notebook.start", "notebook/" + name);

@@ -41,8 +41,9 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>A row never applied ({@code object_uid} null; e.g. the process died right after the insert) is created.</li>
- *   <li>A notebook whose StatefulSet, claim or replicas differ from its row is re-applied (started, stopped,
- *       recreated with its kept workspace).</li>
+ *   <li>A notebook whose claim is missing, or whose StatefulSet is missing (or is not the one its row records)
+ *       while it is to run, or still there while it is to be stopped, is re-applied (started with its kept
+ *       workspace, or stopped).</li>
  *   <li>A cancelled job whose Job still exists has it deleted.</li>
  *   <li>Objects of this installation whose workload row is deleted (or was never committed) are deleted, the
  *       workspace claim only when the row asked for it.</li>
@@ -84,7 +85,9 @@ public class WorkloadReconciler implements SmartLifecycle {
     public void start() {
         Flux<String> triggers = Flux.merge(
                 leadership.changes().filter(Boolean::booleanValue).map(leading -> EVERYTHING),
-                Flux.interval(resyncPeriod, resyncPeriod).map(tick -> EVERYTHING),
+                // a pass slower than the period skips ticks rather than queueing them (an overflowing interval
+                // would end the loop)
+                Flux.interval(resyncPeriod, resyncPeriod).onBackpressureDrop().map(tick -> EVERYTHING),
                 cluster.changes().filter(change -> change.workload() != null
                                 && ("StatefulSet".equals(change.source()) || "Job".equals(change.source())
                                 || "PersistentVolumeClaim".equals(change.source()) || "Pod".equals(change.source())))
@@ -133,14 +136,20 @@ public class WorkloadReconciler implements SmartLifecycle {
         if (!leadership.isLeader()) {
             return Mono.empty();
         }
+        var namespace = cluster.namespace(workload.namespace());
+        if (namespace.isEmpty() || namespace.get().getMetadata().getDeletionTimestamp() != null) {
+            // the team is gone or going (tenant-service deletes its namespace): nothing can or should be created
+            return Mono.empty();
+        }
         if (workload.notebook()) {
             StatefulSet set = cluster.statefulSet(workload.namespace(), workload.name()).filter(found ->
                     isFor(found, workload)).orElse(null);
             boolean claimMissing = cluster.claim(workload.namespace(), WorkloadNames.workspaceClaim(workload.name()))
                     .isEmpty();
-            int wanted = workload.desired() == Desired.RUNNING ? 1 : 0;
-            boolean differs = set == null || claimMissing || set.getSpec().getReplicas() == null
-                    || set.getSpec().getReplicas() != wanted || workload.objectUid() == null;
+            // a running notebook has its StatefulSet (the one its row records); a stopped one has none
+            boolean differs = claimMissing || (workload.desired() == Desired.RUNNING
+                    ? set == null || !set.getMetadata().getUid().equals(workload.objectUid())
+                    : set != null);
             if (!differs && !full) {
                 return Mono.empty();
             }
@@ -171,8 +180,9 @@ public class WorkloadReconciler implements SmartLifecycle {
                     workload.objectUid() == null ? "never applied" : "differs from its row");
         }
         return applier.apply(workload)
-                .flatMap(uid -> workload.objectUid() == null ? workloads.setObjectUid(workload.id(), uid).then()
-                        : Mono.empty())
+                .flatMap(uid -> uid.equals(workload.objectUid()) ? Mono.<Void>empty()
+                        : workload.notebook() ? workloads.replaceObjectUid(workload.id(), uid)
+                        : workloads.setObjectUid(workload.id(), uid).then())
                 .onErrorResume(WorkloadApplyException.class, refused -> {
                     // e.g. Kueue refusing to scale a notebook up while its last pod still stops: the pod's
                     // deletion is an event that brings the reconciler back

@@ -32,6 +32,7 @@ import ai.portal.platform.team.KueueNames;
 import ai.portal.platform.team.TeamNames;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -112,16 +113,22 @@ public class StatusService {
 
     Observation observe(WorkloadRecord workload, TeamContext context, WorkloadEvent lastPhase) {
         String namespace = workload.namespace();
+        String id = workload.id().toString();
+        StatefulSet set = workload.notebook() ? cluster.statefulSet(namespace, workload.name())
+                .filter(found -> id.equals(found.getMetadata().getLabels()
+                        .get(ai.portal.jobs.workload.WorkloadNames.WORKLOAD_ID_LABEL)))
+                .orElse(null) : null;
+        // the Kueue Workload of this run: a notebook's current StatefulSet (each start makes a new one), the Job
+        String ownerUid = workload.notebook() ? set == null ? null : set.getMetadata().getUid() : workload.objectUid();
         KueueWorkload kueue = cluster.kueueWorkload(namespace, workload.kind().objectKind(), workload.name())
-                .filter(candidate -> workload.objectUid() == null || workload.objectUid().equals(candidate.ownerUid()))
+                .filter(candidate -> ownerUid == null ? !workload.notebook() : ownerUid.equals(candidate.ownerUid()))
                 .orElse(null);
         List<Pod> pods = cluster.pods(namespace, workload.name()).stream()
                 .filter(pod -> workload.id().toString().equals(pod.getMetadata().getLabels()
                         .get(ai.portal.jobs.workload.WorkloadNames.WORKLOAD_ID_LABEL)))
                 .toList();
         QueuePosition position = kueue == null ? null : context.positions().get(kueue.name());
-        return new Observation(workload,
-                workload.notebook() ? cluster.statefulSet(namespace, workload.name()).orElse(null) : null,
+        return new Observation(workload, set,
                 workload.notebook() ? null : cluster.job(namespace, workload.name())
                         .filter(job -> workload.id().toString().equals(job.getMetadata().getLabels()
                                 .get(ai.portal.jobs.workload.WorkloadNames.WORKLOAD_ID_LABEL)))

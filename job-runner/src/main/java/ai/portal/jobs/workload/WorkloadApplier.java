@@ -28,8 +28,9 @@ import reactor.core.scheduler.Schedulers;
  * {@link Schedulers#boundedElastic()} through {@link #blocking}, the only place that does so.
  *
  * <p>A Job is applied once, when it is created, and never again: Kueue owns its {@code suspend} field from then on,
- * and a re-apply could take it back. A notebook's StatefulSet is re-applied (its replicas say started or stopped);
- * Kueue allows exactly that change. The token Secret is created once and never rewritten.
+ * and a re-apply could take it back. A running notebook's StatefulSet is re-applied; stopping deletes it (the
+ * workspace claim, Service and token Secret stay) and starting creates a new one. The token Secret is created once
+ * and never rewritten.
  */
 @Component
 public class WorkloadApplier {
@@ -71,7 +72,26 @@ public class WorkloadApplier {
                 uid = applied.getMetadata().getUid();
             }
         }
+        if (workload.desired() != Desired.RUNNING) {
+            deleteOwn(StatefulSet.class, workload);
+        }
         return uid;
+    }
+
+    /** Deletes this workload's objects of one kind: only those carrying its id, so a namesake is never hit. */
+    private void deleteOwn(Class<? extends HasMetadata> kind, WorkloadRecord workload) {
+        try {
+            client.resources(kind).inNamespace(workload.namespace())
+                    .withLabel(PortalLabels.INSTANCE, instance)
+                    .withLabel(WorkloadNames.WORKLOAD_ID_LABEL, workload.id().toString())
+                    .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                    .delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw new WorkloadApplyException(e.getCode(), "deleting " + kind.getSimpleName() + "s of "
+                        + workload.namespace() + "/" + workload.name() + " failed: " + e.getMessage());
+            }
+        }
     }
 
     private String applyJob(WorkloadRecord workload) {
@@ -105,18 +125,7 @@ public class WorkloadApplier {
                     ? WorkloadResources.KINDS
                     : WorkloadResources.KINDS.stream().filter(kind -> kind != PersistentVolumeClaim.class).toList();
             for (Class<? extends HasMetadata> kind : kinds) {
-                try {
-                    client.resources(kind).inNamespace(workload.namespace())
-                            .withLabel(PortalLabels.INSTANCE, instance)
-                            .withLabel(WorkloadNames.WORKLOAD_ID_LABEL, workload.id().toString())
-                            .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
-                            .delete();
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 404) {
-                        throw new WorkloadApplyException(e.getCode(), "deleting " + kind.getSimpleName() + "s of "
-                                + workload.namespace() + "/" + workload.name() + " failed: " + e.getMessage());
-                    }
-                }
+                deleteOwn(kind, workload);
             }
             log.info("deleted {} {}/{}{}", workload.kind().wireName(), workload.namespace(), workload.name(),
                     withWorkspace ? " with its workspace" : "");

@@ -97,6 +97,12 @@ public class WorkloadRepository {
                 .bind("id", id).bind("uid", uid).fetch().rowsUpdated();
     }
 
+    /** A notebook's StatefulSet of this run: each start creates a new one, with a new uid. */
+    public Mono<Void> replaceObjectUid(UUID id, String uid) {
+        return db.sql("update workload set object_uid = :uid where id = :id").bind("id", id).bind("uid", uid)
+                .then();
+    }
+
     /** Removes a row that never became a workload (its objects could not be created), with its history. */
     public Mono<Void> deleteRow(UUID id) {
         return db.sql("delete from workload where id = :id").bind("id", id).then();

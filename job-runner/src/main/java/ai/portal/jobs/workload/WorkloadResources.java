@@ -54,11 +54,18 @@ public final class WorkloadResources {
     private WorkloadResources() {
     }
 
-    /** The objects a notebook needs besides its token Secret, in apply order: claim, Service, StatefulSet. */
+    /**
+     * The objects a notebook needs besides its token Secret, in apply order: claim, Service and, while it is to run,
+     * its StatefulSet. A stopped notebook has no StatefulSet (its workspace claim, Service and token stay): each start
+     * is a new StatefulSet, so Kueue admits a new pod group rather than scaling one up from zero, a path where Kueue
+     * v0.17.0 can keep the last run's Workload and refuse the scale-up for good (kubernetes-sigs/kueue#12232).
+     */
     public static List<HasMetadata> notebook(WorkloadRecord workload, String instance) {
         require(workload, WorkloadKind.NOTEBOOK);
-        return List.of(workspaceClaim(workload, instance), service(workload, instance),
-                statefulSet(workload, instance));
+        return workload.desired() == Desired.RUNNING
+                ? List.of(workspaceClaim(workload, instance), service(workload, instance),
+                statefulSet(workload, instance))
+                : List.of(workspaceClaim(workload, instance), service(workload, instance));
     }
 
     /** The training job's Job. */
@@ -146,7 +153,7 @@ public final class WorkloadResources {
         return new StatefulSetBuilder()
                 .withMetadata(metadata(workload, instance, workload.name(), queueLabels(workload, instance)))
                 .withNewSpec()
-                .withReplicas(workload.desired() == Desired.RUNNING ? 1 : 0)
+                .withReplicas(1)
                 .withServiceName(workload.name())
                 .withPodManagementPolicy("Parallel")
                 .withNewSelector().withMatchLabels(selector).endSelector()

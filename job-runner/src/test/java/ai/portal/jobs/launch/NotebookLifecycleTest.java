@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 
 import ai.portal.jobs.KueueTestSupport;
+import ai.portal.jobs.TeamQueues;
+import ai.portal.jobs.TeamQueues.PrivateGpus;
 import io.fabric8.kubernetes.api.model.Pod;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -18,9 +21,22 @@ import tools.jackson.databind.JsonNode;
  */
 class NotebookLifecycleTest extends KueueTestSupport {
 
+    private PrivateGpus gpus;
+
+    @AfterEach
+    void removeNodes() {
+        if (gpus != null) {
+            TeamQueues.deleteNodes(kubernetes(), gpus);
+        }
+    }
+
     static Map<String, Object> notebook(String name, int gpus) {
+        return notebook(name, A100, gpus);
+    }
+
+    static Map<String, Object> notebook(String name, String gpuType, int gpus) {
         return gpus == 0 ? Map.of("name", name, "image", SIMULATED_IMAGE, "cpu", "1", "memory", "2Gi")
-                : Map.of("name", name, "image", SIMULATED_IMAGE, "cpu", "1", "memory", "2Gi", "gpuType", A100,
+                : Map.of("name", name, "image", SIMULATED_IMAGE, "cpu", "1", "memory", "2Gi", "gpuType", gpuType,
                 "gpus", gpus, "workspaceSize", "5Gi");
     }
 
@@ -86,32 +102,35 @@ class NotebookLifecycleTest extends KueueTestSupport {
 
     @Test
     void aNotebookThatWouldNotStartNowIsRefusedAtOnceWithTheReason() {
-        String team = teamWithQuota("nbq", "alice", Map.of(A100, 1), 2, false);
-        json(send("alice", HttpMethod.POST, "/api/v1/teams/{team}/notebooks", notebook("first", 1), team),
+        // a GPU type of the test's own: no other team's idle quota of it could be borrowed
+        gpus = TeamQueues.privateNodes(kubernetes(), 1, 2);
+        String type = gpus.gpuType();
+        String team = teamWithQuota("nbq", "alice", Map.of(type, 1), 2, false);
+        json(send("alice", HttpMethod.POST, "/api/v1/teams/{team}/notebooks", notebook("first", type, 1), team),
                 HttpStatus.CREATED);
         awaitPhase(team, "first", "Running");
 
         JsonNode check = json(send("alice", HttpMethod.POST, "/api/v1/teams/{team}/notebooks?dryRun=true",
-                notebook("second", 1), team), HttpStatus.OK);
+                notebook("second", type, 1), team), HttpStatus.OK);
         assertThat(check.path("possible").asBoolean()).isTrue();
         assertThat(check.path("startsNow").asBoolean()).isFalse();
         JsonNode refused = expectProblem(send("alice", HttpMethod.POST, "/api/v1/teams/{team}/notebooks",
-                notebook("second", 1), team), HttpStatus.CONFLICT, "gpus");
+                notebook("second", type, 1), team), HttpStatus.CONFLICT, "gpus");
         assertThat(refused.path("code").asString()).isEqualTo("team-quota-full");
-        assertThat(refused.path("detail").asString()).contains("is using 1 of 1 A100 GPUs");
+        assertThat(refused.path("detail").asString()).contains("is using 1 of 1 ");
         get("alice", "/api/v1/teams/{team}/notebooks/second", team).expectStatus().isNotFound();
         assertThat(kubernetes().apps().statefulSets().inNamespace("team-" + team).withName("second").get()).isNull();
 
         JsonNode capacity = json(get("alice", "/api/v1/teams/{team}/capacity", team), HttpStatus.OK);
-        JsonNode a100 = null;
-        for (JsonNode type : capacity.path("gpus")) {
-            if (A100.equals(type.path("gpuType").asString())) {
-                a100 = type;
+        JsonNode ofType = null;
+        for (JsonNode entry : capacity.path("gpus")) {
+            if (type.equals(entry.path("gpuType").asString())) {
+                ofType = entry;
             }
         }
-        assertThat(a100.path("quota").asInt()).isEqualTo(1);
-        assertThat(a100.path("used").asInt()).isEqualTo(1);
-        assertThat(a100.path("maxStartableNow").asInt()).isZero();
+        assertThat(ofType.path("quota").asInt()).isEqualTo(1);
+        assertThat(ofType.path("used").asInt()).isEqualTo(1);
+        assertThat(ofType.path("maxStartableNow").asInt()).isZero();
         assertThat(capacity.path("notebooks").path("running").asInt()).isEqualTo(1);
 
         // CPU-only notebooks count against max-notebooks (2)

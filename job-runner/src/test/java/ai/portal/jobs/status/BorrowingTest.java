@@ -49,7 +49,11 @@ class BorrowingTest extends KueueTestSupport {
                 "preempted".equals(status.path("reason").path("code").asString()));
         assertThat(preempted.path("workload").path("status").path("reason").path("text").asString())
                 .contains("team " + lender);
-        assertThat(preempted.path("history").findValuesAsString("type")).contains("preempted");
+        // the history recorder writes the entry a moment after the status shows it
+        await("the history of " + borrower + "/big to record the preemption", () -> json(get("admin",
+                        "/api/v1/teams/{team}/workloads/{name}", borrower, "big"), HttpStatus.OK),
+                detail -> detail.path("history").findValuesAsString("type").contains("preempted"),
+                Duration.ofSeconds(30));
         awaitPhase(lender, "mine", "Running");
 
         // more than the team could ever get, even borrowing everything, is refused at once

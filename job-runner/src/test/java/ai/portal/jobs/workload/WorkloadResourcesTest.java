@@ -78,10 +78,11 @@ class WorkloadResourcesTest {
     }
 
     @Test
-    void stoppedNotebookHasNoReplicasButKeepsItsClaim() {
+    void stoppedNotebookHasNoStatefulSetButKeepsItsClaimAndService() {
         var objects = WorkloadResources.notebook(notebook(Desired.STOPPED, 0), INSTANCE);
-        assertThat(((StatefulSet) objects.get(2)).getSpec().getReplicas()).isZero();
+        assertThat(objects).noneMatch(StatefulSet.class::isInstance);
         assertThat(objects.getFirst()).isInstanceOf(PersistentVolumeClaim.class);
+        assertThat(objects).anyMatch(io.fabric8.kubernetes.api.model.Service.class::isInstance);
     }
 
     @Test
