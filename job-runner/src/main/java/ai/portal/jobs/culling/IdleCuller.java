@@ -151,8 +151,7 @@ class IdleCuller implements SmartLifecycle {
         String uid = set.getMetadata().getUid();
         return switch (verdict) {
             case Keep keep -> {
-                boolean marked = annotations.containsKey(WorkloadNames.IDLE_STOP_AT_ANNOTATION)
-                        || annotations.containsKey(WorkloadNames.IDLE_STOPPED_AT_ANNOTATION);
+                boolean marked = annotations.containsKey(WorkloadNames.IDLE_STOP_AT_ANNOTATION);
                 if (!marked) {
                     yield Mono.empty();
                 }
@@ -179,15 +178,11 @@ class IdleCuller implements SmartLifecycle {
                 String detail = "idle for " + words(stop.idleFor()) + " (limit " + words(facts.limit()) + ")";
                 stops.increment();
                 log.info("stopping notebook {}/{}: {}", notebook.team(), notebook.name(), detail);
-                yield launches.stopIdleNotebook(notebook, CULLER, detail)
-                        .flatMap(stopped -> {
-                            Map<String, String> mark = new LinkedHashMap<>();
-                            mark.put(WorkloadNames.IDLE_STOPPED_AT_ANNOTATION, Instant.now().toString());
-                            mark.put(WorkloadNames.IDLE_STOPPED_FOR_ANNOTATION, words(stop.idleFor()));
-                            return marks.annotate(notebook, NotebookMarks.CULLER, mark)
-                                    .then(marks.event(notebook, uid, "Normal", "IdleCullStopped",
-                                            "Stopped for being " + detail + "; the workspace is kept.", COMPONENT));
-                        });
+                // the event first: the stop deletes the StatefulSet it is about; the history entry the stop writes
+                // (type idle-stop) is what the stopped notebook's status says afterwards
+                yield marks.event(notebook, uid, "Normal", "IdleCullStopped",
+                                "Stopped for being " + detail + "; the workspace is kept.", COMPONENT)
+                        .then(launches.stopIdleNotebook(notebook, CULLER, detail)).then();
             }
         };
     }

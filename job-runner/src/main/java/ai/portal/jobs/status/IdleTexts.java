@@ -6,14 +6,15 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
+import ai.portal.jobs.workload.WorkloadEvent;
 import ai.portal.jobs.workload.WorkloadNames;
 import ai.portal.jobs.workload.WorkloadRecord;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 
 /**
- * Reads what the idle culler and a user's extension wrote on a notebook's StatefulSet (annotations, see
- * {@code culling/DESIGN.md}) into its status: the warning "will be stopped at ..." while running, and "stopped for
- * being idle" once the culler stopped it.
+ * Reads what the idle culler and a user's extension wrote on a running notebook's StatefulSet (annotations, see
+ * {@code culling/DESIGN.md}) into its status: the warning "will be stopped at ..."; once the culler stopped it, its
+ * {@code idle-stop} history entry says "stopped for being idle".
  */
 final class IdleTexts {
 
@@ -22,7 +23,24 @@ final class IdleTexts {
     private IdleTexts() {
     }
 
-    static WorkloadStatus apply(WorkloadStatus status, WorkloadRecord notebook, StatefulSet set, Instant now) {
+    /**
+     * {@code idleStop}: the notebook's newest {@code idle-stop} history entry, if any (a stopped notebook has no
+     * StatefulSet left to carry the culler's marks).
+     */
+    static WorkloadStatus apply(WorkloadStatus status, WorkloadRecord notebook, StatefulSet set,
+                                WorkloadEvent idleStop, Instant now) {
+        if ((status.phase() == Phase.STOPPED || status.phase() == Phase.STOPPING) && idleStop != null
+                // the culler's stop is the notebook's last change: a later start or stop by a user is newer
+                && !idleStop.at().isBefore(notebook.updatedAt().minusSeconds(60))) {
+            String message = idleStop.message() == null ? "" : idleStop.message();
+            int from = message.indexOf("idle for ");
+            int to = message.indexOf(" (limit");
+            String after = from < 0 ? "" : message.substring(from + 9, to > from ? to : message.length());
+            return status.withReason(Reason.of("stopped-idle", "stopped at " + CLOCK.format(idleStop.at())
+                            + " after being idle" + (after.isBlank() ? "" : " for " + after)
+                            + "; the workspace is kept",
+                    Map.of("stoppedAt", idleStop.at().toString(), "idleFor", after)));
+        }
         if (set == null || set.getMetadata().getAnnotations() == null) {
             return status;
         }
@@ -47,16 +65,6 @@ final class IdleTexts {
                         Map.of("keepUntil", keepUntil.toString()))));
             }
             return status;
-        }
-        Instant stoppedAt = instant(annotations.get(WorkloadNames.IDLE_STOPPED_AT_ANNOTATION));
-        // the culler stops (updated_at), then annotates: a later start or stop by a user is newer than its mark
-        if ((status.phase() == Phase.STOPPED || status.phase() == Phase.STOPPING) && stoppedAt != null
-                && !stoppedAt.isBefore(notebook.updatedAt().minusSeconds(60))) {
-            String after = annotations.getOrDefault(WorkloadNames.IDLE_STOPPED_FOR_ANNOTATION, "");
-            return status.withReason(Reason.of("stopped-idle", "stopped at " + CLOCK.format(stoppedAt)
-                            + " after being idle" + (after.isBlank() ? "" : " for " + after)
-                            + "; the workspace is kept",
-                    Map.of("stoppedAt", stoppedAt.toString(), "idleFor", after)));
         }
         return status;
     }

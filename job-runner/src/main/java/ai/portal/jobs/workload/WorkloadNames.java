@@ -23,9 +23,6 @@ public final class WorkloadNames {
     public static final String WORKLOAD_ID_LABEL = "portal.ai/workload-id";
     /** On a notebook's StatefulSet, set by the idle culler: when it will stop the notebook for being idle. */
     public static final String IDLE_STOP_AT_ANNOTATION = "portal.ai/idle-stop-at";
-    /** On a notebook's StatefulSet, set by the idle culler when it stopped the notebook: when, and for how long idle. */
-    public static final String IDLE_STOPPED_AT_ANNOTATION = "portal.ai/idle-stopped-at";
-    public static final String IDLE_STOPPED_FOR_ANNOTATION = "portal.ai/idle-stopped-after";
     /** On a notebook's StatefulSet, set when a user extends its idle deadline: not stopped for idleness before it. */
     public static final String IDLE_KEEP_UNTIL_ANNOTATION = "portal.ai/idle-keep-until";
 
