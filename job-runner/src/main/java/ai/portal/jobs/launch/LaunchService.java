@@ -198,6 +198,25 @@ public class LaunchService {
         return audit.onFailure(useCase, actor, team, "notebook.stop", "notebook/" + name);
     }
 
+    /**
+     * The idle culler's stop: the same as a user's stop (workspace kept), by the culler rather than a person, with
+     * why in the audit row ({@code notebook.stop}, {@code detail}) and in the notebook's history.
+     */
+    public Mono<WorkloadRecord> stopIdleNotebook(WorkloadRecord notebook, CurrentUser culler, String detail) {
+        Mono<WorkloadRecord> useCase = workloads.findLive(notebook.team(), notebook.name())
+                .filter(record -> record.id().equals(notebook.id()) && record.desired() == Desired.RUNNING)
+                .flatMap(record -> workloads.setDesired(record.id(), Desired.STOPPED)
+                        .then(audit.record(culler, record.team(), "notebook.stop", "notebook/" + record.name(),
+                                Map.of("desired", record.desired().wireName()),
+                                Map.of("desired", Desired.STOPPED.wireName()), Outcome.SUCCESS, detail))
+                        .then(workloads.recordEvent(new WorkloadEvent(record.id(), Instant.now(), "idle-stop",
+                                null, "idle", detail, "idle-stop:" + Instant.now())))
+                        .as(tx::transactional)
+                        .then(Mono.defer(() -> workloads.find(record.id()))))
+                .flatMap(record -> applier.apply(record).thenReturn(record));
+        return audit.onFailure(useCase, culler, notebook.team(), "notebook.stop", "notebook/" + notebook.name());
+    }
+
     public Mono<WorkloadView> startNotebook(CurrentUser actor, String team, String name) {
         Mono<WorkloadView> useCase = editable(actor, team, name, WorkloadKind.NOTEBOOK)
                 .flatMap(record -> {

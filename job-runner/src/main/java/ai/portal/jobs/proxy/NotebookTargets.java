@@ -19,12 +19,12 @@ import reactor.core.publisher.Mono;
  * Where a notebook is served: its pod's IP from the pod informer (a Service's endpoints are not used: a loopback
  * pod IP, as on the local cluster, gets none, and JupyterHub's KubeSpawner connects to the pod IP too), and the
  * token its Jupyter server expects, read from the notebook's Secret and kept for a short while. Only this
- * installation's notebooks are found.
+ * installation's notebooks are found. The idle culler asks Jupyter the same way.
  */
-class NotebookTargets {
+public class NotebookTargets {
 
-    /** A notebook ready to take requests. The token never leaves the proxy. */
-    record Target(String podIp, int port, String token) {
+    /** A notebook ready to take requests. The token never leaves the job runner. */
+    public record Target(String podIp, int port, String token) {
         @Override
         public String toString() {
             return "Target[" + podIp + ":" + port + "]";
@@ -54,7 +54,8 @@ class NotebookTargets {
                 .buildAsync();
     }
 
-    Mono<Target> find(String team, String name) {
+    /** The notebook's ready pod and its token; an error when it is not there or not ready. */
+    public Mono<Target> find(String team, String name) {
         String namespace = TeamNames.namespace(team);
         Optional<Pod> pod = cluster.pod(namespace, name + "-0")
                 .filter(found -> WorkloadKind.NOTEBOOK.wireName().equals(label(found, PortalLabels.WORKLOAD_KIND))

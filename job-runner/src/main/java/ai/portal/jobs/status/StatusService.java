@@ -22,6 +22,7 @@ import ai.portal.jobs.cluster.ResourceFlavorView;
 import ai.portal.jobs.status.EtaEstimator.Estimate;
 import ai.portal.jobs.status.EtaEstimator.History;
 import ai.portal.jobs.status.Observation.QueuePosition;
+import ai.portal.jobs.workload.Desired;
 import ai.portal.jobs.workload.WorkloadEvent;
 import ai.portal.jobs.workload.WorkloadKind;
 import ai.portal.jobs.workload.WorkloadRecord;
@@ -98,9 +99,16 @@ public class StatusService {
         Mono<Optional<WorkloadEvent>> lastPhase = objectGone
                 ? workloads.lastPhase(workload.id()).map(Optional::of).defaultIfEmpty(Optional.empty())
                 : Mono.just(Optional.empty());
-        return lastPhase.map(phase -> {
-            Observation seen = observe(workload, context, phase.orElse(null));
+        Mono<Optional<WorkloadEvent>> idleStop = workload.notebook() && workload.desired() == Desired.STOPPED
+                ? workloads.last(workload.id(), "idle-stop").map(Optional::of).defaultIfEmpty(Optional.empty())
+                : Mono.just(Optional.empty());
+        return Mono.zip(lastPhase, idleStop).map(parts -> {
+            Observation seen = observe(workload, context, parts.getT1().orElse(null));
             WorkloadStatus status = StatusDeriver.derive(seen);
+            if (workload.notebook()) {
+                status = IdleTexts.apply(status, workload, seen.statefulSet(), parts.getT2().orElse(null),
+                        Instant.now());
+            }
             if (status.stage() == Phase.Stage.QUEUED && seen.kueue() != null) {
                 status = withEstimate(status, seen, context);
             }

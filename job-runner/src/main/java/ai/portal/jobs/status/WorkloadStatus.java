@@ -12,9 +12,26 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param queue    for a queued workload, its position and estimated start; null otherwise
  * @param exit     the last container exit, when there was one
  * @param attempts how many pods a job has run (retries + 1 when all failed)
+ * @param idle     for a notebook: the idle culler's warning, a user's extension, or its idle stop; null otherwise
  */
 @Schema(description = "Status derived from the cluster: phase, plain reason, queue position and ETA, exit")
 public record WorkloadStatus(Phase phase, Phase.Stage stage, Reason reason, QueueStatus queue, ExitStatus exit,
                              int attempts, String node, String podIp, Instant admittedAt, Instant startedAt,
-                             Instant finishedAt) {
+                             Instant finishedAt, IdleNotice idle) {
+
+    public WorkloadStatus(Phase phase, Phase.Stage stage, Reason reason, QueueStatus queue, ExitStatus exit,
+                          int attempts, String node, String podIp, Instant admittedAt, Instant startedAt,
+                          Instant finishedAt) {
+        this(phase, stage, reason, queue, exit, attempts, node, podIp, admittedAt, startedAt, finishedAt, null);
+    }
+
+    WorkloadStatus withIdle(IdleNotice notice) {
+        return new WorkloadStatus(phase, stage, reason, queue, exit, attempts, node, podIp, admittedAt, startedAt,
+                finishedAt, notice);
+    }
+
+    WorkloadStatus withReason(Reason changed) {
+        return new WorkloadStatus(phase, stage, changed, queue, exit, attempts, node, podIp, admittedAt, startedAt,
+                finishedAt, idle);
+    }
 }

@@ -21,6 +21,10 @@ public final class WorkloadNames {
     public static final String TOKEN_KEY = "token";
     /** The label (on everything the job runner creates) with the database id of the workload it belongs to. */
     public static final String WORKLOAD_ID_LABEL = "portal.ai/workload-id";
+    /** On a notebook's StatefulSet, set by the idle culler: when it will stop the notebook for being idle. */
+    public static final String IDLE_STOP_AT_ANNOTATION = "portal.ai/idle-stop-at";
+    /** On a notebook's StatefulSet, set when a user extends its idle deadline: not stopped for idleness before it. */
+    public static final String IDLE_KEEP_UNTIL_ANNOTATION = "portal.ai/idle-keep-until";
 
     private WorkloadNames() {
     }

@@ -151,10 +151,15 @@ public class WorkloadRepository {
 
     /** The phase recorded last (in recording order) for a workload. */
     public Mono<WorkloadEvent> lastPhase(UUID workload) {
+        return last(workload, "phase");
+    }
+
+    /** The newest history entry of one type. */
+    public Mono<WorkloadEvent> last(UUID workload, String type) {
         return db.sql("""
-                        select * from workload_event where workload_id = :workload and type = 'phase'
+                        select * from workload_event where workload_id = :workload and type = :type
                          order by id desc limit 1""")
-                .bind("workload", workload)
+                .bind("workload", workload).bind("type", type)
                 .map(row -> new WorkloadEvent(row.get("workload_id", UUID.class), row.get("at", Instant.class),
                         row.get("type", String.class), row.get("phase", String.class),
                         row.get("reason", String.class), row.get("message", String.class),

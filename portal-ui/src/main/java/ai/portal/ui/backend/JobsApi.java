@@ -40,7 +40,14 @@ public final class JobsApi {
 
     /** Phase (Pending, Running, Stopping, Stopped, Succeeded, Failed, Cancelled, Deleting) and why. */
     public record Status(String phase, String stage, Reason reason, Queue queue, Exit exit, int attempts, String node,
-                         String podIp, Instant admittedAt, Instant startedAt, Instant finishedAt) {
+                         String podIp, Instant admittedAt, Instant startedAt, Instant finishedAt, Idle idle) {
+    }
+
+    /**
+     * Idle culling of a running notebook: {@code stopAt} once it was warned that it will be stopped for being idle,
+     * {@code keepUntil} while a user's extension holds.
+     */
+    public record Idle(Instant stopAt, Instant keepUntil, Reason notice) {
     }
 
     /** Why, in English words and as a code with arguments the UI can say in another language. */
@@ -82,8 +89,13 @@ public final class JobsApi {
                                Boolean forNotebooks, Boolean forJobs, Boolean cuda, Boolean enabled) {
     }
 
-    /** Platform settings of the job runner. */
-    public record Settings(Boolean allowCustomImages) {
+    /** Platform settings of the job runner; in a change, a null idle setting keeps its value. */
+    public record Settings(Boolean allowCustomImages, Long notebookIdleLimitSeconds, Long gpuNotebookIdleLimitSeconds,
+                           Long idleWarningSeconds, Long maxIdleExtensionSeconds) {
+
+        public Settings(Boolean allowCustomImages) {
+            this(allowCustomImages, null, null, null, null);
+        }
     }
 
     /** One GPU type on the cluster now ({@code GET /cluster/gpus}). */

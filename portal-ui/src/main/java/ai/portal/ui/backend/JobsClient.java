@@ -228,6 +228,12 @@ public class JobsClient {
         return action("/api/v1/teams/{team}/notebooks/{name}/start", team, name);
     }
 
+    /** Keeps a running notebook from being stopped for idleness for {@code seconds} from now. */
+    public Workload extendIdle(String team, String name, long seconds) {
+        return Calls.call(Backend.JOBS, () -> rest.post().uri("/api/v1/teams/{team}/notebooks/{name}/idle-extension",
+                team, name).body(java.util.Map.of("seconds", seconds)).retrieve().body(Workload.class));
+    }
+
     public void deleteNotebook(String team, String name, boolean deleteWorkspace) {
         Calls.run(Backend.JOBS, () -> rest.delete().uri(uri -> uri.path("/api/v1/teams/{team}/notebooks/{name}")
                 .queryParam("deleteWorkspace", deleteWorkspace).build(team, name)).retrieve().toBodilessEntity());

@@ -15,7 +15,10 @@ import com.vaadin.flow.component.html.AnchorTarget;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 
-/** The buttons a workload offers in its state: Open, Stop, Start (notebooks), Cancel, Resubmit (jobs), Delete. */
+/**
+ * The buttons a workload offers in its state: Open, Keep running (a notebook warned that it will be stopped for being
+ * idle), Stop, Start (notebooks), Cancel, Resubmit (jobs), Delete.
+ */
 final class WorkloadActions {
 
     private WorkloadActions() {
@@ -40,6 +43,11 @@ final class WorkloadActions {
             return actions;
         }
         if (workload.notebook()) {
+            if ("Running".equals(phase) && workload.status() != null && workload.status().idle() != null
+                    && workload.status().idle().stopAt() != null) {
+                actions.add(button(where, "keep", workload, VaadinIcon.TIMER, () -> jobs.extendIdle(workload.team(),
+                        workload.name(), keepFor(jobs)), "notebooks.kept", "notebooks.action.keep", afterChange));
+            }
             if ("Running".equals(phase) || "Pending".equals(phase)) {
                 actions.add(button(where, "stop", workload, VaadinIcon.STOP, () -> jobs.stopNotebook(workload.team(),
                         workload.name()), "notebooks.stopped", "notebooks.action.stop", afterChange));
@@ -69,6 +77,14 @@ final class WorkloadActions {
         actions.add(delete);
         return actions;
     }
+
+    /** Two hours, or the platform's bound when that is shorter. */
+    private static long keepFor(JobsClient jobs) {
+        Long bound = jobs.settings().maxIdleExtensionSeconds();
+        return bound == null ? KEEP_FOR_SECONDS : Math.min(KEEP_FOR_SECONDS, bound);
+    }
+
+    private static final long KEEP_FOR_SECONDS = 2 * 3600;
 
     private static Button button(Component where, String action, Workload workload, VaadinIcon icon,
                                  java.util.function.Supplier<Workload> call, String doneKey, String whatKey,

@@ -68,6 +68,16 @@ public final class WorkloadList {
             why.addClassName("portal-reason");
             status.add(why);
         }
+        String idle = WorkloadWords.idle(where, workload);
+        if (!idle.isBlank()) {
+            Span notice = new Span(idle);
+            notice.addClassName("portal-idle");
+            notice.getElement().setAttribute("role", "status");
+            if (workload.status().idle().stopAt() != null) {
+                notice.addClassName("portal-idle-warning");
+            }
+            status.add(notice);
+        }
         String queue = WorkloadWords.queue(where, workload);
         if (!queue.isBlank()) {
             Span when = new Span(queue);

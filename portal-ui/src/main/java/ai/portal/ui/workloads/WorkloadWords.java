@@ -22,7 +22,7 @@ public final class WorkloadWords {
     public static final List<String> STAGES = List.of("creating", "submitted", "queued", "scheduling", "starting", "blocked");
 
     public static final List<String> HISTORY_TYPES = List.of("phase", "admitted", "waiting", "preempted", "evicted",
-            "requeued");
+            "requeued", "idle-stop");
     public static final List<String> KINDS = List.of("notebook", "job");
     public static final List<String> CONFIDENCES = List.of("high", "medium", "low", "none");
     public static final List<String> PRIORITIES = List.of("low", "normal", "high");
@@ -61,6 +61,11 @@ public final class WorkloadWords {
         if (reason == null) {
             return "";
         }
+        if ("stopped-idle".equals(reason.code()) && !isEnglish(where) && reason.args().get("stoppedAt") != null) {
+            return where.getTranslation("reason.stopped-idle",
+                    Formats.dateTime(Instant.parse(String.valueOf(reason.args().get("stoppedAt")))),
+                    String.valueOf(reason.args().getOrDefault("idleFor", "")));
+        }
         if (isEnglish(where) && reason.text() != null && !reason.text().isBlank()) {
             return reason.text(); // the job runner's own words say more (GPU type, node, what Kueue said)
         }
@@ -73,6 +78,22 @@ public final class WorkloadWords {
             return where.getTranslation("reason." + reason.code());
         }
         return reason.text() == null ? "" : reason.text();
+    }
+
+    /**
+     * "Will be stopped at 15:12 for being idle" once the idle culler warned, "Kept running until 17:00 even when idle"
+     * while an extension holds; empty otherwise.
+     */
+    static String idle(Component where, Workload workload) {
+        var idle = workload.status() == null ? null : workload.status().idle();
+        if (idle == null || !"Running".equals(workload.phase())) {
+            return "";
+        }
+        if (idle.stopAt() != null) {
+            return where.getTranslation("idle.warning", Formats.dateTime(idle.stopAt()),
+                    Formats.duration(Duration.between(Instant.now(), idle.stopAt())));
+        }
+        return idle.keepUntil() == null ? "" : where.getTranslation("idle.kept", Formats.dateTime(idle.keepUntil()));
     }
 
     /** "#2 in the team · starts in about 35 min (medium confidence)"; empty when it does not wait in the queue. */

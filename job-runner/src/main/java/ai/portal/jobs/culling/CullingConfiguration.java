@@ -1,0 +1,38 @@
+package ai.portal.jobs.culling;
+
+import ai.portal.jobs.cluster.ClusterState;
+import ai.portal.jobs.launch.LaunchService;
+import ai.portal.jobs.leader.Leadership;
+import ai.portal.jobs.proxy.NotebookTargets;
+import ai.portal.jobs.settings.SettingsService;
+import ai.portal.jobs.workload.NotebookMarks;
+import ai.portal.jobs.workload.WorkloadRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CullingProperties.class)
+class CullingConfiguration {
+
+    @Bean
+    JupyterActivity jupyterActivity(WebClient.Builder http, CullingProperties properties) {
+        return new JupyterActivity(http.clone().build(), properties);
+    }
+
+    @Bean
+    GpuUtilisation gpuUtilisation(WebClient.Builder http, CullingProperties properties) {
+        return new GpuUtilisation(http.clone().build(), properties);
+    }
+
+    @Bean
+    IdleCuller idleCuller(WorkloadRepository workloads, ClusterState cluster, NotebookTargets targets,
+                          JupyterActivity jupyter, GpuUtilisation gpus, SettingsService settings,
+                          LaunchService launches, NotebookMarks marks, Leadership leadership,
+                          CullingProperties properties, MeterRegistry meters) {
+        return new IdleCuller(workloads, cluster, targets, jupyter, gpus, settings, launches, marks, leadership,
+                properties, meters);
+    }
+}
