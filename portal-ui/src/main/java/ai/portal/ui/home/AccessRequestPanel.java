@@ -16,6 +16,7 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
@@ -147,9 +148,9 @@ class AccessRequestPanel extends Section {
                 Toasts.failure(this, "home.access.action.ask", failure);
             });
         });
-        Div form = new Div(reason, team, submit);
+        VerticalLayout form = new VerticalLayout(reason, team, submit);
+        form.setPadding(false);
         form.setId("access-request-form");
-        form.addClassName("portal-form");
         return form;
     }
 }
