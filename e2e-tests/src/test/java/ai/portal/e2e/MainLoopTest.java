@@ -86,9 +86,13 @@ class MainLoopTest {
         Page lab = page.waitForPopup(() -> page.locator("#open-lab").click());
         lab.setDefaultTimeout(SLOW);
         lab.locator(".jp-LauncherCard[data-category='Notebook']").first().click();
+        // the kernel first: a cell run before it is connected is not run (on a loaded machine that takes a while)
+        assertThat(lab.getByText("Python 3 (ipykernel) | Idle")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
         Locator cell = lab.locator(".jp-Notebook .jp-Cell .cm-content").first();
         cell.click();
         lab.keyboard().type("print(6*7)");
+        assertThat(cell).containsText("print(6*7)");
         lab.keyboard().press("Shift+Enter");
         assertThat(lab.locator(".jp-OutputArea-output").first()).containsText("42",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW));
