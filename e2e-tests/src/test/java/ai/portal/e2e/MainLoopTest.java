@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -87,7 +88,8 @@ class MainLoopTest {
         lab.setDefaultTimeout(SLOW);
         lab.locator(".jp-LauncherCard[data-category='Notebook']").first().click();
         // the kernel first: a cell run before it is connected is not run (on a loaded machine that takes a while)
-        assertThat(lab.getByText("Python 3 (ipykernel) | Idle")).isVisible(
+        assertThat(lab.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Python 3 (ipykernel) | Idle")))
+                .isVisible(
                 new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
         Locator cell = lab.locator(".jp-Notebook .jp-Cell .cm-content").first();
         cell.click();
