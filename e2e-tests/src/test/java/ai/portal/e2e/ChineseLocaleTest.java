@@ -58,6 +58,7 @@ class ChineseLocaleTest {
         for (String[] view : new String[][] {
                 {"/admin/teams", "#teams-grid", "zh-admin-teams"},
                 {"/admin/quota-requests", "#admin-quota-requests", "zh-admin-requests"},
+                {"/admin/access-requests", "#admin-access-requests", "zh-admin-access-requests"},
                 {"/admin/gpu-types", "#gpu-types", "zh-admin-gpu-types"},
                 {"/admin/audit", "#audit-events", "zh-admin-audit"},
                 {"/no/such/page", "#not-found", "zh-not-found"}}) {

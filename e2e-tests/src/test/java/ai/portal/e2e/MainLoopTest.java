@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -86,9 +87,14 @@ class MainLoopTest {
         Page lab = page.waitForPopup(() -> page.locator("#open-lab").click());
         lab.setDefaultTimeout(SLOW);
         lab.locator(".jp-LauncherCard[data-category='Notebook']").first().click();
+        // the kernel first: a cell run before it is connected is not run (on a loaded machine that takes a while)
+        assertThat(lab.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Python 3 (ipykernel) | Idle")))
+                .isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
         Locator cell = lab.locator(".jp-Notebook .jp-Cell .cm-content").first();
         cell.click();
         lab.keyboard().type("print(6*7)");
+        assertThat(cell).containsText("print(6*7)");
         lab.keyboard().press("Shift+Enter");
         assertThat(lab.locator(".jp-OutputArea-output").first()).containsText("42",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW));

@@ -2,6 +2,7 @@ package ai.portal.platform.security;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,10 +13,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param issuerUri the Keycloak realm URL; must equal the tokens' {@code iss}
  * @param audience  this service's client id; tokens must name it in {@code aud}
  * @param clockSkew tolerance for {@code exp}/{@code nbf} between Keycloak's clock and ours
+ * @param signedInPaths API paths that need a valid token but no portal role (where someone without access asks
+ *                      for it); every other {@code /api/v1} path needs {@code platform-admin} or
+ *                      {@code data-scientist}
  */
 @ConfigurationProperties("portal.security")
 public record PortalSecurityProperties(
         URI issuerUri,
         String audience,
-        @DefaultValue("30s") Duration clockSkew) {
+        @DefaultValue("30s") Duration clockSkew,
+        @DefaultValue List<String> signedInPaths) {
+
+    public PortalSecurityProperties {
+        signedInPaths = signedInPaths == null ? List.of() : List.copyOf(signedInPaths);
+    }
 }

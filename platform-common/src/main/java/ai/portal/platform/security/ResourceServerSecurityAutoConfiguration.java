@@ -46,11 +46,14 @@ public class ResourceServerSecurityAutoConfiguration {
 
     /**
      * Health, info and metrics are open on the management port only. Without a separate management port the API
-     * port serves them: health stays open for probes, metrics and info then need a token.
+     * port serves them: health stays open for probes, metrics and info then need a token. Paths a service lists in
+     * {@code portal.security.signed-in-paths} need a valid token but no portal role (e.g. a guest asking for access).
      */
     @Bean
     SecurityWebFilterChain resourceServerFilterChain(ServerHttpSecurity http, ProblemResponses problems,
-                                                     ManagementServer management) {
+                                                     ManagementServer management,
+                                                     PortalSecurityProperties properties) {
+        String[] signedIn = properties.signedInPaths().toArray(String[]::new);
         return http
                 // bearer tokens only: no session, no cookies, so no CSRF surface
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -58,12 +61,16 @@ public class ResourceServerSecurityAutoConfiguration {
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-                .authorizeExchange(exchanges -> exchanges
-                        .matchers(management.requests()).permitAll()
-                        .pathMatchers(PUBLIC_PATHS).permitAll()
-                        .pathMatchers(PROBE_PATHS).permitAll()
-                        .pathMatchers("/api/v1/**").hasAnyRole(PortalRoles.PLATFORM_ADMIN, PortalRoles.DATA_SCIENTIST)
-                        .anyExchange().authenticated())
+                .authorizeExchange(exchanges -> {
+                    exchanges.matchers(management.requests()).permitAll()
+                            .pathMatchers(PUBLIC_PATHS).permitAll()
+                            .pathMatchers(PROBE_PATHS).permitAll();
+                    if (signedIn.length > 0) {
+                        exchanges.pathMatchers(signedIn).authenticated();
+                    }
+                    exchanges.pathMatchers("/api/v1/**").hasAnyRole(PortalRoles.PLATFORM_ADMIN, PortalRoles.DATA_SCIENTIST)
+                            .anyExchange().authenticated();
+                })
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(authenticationConverter()))
                         .authenticationEntryPoint(problems::unauthorized)

@@ -39,7 +39,8 @@ public class AuditView extends VerticalLayout implements PortalView {
     static final int PAGE_SIZE = 50;
     public static final List<String> ACTIONS = List.of("team.create", "team.update", "team.archive", "team.unarchive",
             "team.delete", "member.add", "member.role", "member.remove", "quota.set", "quota-request.create",
-            "quota-request.approve", "quota-request.reject", "gpu-type.add", "gpu-type.remove");
+            "quota-request.approve", "quota-request.reject", "gpu-type.add", "gpu-type.remove",
+            "access-request.create", "access-request.withdraw", "access-request.approve", "access-request.reject");
 
     private final TenantClient tenants;
     private final TextField team = new TextField();

@@ -85,6 +85,19 @@ public final class TenantApi {
                                Instant decidedAt) {
     }
 
+    /** A request for access to the portal (optionally to a team) by someone signed in without a portal role. */
+    public record NewAccessRequest(String reason, String team) {
+    }
+
+    /** An admin's grant: the data-scientist role (unless declined), and a membership when a team is named. */
+    public record AccessApproval(Boolean grantRole, String team, String teamRole, String reason) {
+    }
+
+    public record AccessRequest(long id, String username, String name, String email, String reason, String team,
+                                String status, String decidedBy, String decisionReason, String grantedRole,
+                                String grantedTeam, String grantedTeamRole, Instant createdAt, Instant decidedAt) {
+    }
+
     public record AuditEvent(long id, Instant at, String actorSubject, String actorUsername, String team,
                              String action, String target, JsonNode before, JsonNode after, String outcome,
                              String detail, String requestId) {

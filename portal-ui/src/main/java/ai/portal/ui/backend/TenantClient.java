@@ -3,12 +3,15 @@ package ai.portal.ui.backend;
 import java.util.List;
 import java.util.Map;
 
+import ai.portal.ui.backend.TenantApi.AccessApproval;
+import ai.portal.ui.backend.TenantApi.AccessRequest;
 import ai.portal.ui.backend.TenantApi.AuditEvent;
 import ai.portal.ui.backend.TenantApi.AuditQuery;
 import ai.portal.ui.backend.TenantApi.CreateTeam;
 import ai.portal.ui.backend.TenantApi.GpuType;
 import ai.portal.ui.backend.TenantApi.Me;
 import ai.portal.ui.backend.TenantApi.Member;
+import ai.portal.ui.backend.TenantApi.NewAccessRequest;
 import ai.portal.ui.backend.TenantApi.NewQuotaRequest;
 import ai.portal.ui.backend.TenantApi.Quota;
 import ai.portal.ui.backend.TenantApi.QuotaRequest;
@@ -123,6 +126,38 @@ public class TenantClient {
         String action = approve ? "approve" : "reject";
         return Calls.call(Backend.TENANT, () -> rest.post().uri("/api/v1/quota-requests/{id}/" + action, id)
                 .body(Map.of("reason", reason == null ? "" : reason)).retrieve().body(QuotaRequest.class));
+    }
+
+    /** The caller's own access requests, newest first (anyone signed in, portal role or not). */
+    public List<AccessRequest> myAccessRequests() {
+        return list(new ParameterizedTypeReference<>() { }, "/api/v1/me/access-requests");
+    }
+
+    public AccessRequest requestAccess(NewAccessRequest request) {
+        return Calls.call(Backend.TENANT, () -> rest.post().uri("/api/v1/me/access-requests")
+                .body(request).retrieve().body(AccessRequest.class));
+    }
+
+    public AccessRequest withdrawAccessRequest(long id) {
+        return Calls.call(Backend.TENANT, () -> rest.delete().uri("/api/v1/me/access-requests/{id}", id)
+                .retrieve().body(AccessRequest.class));
+    }
+
+    /** Everyone's access requests with a status (pending, approved, rejected, withdrawn): platform admins only. */
+    public List<AccessRequest> accessRequestsWithStatus(String status) {
+        return Calls.call(Backend.TENANT, () -> rest.get()
+                .uri(uri -> uri.path("/api/v1/access-requests").queryParam("status", status).build())
+                .retrieve().body(new ParameterizedTypeReference<List<AccessRequest>>() { }));
+    }
+
+    public AccessRequest approveAccess(long id, AccessApproval approval) {
+        return Calls.call(Backend.TENANT, () -> rest.post().uri("/api/v1/access-requests/{id}/approve", id)
+                .body(approval).retrieve().body(AccessRequest.class));
+    }
+
+    public AccessRequest rejectAccess(long id, String reason) {
+        return Calls.call(Backend.TENANT, () -> rest.post().uri("/api/v1/access-requests/{id}/reject", id)
+                .body(Map.of("reason", reason)).retrieve().body(AccessRequest.class));
     }
 
     public List<AuditEvent> audit(AuditQuery query) {

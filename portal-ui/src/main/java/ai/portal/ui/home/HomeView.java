@@ -47,7 +47,7 @@ import jakarta.annotation.security.PermitAll;
 /**
  * Where a user lands after login: their teams as links with what their role lets them do, each team's quota use
  * (per resource and per GPU type, used / hard), their workloads, and recent events. A guest learns how to get
- * access. Quota bars follow changes live.
+ * access and asks for it ({@link AccessRequestPanel}). Quota bars follow changes live.
  */
 @Route("")
 @PermitAll
@@ -106,9 +106,7 @@ public class HomeView extends VerticalLayout implements PortalView {
         help.setId("no-access");
         help.addClassName("portal-callout");
         help.add(new Paragraph(getTranslation("home.guest.text")));
-        Section ask = new Section("request-access", getTranslation("home.guest.request-access"));
-        ask.notAvailableYet("home.guest.request-access.not-yet");
-        help.add(ask);
+        help.add(new AccessRequestPanel(tenants, user));
         return help;
     }
 

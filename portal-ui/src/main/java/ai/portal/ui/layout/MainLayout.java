@@ -2,6 +2,7 @@ package ai.portal.ui.layout;
 
 import java.util.List;
 
+import ai.portal.ui.admin.AccessRequestsView;
 import ai.portal.ui.admin.AuditView;
 import ai.portal.ui.admin.ClusterView;
 import ai.portal.ui.admin.GpuTypesView;
@@ -123,6 +124,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         nav.setCollapsible(true);
         nav.addItem(item("nav-admin-teams", "nav.admin.teams", TeamsAdminView.class, VaadinIcon.GROUP),
                 item("nav-admin-requests", "nav.admin.quota-requests", QuotaRequestsView.class, VaadinIcon.INBOX),
+                item("nav-admin-access", "nav.admin.access-requests", AccessRequestsView.class, VaadinIcon.KEY),
                 item("nav-admin-cluster", "nav.admin.cluster", ClusterView.class, VaadinIcon.SERVER),
                 item("nav-admin-usage", "nav.admin.usage", UsageView.class, VaadinIcon.CHART),
                 item("nav-admin-images", "nav.admin.images", ImagesView.class, VaadinIcon.PACKAGE),

@@ -58,10 +58,12 @@ class LiveConfiguration {
                 tenants.quotaRequests(slug).stream().map(r -> r.id() + ":" + r.status()).toList());
     }
 
-    /** What the admin pages show that changes by itself or by others: teams and their status, pending requests. */
+    /** What the admin pages show that changes by itself or by others: teams and their status, pending quota and
+     * access requests. */
     static Object adminFingerprint(TenantClient tenants) {
         return List.of(
                 tenants.teams().stream().map(t -> t.slug() + ":" + t.state() + ":" + t.phase()).toList(),
-                tenants.quotaRequestsWithStatus("pending").stream().map(r -> r.id()).toList());
+                tenants.quotaRequestsWithStatus("pending").stream().map(r -> r.id()).toList(),
+                tenants.accessRequestsWithStatus("pending").stream().map(r -> r.id()).toList());
     }
 }

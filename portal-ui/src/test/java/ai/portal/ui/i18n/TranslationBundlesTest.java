@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import ai.portal.ui.admin.AccessRequestsView;
 import ai.portal.ui.admin.AuditView;
 import ai.portal.ui.backend.Backend;
 import ai.portal.ui.backend.JobsApi.UsageGrouping;
@@ -87,7 +88,7 @@ class TranslationBundlesTest {
         for (String phase : List.of("Ready", "Provisioning", "Error", "Deleting")) {
             keys.add("team-phase." + phase);
         }
-        for (String status : List.of("pending", "approved", "rejected")) {
+        for (String status : List.of("pending", "approved", "rejected", "withdrawn")) {
             keys.add("request-status." + status);
         }
         for (String outcome : List.of("success", "denied", "rejected", "failed")) {
@@ -104,6 +105,9 @@ class TranslationBundlesTest {
         }
         for (String theme : List.of("system", "light", "dark")) {
             keys.add("theme." + theme);
+        }
+        for (String status : AccessRequestsView.STATUSES) {
+            keys.add("request-status." + status);
         }
         for (String action : AuditView.ACTIONS) {
             keys.add("audit.action." + action);

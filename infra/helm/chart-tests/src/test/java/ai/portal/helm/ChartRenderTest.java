@@ -57,7 +57,8 @@ class ChartRenderTest {
                 new Bad("keycloak.url=sso.example.com", "url"),
                 new Bad("ingress.routes[0].service=grafana", "service"),
                 new Bad("servics.jobRunner.replicas=2", "servics"),
-                new Bad("kueue.gpuBorrowingLimit=-1", "gpuBorrowingLimit"))) {
+                new Bad("kueue.gpuBorrowingLimit=-1", "gpuBorrowingLimit"),
+                new Bad("notebooks.idle.gpuLimit=one hour", "gpuLimit"))) {
             Helm.Result result = helm.run("template", "portal", Helm.chart().toString(), "--values",
                     Helm.values("required-values.yaml").toString(), "--set", bad.set());
             assertThat(result.exitCode()).as(bad.set()).isNotZero();
@@ -122,6 +123,9 @@ class ChartRenderTest {
                 .containsEntry("PORTAL_KUEUE_GPUBORROWINGLIMIT", "8");
         assertThat(envOf(render("required-values.yaml", "kueue.borrowing=false"), "tenant-service"))
                 .containsEntry("PORTAL_KUEUE_BORROWING", "false");
+        // idle culling starts from the chart's values
+        assertThat(envOf(rendered, "job-runner")).containsEntry("PORTAL_NOTEBOOKS_IDLE_GPUNOTEBOOKLIMIT", "1h")
+                .containsEntry("PORTAL_NOTEBOOKS_IDLE_WARNING", "10m");
         // the team-edit RoleBinding tenant-service creates names this release's service accounts
         assertThat(envOf(rendered, "tenant-service"))
                 .containsEntry("PORTAL_PROVISIONING_PORTALSERVICEACCOUNTS_0_NAME", "portal-ai-portal-job-runner")
