@@ -59,6 +59,11 @@ class RestartIT extends KueueTestSupport {
         WebTestClient api = WebTestClient.bindToServer().baseUrl(process.baseUrl())
                 .responseTimeout(Duration.ofSeconds(60)).build();
 
+        // a job runner just started answers launches with 503 until its informers have listed the cluster
+        await("the started job runner to see team " + team + "'s queue", () -> api.get()
+                        .uri("/api/v1/teams/{team}/capacity", team).headers(h -> h.setBearerAuth(token("alice")))
+                        .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody(),
+                capacity -> capacity.path("queueReady").asBoolean(), Duration.ofSeconds(120));
         submit(api, team, job("long", gpus.gpuType(), 2, "25s"));
         submit(api, team, job("next", gpus.gpuType(), 2, "3s"));
         awaitPhase(api, team, "long", "Running");
