@@ -47,6 +47,12 @@ public class LaunchChecks {
         this.status = status;
     }
 
+    /** Whether the team's namespace is there (not yet provisioned, or deleted with its team, when not). */
+    public boolean teamNamespaceExists(String team) {
+        return cluster.namespace(TeamNames.namespace(team))
+                .filter(namespace -> namespace.getMetadata().getDeletionTimestamp() == null).isPresent();
+    }
+
     /** Refuses launches into a team that cannot take any: no namespace yet, or archived. */
     public void requireTeamOpen(String team) {
         Namespace namespace = cluster.namespace(TeamNames.namespace(team)).orElse(null);

@@ -193,7 +193,9 @@ public class LaunchService {
         Mono<WorkloadView> useCase = editable(actor, team, name, WorkloadKind.NOTEBOOK)
                 .flatMap(record -> record.desired() == Desired.STOPPED ? Mono.just(record)
                         : changeDesired(actor, record, Desired.STOPPED, "notebook.stop"))
-                .flatMap(record -> applier.apply(record).thenReturn(record))
+                // without its team's namespace (the team was deleted) nothing of it runs: stopped is all there is
+                .flatMap(record -> checks.teamNamespaceExists(team) ? applier.apply(record).thenReturn(record)
+                        : Mono.just(record))
                 .flatMap(status::view);
         return audit.onFailure(useCase, actor, team, "notebook.stop", "notebook/" + name);
     }
@@ -220,6 +222,12 @@ public class LaunchService {
     public Mono<WorkloadView> startNotebook(CurrentUser actor, String team, String name) {
         Mono<WorkloadView> useCase = editable(actor, team, name, WorkloadKind.NOTEBOOK)
                 .flatMap(record -> {
+                    if (!checks.teamNamespaceExists(team)) {
+                        // the team was deleted (or is not provisioned yet): nothing can run there; 409, not a 502
+                        return Mono.error(new ApiException(HttpStatus.CONFLICT, "Team has no namespace",
+                                "Team " + team + " has no namespace on the cluster (deleted, or not provisioned "
+                                        + "yet): its notebooks cannot run."));
+                    }
                     if (record.desired() == Desired.RUNNING) {
                         return Mono.just(record);
                     }

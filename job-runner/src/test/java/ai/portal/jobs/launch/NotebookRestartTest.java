@@ -43,6 +43,20 @@ class NotebookRestartTest extends KueueTestSupport {
         }
         assertThat(kubernetes().pods().inNamespace(ns).withName("lab-0").get().getStatus().getPhase())
                 .isEqualTo("Running");
+
+        // once the team is deleted (its namespace with it), starting is refused plainly and stopping is all there is
+        tenantClient.delete().uri("/api/v1/teams/{slug}?force=true", team)
+                .headers(h -> h.setBearerAuth(token("admin"))).exchange().expectStatus().is2xxSuccessful();
+        awaitTrue("team " + team + "'s namespace to go", () -> {
+            var namespace = kubernetes().namespaces().withName(ns).get();
+            return namespace == null || namespace.getMetadata().getDeletionTimestamp() != null;
+        });
+        awaitTrue("the job runner to see it go", () -> send("admin", HttpMethod.POST,
+                "/api/v1/teams/{team}/notebooks/lab/start", null, team).returnResult(String.class).getStatus()
+                .value() == 409);
+        send("admin", HttpMethod.POST, "/api/v1/teams/{team}/notebooks/lab/stop", null, team).expectStatus().isOk();
+        expectProblem(send("admin", HttpMethod.POST, "/api/v1/teams/{team}/notebooks/lab/start", null, team),
+                HttpStatus.CONFLICT, null);
     }
 
     private static String describe(GenericKubernetesResource workload) {
