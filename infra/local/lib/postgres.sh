@@ -93,6 +93,15 @@ SELECT 'CREATE DATABASE portal OWNER portal' WHERE NOT EXISTS (SELECT FROM pg_da
 EOF
 }
 
+# The test suite's database starts empty on every run, as on CI's clean clone: what an earlier run left (the API
+# fuzzing, as an admin, changes the catalogue and the settings the tests start from) never changes a later run.
+postgres_reset_database() {
+    local psql; psql="$(postgres_bin)/psql"
+    as_postgres "$psql" -h "$POSTGRES_DATA" -p "$POSTGRES_PORT" -U postgres -q -v ON_ERROR_STOP=1 -d postgres \
+        -c 'DROP DATABASE IF EXISTS portal WITH (FORCE)' >/dev/null
+    postgres_ensure_database
+}
+
 postgres_running() {
     [ -f "$POSTGRES_DATA/postmaster.pid" ] && kill -0 "$(head -1 "$POSTGRES_DATA/postmaster.pid")" 2>/dev/null
 }
