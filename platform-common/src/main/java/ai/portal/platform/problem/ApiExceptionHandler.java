@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -73,6 +74,17 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     Mono<ResponseEntity<Object>> rejected(ServerExchangeRejectedException rejected, ServerWebExchange exchange) {
         return createResponseEntity(problem(HttpStatus.BAD_REQUEST, "Malformed request",
                 "The request has a header, parameter or path with characters this API does not accept."),
+                new HttpHeaders(), HttpStatus.BAD_REQUEST, exchange);
+    }
+
+    /**
+     * A body (or form data bound into query parameters) that cannot be decoded at all, e.g. {@code Content-Type:
+     * multipart/form-data} without a boundary: the caller's fault, refused before anything is read.
+     */
+    @ExceptionHandler(DecodingException.class)
+    Mono<ResponseEntity<Object>> undecodable(DecodingException undecodable, ServerWebExchange exchange) {
+        return createResponseEntity(problem(HttpStatus.BAD_REQUEST, "Malformed request body",
+                "The request's body or content type cannot be read: " + undecodable.getMessage()),
                 new HttpHeaders(), HttpStatus.BAD_REQUEST, exchange);
     }
 

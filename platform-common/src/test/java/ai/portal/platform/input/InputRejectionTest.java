@@ -119,10 +119,23 @@ class InputRejectionTest {
         assertThat(other.path("detail").asString()).doesNotContain("connection");
     }
 
-    /** Sent over a plain socket, byte for byte: HTTP client libraries refuse or re-encode a broken escape. */
+    @Test
+    void aContentTypeThatCannotBeReadIsA400() {
+        // query parameters bound into a record read form data too: a multipart type without boundary was a 500
+        JsonNode problem = expectProblem(get("/probe/query?status=ok", "Content-Type: multipart/form-data"), 400);
+        assertThat(problem.path("title").asString()).isEqualTo("Malformed request body");
+        assertThat(get("/probe/query?status=ok").statusCode()).isEqualTo(200);
+    }
+
     private Response get(String rawPathAndQuery) {
+        return get(rawPathAndQuery, null);
+    }
+
+    /** Sent over a plain socket, byte for byte: HTTP client libraries refuse or re-encode a broken escape. */
+    private Response get(String rawPathAndQuery, String header) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.getOutputStream().write(("GET " + rawPathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + (header == null ? "" : header + "\r\n")
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String head = raw.substring(0, raw.indexOf("\r\n\r\n"));
@@ -192,8 +205,16 @@ class InputRejectionTest {
     record Thing(@NotBlank @Size(max = 64) String name, int count, Map<String, String> labels, List<String> tags) {
     }
 
+    record ProbeQuery(String status) {
+    }
+
     @RestController
     static class PlainProbes {
+
+        @GetMapping("/probe/query")
+        Mono<String> query(@org.springframework.web.bind.annotation.ModelAttribute ProbeQuery query) {
+            return Mono.just("ok " + query.status());
+        }
 
         @GetMapping("/probe/items")
         Mono<String> items(@RequestParam(required = false) String status) {
