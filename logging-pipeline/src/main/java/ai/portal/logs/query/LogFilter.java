@@ -38,6 +38,15 @@ public record LogFilter(String workload, String pod, String container, String st
         if (f.since != null && f.until != null && !f.since.isBefore(f.until)) {
             throw new LogQueryExceptions.InvalidFilter("since", "since must be before until.");
         }
+        // no line is written in the future; a range reaching far into it would only name indices that never exist
+        // (the API fuzzing's since=4597-12-20 became a search the log store refused: a 503 for the caller's input)
+        java.time.Instant horizon = java.time.Instant.now().plus(java.time.Duration.ofDays(1));
+        if (f.since != null && f.since.isAfter(horizon)) {
+            throw new LogQueryExceptions.InvalidFilter("since", "since must not be in the future.");
+        }
+        if (f.until != null && f.until.isAfter(horizon.plus(java.time.Duration.ofDays(365)))) {
+            throw new LogQueryExceptions.InvalidFilter("until", "until must be within a year from now.");
+        }
         return f;
     }
 
