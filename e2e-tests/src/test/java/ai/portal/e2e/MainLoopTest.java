@@ -72,32 +72,36 @@ class MainLoopTest {
         page.locator("#notebook-name input").fill("lab");
         choose(page, "#notebook-gpu-type", "A100");
         page.locator("#notebook-gpus input").fill("1");
-        // before launching, the dialog says whether it would start now
-        assertThat(page.locator("#launch-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
+        // before launching, the dialog says whether it would start now (it asks again while it would not: the quota
+        // the admin just gave reaches Kueue's queue a moment after it is saved)
+        Locator verdict = page.locator("#launch-verdict");
+        explained(() -> assertThat(verdict.locator(".portal-ok")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "the launch dialog", verdict);
         Portal.screenshot(page, "loop-launch-dialog");
         page.locator("#launch-submit").click();
         assertThat(page.locator("#launch-notebook-dialog")).hasCount(0);
 
         // pushed by the live view as the pod starts and JupyterLab answers its readiness probe: no reload
-        assertThat(phaseOf(page, "lab")).hasAttribute("data-phase", "Running",
-                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        awaitPhase(page, "lab", "Running");
         Portal.screenshot(page, "loop-notebook-running");
 
         // Open: JupyterLab through the portal's proxy, signed in by the same SSO session, no token to handle
         Page lab = page.waitForPopup(() -> page.locator("#open-lab").click());
         lab.setDefaultTimeout(SLOW);
-        lab.locator(".jp-LauncherCard[data-category='Notebook']").first().click();
-        // the kernel first: a cell run before it is connected is not run (on a loaded machine that takes a while)
-        assertThat(lab.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Python 3 (ipykernel) | Idle")))
-                .isVisible(
-                new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
-        Locator cell = lab.locator(".jp-Notebook .jp-Cell .cm-content").first();
-        cell.click();
-        lab.keyboard().type("print(6*7)");
-        assertThat(cell).containsText("print(6*7)");
-        lab.keyboard().press("Shift+Enter");
-        assertThat(lab.locator(".jp-OutputArea-output").first()).containsText("42",
-                new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW));
+        explained(() -> {
+            lab.locator(".jp-LauncherCard[data-category='Notebook']").first().click();
+            // the kernel first: a cell run before it is connected is not run (on a loaded machine that takes a while)
+            assertThat(lab.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions()
+                    .setName("Python 3 (ipykernel) | Idle"))).isVisible(
+                    new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
+            Locator cell = lab.locator(".jp-Notebook .jp-Cell .cm-content").first();
+            cell.click();
+            lab.keyboard().type("print(6*7)");
+            assertThat(cell).containsText("print(6*7)");
+            lab.keyboard().press("Shift+Enter");
+            assertThat(lab.locator(".jp-OutputArea-output").first()).containsText("42",
+                    new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW));
+        }, "JupyterLab at " + lab.url(), lab.locator("body"));
         Portal.screenshot(lab, "loop-jupyterlab-42");
         page.context().close();
     }
@@ -119,31 +123,56 @@ class MainLoopTest {
 
         // the notebook holds one of the team's four A100s: the job waits in the queue and says why
         Locator status = page.locator(".portal-status[data-workload='train']");
-        assertThat(status.locator(".portal-phase")).hasAttribute("data-phase", "Pending",
-                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        awaitPhase(page, "train", "Pending");
         assertThat(status.locator(".portal-reason")).not().isEmpty(
                 new LocatorAssertions.IsEmptyOptions().setTimeout(SLOW));
         Portal.screenshot(page, "loop-job-queued");
 
         page.navigate(Portal.url() + "/teams/" + TEAM + "/notebooks");
         page.locator("#stop-lab").click();
-        assertThat(phaseOf(page, "lab")).hasAttribute("data-phase", "Stopped",
-                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        awaitPhase(page, "lab", "Stopped");
 
         // Kueue admits the job once the notebook's GPU is free: it starts by itself
         page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
-        assertThat(phaseOf(page, "train")).hasAttribute("data-phase", "Running",
-                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        awaitPhase(page, "train", "Running");
         Portal.screenshot(page, "loop-job-running");
         // its GPUs go back to the cluster
         page.locator("#cancel-train").click();
-        assertThat(phaseOf(page, "train")).hasAttribute("data-phase", "Cancelled",
-                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW));
+        awaitPhase(page, "train", "Cancelled");
         page.context().close();
     }
 
     private static Locator phaseOf(Page page, String workload) {
         return page.locator(".portal-status[data-workload='" + workload + "'] .portal-phase");
+    }
+
+    /** Waits for a workload's phase; when it does not come, the failure says what the page showed instead. */
+    private static void awaitPhase(Page page, String workload, String phase) {
+        explained(() -> assertThat(phaseOf(page, workload)).hasAttribute("data-phase", phase,
+                        new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW)),
+                workload + " to be " + phase, page.locator(".portal-status[data-workload='" + workload + "']"));
+    }
+
+    /** Runs browser steps; a failure carries the text the user saw in {@code shown} (a CI log has nothing else). */
+    private static void explained(Runnable steps, String what, Locator shown) {
+        try {
+            steps.run();
+        } catch (AssertionError | com.microsoft.playwright.PlaywrightException failed) {
+            String text;
+            try {
+                text = shown.first().innerText(new Locator.InnerTextOptions().setTimeout(5_000));
+            } catch (com.microsoft.playwright.PlaywrightException unreadable) {
+                text = "(nothing readable: " + unreadable.getMessage().lines().findFirst().orElse("") + ")";
+            }
+            try {
+                Portal.screenshot(shown.page(), "loop-failed");
+            } catch (com.microsoft.playwright.PlaywrightException closed) {
+                // the text above is all there is
+            }
+            String seen = text.replaceAll("\\s+", " ").strip();
+            throw new AssertionError("waiting for " + what + "; the page showed: "
+                    + (seen.length() > 1500 ? seen.substring(0, 1500) + "…" : seen), failed);
+        }
     }
 
     /** Picks the item of a Vaadin select whose label contains {@code text}. */

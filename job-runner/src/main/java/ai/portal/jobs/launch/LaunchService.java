@@ -1,5 +1,6 @@
 package ai.portal.jobs.launch;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,11 @@ import reactor.core.publisher.Mono;
  */
 @Service
 public class LaunchService {
+
+    /** How long after a stop a start still waits for the last run's quota to be released (see restartVerdict). */
+    private static final Duration RECENT_STOP = Duration.ofMinutes(1);
+    private static final int RESTART_RECHECKS = 40;
+    private static final Duration RESTART_RECHECK_EVERY = Duration.ofMillis(250);
 
     private final TeamAuthorizer authorizer;
     private final LaunchValidator validator;
@@ -232,7 +238,7 @@ public class LaunchService {
                         return Mono.just(record);
                     }
                     checks.requireTeamOpen(team);
-                    return verdict(team, record.spec(), true)
+                    return restartVerdict(team, record)
                             .flatMap(check -> refuseIf(team, check, true))
                             .then(changeDesired(actor, record, Desired.RUNNING, "notebook.start"));
                 })
@@ -243,6 +249,23 @@ public class LaunchService {
                         .thenReturn(record))
                 .flatMap(status::view);
         return audit.onFailure(useCase, actor, team, "notebook.start", "notebook/" + name);
+    }
+
+    /**
+     * The verdict on starting a stopped notebook. Right after a stop, the quota controller and Kueue still count the
+     * notebook's last run for a moment after its pod is gone; a start then re-checks for a few seconds rather than
+     * refusing the notebook because of itself.
+     */
+    private Mono<LaunchCheck> restartVerdict(String team, WorkloadRecord notebook) {
+        Mono<LaunchCheck> once = Mono.defer(() -> verdict(team, notebook.spec(), true));
+        boolean justStopped = notebook.updatedAt() != null
+                && notebook.updatedAt().isAfter(Instant.now().minus(RECENT_STOP));
+        if (!justStopped) {
+            return once;
+        }
+        return once.filter(check -> check.startsNow() || !check.possible())
+                .repeatWhenEmpty(attempts -> attempts.take(RESTART_RECHECKS).delayElements(RESTART_RECHECK_EVERY))
+                .switchIfEmpty(once);
     }
 
     public Mono<WorkloadView> cancelJob(CurrentUser actor, String team, String name) {

@@ -62,7 +62,8 @@ public final class StatusDeriver {
         WorkloadRecord workload = seen.workload();
         Pod pod = seen.pods().isEmpty() ? null : seen.pods().getFirst();
         if (workload.desired() == Desired.STOPPED) {
-            if (pod != null) {
+            // stopped once nothing of the run is left: its pod, and the quota Kueue reserved for it
+            if (pod != null || seen.kueue() != null && seen.kueue().quotaReserved() && !seen.kueue().finished()) {
                 return simple(Phase.STOPPING, Reason.of("stopping", "stopping; the workspace is kept"), seen);
             }
             return simple(Phase.STOPPED, Reason.of("stopped", "stopped; the workspace is kept"), seen);

@@ -126,7 +126,8 @@ public class StatusService {
         // the Kueue Workload of this run: a notebook's current StatefulSet (each start makes a new one), the Job
         String ownerUid = workload.notebook() ? set == null ? null : set.getMetadata().getUid() : workload.objectUid();
         KueueWorkload kueue = cluster.kueueWorkload(namespace, workload.kind().objectKind(), workload.name())
-                .filter(candidate -> ownerUid == null ? !workload.notebook() : ownerUid.equals(candidate.ownerUid()))
+                .filter(candidate -> ownerUid == null ? !workload.notebook() || stoppedButHolding(workload, candidate)
+                        : ownerUid.equals(candidate.ownerUid()))
                 .orElse(null);
         List<Pod> pods = cluster.pods(namespace, workload.name()).stream()
                 .filter(pod -> workload.id().toString().equals(pod.getMetadata().getLabels()
@@ -141,6 +142,15 @@ public class StatusService {
                 pods, kueue, events(workload, pods, kueue), lastPhase, cluster.kueueServed(), context.queue(),
                 workload.spec().gpus() > 0 ? gpuFlavor(context.queue(), workload.spec().gpuType()) : null,
                 position, context.inventory(), this::describe);
+    }
+
+    /**
+     * A stopped notebook's last run, gone from the cluster, whose Kueue Workload still holds quota: Kueue releases
+     * it a moment after the pod is gone, and until then the notebook is stopping (a start would find its own GPU
+     * taken).
+     */
+    private static boolean stoppedButHolding(WorkloadRecord notebook, KueueWorkload candidate) {
+        return notebook.desired() == Desired.STOPPED && candidate.quotaReserved() && !candidate.finished();
     }
 
     /** The ResourceFlavor that stands for a GPU type: the one whose node labels select it (the queue's, if several). */

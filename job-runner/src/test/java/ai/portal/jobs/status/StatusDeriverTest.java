@@ -216,6 +216,21 @@ class StatusDeriverTest {
     }
 
     @Test
+    void stoppedNotebookIsStoppingWhileKueueStillHoldsItsQuota() {
+        String reserved = """
+                [{"type": "QuotaReserved", "status": "True", "reason": "QuotaReserved", "message": "", "lastTransitionTime": "2026-01-01T00:00:05Z"},
+                 {"type": "Admitted", "status": "True", "reason": "Admitted", "message": "", "lastTransitionTime": "2026-01-01T00:00:05Z"}]""";
+        Observation holding = new Observation(notebook(Desired.STOPPED), null, null, List.of(), kueue(reserved),
+                List.of(), null, true, null, FLAVOR, null, null, uid -> Optional.empty());
+        assertThat(StatusDeriver.derive(holding).phase()).isEqualTo(Phase.STOPPING);
+        String finished = reserved.replace("]", ", {\"type\": \"Finished\", \"status\": \"True\", \"reason\": "
+                + "\"Succeeded\", \"message\": \"\", \"lastTransitionTime\": \"2026-01-01T00:01:00Z\"}]");
+        Observation released = new Observation(notebook(Desired.STOPPED), null, null, List.of(), kueue(finished),
+                List.of(), null, true, null, FLAVOR, null, null, uid -> Optional.empty());
+        assertThat(StatusDeriver.derive(released).phase()).isEqualTo(Phase.STOPPED);
+    }
+
+    @Test
     void withoutKueueNothingCanBeAdmittedAndItSaysSo() {
         Observation seen = new Observation(job(1, Desired.RUNNING, "uid"), null, suspendedJob(), List.of(), null,
                 List.of(), null, false, null, FLAVOR, null, null, uid -> Optional.empty());

@@ -3,6 +3,10 @@ package ai.portal.ui.workloads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -18,7 +22,9 @@ import ai.portal.ui.components.Async;
 import ai.portal.ui.components.Problems;
 import ai.portal.ui.components.Toasts;
 import ai.portal.ui.quota.Quantities;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -39,12 +45,18 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 /**
  * Launching a notebook: before anything is created the dialog shows the team's remaining quota and the cluster's
  * free GPUs per type, marks the GPU choices that would not start now and why, and asks the job runner (a dry run)
- * whether this exact request would start, as the user types.
+ * whether this exact request would start, as the user types. A verdict of "would not start now" is asked again every
+ * few seconds while the dialog is open: GPUs free up, a quota just raised reaches the queue, and the dialog says so
+ * without the user retyping anything.
  */
 class LaunchNotebookDialog extends Dialog {
 
     static final Pattern NAME = Pattern.compile("^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$");
     static final String NO_GPU = "";
+    /** How often a "would not start now" verdict is asked again while the dialog stays open. */
+    static final long RECHECK_SECONDS = 5;
+    private static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("launch-verdict").daemon().factory());
 
     private final JobsClient jobs;
     private final Team team;
@@ -59,6 +71,8 @@ class LaunchNotebookDialog extends Dialog {
     private final Button launch = new Button();
     private final AtomicInteger checkGeneration = new AtomicInteger();
     private Capacity capacity;
+    private Grid<GpuCapacity> capacityGrid;
+    private ScheduledFuture<?> recheck;
 
     private record Loaded(Capacity capacity, List<Image> images) {
     }
@@ -124,6 +138,7 @@ class LaunchNotebookDialog extends Dialog {
             grid.addColumn(GpuCapacity::clusterFree).setHeader(getTranslation("notebooks.capacity.cluster-free"));
             grid.addColumn(GpuCapacity::maxStartableNow).setHeader(getTranslation("notebooks.capacity.startable"));
             grid.setItems(capacity.gpus());
+            capacityGrid = grid;
             panel.add(grid);
         }
         if (capacity.notebooks() != null && capacity.notebooks().max() != null) {
@@ -263,6 +278,7 @@ class LaunchNotebookDialog extends Dialog {
         }, failure -> {
             if (generation == checkGeneration.get()) {
                 showProblems(List.of(), Problems.message(this, "notebooks.action.check", failure), failure);
+                recheckLater(true);
             }
         });
     }
@@ -270,6 +286,7 @@ class LaunchNotebookDialog extends Dialog {
     private void showCheck(Check check) {
         verdict.removeAll();
         verdict.setId("launch-verdict");
+        recheckLater(!check.startsNow());
         if (check.startsNow()) {
             Paragraph ok = new Paragraph(getTranslation("notebooks.starts-now"));
             ok.addClassName("portal-ok");
@@ -301,6 +318,42 @@ class LaunchNotebookDialog extends Dialog {
         }
         // a notebook that would not start now is refused by the job runner: do not offer a launch that must fail
         launch.setEnabled(failure != null);
+    }
+
+    /** While the verdict is "not now", the capacity and the verdict are fetched again in a few seconds. */
+    private void recheckLater(boolean wanted) {
+        if (recheck != null) {
+            recheck.cancel(false);
+            recheck = null;
+        }
+        UI ui = UI.getCurrent();
+        if (!wanted || ui == null) {
+            return;
+        }
+        recheck = CLOCK.schedule(() -> {
+            try {
+                ui.access(() -> {
+                    Async.run(ui, () -> jobs.capacity(team.slug()), fresh -> {
+                        capacity = fresh;
+                        if (capacityGrid != null) {
+                            capacityGrid.setItems(fresh.gpus());
+                        }
+                        gpuType.setItemLabelGenerator(this::gpuChoice);
+                    }, failure -> {
+                        // the verdict below says what is wrong; the numbers stay as they were
+                    });
+                    check();
+                });
+            } catch (UIDetachedException gone) {
+                // the tab was closed
+            }
+        }, RECHECK_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detach) {
+        super.onDetach(detach);
+        recheckLater(false);
     }
 
     private void markField(String field, String message) {
