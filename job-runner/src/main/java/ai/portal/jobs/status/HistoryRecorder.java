@@ -86,7 +86,11 @@ public class HistoryRecorder implements SmartLifecycle {
                             ? event.reason().length() : event.reason().indexOf(';')) : "")).orElse(null);
                     if (!label.equals(lastLabel) && now.phase() != Phase.DELETING) {
                         String after = last.map(event -> Long.toString(event.at().toEpochMilli())).orElse("none");
-                        WorkloadEvent entry = new WorkloadEvent(workload.id(), when(now), "phase",
+                        // never before the entry it follows: a pod seen starting just after "being created" was
+                        // recorded must not read as running before it was created
+                        Instant at = last.map(WorkloadEvent::at).filter(previous -> previous.isAfter(when(now)))
+                                .orElse(when(now));
+                        WorkloadEvent entry = new WorkloadEvent(workload.id(), at, "phase",
                                 now.phase().wireName(),
                                 now.stage() == null ? now.reason().code() : "stage:" + now.stage().wireName() + ";"
                                         + now.reason().code(),
