@@ -225,6 +225,31 @@ class MainLoopTest {
         page.context().close();
     }
 
+    @Test
+    @Order(6)
+    void theAdminGivesTheTeamShorterGpuIdleLimitsThenMakesItFollowThePlatformAgain() {
+        Page page = portal.signedIn("admin");
+        page.locator("#nav-admin-idle").click();
+        assertThat(page.locator("#idle-platform-form")).isVisible();
+        page.locator("#idle-team-add").click();
+        Locator team = page.locator("#idle-team input");
+        team.fill(TEAM);
+        page.locator("vaadin-combo-box-item").filter(new Locator.FilterOptions().setHasText(TEAM)).first().click();
+        page.locator("#idle-team-gpu-limit input").fill("30");
+        page.locator("#idle-team-max-keep input").fill("60");
+        page.locator("#idle-team-save").click();
+        assertThat(page.locator("#idle-team-dialog")).hasCount(0);
+        Locator row = page.locator("#idle-teams-grid vaadin-grid-cell-content")
+                .filter(new Locator.FilterOptions().setHasText("30 min"));
+        assertThat(row.first()).isVisible();
+        assertThat(page.locator("#idle-teams-grid")).containsText("(platform)");
+        Portal.screenshot(page, "loop-idle-limits");
+
+        page.locator("#idle-team-reset-" + TEAM).click();
+        assertThat(page.locator("#idle-team-reset-" + TEAM)).hasCount(0);
+        page.context().close();
+    }
+
     /** team, team, GPU hours, GPU seconds, CPU seconds, memory GiB seconds, run seconds, workloads. */
     private static boolean hasBothRuns(String row) {
         if (row == null) {

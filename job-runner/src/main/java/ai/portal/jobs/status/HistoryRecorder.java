@@ -95,7 +95,8 @@ public class HistoryRecorder implements SmartLifecycle {
                                 now.stage() == null ? now.reason().code() : "stage:" + now.stage().wireName() + ";"
                                         + now.reason().code(),
                                 now.reason().text(), "phase:" + label + ":after:" + after);
-                        phase = missedRunning(workload, now, lastLabel, after).then(workloads.recordEvent(entry));
+                        phase = missedRunning(workload, now, lastLabel, last.map(WorkloadEvent::at).orElse(null), after)
+                                .then(workloads.recordEvent(entry));
                     }
                     return phase.then(decisions(workload, now));
                 });
@@ -105,12 +106,14 @@ public class HistoryRecorder implements SmartLifecycle {
      * A job seen finished whose running was never recorded (it ran while no replica led): its Running entry is
      * recorded first, at the time its pod started, so the timeline and the runtime history stay whole.
      */
-    private Mono<Boolean> missedRunning(WorkloadRecord workload, WorkloadStatus now, String lastLabel, String after) {
+    private Mono<Boolean> missedRunning(WorkloadRecord workload, WorkloadStatus now, String lastLabel, Instant lastAt,
+                                        String after) {
         boolean finished = now.phase() == Phase.SUCCEEDED || now.phase() == Phase.FAILED;
         if (!finished || now.startedAt() == null || Phase.RUNNING.wireName().equals(lastLabel)) {
             return Mono.just(false);
         }
-        return workloads.recordEvent(new WorkloadEvent(workload.id(), now.startedAt(), "phase",
+        Instant at = lastAt != null && lastAt.isAfter(now.startedAt()) ? lastAt : now.startedAt();
+        return workloads.recordEvent(new WorkloadEvent(workload.id(), at, "phase",
                 Phase.RUNNING.wireName(), "running", "ran while the job runner was not recording",
                 "phase:" + Phase.RUNNING.wireName() + ":after:" + after));
     }
