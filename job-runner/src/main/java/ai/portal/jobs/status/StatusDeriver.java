@@ -40,7 +40,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 public final class StatusDeriver {
 
     /** Kueue: "couldn't assign flavors to pod set main: insufficient unused quota for nvidia.com/gpu in flavor x, 4 more needed". */
-    private static final Pattern INSUFFICIENT = Pattern.compile(
+    static final Pattern INSUFFICIENT = Pattern.compile(
             "insufficient (?:unused )?quota for ([^ ,]+) in flavor ([^ ,]+)(?:, (?:(\\S+) more needed|request > maximum capacity))?");
     private static final Pattern PREEMPTED_BY = Pattern.compile("\\(UID: ([^,)]+)");
     private static final String KUEUE_GATE = "kueue.x-k8s.io/admission";
