@@ -3,7 +3,6 @@ package ai.portal.tenant.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -36,7 +35,7 @@ class ProvisioningPropertiesTest {
         assertThat(bound.fieldManager()).isEqualTo("ai-portal-tenant-service");
         assertThat(bound.clusterCidrs()).containsExactly("10.96.0.0/12", "10.244.0.0/16");
         assertThat(bound.containerDefaults()).isEqualTo(ProvisioningProperties.ContainerDefaults.DEFAULT);
-        assertThat(bound.portalServiceAccounts()).isEqualTo(List.of());
+        assertThat(bound.serviceAccounts()).isEqualTo(ProvisioningProperties.ServiceAccounts.NONE);
         assertThat(bound.maxPods()).isEqualTo(100);
         assertThat(bound.enabled()).isTrue();
     }
