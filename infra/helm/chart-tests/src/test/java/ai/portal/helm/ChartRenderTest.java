@@ -60,7 +60,10 @@ class ChartRenderTest {
                 new Bad("ingress.routes[0].service=grafana", "service"),
                 new Bad("servics.jobRunner.replicas=2", "servics"),
                 new Bad("kueue.gpuBorrowingLimit=-1", "gpuBorrowingLimit"),
-                new Bad("notebooks.idle.gpuLimit=one hour", "gpuLimit"))) {
+                new Bad("notebooks.idle.gpuLimit=one hour", "gpuLimit"),
+                new Bad("notebooks.culling.gpuThreshold=150", "gpuThreshold"),
+                new Bad("notebooks.culling.gpuThreshold=0", "gpuThreshold"),
+                new Bad("notebooks.culling.gpuWindow=10 minutes", "gpuWindow"))) {
             Helm.Result result = helm.run("template", "portal", Helm.chart().toString(), "--values",
                     Helm.values("required-values.yaml").toString(), "--set", bad.set());
             assertThat(result.exitCode()).as(bad.set()).isNotZero();
@@ -128,6 +131,11 @@ class ChartRenderTest {
         // idle culling starts from the chart's values
         assertThat(envOf(rendered, "job-runner")).containsEntry("PORTAL_NOTEBOOKS_IDLE_GPUNOTEBOOKLIMIT", "1h")
                 .containsEntry("PORTAL_NOTEBOOKS_IDLE_WARNING", "10m");
+        // and when a GPU counts as idle
+        assertThat(envOf(rendered, "job-runner")).containsEntry("PORTAL_NOTEBOOKS_CULLING_GPUTHRESHOLD", "10")
+                .containsEntry("PORTAL_NOTEBOOKS_CULLING_GPUWINDOW", "10m");
+        assertThat(envOf(render("required-values.yaml", "notebooks.culling.gpuThreshold=25"), "job-runner"))
+                .containsEntry("PORTAL_NOTEBOOKS_CULLING_GPUTHRESHOLD", "25");
         // the Roles tenant-service provisions in every team namespace for the job runner and the logging pipeline
         // are bound to this release's service accounts, each to its own
         assertThat(envOf(rendered, "tenant-service"))
