@@ -3,8 +3,9 @@
 #
 #   infra/monitoring/bench.sh
 #
-# A cluster of its own (state BENCH_STATE, default /tmp/ai-portal-gpu-bench; API port BENCH_API_PORT, default 43643,
-# chosen off every ./portal port family) with BENCH_GPU_NODES (200) simulated 8-GPU H100 nodes, every GPU held by a
+# A cluster of its own (state BENCH_STATE, default /tmp/ai-portal-gpu-bench; API port BENCH_API_PORT, default 21643,
+# chosen off every ./portal port family and below Linux's ephemeral range 32768-60999, where an outgoing connection of
+# another process may hold the port one of the cluster's parts wants: seen here for Kueue's visibility port) with BENCH_GPU_NODES (200) simulated 8-GPU H100 nodes, every GPU held by a
 # busy pod (25 teams' namespaces, one 8-GPU training pod per node). Then:
 #   exporter   the simulated dcgm-exporter's scrape time (p50/p95 of 20 scrapes), size and series count
 #   history    6 h of the same series backfilled (sim-agent dcgm-history -> promtool tsdb create-blocks-from
@@ -24,7 +25,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
-API=${BENCH_API_PORT:-43643}
+API=${BENCH_API_PORT:-21643}
 export CLUSTER_STATE="${BENCH_STATE:-/tmp/ai-portal-gpu-bench}"
 export CLUSTER_API_PORT=$API CLUSTER_ETCD_PORT=$((API - 4064)) CLUSTER_AGENT_PORT=$((API + 2957)) \
   CLUSTER_KWOK_PORT=$((API + 3804)) CLUSTER_KCM_PORT=$((API + 3814)) CLUSTER_SCHEDULER_PORT=$((API + 3816)) \
@@ -164,7 +165,7 @@ q_start=$(( q_end - 6 * 3600 ))
 range_query() { # name query
   local name=$1 query=$2 i n
   n=$(curl -s "http://127.0.0.1:$PROM_PORT/api/v1/query_range" --data-urlencode "query=$query" \
-        -d "start=$q_start" -d "end=$q_end" -d step=120s | grep -o '"metric"' | wc -l)
+        -d "start=$q_start" -d "end=$q_end" -d step=120s | { grep -o '"metric"' || true; } | wc -l)
   for i in $(seq 1 "$RUNS"); do
     curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$PROM_PORT/api/v1/query_range" \
       --data-urlencode "query=$query" -d "start=$q_start" -d "end=$q_end" -d step=120s
@@ -173,7 +174,7 @@ range_query() { # name query
 }
 instant_query() { # name query
   local name=$1 query=$2 i n
-  n=$(curl -s "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$query" | grep -o '"metric"' | wc -l)
+  n=$(curl -s "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$query" | { grep -o '"metric"' || true; } | wc -l)
   for i in $(seq 1 "$RUNS"); do
     curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$query"
   done | awk '{ print $1 * 1000 }' | pct | sed "s/^/BENCH query.$name series=$n /; s/$/ ms/"
@@ -211,6 +212,6 @@ prom_value() { # instant query -> first value
     | grep -o '"value":\[[^]]*\]' | head -1 | sed 's/.*,"\(.*\)"\]/\1/'
 }
 say "prometheus.scrape_duration_s last=$(prom_value 'scrape_duration_seconds{job="dcgm-exporter"}') max_15m=$(prom_value 'max_over_time(scrape_duration_seconds{job="dcgm-exporter"}[15m])') samples_scraped=$(prom_value 'scrape_samples_scraped{job="dcgm-exporter"}') rule_group_eval_s_max=$(prom_value 'max(prometheus_rule_group_last_duration_seconds)')"
-head=$(curl -s "http://127.0.0.1:$PROM_PORT/api/v1/status/tsdb" | grep -o '"numSeries":[0-9]*' | head -1 | cut -d: -f2)
+head=$(curl -s "http://127.0.0.1:$PROM_PORT/api/v1/status/tsdb" | { grep -o '"numSeries":[0-9]*' || true; } | head -1 | cut -d: -f2)
 say "prometheus.rss_mib=$(( $(awk '/VmRSS/{print $2}' "/proc/$prom_pid/status") / 1024 )) prometheus.peak_rss_mib=$(( $(awk '/VmHWM/{print $2}' "/proc/$prom_pid/status") / 1024 )) prometheus.head_series=$head prometheus.data_mib=$(du -sm "$PROM_DIR/data" | cut -f1) prometheus.scrape_interval=$SCRAPE"
 say "load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -80,6 +80,8 @@ public final class GpuMetricsBenchmark {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("PROMETHEUS_URL", prometheus);
         environment.put("KUBECONFIG", kubeconfig);
+        // the installation whose pods the service reads (portal.ai/instance on the benchmark's pods)
+        environment.put("PORTAL_INSTANCE_ID", System.getenv().getOrDefault("BENCH_INSTANCE", "gpu-bench"));
         // only the metrics API is measured: no log collection on the benchmark's cluster
         environment.put("PORTAL_LOG_COLLECTOR_ENABLED", "false");
         environment.put("PORTAL_LOG_DIR", state.resolve("containers").toString());
