@@ -62,6 +62,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>
  * java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
  *     ai.portal.jobs.bench.EtaBenchmark 500 4 20261130   # jobs, teams, seed
+ * java -cp ... ai.portal.jobs.bench.EtaBenchmark csv target/eta-benchmark-ID.csv   # the figures again from a run
  * </pre>
  */
 public final class EtaBenchmark {
@@ -92,6 +93,10 @@ public final class EtaBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("csv")) {
+            analyseCsv(Path.of(args[1]));
+            return;
+        }
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int teams = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 20261130L;
@@ -430,6 +435,11 @@ public final class EtaBenchmark {
         System.out.printf(Locale.ROOT, "BENCH jobs=%d seen_queued_with_estimate=%d never_seen_queued=%d "
                         + "queued_without_estimate=%d queued_but_no_start=%d csv=%s%n", trace.size(), rows.size(),
                 neverQueued, noEstimate, notStarted, csv.toAbsolutePath());
+        analyse(rows);
+    }
+
+    /** The figures of a run: all jobs seen queued with an estimate, then by confidence, team, position, wait. */
+    private static void analyse(List<Row> rows) {
         if (rows.isEmpty()) {
             return;
         }
@@ -440,12 +450,29 @@ public final class EtaBenchmark {
                 figures("confidence_" + confidence, some);
             }
         }
-        int teams = trace.values().stream().mapToInt(TraceJob::team).max().orElse(0) + 1;
+        int teams = rows.stream().mapToInt(row -> row.job().team()).max().orElse(0) + 1;
         for (int t = 0; t < teams; t++) {
             int team = t;
             List<Row> some = rows.stream().filter(row -> row.job().team() == team).toList();
             if (!some.isEmpty()) {
                 figures("team" + t, some);
+            }
+        }
+        // a job that fits at once is still seen "queued" for a moment (Kueue has not admitted it yet) with an
+        // estimate of now: its error is Kueue's reaction time. Those that had to wait for others are the estimate's
+        // real test.
+        List<Row> startNow = rows.stream().filter(row -> predictedWait(row) <= 2).toList();
+        List<Row> waiting = rows.stream().filter(row -> predictedWait(row) > 2).toList();
+        if (!startNow.isEmpty()) {
+            figures("predicted_now", startNow);
+        }
+        if (!waiting.isEmpty()) {
+            figures("predicted_wait", waiting);
+            for (String confidence : List.of("low", "medium", "high")) {
+                List<Row> some = waiting.stream().filter(row -> confidence.equals(row.seen().confidence())).toList();
+                if (!some.isEmpty()) {
+                    figures("predicted_wait_confidence_" + confidence, some);
+                }
             }
         }
         List<Row> near = rows.stream().filter(row -> row.seen().position() != null && row.seen().position() <= 3)
@@ -463,6 +490,30 @@ public final class EtaBenchmark {
                 .map(row -> (row.started().toEpochMilli() - row.admitted().toEpochMilli()) / 1000.0).toList();
         System.out.printf(Locale.ROOT, "BENCH admitted_to_started_s p50=%.1f p90=%.1f max=%.1f%n",
                 percentile(admitToStart, 50), percentile(admitToStart, 90), percentile(admitToStart, 100));
+    }
+
+    private static double predictedWait(Row row) {
+        return (row.seen().estimated().toEpochMilli() - row.seen().at().toEpochMilli()) / 1000.0;
+    }
+
+    /** The figures again from a run's CSV (the columns {@link #report} writes). */
+    private static void analyseCsv(Path csv) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(csv);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.replace("null", "").split(",", -1);
+            if (f[7].isEmpty() || f[10].isEmpty() || f[12].isEmpty() || f[13].isEmpty()) {
+                continue;
+            }
+            TraceJob job = new TraceJob(f[0], Integer.parseInt(f[1]), Double.parseDouble(f[2]),
+                    Integer.parseInt(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]));
+            Seen seen = new Seen(Instant.parse(f[7]), Instant.parse(f[10]), f[11].isEmpty() ? null
+                    : Instant.parse(f[11]), f[9], f[8].isEmpty() ? null : Integer.parseInt(f[8]));
+            rows.add(new Row(job, seen, Instant.parse(f[12]), Instant.parse(f[13]), f[14]));
+        }
+        System.out.printf(Locale.ROOT, "BENCH csv=%s jobs=%d seen_queued_with_estimate_and_start=%d%n", csv,
+                lines.size() - 1, rows.size());
+        analyse(rows);
     }
 
     /**
