@@ -60,6 +60,7 @@ class ChineseLocaleTest {
                 {"/admin/quota-requests", "#admin-quota-requests", "zh-admin-requests"},
                 {"/admin/access-requests", "#admin-access-requests", "zh-admin-access-requests"},
                 {"/admin/gpu-types", "#gpu-types", "zh-admin-gpu-types"},
+                {"/admin/idle-limits", "#idle-platform-form", "zh-admin-idle-limits"},
                 {"/admin/audit", "#audit-events", "zh-admin-audit"},
                 {"/no/such/page", "#not-found", "zh-not-found"}}) {
             page.navigate(Portal.url() + view[0]);

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The product's main loop in the browser, against the whole local stack (Kueue admitting, notebooks as real
  * JupyterLab processes on the simulated GPU nodes, the authenticated notebook proxy): the admin makes a team with
  * alice as owner and 4 A100s; alice launches a 1-A100 notebook, sees it reach Running, opens it and runs a cell;
- * a 4-A100 job submitted while the notebook holds one waits in the queue with its reason, and starts by itself when
- * she stops the notebook.
+ * bob, who is not in the team, reaches neither its pages nor the notebook; a 4-A100 job submitted while the notebook
+ * holds one waits in the queue with its reason, and starts by itself when she stops the notebook; its detail shows
+ * its log lines arriving live and its GPU panels; a job behind it is told when it will start; the admin's usage
+ * CSV has the team's GPU time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MainLoopTest {
@@ -31,6 +33,8 @@ class MainLoopTest {
     static final double SLOW = 240_000;
 
     private static Portal portal;
+    /** The notebook's JupyterLab as alice's browser reached it through the portal's proxy. */
+    private static String labUrl;
 
     @BeforeAll
     static void openBrowser() {
@@ -88,6 +92,8 @@ class MainLoopTest {
         // Open: JupyterLab through the portal's proxy, signed in by the same SSO session, no token to handle
         Page lab = page.waitForPopup(() -> page.locator("#open-lab").click());
         lab.setDefaultTimeout(SLOW);
+        lab.waitForURL(url -> url.contains("/lab"));
+        labUrl = lab.url();
         explained(() -> {
             lab.locator(".jp-LauncherCard[data-category='Notebook']").first().click();
             // the kernel first: a cell run before it is connected is not run (on a loaded machine that takes a while)
@@ -108,18 +114,39 @@ class MainLoopTest {
 
     @Test
     @Order(3)
+    void bobWhoIsNotInTheTeamReachesNeitherItsPagesNorItsNotebook() {
+        Page page = portal.signedIn("bob");
+        for (String path : new String[] {"/teams/" + TEAM + "/notebooks", "/teams/" + TEAM + "/workloads/lab"}) {
+            page.navigate(Portal.url() + path);
+            assertThat(page.locator("#not-found")).isVisible();
+            assertThat(page.locator("body")).not().containsText("lab");
+        }
+        // the notebook itself: the proxy signs bob in by the same SSO session, then refuses him
+        com.microsoft.playwright.Response refused = page.navigate(labUrl);
+        org.assertj.core.api.Assertions.assertThat(refused.status()).isEqualTo(403);
+        assertThat(page.locator("body")).containsText("No access to this notebook");
+        assertThat(page.locator(".jp-LabShell")).hasCount(0);
+        Portal.screenshot(page, "loop-bob-refused");
+        page.context().close();
+    }
+
+    @Test
+    @Order(4)
     void aJobThatDoesNotFitWaitsWithItsReasonAndStartsWhenTheNotebookStops() {
         Page page = portal.signedIn("alice");
         page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
         page.locator("#submit-job").click();
         assertThat(page.locator("#job-name")).isVisible();
         page.locator("#job-name input").fill("train");
-        page.locator("#job-command input").fill("python -c \"import time; time.sleep(900)\"");
+        // a real process on the simulated node: one log line a second
+        page.locator("#job-command input").fill(
+                "python -u -c \"import time; [print('step', i) or time.sleep(1) for i in range(900)]\"");
         choose(page, "#job-gpu-type", "A100");
         page.locator("#job-gpus input").fill("4");
         assertThat(page.locator("#submit-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
         page.locator("#submit-job-submit").click();
-        assertThat(page.locator("#submit-job-dialog")).hasCount(0);
+        explained(() -> assertThat(page.locator("#submit-job-dialog")).hasCount(0), "train's submission",
+                page.locator("vaadin-dialog-overlay, body"));
 
         // the notebook holds one of the team's four A100s: the job waits in the queue and says why
         Locator status = page.locator(".portal-status[data-workload='train']");
@@ -136,10 +163,102 @@ class MainLoopTest {
         page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
         awaitPhase(page, "train", "Running");
         Portal.screenshot(page, "loop-job-running");
-        // its GPUs go back to the cluster
+
+        // its detail: the log lines arrive while the page is open, and its GPUs' panels have data
+        page.locator("#workload-train").click();
+        Locator lines = page.locator("#log-lines .portal-log-line");
+        explained(() -> assertThat(lines.filter(new Locator.FilterOptions().setHasText("step")).first())
+                .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "train's log lines",
+                page.locator("#workload-logs"));
+        int seen = lines.count();
+        explained(() -> assertThat(lines.nth(seen)).isAttached(
+                new LocatorAssertions.IsAttachedOptions().setTimeout(SLOW)), "more log lines, live",
+                page.locator("#workload-logs"));
+        explained(() -> assertThat(page.locator("#gpu-panels [data-signal='utilization']")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "train's GPU panels",
+                page.locator("#workload-gpu"));
+        Portal.screenshot(page, "loop-job-detail");
+
+        // a job behind it is told when it will start: when train's maximum runtime (60 minutes) at the latest
+        page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
+        page.locator("#submit-job").click();
+        page.locator("#job-name input").fill("next");
+        choose(page, "#job-gpu-type", "A100");
+        page.locator("#job-gpus input").fill("1");
+        assertThat(page.locator("#submit-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
+        page.locator("#submit-job-submit").click();
+        explained(() -> assertThat(page.locator("#submit-job-dialog")).hasCount(0), "next's submission",
+                page.locator("vaadin-dialog-overlay, body"));
+        awaitPhase(page, "next", "Pending");
+        explained(() -> assertThat(page.locator(".portal-status[data-workload='next'] .portal-queue"))
+                .containsText("starts in about", new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW)),
+                "next's estimated start", page.locator(".portal-status[data-workload='next']"));
+        Portal.screenshot(page, "loop-job-eta");
+
+        // cancelled, their GPUs go back to the cluster
+        page.locator("#cancel-next").click();
+        awaitPhase(page, "next", "Cancelled");
         page.locator("#cancel-train").click();
         awaitPhase(page, "train", "Cancelled");
         page.context().close();
+    }
+
+    @Test
+    @Order(5)
+    void theAdminsUsageCsvHasTheTeamsGpuTime() throws java.io.IOException {
+        Page page = portal.signedIn("admin");
+        page.navigate(Portal.url() + "/admin/usage");
+        // the usage of a run is recorded a moment after it ends: download again until the team's row has both runs
+        String row = null;
+        java.util.List<String> rows = java.util.List.of();
+        for (int attempt = 0; attempt < 24 && !hasBothRuns(row); attempt++) {
+            if (attempt > 0) {
+                page.waitForTimeout(5_000);
+            }
+            com.microsoft.playwright.Download download = page.waitForDownload(
+                    () -> page.locator("#usage-csv").click());
+            rows = java.nio.file.Files.readAllLines(download.path());
+            org.assertj.core.api.Assertions.assertThat(rows.getFirst())
+                    .startsWith("team_key,team,gpu_hours,gpu_seconds");
+            row = rows.stream().filter(line -> line.startsWith(TEAM + ",")).findFirst().orElse(null);
+        }
+        org.assertj.core.api.Assertions.assertThat(hasBothRuns(row))
+                .as("team %s's row with GPU time of its notebook and its job in %s", TEAM, rows).isTrue();
+        page.context().close();
+    }
+
+    @Test
+    @Order(6)
+    void theAdminGivesTheTeamShorterGpuIdleLimitsThenMakesItFollowThePlatformAgain() {
+        Page page = portal.signedIn("admin");
+        page.locator("#nav-admin-idle").click();
+        assertThat(page.locator("#idle-platform-form")).isVisible();
+        page.locator("#idle-team-add").click();
+        Locator team = page.locator("#idle-team input");
+        team.fill(TEAM);
+        page.locator("vaadin-combo-box-item").filter(new Locator.FilterOptions().setHasText(TEAM)).first().click();
+        page.locator("#idle-team-gpu-limit input").fill("30");
+        page.locator("#idle-team-max-keep input").fill("60");
+        page.locator("#idle-team-save").click();
+        assertThat(page.locator("#idle-team-dialog")).hasCount(0);
+        Locator row = page.locator("#idle-teams-grid vaadin-grid-cell-content")
+                .filter(new Locator.FilterOptions().setHasText("30 min"));
+        assertThat(row.first()).isVisible();
+        assertThat(page.locator("#idle-teams-grid")).containsText("(platform)");
+        Portal.screenshot(page, "loop-idle-limits");
+
+        page.locator("#idle-team-reset-" + TEAM).click();
+        assertThat(page.locator("#idle-team-reset-" + TEAM)).hasCount(0);
+        page.context().close();
+    }
+
+    /** team, team, GPU hours, GPU seconds, CPU seconds, memory GiB seconds, run seconds, workloads. */
+    private static boolean hasBothRuns(String row) {
+        if (row == null) {
+            return false;
+        }
+        String[] cells = row.split(",");
+        return Double.parseDouble(cells[3]) > 0 && Integer.parseInt(cells[7].strip()) >= 2;
     }
 
     private static Locator phaseOf(Page page, String workload) {

@@ -4,7 +4,7 @@ import ai.portal.jobs.cluster.ClusterState;
 import ai.portal.jobs.launch.LaunchService;
 import ai.portal.jobs.leader.Leadership;
 import ai.portal.jobs.proxy.NotebookTargets;
-import ai.portal.jobs.settings.SettingsService;
+import ai.portal.jobs.settings.TeamIdleLimitsService;
 import ai.portal.jobs.workload.NotebookMarks;
 import ai.portal.jobs.workload.WorkloadRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +29,7 @@ class CullingConfiguration {
 
     @Bean
     IdleCuller idleCuller(WorkloadRepository workloads, ClusterState cluster, NotebookTargets targets,
-                          JupyterActivity jupyter, GpuUtilisation gpus, SettingsService settings,
+                          JupyterActivity jupyter, GpuUtilisation gpus, TeamIdleLimitsService settings,
                           LaunchService launches, NotebookMarks marks, Leadership leadership,
                           CullingProperties properties, MeterRegistry meters) {
         return new IdleCuller(workloads, cluster, targets, jupyter, gpus, settings, launches, marks, leadership,

@@ -19,8 +19,8 @@ import ai.portal.jobs.culling.IdleDecision.Warned;
 import ai.portal.jobs.launch.LaunchService;
 import ai.portal.jobs.leader.Leadership;
 import ai.portal.jobs.proxy.NotebookTargets;
-import ai.portal.jobs.settings.PlatformSettings;
-import ai.portal.jobs.settings.SettingsService;
+import ai.portal.jobs.settings.IdleLimits;
+import ai.portal.jobs.settings.TeamIdleLimitsService;
 import ai.portal.jobs.workload.Desired;
 import ai.portal.jobs.workload.NotebookMarks;
 import ai.portal.jobs.workload.WorkloadNames;
@@ -57,7 +57,7 @@ class IdleCuller implements SmartLifecycle {
     private final NotebookTargets targets;
     private final JupyterActivity jupyter;
     private final GpuUtilisation gpus;
-    private final SettingsService settings;
+    private final TeamIdleLimitsService settings;
     private final LaunchService launches;
     private final NotebookMarks marks;
     private final Leadership leadership;
@@ -68,7 +68,7 @@ class IdleCuller implements SmartLifecycle {
     private volatile Disposable loop;
 
     IdleCuller(WorkloadRepository workloads, ClusterState cluster, NotebookTargets targets, JupyterActivity jupyter,
-               GpuUtilisation gpus, SettingsService settings, LaunchService launches, NotebookMarks marks,
+               GpuUtilisation gpus, TeamIdleLimitsService settings, LaunchService launches, NotebookMarks marks,
                Leadership leadership, CullingProperties properties, MeterRegistry meters) {
         this.workloads = workloads;
         this.cluster = cluster;
@@ -109,9 +109,9 @@ class IdleCuller implements SmartLifecycle {
 
     /** One look at every running notebook. */
     Mono<Void> pass() {
-        return settings.current().flatMap(limits -> workloads.findAllLive()
+        return settings.limitsByTeam().flatMap(limits -> workloads.findAllLive()
                 .filter(workload -> workload.notebook() && workload.desired() == Desired.RUNNING)
-                .concatMap(notebook -> look(notebook, limits).onErrorResume(failure -> {
+                .concatMap(notebook -> look(notebook, limits.apply(notebook.team())).onErrorResume(failure -> {
                     // not ready yet, or its Jupyter does not answer: never stopped on a guess
                     skipped.increment();
                     log.debug("idle check of notebook {}/{} skipped: {}", notebook.team(), notebook.name(),
@@ -121,7 +121,7 @@ class IdleCuller implements SmartLifecycle {
                 .then());
     }
 
-    private Mono<Void> look(WorkloadRecord notebook, PlatformSettings limits) {
+    private Mono<Void> look(WorkloadRecord notebook, IdleLimits limits) {
         Optional<StatefulSet> set = cluster.statefulSet(notebook.namespace(), notebook.name())
                 .filter(found -> notebook.id().toString().equals(labels(found).get(WorkloadNames.WORKLOAD_ID_LABEL)));
         if (set.isEmpty()) {
@@ -139,8 +139,8 @@ class IdleCuller implements SmartLifecycle {
                 .flatMap(seen -> {
                     Facts facts = new Facts(Instant.now(), seen.getT1().lastActivity(), seen.getT1().kernelBusy(),
                             seen.getT2().orElse(null), properties.gpuThreshold(),
-                            notebook.spec().gpus() > 0 ? limits.gpuNotebookIdleLimit() : limits.notebookIdleLimit(),
-                            limits.idleWarning(), instant(annotations.get(WorkloadNames.IDLE_KEEP_UNTIL_ANNOTATION)),
+                            limits.limit(notebook.spec().gpus() > 0), limits.warning(),
+                            instant(annotations.get(WorkloadNames.IDLE_KEEP_UNTIL_ANNOTATION)),
                             instant(annotations.get(WorkloadNames.IDLE_STOP_AT_ANNOTATION)));
                     return act(notebook, set.get(), annotations, facts, IdleDecision.decide(facts));
                 });

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import ai.portal.jobs.launch.LaunchService;
-import ai.portal.jobs.settings.SettingsService;
+import ai.portal.jobs.settings.TeamIdleLimitsService;
 import ai.portal.jobs.status.WorkloadView;
 import ai.portal.jobs.workload.Desired;
 import ai.portal.jobs.workload.NotebookMarks;
@@ -32,12 +32,12 @@ class IdleExtensions {
 
     private final TeamAuthorizer authorizer;
     private final WorkloadRepository workloads;
-    private final SettingsService settings;
+    private final TeamIdleLimitsService settings;
     private final NotebookMarks marks;
     private final LaunchService launches;
     private final AuditLog audit;
 
-    IdleExtensions(TeamAuthorizer authorizer, WorkloadRepository workloads, SettingsService settings,
+    IdleExtensions(TeamAuthorizer authorizer, WorkloadRepository workloads, TeamIdleLimitsService settings,
                    NotebookMarks marks, LaunchService launches, AuditLog audit) {
         this.authorizer = authorizer;
         this.workloads = workloads;
@@ -54,14 +54,14 @@ class IdleExtensions {
                 .filter(record -> record.kind() == WorkloadKind.NOTEBOOK)
                 .switchIfEmpty(Mono.error(() -> new ApiException(HttpStatus.NOT_FOUND, "Notebook not found",
                         "Team " + team + " has no notebook named '" + name + "'.")))
-                .zipWith(settings.current())
+                .zipWith(settings.limits(team))
                 .flatMap(found -> {
                     var notebook = found.getT1();
-                    Duration bound = found.getT2().maxIdleExtension();
+                    Duration bound = found.getT2().maxExtension();
                     if (seconds == null || seconds <= 0 || seconds > bound.toSeconds()) {
                         return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "Invalid extension",
                                 "Keep it for between 1 second and " + IdleCuller.words(bound) + " ("
-                                        + bound.toSeconds() + " seconds), the longest the platform allows.")
+                                        + bound.toSeconds() + " seconds), the longest team " + team + " may keep a notebook.")
                                 .withField("seconds"));
                     }
                     if (notebook.desired() != Desired.RUNNING) {

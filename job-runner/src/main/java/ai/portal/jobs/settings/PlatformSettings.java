@@ -1,7 +1,5 @@
 package ai.portal.jobs.settings;
 
-import java.time.Duration;
-
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -29,22 +27,6 @@ public record PlatformSettings(
 
     public PlatformSettings(Boolean allowCustomImages) {
         this(allowCustomImages, null, null, null, null);
-    }
-
-    public Duration notebookIdleLimit() {
-        return Duration.ofSeconds(notebookIdleLimitSeconds);
-    }
-
-    public Duration gpuNotebookIdleLimit() {
-        return Duration.ofSeconds(gpuNotebookIdleLimitSeconds);
-    }
-
-    public Duration idleWarning() {
-        return Duration.ofSeconds(idleWarningSeconds);
-    }
-
-    public Duration maxIdleExtension() {
-        return Duration.ofSeconds(maxIdleExtensionSeconds);
     }
 
     /** This, with what it leaves out taken from {@code current}. */

@@ -11,6 +11,28 @@ final class EventTexts {
     private EventTexts() {
     }
 
+    /**
+     * Kueue's "couldn't assign flavors to pod set main: flavor a doesn't match node affinity, ..., insufficient
+     * unused quota for nvidia.com/gpu in flavor b, 4 more needed" is, to its reader, "the quota is used up"; the
+     * flavors that do not fit are Kueue's search, not news. The whole message stays in the event's message.
+     */
+    static String pending(String message) {
+        java.util.regex.Matcher insufficient = StatusDeriver.INSUFFICIENT.matcher(message);
+        if (!insufficient.find()) {
+            return message;
+        }
+        String resource = switch (insufficient.group(1)) {
+            case "nvidia.com/gpu" -> "GPU";
+            case "cpu" -> "CPU";
+            default -> insufficient.group(1);
+        };
+        if (message.contains("request > maximum capacity")) {
+            return "it asks for more " + resource + " than the team's quota could ever give";
+        }
+        return "the team's " + resource + " quota is used up" + (insufficient.group(3) == null ? ""
+                : " (" + insufficient.group(3) + " more needed)");
+    }
+
     static KubernetesEvent plain(Event event) {
         String message = event.getMessage() == null ? "" : event.getMessage();
         String reason = event.getReason() == null ? "" : event.getReason();
@@ -36,7 +58,7 @@ final class EventTexts {
             case "CreatedWorkload" -> "submitted to the team's queue";
             case "QuotaReserved" -> "quota reserved: " + message;
             case "Admitted" -> "admitted by the queue";
-            case "Pending" -> "waiting in the queue: " + message;
+            case "Pending" -> "waiting in the queue: " + pending(message);
             case "Preempted" -> "preempted: " + message;
             case "Evicted", "EvictedDueToPodsReadyTimeout" -> "evicted by the queue: " + message;
             case "Stopped" -> "stopped by the queue: " + message;

@@ -86,12 +86,17 @@ public class HistoryRecorder implements SmartLifecycle {
                             ? event.reason().length() : event.reason().indexOf(';')) : "")).orElse(null);
                     if (!label.equals(lastLabel) && now.phase() != Phase.DELETING) {
                         String after = last.map(event -> Long.toString(event.at().toEpochMilli())).orElse("none");
-                        WorkloadEvent entry = new WorkloadEvent(workload.id(), when(now), "phase",
+                        // never before the entry it follows: a pod seen starting just after "being created" was
+                        // recorded must not read as running before it was created
+                        Instant at = last.map(WorkloadEvent::at).filter(previous -> previous.isAfter(when(now)))
+                                .orElse(when(now));
+                        WorkloadEvent entry = new WorkloadEvent(workload.id(), at, "phase",
                                 now.phase().wireName(),
                                 now.stage() == null ? now.reason().code() : "stage:" + now.stage().wireName() + ";"
                                         + now.reason().code(),
                                 now.reason().text(), "phase:" + label + ":after:" + after);
-                        phase = missedRunning(workload, now, lastLabel, after).then(workloads.recordEvent(entry));
+                        phase = missedRunning(workload, now, lastLabel, last.map(WorkloadEvent::at).orElse(null), after)
+                                .then(workloads.recordEvent(entry));
                     }
                     return phase.then(decisions(workload, now));
                 });
@@ -101,12 +106,14 @@ public class HistoryRecorder implements SmartLifecycle {
      * A job seen finished whose running was never recorded (it ran while no replica led): its Running entry is
      * recorded first, at the time its pod started, so the timeline and the runtime history stay whole.
      */
-    private Mono<Boolean> missedRunning(WorkloadRecord workload, WorkloadStatus now, String lastLabel, String after) {
+    private Mono<Boolean> missedRunning(WorkloadRecord workload, WorkloadStatus now, String lastLabel, Instant lastAt,
+                                        String after) {
         boolean finished = now.phase() == Phase.SUCCEEDED || now.phase() == Phase.FAILED;
         if (!finished || now.startedAt() == null || Phase.RUNNING.wireName().equals(lastLabel)) {
             return Mono.just(false);
         }
-        return workloads.recordEvent(new WorkloadEvent(workload.id(), now.startedAt(), "phase",
+        Instant at = lastAt != null && lastAt.isAfter(now.startedAt()) ? lastAt : now.startedAt();
+        return workloads.recordEvent(new WorkloadEvent(workload.id(), at, "phase",
                 Phase.RUNNING.wireName(), "running", "ran while the job runner was not recording",
                 "phase:" + Phase.RUNNING.wireName() + ":after:" + after));
     }

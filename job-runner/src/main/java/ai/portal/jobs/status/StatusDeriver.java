@@ -40,7 +40,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 public final class StatusDeriver {
 
     /** Kueue: "couldn't assign flavors to pod set main: insufficient unused quota for nvidia.com/gpu in flavor x, 4 more needed". */
-    private static final Pattern INSUFFICIENT = Pattern.compile(
+    static final Pattern INSUFFICIENT = Pattern.compile(
             "insufficient (?:unused )?quota for ([^ ,]+) in flavor ([^ ,]+)(?:, (?:(\\S+) more needed|request > maximum capacity))?");
     private static final Pattern PREEMPTED_BY = Pattern.compile("\\(UID: ([^,)]+)");
     private static final String KUEUE_GATE = "kueue.x-k8s.io/admission";
@@ -119,7 +119,9 @@ public final class StatusDeriver {
             return simple(Phase.FAILED, Reason.of("job-deleted",
                     "its Kubernetes Job was deleted outside the portal before it finished"), seen);
         }
-        Optional<JobCondition> complete = jobCondition(job, "Complete");
+        // Kubernetes 1.31+ says SuccessCriteriaMet first and Complete once the pods are cleaned up
+        Optional<JobCondition> complete = jobCondition(job, "Complete").or(() -> jobCondition(job,
+                "SuccessCriteriaMet"));
         Optional<JobCondition> failed = jobCondition(job, "Failed");
         Instant started = job.getStatus() == null || job.getStatus().getStartTime() == null ? null
                 : Instant.parse(job.getStatus().getStartTime());
@@ -144,6 +146,12 @@ public final class StatusDeriver {
             return new WorkloadStatus(Phase.RUNNING, null, Reason.of("running", "running on " + node(live) + retry,
                     Map.of("node", node(live))), null, failedBefore(seen.pods(), live), attempts(job, seen.pods()),
                     node(live), podIp(live), admittedAt(seen), started, null);
+        }
+        if (live == null && pod != null && pod.getStatus() != null && "Succeeded".equals(pod.getStatus().getPhase())) {
+            // its process ended well a moment ago and the Job controller has not said so yet: not pending again
+            return new WorkloadStatus(Phase.RUNNING, null, Reason.of("finishing", "its process has ended; finishing"),
+                    null, lastExit(container(pod)), attempts(job, seen.pods()), node(pod), null, admittedAt(seen),
+                    started, null);
         }
         return waitingToRun(seen, live);
     }

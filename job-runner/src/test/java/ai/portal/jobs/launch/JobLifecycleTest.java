@@ -31,6 +31,15 @@ class JobLifecycleTest extends KueueTestSupport {
         JsonNode history = done.path("history");
         assertThat(history.findValuesAsString("type")).contains("admitted", "phase");
         assertThat(history.findValuesAsString("phase")).contains("Running", "Succeeded");
+        // the timeline reads in order: nothing pending after it ran, though its pod's start is often seen late
+        java.util.List<String> timeline = new java.util.ArrayList<>();
+        history.forEach(entry -> {
+            if ("phase".equals(entry.path("type").asString())) {
+                timeline.add(entry.path("phase").asString());
+            }
+        });
+        assertThat(timeline.subList(timeline.indexOf("Running"), timeline.size())).as("%s", timeline)
+                .doesNotContain("Pending");
         assertThat(done.path("events").findValuesAsString("reason")).contains("CreatedWorkload");
         var job = kubernetes().batch().v1().jobs().inNamespace("team-" + team).withName("train").get();
         assertThat(job.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "team");

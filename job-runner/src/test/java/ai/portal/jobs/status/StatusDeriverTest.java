@@ -216,6 +216,22 @@ class StatusDeriverTest {
     }
 
     @Test
+    void aJobWhosePodSucceededIsNotPendingAgainBeforeTheJobControllerSaysSo() {
+        Job running = new JobBuilder(suspendedJob()).editSpec().withSuspend(false).endSpec().build();
+        Pod done = new PodBuilder().withNewMetadata().withName("train-x").endMetadata()
+                .withNewSpec().withNodeName("sim-h100-0").endSpec()
+                .withNewStatus().withPhase("Succeeded").endStatus().build();
+        WorkloadStatus finishing = StatusDeriver.derive(observe(job(1, Desired.RUNNING, "uid"), running,
+                List.of(done), null, queue(8, 1, null), null, List.of(), null));
+        assertThat(finishing.phase()).isEqualTo(Phase.RUNNING);
+        assertThat(finishing.reason().code()).isEqualTo("finishing");
+        Job met = new JobBuilder(running).withNewStatus().addNewCondition().withType("SuccessCriteriaMet")
+                .withStatus("True").endCondition().endStatus().build();
+        assertThat(StatusDeriver.derive(observe(job(1, Desired.RUNNING, "uid"), met, List.of(done), null,
+                queue(8, 1, null), null, List.of(), null)).phase()).isEqualTo(Phase.SUCCEEDED);
+    }
+
+    @Test
     void stoppedNotebookIsStoppingWhileKueueStillHoldsItsQuota() {
         String reserved = """
                 [{"type": "QuotaReserved", "status": "True", "reason": "QuotaReserved", "message": "", "lastTransitionTime": "2026-01-01T00:00:05Z"},

@@ -98,6 +98,21 @@ public final class JobsApi {
         }
     }
 
+    /** The idle-culling limits that hold for a team's notebooks, in seconds. */
+    public record IdleLimits(long notebookIdleLimitSeconds, long gpuNotebookIdleLimitSeconds, long idleWarningSeconds,
+                             long maxIdleExtensionSeconds) {
+    }
+
+    /** A platform admin's limits for one team; a null limit follows the platform's. */
+    public record TeamIdleLimits(Long notebookIdleLimitSeconds, Long gpuNotebookIdleLimitSeconds,
+                                 Long maxIdleExtensionSeconds) {
+    }
+
+    /** One team's idle limits: its own (null when it follows the platform) and the ones that hold. */
+    public record TeamIdleSettings(String team, TeamIdleLimits own, IdleLimits effective, Instant updatedAt,
+                                   String updatedBy) {
+    }
+
     /** One GPU type on the cluster now ({@code GET /cluster/gpus}). */
     public record GpuTypeCapacity(String gpuType, int nodes, int total, int allocated, int free, int largestFreeOnNode,
                                   int largestNode) {

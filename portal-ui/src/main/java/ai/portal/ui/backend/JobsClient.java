@@ -14,6 +14,8 @@ import ai.portal.ui.backend.JobsApi.LaunchNotebook;
 import ai.portal.ui.backend.JobsApi.Node;
 import ai.portal.ui.backend.JobsApi.Settings;
 import ai.portal.ui.backend.JobsApi.SubmitJob;
+import ai.portal.ui.backend.JobsApi.TeamIdleLimits;
+import ai.portal.ui.backend.JobsApi.TeamIdleSettings;
 import ai.portal.ui.backend.JobsApi.UsageQuery;
 import ai.portal.ui.backend.JobsApi.UsageRow;
 import ai.portal.ui.backend.JobsApi.Workload;
@@ -110,6 +112,29 @@ public class JobsClient {
     public Settings changeSettings(Settings settings) {
         return Calls.call(Backend.JOBS, () -> rest.put().uri("/api/v1/settings").body(settings).retrieve()
                 .body(Settings.class));
+    }
+
+    /** The idle limits that hold for a team's notebooks (its members and admins). */
+    public TeamIdleSettings teamIdleLimits(String team) {
+        return Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/settings/teams/{team}", team).retrieve()
+                .body(TeamIdleSettings.class));
+    }
+
+    /** Every team with idle limits of its own (platform admins). */
+    public List<TeamIdleSettings> teamIdleOverrides() {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/settings/teams").retrieve()
+                .body(new ParameterizedTypeReference<List<TeamIdleSettings>>() { })));
+    }
+
+    public TeamIdleSettings setTeamIdleLimits(String team, TeamIdleLimits limits) {
+        return Calls.call(Backend.JOBS, () -> rest.put().uri("/api/v1/settings/teams/{team}", team).body(limits)
+                .retrieve().body(TeamIdleSettings.class));
+    }
+
+    /** The team follows the platform's idle limits again. */
+    public TeamIdleSettings resetTeamIdleLimits(String team) {
+        return Calls.call(Backend.JOBS, () -> rest.delete().uri("/api/v1/settings/teams/{team}", team).retrieve()
+                .body(TeamIdleSettings.class));
     }
 
     /** Per GPU type: nodes, GPUs, allocated, free, the most free on one node. */

@@ -6,6 +6,7 @@ import ai.portal.ui.admin.AccessRequestsView;
 import ai.portal.ui.admin.AuditView;
 import ai.portal.ui.admin.ClusterView;
 import ai.portal.ui.admin.GpuTypesView;
+import ai.portal.ui.admin.IdleLimitsView;
 import ai.portal.ui.admin.ImagesView;
 import ai.portal.ui.admin.QuotaRequestsView;
 import ai.portal.ui.admin.TeamsAdminView;
@@ -128,6 +129,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
                 item("nav-admin-cluster", "nav.admin.cluster", ClusterView.class, VaadinIcon.SERVER),
                 item("nav-admin-usage", "nav.admin.usage", UsageView.class, VaadinIcon.CHART),
                 item("nav-admin-images", "nav.admin.images", ImagesView.class, VaadinIcon.PACKAGE),
+                item("nav-admin-idle", "nav.admin.idle-limits", IdleLimitsView.class, VaadinIcon.HOURGLASS),
                 item("nav-admin-gpus", "nav.admin.gpu-types", GpuTypesView.class, VaadinIcon.CUBES),
                 item("nav-admin-audit", "nav.admin.audit", AuditView.class, VaadinIcon.RECORDS));
         return nav;

@@ -46,7 +46,8 @@ final class WorkloadActions {
             if ("Running".equals(phase) && workload.status() != null && workload.status().idle() != null
                     && workload.status().idle().stopAt() != null) {
                 actions.add(button(where, "keep", workload, VaadinIcon.TIMER, () -> jobs.extendIdle(workload.team(),
-                        workload.name(), keepFor(jobs)), "notebooks.kept", "notebooks.action.keep", afterChange));
+                        workload.name(), keepFor(jobs, workload.team())), "notebooks.kept", "notebooks.action.keep",
+                        afterChange));
             }
             if ("Running".equals(phase) || "Pending".equals(phase)) {
                 actions.add(button(where, "stop", workload, VaadinIcon.STOP, () -> jobs.stopNotebook(workload.team(),
@@ -78,10 +79,9 @@ final class WorkloadActions {
         return actions;
     }
 
-    /** Two hours, or the platform's bound when that is shorter. */
-    private static long keepFor(JobsClient jobs) {
-        Long bound = jobs.settings().maxIdleExtensionSeconds();
-        return bound == null ? KEEP_FOR_SECONDS : Math.min(KEEP_FOR_SECONDS, bound);
+    /** Two hours, or the team's bound when that is shorter. */
+    private static long keepFor(JobsClient jobs, String team) {
+        return Math.min(KEEP_FOR_SECONDS, jobs.teamIdleLimits(team).effective().maxIdleExtensionSeconds());
     }
 
     private static final long KEEP_FOR_SECONDS = 2 * 3600;

@@ -37,8 +37,8 @@ public final class WorkloadWords {
 
     /** Reason codes whose message needs no argument. */
     public static final List<String> PLAIN_REASONS = List.of("admission-checks", "cancelled", "container-config",
-            "crash-loop", "creating", "creating-pod", "deactivated", "deleting", "evicted", "failed", "image-pull",
-            "job-deleted", "kueue-unavailable", "max-runtime", "namespace-quota", "pod-refused", "preempted",
+            "crash-loop", "creating", "creating-pod", "deactivated", "deleting", "evicted", "failed", "finishing",
+            "image-pull", "job-deleted", "kueue-unavailable", "max-runtime", "namespace-quota", "pod-refused", "preempted",
             "queue-not-ready", "retries-exhausted", "running", "scheduling", "starting", "starting-readiness",
             "stopped", "stopping", "submitted", "succeeded", "unschedulable", "waiting-admission", "waiting-volume");
 

@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param monitoringNamespace  the namespace Prometheus runs in; may scrape team namespaces
  * @param dnsNamespace         the namespace cluster DNS runs in; team pods may send DNS queries there
  * @param oidcGroupPrefix      the prefix the API server's OIDC authenticator puts before the token's groups: group {@code <prefix>/teams/team-<slug>}
- * @param portalServiceAccounts the portal's service accounts that get {@code team-edit} in every team namespace
+ * @param serviceAccounts      the portal services' own service accounts: each gets its own Role in every team
+ *                             namespace, with only what that service does there
  * @param containerDefaults    the LimitRange defaults for containers that state no requests or limits
  * @param maxPods              {@code count/pods} in every team's ResourceQuota
  * @param clusterCidrs         pod and service ranges: team pods may not reach them except as allowed above
@@ -29,14 +30,16 @@ public record ProvisioningProperties(
         @DefaultValue("monitoring") String monitoringNamespace,
         @DefaultValue("kube-system") String dnsNamespace,
         @DefaultValue("oidc:") String oidcGroupPrefix,
-        List<ServiceAccountRef> portalServiceAccounts,
+        @DefaultValue ServiceAccounts serviceAccounts,
         @DefaultValue ContainerDefaults containerDefaults,
         @DefaultValue("100") int maxPods,
         @DefaultValue({"10.96.0.0/12", "10.244.0.0/16"}) List<String> clusterCidrs,
         @DefaultValue("true") boolean allowExternalEgress) {
 
     public ProvisioningProperties {
-        portalServiceAccounts = portalServiceAccounts == null ? List.of() : List.copyOf(portalServiceAccounts);
+        if (serviceAccounts == null) {
+            serviceAccounts = ServiceAccounts.NONE;
+        }
         clusterCidrs = clusterCidrs == null ? List.of() : List.copyOf(clusterCidrs);
         if (containerDefaults == null) {
             containerDefaults = ContainerDefaults.DEFAULT;
@@ -46,16 +49,51 @@ public record ProvisioningProperties(
         }
     }
 
-    /** The defaults, with the job runner and the logging pipeline as the portal's service accounts. */
+    /** The defaults: the job runner's and the logging pipeline's accounts are {@code ai-portal/<service>}. */
     public static ProvisioningProperties defaults() {
         return new ProvisioningProperties(true, "ai-portal-tenant-service", "ai-portal", "monitoring", "kube-system",
-                "oidc:", List.of(new ServiceAccountRef("ai-portal", "job-runner"),
-                        new ServiceAccountRef("ai-portal", "logging-pipeline")),
-                ContainerDefaults.DEFAULT, 100, List.of("10.96.0.0/12", "10.244.0.0/16"), true);
+                "oidc:", ServiceAccounts.DEFAULT, ContainerDefaults.DEFAULT, 100,
+                List.of("10.96.0.0/12", "10.244.0.0/16"), true);
     }
 
-    /** A service account of the portal, by namespace and name. */
+    /**
+     * The service accounts the portal's services call the API server with, one per service that acts in team
+     * namespaces ({@code portal.provisioning.service-accounts.job-runner.*}, {@code ...logging-pipeline.*}; the Helm
+     * chart sets them to the release's accounts). An account without a name gets nothing: its Role and RoleBinding
+     * are not provisioned (and removed from teams provisioned before).
+     */
+    public record ServiceAccounts(
+            @DefaultValue ServiceAccountRef jobRunner,
+            @DefaultValue ServiceAccountRef loggingPipeline) {
+
+        public static final ServiceAccounts DEFAULT = new ServiceAccounts(
+                new ServiceAccountRef("ai-portal", "job-runner"), new ServiceAccountRef("ai-portal", "logging-pipeline"));
+        /** No service account of the portal gets anything in team namespaces. */
+        public static final ServiceAccounts NONE = new ServiceAccounts(null, null);
+
+        public ServiceAccounts {
+            jobRunner = jobRunner == null ? ServiceAccountRef.NONE : jobRunner;
+            loggingPipeline = loggingPipeline == null ? ServiceAccountRef.NONE : loggingPipeline;
+        }
+    }
+
+    /** A service account of the portal, by namespace and name; {@link #NONE} (no name) stands for none. */
     public record ServiceAccountRef(String namespace, String name) {
+
+        public static final ServiceAccountRef NONE = new ServiceAccountRef("", "");
+
+        public ServiceAccountRef {
+            namespace = namespace == null ? "" : namespace.strip();
+            name = name == null ? "" : name.strip();
+            if (!name.isEmpty() && namespace.isEmpty()) {
+                throw new IllegalArgumentException("service account " + name + " needs its namespace");
+            }
+        }
+
+        /** Whether this names an account (a blank name names none). */
+        public boolean present() {
+            return !name.isEmpty();
+        }
     }
 
     /**

@@ -54,6 +54,10 @@ public final class TeamResources {
     static final String DEFAULT_SERVICE_ACCOUNT = "default";
     public static final String EDIT = "team-edit";
     public static final String VIEW = "team-view";
+    /** The job runner's Role and RoleBinding in every team namespace: the workloads it writes, nothing else. */
+    public static final String JOB_RUNNER = "portal-job-runner";
+    /** The logging pipeline's Role and RoleBinding in every team namespace: the pod log API, nothing else. */
+    public static final String LOGGING_PIPELINE = "portal-logging-pipeline";
     public static final String NETWORK_POLICY = "team-isolation";
 
     /** The namespaced kinds a team owns; anything of these kinds labelled as ours but not desired is deleted. */
@@ -96,9 +100,19 @@ public final class TeamResources {
                 .build());
         objects.add(role(team, labels, EDIT, editRules()));
         objects.add(role(team, labels, VIEW, viewRules()));
-        objects.add(roleBinding(team, labels, EDIT, editSubjects(team, properties)));
+        objects.add(roleBinding(team, labels, EDIT, List.of(group(editGroup(team.slug(), properties)))));
         objects.add(roleBinding(team, labels, VIEW,
                 List.of(group(viewGroup(team.slug(), properties)))));
+        var accounts = properties.serviceAccounts();
+        if (accounts.jobRunner().present()) {
+            objects.add(role(team, labels, JOB_RUNNER, jobRunnerRules()));
+            objects.add(roleBinding(team, labels, JOB_RUNNER, List.of(serviceAccount(accounts.jobRunner()))));
+        }
+        if (accounts.loggingPipeline().present()) {
+            objects.add(role(team, labels, LOGGING_PIPELINE, loggingPipelineRules()));
+            objects.add(roleBinding(team, labels, LOGGING_PIPELINE,
+                    List.of(serviceAccount(accounts.loggingPipeline()))));
+        }
         objects.add(networkPolicy(team, labels, properties));
         return List.copyOf(objects);
     }
@@ -209,6 +223,34 @@ public final class TeamResources {
                 rule("batch", List.of("jobs"), READ_VERBS));
     }
 
+    /**
+     * What the job runner does in a team namespace, call by call (job-runner's {@code WorkloadApplier},
+     * {@code NotebookMarks}, {@code SecretReader}): server-side apply creates and patches a notebook's claim, Service
+     * and StatefulSet and a training Job ({@code create} + {@code patch}); cleanup deletes a workload's objects by its
+     * label ({@code deletecollection}) and an orphan by name ({@code delete}); the notebook's token Secret is read
+     * by name and created once; the culler records Events. Everything it reads across namespaces (its informers: pods,
+     * StatefulSets, Jobs, claims, Events, quotas, Kueue Workloads) is the chart's ClusterRole, not this. No pods,
+     * ConfigMaps, Roles or {@code list}/{@code watch} of Secrets.
+     */
+    static List<PolicyRule> jobRunnerRules() {
+        List<String> workloadWrites = List.of("create", "patch", "delete", "deletecollection");
+        return List.of(
+                rule("apps", List.of("statefulsets"), workloadWrites),
+                rule("batch", List.of("jobs"), workloadWrites),
+                rule("", List.of("services", "persistentvolumeclaims"), workloadWrites),
+                rule("", List.of("secrets"), List.of("get", "create", "deletecollection")),
+                rule("", List.of("events"), List.of("create")));
+    }
+
+    /**
+     * What the logging pipeline does in a team namespace (logging-pipeline's {@code ClusterAccess}): the live tail's
+     * fallback reads a container's log through the pod log API when the log store is down. Its pod informer
+     * (labels for the records) reads pods across namespaces through the chart's ClusterRole.
+     */
+    static List<PolicyRule> loggingPipelineRules() {
+        return List.of(rule("", List.of("pods/log"), List.of("get")));
+    }
+
     private static PolicyRule rule(String apiGroup, List<String> resources, List<String> verbs) {
         return new PolicyRuleBuilder().withApiGroups(apiGroup).withResources(resources).withVerbs(verbs).build();
     }
@@ -217,14 +259,9 @@ public final class TeamResources {
         return new RoleBuilder().withMetadata(meta(team, labels, name)).withRules(rules).build();
     }
 
-    private static List<Subject> editSubjects(TeamSnapshot team, ProvisioningProperties properties) {
-        List<Subject> subjects = new ArrayList<>();
-        subjects.add(group(editGroup(team.slug(), properties)));
-        for (var account : properties.portalServiceAccounts()) {
-            subjects.add(new SubjectBuilder().withKind("ServiceAccount").withNamespace(account.namespace())
-                    .withName(account.name()).build());
-        }
-        return subjects;
+    private static Subject serviceAccount(ProvisioningProperties.ServiceAccountRef account) {
+        return new SubjectBuilder().withKind("ServiceAccount").withNamespace(account.namespace())
+                .withName(account.name()).build();
     }
 
     private static Subject group(String name) {

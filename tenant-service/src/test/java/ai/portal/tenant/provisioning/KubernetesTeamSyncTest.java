@@ -236,6 +236,10 @@ class KubernetesTeamSyncTest {
         assertThat(allowed(List.of("oidc:team-" + slug), ns, "list", "", "pods")).isFalse();
         assertThat(allowed(List.of("oidc:/elsewhere/team-" + slug), ns, "list", "", "pods")).isFalse();
         assertThat(serviceAccountAllowed("ai-portal", "job-runner", ns, "create", "apps", "statefulsets")).isTrue();
+        assertThat(serviceAccountAllowed("ai-portal", "job-runner", ns, "list", "", "secrets")).isFalse();
+        assertThat(serviceAccountAllowed("ai-portal", "job-runner", ns, "create", "", "pods")).isFalse();
+        assertThat(serviceAccountAllowed("ai-portal", "logging-pipeline", ns, "get", "", "pods/log")).isTrue();
+        assertThat(serviceAccountAllowed("ai-portal", "logging-pipeline", ns, "get", "", "secrets")).isFalse();
         assertThat(serviceAccountAllowed(ns, "workload", ns, "list", "", "pods")).isFalse();
     }
 

@@ -3,7 +3,7 @@ package ai.portal.tenant.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.bind.PropertySourcesPlacehold
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ClassPathResource;
 
 /** The {@code portal.provisioning} block of application.yaml binds, and says the same as the record's defaults. */
@@ -28,6 +29,26 @@ class ProvisioningPropertiesTest {
         assertThat(bound).isEqualTo(ProvisioningProperties.defaults());
     }
 
+    /** The Helm chart names the release's service accounts with environment variables. */
+    @Test
+    void theChartsEnvironmentVariablesNameEachServicesAccount() {
+        var environment = new StandardEnvironment();
+        // named as the process environment is, so Spring maps the variables' names as it does in a pod
+        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.<String, Object>of(
+                        "PORTAL_PROVISIONING_SERVICEACCOUNTS_JOBRUNNER_NAMESPACE", "portal",
+                        "PORTAL_PROVISIONING_SERVICEACCOUNTS_JOBRUNNER_NAME", "rel-ai-portal-job-runner",
+                        "PORTAL_PROVISIONING_SERVICEACCOUNTS_LOGGINGPIPELINE_NAMESPACE", "portal",
+                        "PORTAL_PROVISIONING_SERVICEACCOUNTS_LOGGINGPIPELINE_NAME", "rel-ai-portal-logging-pipeline")));
+        var bound = new Binder(ConfigurationPropertySources.get(environment))
+                .bindOrCreate("portal.provisioning", ProvisioningProperties.class);
+
+        assertThat(bound.serviceAccounts()).isEqualTo(new ProvisioningProperties.ServiceAccounts(
+                new ProvisioningProperties.ServiceAccountRef("portal", "rel-ai-portal-job-runner"),
+                new ProvisioningProperties.ServiceAccountRef("portal", "rel-ai-portal-logging-pipeline")));
+    }
+
     @Test
     void defaultsWhenNothingIsConfigured() {
         var bound = new Binder(ConfigurationPropertySources.get(new StandardEnvironment()))
@@ -36,7 +57,7 @@ class ProvisioningPropertiesTest {
         assertThat(bound.fieldManager()).isEqualTo("ai-portal-tenant-service");
         assertThat(bound.clusterCidrs()).containsExactly("10.96.0.0/12", "10.244.0.0/16");
         assertThat(bound.containerDefaults()).isEqualTo(ProvisioningProperties.ContainerDefaults.DEFAULT);
-        assertThat(bound.portalServiceAccounts()).isEqualTo(List.of());
+        assertThat(bound.serviceAccounts()).isEqualTo(ProvisioningProperties.ServiceAccounts.NONE);
         assertThat(bound.maxPods()).isEqualTo(100);
         assertThat(bound.enabled()).isTrue();
     }

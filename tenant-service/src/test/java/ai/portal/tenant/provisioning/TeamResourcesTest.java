@@ -53,7 +53,8 @@ class TeamResourcesTest {
         assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
                 "Namespace/team-vision", "ResourceQuota/team-quota", "LimitRange/team-defaults",
                 "ServiceAccount/workload", "ServiceAccount/default", "Role/team-edit", "Role/team-view", "RoleBinding/team-edit",
-                "RoleBinding/team-view", "NetworkPolicy/team-isolation");
+                "RoleBinding/team-view", "Role/portal-job-runner", "RoleBinding/portal-job-runner",
+                "Role/portal-logging-pipeline", "RoleBinding/portal-logging-pipeline", "NetworkPolicy/team-isolation");
         assertThat(objects.subList(1, objects.size())).allSatisfy(
                 o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("team-vision"));
     }
@@ -138,8 +139,8 @@ class TeamResourcesTest {
     @Test
     void aConfiguredCpuLimitAboveTheTeamsCpuIsCappedByIt() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
-                List.of(), new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "1000", "2Gi"), 50,
-                List.of(), true);
+                ProvisioningProperties.ServiceAccounts.NONE,
+                new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "1000", "2Gi"), 50, List.of(), true);
         var limits = (LimitRange) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props))
                 .get("LimitRange/team-defaults");
 
@@ -149,8 +150,8 @@ class TeamResourcesTest {
     @Test
     void setsTheConfiguredDefaultCpuLimit() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
-                List.of(), new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "2", "2Gi"), 50,
-                List.of(), true);
+                ProvisioningProperties.ServiceAccounts.NONE,
+                new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "2", "2Gi"), 50, List.of(), true);
         var limits = (LimitRange) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props))
                 .get("LimitRange/team-defaults");
 
@@ -201,7 +202,7 @@ class TeamResourcesTest {
     }
 
     @Test
-    void bindsTheTeamsOidcGroupsAndThePortalsServiceAccounts() {
+    void bindsTheTeamsOidcGroupsAndNoServiceAccountToTheTeamsRoles() {
         var objects = byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS));
         var edit = (RoleBinding) objects.get("RoleBinding/team-edit");
         var view = (RoleBinding) objects.get("RoleBinding/team-view");
@@ -209,13 +210,72 @@ class TeamResourcesTest {
         assertThat(edit.getRoleRef().getKind()).isEqualTo("Role");
         assertThat(edit.getRoleRef().getName()).isEqualTo("team-edit");
         assertThat(edit.getSubjects()).extracting(Subject::getKind, Subject::getNamespace, Subject::getName)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("Group", null, "oidc:/teams/team-vision"),
-                        org.assertj.core.groups.Tuple.tuple("ServiceAccount", "ai-portal", "job-runner"),
-                        org.assertj.core.groups.Tuple.tuple("ServiceAccount", "ai-portal", "logging-pipeline"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("Group", null, "oidc:/teams/team-vision"));
         assertThat(view.getRoleRef().getName()).isEqualTo("team-view");
         assertThat(view.getSubjects()).extracting(Subject::getKind, Subject::getName)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("Group", "oidc:/teams/team-vision.viewers"));
+    }
+
+    @Test
+    void bindsEachPortalServiceItsOwnRoleOnly() {
+        var objects = byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS));
+
+        for (var entry : Map.of("portal-job-runner", "job-runner", "portal-logging-pipeline", "logging-pipeline")
+                .entrySet()) {
+            var binding = (RoleBinding) objects.get("RoleBinding/" + entry.getKey());
+            assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+            assertThat(binding.getRoleRef().getName()).isEqualTo(entry.getKey());
+            assertThat(binding.getSubjects()).extracting(Subject::getKind, Subject::getNamespace, Subject::getName)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("ServiceAccount", "ai-portal",
+                            entry.getValue()));
+        }
+    }
+
+    @Test
+    void theJobRunnerWritesItsWorkloadsAndCreatesAndReadsSecretsByNameOnly() {
+        var role = (Role) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
+                .get("Role/portal-job-runner");
+
+        for (String[] kind : new String[][] {{"apps", "statefulsets"}, {"batch", "jobs"}, {"", "services"},
+                {"", "persistentvolumeclaims"}}) {
+            assertThat(verbsOn(role, kind[0], kind[1])).as(kind[1])
+                    .containsExactlyInAnyOrder("create", "patch", "delete", "deletecollection");
+        }
+        assertThat(verbsOn(role, "", "secrets")).containsExactlyInAnyOrder("get", "create", "deletecollection");
+        assertThat(verbsOn(role, "", "events")).containsExactly("create");
+        for (String resource : List.of("pods", "pods/exec", "configmaps", "serviceaccounts", "resourcequotas")) {
+            assertThat(verbsOn(role, "", resource)).as(resource).isEmpty();
+        }
+        assertThat(role.getRules()).allSatisfy(r -> {
+            assertThat(r.getVerbs()).doesNotContain("*", "list", "watch", "update", "escalate", "bind");
+            assertThat(r.getResources()).doesNotContain("*");
+            assertThat(r.getApiGroups()).doesNotContain("*", "rbac.authorization.k8s.io");
+        });
+    }
+
+    @Test
+    void theLoggingPipelineOnlyReadsThePodLogApi() {
+        var role = (Role) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
+                .get("Role/portal-logging-pipeline");
+
+        assertThat(role.getRules()).hasSize(1);
+        assertThat(role.getRules().getFirst().getApiGroups()).containsExactly("");
+        assertThat(role.getRules().getFirst().getResources()).containsExactly("pods/log");
+        assertThat(role.getRules().getFirst().getVerbs()).containsExactly("get");
+    }
+
+    @Test
+    void aServiceWithoutAnAccountGetsNoRoleAndNoBinding() {
+        var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
+                new ProvisioningProperties.ServiceAccounts(new ProvisioningProperties.ServiceAccountRef("portal",
+                        "jobs"), null), ProvisioningProperties.ContainerDefaults.DEFAULT, 100, List.of(), true);
+        var objects = byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props));
+
+        assertThat(objects).containsKeys("Role/portal-job-runner", "RoleBinding/portal-job-runner")
+                .doesNotContainKeys("Role/portal-logging-pipeline", "RoleBinding/portal-logging-pipeline");
+        assertThat(((RoleBinding) objects.get("RoleBinding/portal-job-runner")).getSubjects())
+                .extracting(Subject::getNamespace, Subject::getName)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("portal", "jobs"));
     }
 
     @Test
@@ -255,7 +315,7 @@ class TeamResourcesTest {
     @Test
     void allowsNoExternalEgressWhenSwitchedOff() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
-                List.of(), null, 100, List.of("10.0.0.0/8"), false);
+                ProvisioningProperties.ServiceAccounts.NONE, null, 100, List.of("10.0.0.0/8"), false);
         var policy = (NetworkPolicy) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props))
                 .get("NetworkPolicy/team-isolation");
 

@@ -187,6 +187,8 @@ class ChartClusterTest {
         allowed(tenant, "patch", "kueue.x-k8s.io", "localqueues", team, null);
         allowed(tenant, "bind", "rbac.authorization.k8s.io", "roles", team, "team-edit");
         allowed(tenant, "escalate", "rbac.authorization.k8s.io", "roles", team, "team-view");
+        allowed(tenant, "bind", "rbac.authorization.k8s.io", "roles", team, "portal-job-runner");
+        allowed(tenant, "escalate", "rbac.authorization.k8s.io", "roles", team, "portal-logging-pipeline");
         allowed(tenant, "update", "coordination.k8s.io", "leases", ns, null);
         denied(tenant, "bind", "rbac.authorization.k8s.io", "roles", team, "admin-ish");
         denied(tenant, "bind", "rbac.authorization.k8s.io", "clusterroles", null, "cluster-admin");
@@ -196,7 +198,8 @@ class ChartClusterTest {
         denied(tenant, "list", "", "secrets", null, null);
         denied(tenant, "create", "", "pods", team, null);
 
-        // job-runner: reads across the cluster, Kueue and its visibility API; no writes outside team RoleBindings
+        // job-runner: reads across the cluster, Kueue and its visibility API; no writes before tenant-service gave it
+        // its Role in a team namespace
         allowed(jobs, "watch", "", "pods", null, null);
         allowed(jobs, "list", "apps", "statefulsets", null, null);
         allowed(jobs, "list", "kueue.x-k8s.io", "workloads", null, null);
@@ -205,12 +208,14 @@ class ChartClusterTest {
         denied(jobs, "create", "apps", "statefulsets", other, null);
         denied(jobs, "create", "", "secrets", team, null); // not before tenant-service provisioned the team
         denied(jobs, "get", "", "secrets", ns, null);
+        denied(jobs, "create", "", "events", other, null);
         denied(jobs, "patch", "kueue.x-k8s.io", "clusterqueues", null, null);
         denied(jobs, "create", "", "namespaces", null, null);
 
-        // logging-pipeline: pods and their logs, nothing else
+        // logging-pipeline: pods across the cluster; their logs only in a team namespace, from its Role there
         allowed(logs, "list", "", "pods", null, null);
-        allowed(logs, "get", "", "pods/log", team, null);
+        denied(logs, "get", "", "pods/log", team, null); // not before tenant-service provisioned the team
+        denied(logs, "get", "", "pods/log", other, null);
         denied(logs, "get", "", "secrets", other, null);
         denied(logs, "create", "", "pods", team, null);
 
@@ -232,20 +237,21 @@ class ChartClusterTest {
     }
 
     /**
-     * The real thing the tenant-service account does: create a team namespace, write the team Roles (rules it does
-     * not hold itself: escalate by name) and bind them to the job runner, which can then write workloads there and
-     * nowhere else. A Role of another name is refused as an escalation.
+     * The real thing the tenant-service account does: create a team namespace, write the team Roles and the portal
+     * services' Roles (rules it does not hold itself: escalate by name) and bind each to its service account; the job
+     * runner can then write workloads there and nowhere else, the logging pipeline read pod logs there and nothing
+     * else. A Role of another name is refused as an escalation.
      */
     @Test
     @Order(5)
-    void tenantServiceProvisionsATeamAndTheJobRunnerWritesOnlyThere() {
+    void tenantServiceProvisionsATeamAndEachServiceGetsOnlyItsOwnRoleThere() {
         String team = "team-chart-" + suffix;
         teamNamespaces.add(team);
         try (KubernetesClient asTenant = impersonating(sa("tenant-service"))) {
             asTenant.resource(new NamespaceBuilder().withNewMetadata().withName(team)
                     .addToLabels("portal.ai/team", "chart-" + suffix).addToLabels("portal.ai/instance", instance)
                     .endMetadata().build()).fieldManager(MANAGER).serverSideApply();
-            var rules = List.of(
+            var editRules = List.of(
                     new PolicyRuleBuilder().withApiGroups("").withResources("pods", "services",
                             "persistentvolumeclaims", "configmaps", "secrets").withVerbs("get", "list", "watch",
                             "create", "update", "patch", "delete").build(),
@@ -253,16 +259,39 @@ class ChartClusterTest {
                             .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").build(),
                     new PolicyRuleBuilder().withApiGroups("batch").withResources("jobs")
                             .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").build());
-            asTenant.resource(new RoleBuilder().withNewMetadata().withName("team-edit").withNamespace(team)
-                    .endMetadata().withRules(rules).build()).fieldManager(MANAGER).serverSideApply();
-            asTenant.resource(new RoleBindingBuilder().withNewMetadata().withName("team-edit").withNamespace(team)
-                    .endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
-                    .withName("team-edit").endRoleRef().addNewSubject().withKind("ServiceAccount")
-                    .withName(sa("job-runner").name()).withNamespace(ns).endSubject().build())
-                    .fieldManager(MANAGER).serverSideApply();
+            // as tenant-service's TeamResources writes them
+            var workloadWrites = List.of("create", "patch", "delete", "deletecollection");
+            var jobRunnerRules = List.of(
+                    new PolicyRuleBuilder().withApiGroups("apps").withResources("statefulsets")
+                            .withVerbs(workloadWrites).build(),
+                    new PolicyRuleBuilder().withApiGroups("batch").withResources("jobs").withVerbs(workloadWrites)
+                            .build(),
+                    new PolicyRuleBuilder().withApiGroups("").withResources("services", "persistentvolumeclaims")
+                            .withVerbs(workloadWrites).build(),
+                    new PolicyRuleBuilder().withApiGroups("").withResources("secrets")
+                            .withVerbs("get", "create", "deletecollection").build(),
+                    new PolicyRuleBuilder().withApiGroups("").withResources("events").withVerbs("create").build());
+            var loggingRules = List.of(new PolicyRuleBuilder().withApiGroups("").withResources("pods/log")
+                    .withVerbs("get").build());
+            for (var role : List.of(
+                    Map.entry("team-edit", editRules),
+                    Map.entry("portal-job-runner", jobRunnerRules),
+                    Map.entry("portal-logging-pipeline", loggingRules))) {
+                asTenant.resource(new RoleBuilder().withNewMetadata().withName(role.getKey()).withNamespace(team)
+                        .endMetadata().withRules(role.getValue()).build()).fieldManager(MANAGER).serverSideApply();
+            }
+            for (var binding : List.of(
+                    Map.entry("portal-job-runner", sa("job-runner")),
+                    Map.entry("portal-logging-pipeline", sa("logging-pipeline")))) {
+                asTenant.resource(new RoleBindingBuilder().withNewMetadata().withName(binding.getKey())
+                        .withNamespace(team).endMetadata().withNewRoleRef()
+                        .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(binding.getKey())
+                        .endRoleRef().addNewSubject().withKind("ServiceAccount").withName(binding.getValue().name())
+                        .withNamespace(ns).endSubject().build()).fieldManager(MANAGER).serverSideApply();
+            }
             // RBAC would let it write the team Roles anywhere; the chart's admission policy keeps it to its teams
             assertThatThrownBy(() -> asTenant.resource(new RoleBuilder().withNewMetadata().withName("team-edit")
-                    .withNamespace("default").endMetadata().withRules(rules).build()).fieldManager(MANAGER)
+                    .withNamespace("default").endMetadata().withRules(editRules).build()).fieldManager(MANAGER)
                     .serverSideApply())
                     .isInstanceOf(KubernetesClientException.class)
                     .hasMessageContaining("changes only its own team namespaces");
@@ -273,21 +302,66 @@ class ChartClusterTest {
                     .hasMessageContaining("does not take over objects of others");
             // any other Role with rules it does not hold is an escalation, refused by the API server
             assertThatThrownBy(() -> asTenant.resource(new RoleBuilder().withNewMetadata().withName("sneaky")
-                    .withNamespace(team).endMetadata().withRules(rules).build()).fieldManager(MANAGER)
+                    .withNamespace(team).endMetadata().withRules(editRules).build()).fieldManager(MANAGER)
                     .serverSideApply())
                     .isInstanceOf(KubernetesClientException.class)
                     .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
         }
         Sa jobs = sa("job-runner");
         allowed(jobs, "create", "apps", "statefulsets", team, null);
+        allowed(jobs, "patch", "batch", "jobs", team, null);
         allowed(jobs, "create", "", "secrets", team, null);
-        allowed(jobs, "create", "batch", "jobs", team, null);
+        allowed(jobs, "create", "", "events", team, null);
+        denied(jobs, "list", "", "secrets", team, null);
+        denied(jobs, "watch", "", "secrets", team, null);
+        denied(jobs, "create", "", "pods", team, null);
+        denied(jobs, "create", "", "configmaps", team, null);
         denied(jobs, "create", "apps", "statefulsets", "default", null);
         denied(jobs, "get", "", "secrets", "kube-system", null);
+        Sa logs = sa("logging-pipeline");
+        allowed(logs, "get", "", "pods/log", team, null);
+        denied(logs, "get", "", "pods/log", "kube-system", null);
+        denied(logs, "get", "", "secrets", team, null);
+        denied(logs, "list", "", "secrets", team, null);
+        denied(logs, "create", "", "pods", team, null);
+        denied(logs, "delete", "", "pods", team, null);
+    }
+
+    /**
+     * The job runner's Role cannot tell its objects from a member's; the chart's admission policy does: it writes
+     * and deletes only what carries this installation's id, and a delete by label that would take a member's Secret
+     * (and answer with it) is refused whole.
+     */
+    @Test
+    @Order(6)
+    void theJobRunnerChangesOnlyItsOwnObjectsInATeamNamespace() {
+        String team = "team-chart-" + suffix;
+        Map<String, String> ours = Map.of("portal.ai/instance", instance, "portal.ai/workload-id", "w1");
+        admin.resource(new SecretBuilder().withNewMetadata().withName("hf-token").withNamespace(team)
+                .addToLabels("portal.ai/workload-id", "w1").endMetadata().addToStringData("token", "members-own")
+                .build()).serverSideApply();
+        try (KubernetesClient asJobs = impersonating(sa("job-runner"))) {
+            asJobs.secrets().inNamespace(team).resource(new SecretBuilder().withNewMetadata().withName("nb-token")
+                    .withLabels(ours).endMetadata().addToStringData("token", "t").build()).create();
+            assertThatThrownBy(() -> asJobs.secrets().inNamespace(team).resource(new SecretBuilder()
+                    .withNewMetadata().withName("unlabelled").endMetadata().build()).create())
+                    .isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("changes only its own workloads' objects");
+            // the member's Secret matches the selector: the whole delete is refused, and it answers no Secret
+            assertThatThrownBy(() -> asJobs.secrets().inNamespace(team).withLabel("portal.ai/workload-id", "w1")
+                    .delete())
+                    .isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("changes only its own workloads' objects")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("members-own"));
+            assertThat(admin.secrets().inNamespace(team).withName("hf-token").get()).isNotNull();
+            admin.secrets().inNamespace(team).withName("hf-token").delete();
+            asJobs.secrets().inNamespace(team).withLabel("portal.ai/workload-id", "w1").delete();
+            assertThat(admin.secrets().inNamespace(team).withName("nb-token").get()).isNull();
+        }
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void uninstallLeavesNothingBehind() {
         helm.run("uninstall", release, "--namespace", ns, "--wait", "--timeout", "3m").orFail();
         String selector = "portal.ai/instance=" + instance + ",app.kubernetes.io/instance=" + release;

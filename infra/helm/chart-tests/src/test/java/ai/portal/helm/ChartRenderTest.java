@@ -8,10 +8,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +60,10 @@ class ChartRenderTest {
                 new Bad("ingress.routes[0].service=grafana", "service"),
                 new Bad("servics.jobRunner.replicas=2", "servics"),
                 new Bad("kueue.gpuBorrowingLimit=-1", "gpuBorrowingLimit"),
-                new Bad("notebooks.idle.gpuLimit=one hour", "gpuLimit"))) {
+                new Bad("notebooks.idle.gpuLimit=one hour", "gpuLimit"),
+                new Bad("notebooks.culling.gpuThreshold=150", "gpuThreshold"),
+                new Bad("notebooks.culling.gpuThreshold=0", "gpuThreshold"),
+                new Bad("notebooks.culling.gpuWindow=10 minutes", "gpuWindow"))) {
             Helm.Result result = helm.run("template", "portal", Helm.chart().toString(), "--values",
                     Helm.values("required-values.yaml").toString(), "--set", bad.set());
             assertThat(result.exitCode()).as(bad.set()).isNotZero();
@@ -126,10 +131,56 @@ class ChartRenderTest {
         // idle culling starts from the chart's values
         assertThat(envOf(rendered, "job-runner")).containsEntry("PORTAL_NOTEBOOKS_IDLE_GPUNOTEBOOKLIMIT", "1h")
                 .containsEntry("PORTAL_NOTEBOOKS_IDLE_WARNING", "10m");
-        // the team-edit RoleBinding tenant-service creates names this release's service accounts
+        // and when a GPU counts as idle
+        assertThat(envOf(rendered, "job-runner")).containsEntry("PORTAL_NOTEBOOKS_CULLING_GPUTHRESHOLD", "10")
+                .containsEntry("PORTAL_NOTEBOOKS_CULLING_GPUWINDOW", "10m");
+        assertThat(envOf(render("required-values.yaml", "notebooks.culling.gpuThreshold=25"), "job-runner"))
+                .containsEntry("PORTAL_NOTEBOOKS_CULLING_GPUTHRESHOLD", "25");
+        // the Roles tenant-service provisions in every team namespace for the job runner and the logging pipeline
+        // are bound to this release's service accounts, each to its own
         assertThat(envOf(rendered, "tenant-service"))
-                .containsEntry("PORTAL_PROVISIONING_PORTALSERVICEACCOUNTS_0_NAME", "portal-ai-portal-job-runner")
-                .containsEntry("PORTAL_PROVISIONING_PORTALSERVICEACCOUNTS_1_NAME", "portal-ai-portal-logging-pipeline");
+                .containsEntry("PORTAL_PROVISIONING_SERVICEACCOUNTS_JOBRUNNER_NAMESPACE", "ai-portal")
+                .containsEntry("PORTAL_PROVISIONING_SERVICEACCOUNTS_JOBRUNNER_NAME", "portal-ai-portal-job-runner")
+                .containsEntry("PORTAL_PROVISIONING_SERVICEACCOUNTS_LOGGINGPIPELINE_NAMESPACE", "ai-portal")
+                .containsEntry("PORTAL_PROVISIONING_SERVICEACCOUNTS_LOGGINGPIPELINE_NAME",
+                        "portal-ai-portal-logging-pipeline")
+                .doesNotContainKey("PORTAL_PROVISIONING_PORTALSERVICEACCOUNTS_0_NAME");
+    }
+
+    /**
+     * The chart's ClusterRoles hold what the services read across namespaces; what they do inside team namespaces is
+     * the Roles tenant-service provisions there (portal-job-runner, portal-logging-pipeline), which tenant-service
+     * may write and bind by name only; an admission policy keeps the job runner's writes to its own objects.
+     */
+    @Test
+    void clusterRolesHoldOnlyClusterWideReadsAndTenantServiceGrantsThePortalsTeamRoles() {
+        Rendered rendered = render("required-values.yaml");
+        ClusterRole jobs = Rendered.as(rendered.one("ClusterRole", "ai-portal-portal-ai-portal-job-runner"::equals),
+                ClusterRole.class);
+        ClusterRole logs = Rendered.as(rendered.one("ClusterRole",
+                "ai-portal-portal-ai-portal-logging-pipeline"::equals), ClusterRole.class);
+        ClusterRole tenant = Rendered.as(rendered.one("ClusterRole",
+                "ai-portal-portal-ai-portal-tenant-service"::equals), ClusterRole.class);
+
+        assertThat(jobs.getRules()).allSatisfy(rule -> assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch"));
+        assertThat(logs.getRules()).allSatisfy(rule -> {
+            assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch");
+            assertThat(rule.getResources()).doesNotContain("pods/log", "secrets");
+        });
+        assertThat(tenant.getRules()).filteredOn(rule -> rule.getVerbs().contains("bind"))
+                .singleElement().satisfies(rule -> assertThat(rule.getResourceNames())
+                        .containsExactlyInAnyOrder("team-edit", "team-view", "portal-job-runner",
+                                "portal-logging-pipeline"));
+
+        ValidatingAdmissionPolicy scope = Rendered.as(rendered.one("ValidatingAdmissionPolicy",
+                "ai-portal-portal-ai-portal-job-runner-scope"::equals), ValidatingAdmissionPolicy.class);
+        assertThat(scope.getSpec().getMatchConditions()).singleElement().satisfies(c -> assertThat(c.getExpression())
+                .contains("system:serviceaccount:ai-portal:portal-ai-portal-job-runner"));
+        assertThat(scope.getSpec().getFailurePolicy()).isEqualTo("Fail");
+        assertThat(rendered.find("ValidatingAdmissionPolicyBinding", "ai-portal-portal-ai-portal-job-runner-scope"))
+                .isPresent();
+        assertThat(render("required-values.yaml", "jobRunnerScope.enabled=false")
+                .find("ValidatingAdmissionPolicy", "ai-portal-portal-ai-portal-job-runner-scope")).isEmpty();
     }
 
     @Test
