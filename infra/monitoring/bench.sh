@@ -122,7 +122,9 @@ say "exporter.scrape_ms $(pct < "$PROM_DIR/scrape-ms") exporter.bytes=$(wc -c < 
 end=$(( $(date +%s) / 30 * 30 ))
 t0=$(now_ms)
 "$BIN/sim-agent" dcgm-history --kubeconfig "$CLUSTER_STATE/kubeconfig" --range 6h --step "$SCRAPE" \
-  --end "$(date -u -d "@$end" +%Y-%m-%dT%H:%M:%SZ)" > "$PROM_DIR/history.om"
+  --end "$(date -u -d "@$end" +%Y-%m-%dT%H:%M:%SZ)" \
+  | sed "s/^\(DCGM_[A-Z_]*\){/\1{job=\"dcgm-exporter\",instance=\"127.0.0.1:$CLUSTER_AGENT_PORT\",/" \
+  > "$PROM_DIR/history.om" # the target labels a live scrape adds: one series per GPU across history and live data
 say "history.openmetrics_lines=$(grep -vc '^#' "$PROM_DIR/history.om") history.bytes=$(wc -c < "$PROM_DIR/history.om") history.generate_seconds=$(secs "$t0")"
 t0=$(now_ms)
 promtool tsdb create-blocks-from openmetrics "$PROM_DIR/history.om" "$PROM_DIR/data" >/dev/null
