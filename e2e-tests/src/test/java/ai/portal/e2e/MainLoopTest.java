@@ -145,7 +145,8 @@ class MainLoopTest {
         page.locator("#job-gpus input").fill("4");
         assertThat(page.locator("#submit-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
         page.locator("#submit-job-submit").click();
-        assertThat(page.locator("#submit-job-dialog")).hasCount(0);
+        explained(() -> assertThat(page.locator("#submit-job-dialog")).hasCount(0), "train's submission",
+                page.locator("vaadin-dialog-overlay, body"));
 
         // the notebook holds one of the team's four A100s: the job waits in the queue and says why
         Locator status = page.locator(".portal-status[data-workload='train']");
@@ -186,7 +187,8 @@ class MainLoopTest {
         page.locator("#job-gpus input").fill("1");
         assertThat(page.locator("#submit-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
         page.locator("#submit-job-submit").click();
-        assertThat(page.locator("#submit-job-dialog")).hasCount(0);
+        explained(() -> assertThat(page.locator("#submit-job-dialog")).hasCount(0), "next's submission",
+                page.locator("vaadin-dialog-overlay, body"));
         awaitPhase(page, "next", "Pending");
         explained(() -> assertThat(page.locator(".portal-status[data-workload='next'] .portal-queue"))
                 .containsText("starts in about", new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW)),

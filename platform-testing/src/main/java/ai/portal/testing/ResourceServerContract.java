@@ -115,7 +115,9 @@ public abstract class ResourceServerContract {
 
     @Test
     void servesHealthAndPrometheusMetricsOnTheManagementPortWithoutToken() {
-        WebTestClient management = WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort).build();
+        // the health answer includes the service's own checks (database, cluster), slow on a loaded machine
+        WebTestClient management = WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort)
+                .responseTimeout(Duration.ofSeconds(60)).build();
         management.get().uri("/actuator/health").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
         management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()

@@ -55,9 +55,10 @@ class LiveController {
         return authorizer.require(caller, team, TeamPermission.VIEW).flatMapMany(granted -> {
             Sent sent = new Sent();
             Flux<ServerSentEvent<Object>> changes = feeds.feed(team).concatMapIterable(views -> diff(sent, views));
-            Flux<ServerSentEvent<Object>> beats = Flux.interval(heartbeat)
+            // clock ticks a slow client or a slow check cannot take are dropped, not an overflow ending the stream
+            Flux<ServerSentEvent<Object>> beats = Flux.interval(heartbeat).onBackpressureDrop()
                     .map(tick -> ServerSentEvent.builder().comment("heartbeat").build());
-            Flux<ServerSentEvent<Object>> denied = Flux.interval(recheck)
+            Flux<ServerSentEvent<Object>> denied = Flux.interval(recheck).onBackpressureDrop()
                     .concatMap(tick -> authorizer.require(caller, team, TeamPermission.VIEW)
                             .then(Mono.<ServerSentEvent<Object>>empty())
                             .onErrorResume(ApiException.class, refused -> Mono.just(ServerSentEvent.builder()

@@ -51,7 +51,10 @@ public class LiveFeeds {
         Flux<Object> triggers = Flux.merge(
                 cluster.changes().filter(change -> namespace.equals(change.namespace())).map(change -> (Object) change),
                 Flux.interval(refresh).map(tick -> (Object) tick));
+        // sampling ticks on its own clock: while a slow recomputation holds the demand, only the latest trigger
+        // waits (without this the sampler fails the shared feed with an overflow, seen under load)
         return triggers.sample(settle)
+                .onBackpressureLatest()
                 .startWith("now")
                 .concatMap(trigger -> status.teamViews(team, workload -> true)
                         .onErrorResume(failure -> Mono.empty()))

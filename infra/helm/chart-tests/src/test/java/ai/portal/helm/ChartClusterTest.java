@@ -129,7 +129,8 @@ class ChartClusterTest {
         for (String service : List.of("portal-ui", "tenant-service", "job-runner", "logging-pipeline")) {
             Deployment d = admin.apps().deployments().inNamespace(ns).withName(release + "-ai-portal-" + service).get();
             assertThat(d.getStatus().getAvailableReplicas()).as(service).isGreaterThanOrEqualTo(1);
-            List<Pod> pods = podsOf(ns, service);
+            // helm's --wait is satisfied once enough replicas are available; the others start a moment later
+            List<Pod> pods = runningPodsOf(ns, service);
             assertThat(pods).as(service).isNotEmpty().allSatisfy(pod -> {
                 assertThat(pod.getSpec().getNodeName()).isNotBlank();
                 assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
@@ -137,7 +138,7 @@ class ChartClusterTest {
         }
         // one log collector on every node (it tolerates every taint, GPU nodes included)
         int nodes = admin.nodes().list().getItems().size();
-        List<Pod> collectors = podsOf(nodesNs, "log-collector-pipeline");
+        List<Pod> collectors = runningPodsOf(nodesNs, "log-collector-pipeline");
         assertThat(collectors).hasSize(nodes).allSatisfy(pod -> assertThat(pod.getStatus().getPhase())
                 .isEqualTo("Running"));
     }
@@ -430,6 +431,23 @@ class ChartClusterTest {
                 .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + sa.namespace(),
                         "system:authenticated").build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** The component's pods once every one of them runs, or as they are after two minutes. */
+    private List<Pod> runningPodsOf(String namespace, String component) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        List<Pod> pods = podsOf(namespace, component);
+        while (System.nanoTime() < deadline && (pods.isEmpty()
+                || !pods.stream().allMatch(pod -> "Running".equals(pod.getStatus().getPhase())))) {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            pods = podsOf(namespace, component);
+        }
+        return pods;
     }
 
     private List<Pod> podsOf(String namespace, String component) {
