@@ -80,3 +80,12 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ .javaOpts | quote }}
 {{- end -}}
 {{- end -}}
+
+{{/* The Secret with the job runner's key for notebook tokens: the operator's, or the one notebook-tokens.yaml makes. */}}
+{{- define "ai-portal.notebookTokenSecret" -}}
+{{- if .Values.notebooks.tokenKey.existingSecret -}}
+{{- .Values.notebooks.tokenKey.existingSecret -}}
+{{- else -}}
+{{- printf "%s-notebook-tokens" (include "ai-portal.componentFullname" (dict "root" . "component" "job-runner")) -}}
+{{- end -}}
+{{- end -}}

@@ -1,12 +1,16 @@
 package ai.portal.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,9 +19,13 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import ai.portal.jobs.leader.Leadership;
+import ai.portal.jobs.workload.NotebookTokenProperties;
+import ai.portal.jobs.workload.NotebookTokens;
 import ai.portal.testing.ServiceProcess;
 import ai.portal.testing.TestStack;
 import ai.portal.testing.Tokens;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -107,6 +115,7 @@ public abstract class JobRunnerTestSupport {
     static void services(DynamicPropertyRegistry registry) {
         registry.add("portal.teams.tenant-service-url", JobRunnerTestSupport::tenantUrl);
         registry.add("portal.jobs.kubernetes.kubeconfig", JobRunnerTestSupport::kubeconfig);
+        registry.add("portal.notebooks.token-key", () -> TestStack.get().value("NOTEBOOK_TOKEN_KEY"));
     }
 
     /** The suite's cluster: {@code KUBECONFIG} of the test stack; fails clearly when there is none. */
@@ -133,6 +142,26 @@ public abstract class JobRunnerTestSupport {
             }
         }
         return kubernetes;
+    }
+
+    /**
+     * The token in the Secret a notebook's pod reads it from (read as the cluster admin, as a member could), after
+     * checking that the Secret is the one the job runner derives: named after the token, holding the HMAC of the
+     * pod's namespace, name and workload id under the stack's key.
+     */
+    protected static String notebookToken(String namespace, String name) {
+        Pod pod = kubernetes().pods().inNamespace(namespace).withName(name + "-0").get();
+        String secretName = pod.getSpec().getContainers().getFirst().getEnv().stream()
+                .filter(env -> "JUPYTER_TOKEN".equals(env.getName())).findFirst().orElseThrow()
+                .getValueFrom().getSecretKeyRef().getName();
+        assertThat(secretName).matches(name + "-token-[0-9a-f]{10}");
+        Secret secret = kubernetes().secrets().inNamespace(namespace).withName(secretName).get();
+        String token = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+        NotebookTokens tokens = new NotebookTokens(
+                new NotebookTokenProperties(TestStack.get().value("NOTEBOOK_TOKEN_KEY")));
+        assertThat(token).as("the derived token").isEqualTo(tokens.token(namespace, name,
+                UUID.fromString(pod.getMetadata().getLabels().get("portal.ai/workload-id"))));
+        return token;
     }
 
     protected static String instance() {

@@ -36,11 +36,6 @@ class KubernetesConfiguration {
     }
 
     @Bean
-    SecretReader secretReader(KubernetesClient client) {
-        return new SecretReader(client);
-    }
-
-    @Bean
     KubernetesHealthIndicator kubernetesHealthIndicator(KubernetesClient client, ClusterState state) {
         return new KubernetesHealthIndicator(client, state);
     }

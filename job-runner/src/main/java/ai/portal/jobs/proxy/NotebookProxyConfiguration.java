@@ -1,7 +1,7 @@
 package ai.portal.jobs.proxy;
 
 import ai.portal.jobs.cluster.ClusterState;
-import ai.portal.jobs.cluster.SecretReader;
+import ai.portal.jobs.workload.NotebookTokens;
 import ai.portal.platform.security.PortalSecurityProperties;
 import ai.portal.platform.team.TeamAuthorizer;
 import org.slf4j.LoggerFactory;
@@ -148,9 +148,8 @@ class NotebookProxyConfiguration {
     }
 
     @Bean
-    NotebookTargets notebookTargets(ClusterState cluster, SecretReader secrets,
-                                    NotebookProxyProperties properties) {
-        return new NotebookTargets(cluster, secrets, properties);
+    NotebookTargets notebookTargets(ClusterState cluster, NotebookTokens tokens) {
+        return new NotebookTargets(cluster, tokens);
     }
 
     @Bean

@@ -13,14 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sessionCookie the name of the proxy's session cookie (distinct from the UI's on the same host)
  * @param recheckPeriod how often the members behind open WebSockets are checked again; a removed member's sockets
  *                      close within this period plus the team directory's cache time
- * @param tokenCacheFor how long a notebook's token, read from its Secret, is reused
  */
 @ConfigurationProperties("portal.notebooks.proxy")
 public record NotebookProxyProperties(@DefaultValue("notebook-proxy") String clientId,
                                       String clientSecret,
                                       @DefaultValue("PORTAL_NOTEBOOK_SESSION") String sessionCookie,
-                                      @DefaultValue("30s") Duration recheckPeriod,
-                                      @DefaultValue("30s") Duration tokenCacheFor) {
+                                      @DefaultValue("30s") Duration recheckPeriod) {
 
     public boolean signInConfigured() {
         return clientSecret != null && !clientSecret.isBlank();

@@ -1,25 +1,23 @@
 package ai.portal.jobs.proxy;
 
-import java.util.Base64;
 import java.util.Optional;
+import java.util.UUID;
 
 import ai.portal.jobs.cluster.ClusterState;
-import ai.portal.jobs.cluster.SecretReader;
+import ai.portal.jobs.workload.NotebookTokens;
 import ai.portal.jobs.workload.WorkloadKind;
 import ai.portal.jobs.workload.WorkloadNames;
 import ai.portal.platform.team.PortalLabels;
 import ai.portal.platform.team.TeamNames;
-import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import reactor.core.publisher.Mono;
 
 /**
  * Where a notebook is served: its pod's IP from the pod informer (a Service's endpoints are not used: a loopback
  * pod IP, as on the local cluster, gets none, and JupyterHub's KubeSpawner connects to the pod IP too), and the
- * token its Jupyter server expects, read from the notebook's Secret and kept for a short while. Only this
- * installation's notebooks are found. The idle culler asks Jupyter the same way.
+ * token its Jupyter server expects, derived from the namespace, the name and the pod's workload id
+ * ({@link NotebookTokens}): no Secret is read. Only this installation's notebooks are found. The idle culler asks
+ * Jupyter the same way.
  */
 public class NotebookTargets {
 
@@ -44,14 +42,11 @@ public class NotebookTargets {
     }
 
     private final ClusterState cluster;
-    private final SecretReader secrets;
-    private final AsyncCache<String, String> tokens;
+    private final NotebookTokens tokens;
 
-    NotebookTargets(ClusterState cluster, SecretReader secrets, NotebookProxyProperties properties) {
+    NotebookTargets(ClusterState cluster, NotebookTokens tokens) {
         this.cluster = cluster;
-        this.secrets = secrets;
-        this.tokens = Caffeine.newBuilder().expireAfterWrite(properties.tokenCacheFor()).maximumSize(10_000)
-                .buildAsync();
+        this.tokens = tokens;
     }
 
     /** The notebook's ready pod and its token; an error when it is not there or not ready. */
@@ -68,29 +63,19 @@ public class NotebookTargets {
         if (ip == null || ip.isBlank() || !ready(pod.get())) {
             return Mono.error(new NoTarget(Missing.NOT_RUNNING));
         }
-        return token(namespace, name).map(token -> new Target(ip, WorkloadNames.NOTEBOOK_PORT, token));
+        Optional<UUID> workload = workloadId(pod.get());
+        if (workload.isEmpty()) {
+            return Mono.error(new NoTarget(Missing.NOT_RUNNING));
+        }
+        return Mono.just(new Target(ip, WorkloadNames.NOTEBOOK_PORT, tokens.token(namespace, name, workload.get())));
     }
 
-    /** Forgets a token, e.g. after the notebook refused it (deleted and launched again under the same name). */
-    void forgetToken(String team, String name) {
-        tokens.synchronous().invalidate(TeamNames.namespace(team) + "/" + name);
-    }
-
-    private Mono<String> token(String namespace, String name) {
-        return Mono.fromFuture(tokens.get(namespace + "/" + name, (key, executor) -> secrets
-                .get(namespace, WorkloadNames.tokenSecret(name))
-                .flatMap(secret -> Mono.justOrEmpty(tokenOf(secret)))
-                .switchIfEmpty(Mono.error(() -> new NoTarget(Missing.NOT_RUNNING)))
-                .toFuture()));
-    }
-
-    private Optional<String> tokenOf(Secret secret) {
-        if (secret == null || !cluster.instance().equals(label(secret, PortalLabels.INSTANCE))
-                || secret.getData() == null || secret.getData().get(WorkloadNames.TOKEN_KEY) == null) {
+    private static Optional<UUID> workloadId(Pod pod) {
+        try {
+            return Optional.ofNullable(label(pod, WorkloadNames.WORKLOAD_ID_LABEL)).map(UUID::fromString);
+        } catch (IllegalArgumentException notAnId) {
             return Optional.empty();
         }
-        return Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(WorkloadNames.TOKEN_KEY)),
-                java.nio.charset.StandardCharsets.UTF_8).trim());
     }
 
     private static boolean ready(Pod pod) {

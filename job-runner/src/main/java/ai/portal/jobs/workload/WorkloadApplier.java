@@ -1,16 +1,19 @@
 package ai.portal.jobs.workload;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
+import ai.portal.jobs.cluster.ClusterState;
 import ai.portal.jobs.cluster.KubernetesProperties;
 import ai.portal.platform.installation.Installation;
 import ai.portal.platform.team.PortalLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -29,21 +32,28 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>A Job is applied once, when it is created, and never again: Kueue owns its {@code suspend} field from then on,
  * and a re-apply could take it back. A running notebook's StatefulSet is re-applied; stopping deletes it (the
- * workspace claim, Service and token Secret stay) and starting creates a new one. The token Secret is created once
- * and never rewritten.
+ * workspace claim, Service and token Secret stay) and starting creates a new one. The token Secret is created once,
+ * without reading first (a 409 means it is there: its name says which token it holds, {@link NotebookTokens}),
+ * never rewritten and never read; it is deleted by name. A notebook whose running StatefulSet still points at another
+ * token Secret (a legacy random token, or one of a former key) is pointed at the new one, which restarts its pod, and
+ * the old Secret is deleted.
  */
 @Component
 public class WorkloadApplier {
 
     private static final Logger log = LoggerFactory.getLogger(WorkloadApplier.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KubernetesClient client;
+    private final ClusterState cluster;
+    private final NotebookTokens tokens;
     private final String fieldManager;
     private final String instance;
 
-    WorkloadApplier(KubernetesClient client, KubernetesProperties properties, Installation installation) {
+    WorkloadApplier(KubernetesClient client, ClusterState cluster, NotebookTokens tokens,
+                    KubernetesProperties properties, Installation installation) {
         this.client = client;
+        this.cluster = cluster;
+        this.tokens = tokens;
         this.fieldManager = properties.fieldManager();
         this.instance = installation.id();
     }
@@ -54,19 +64,18 @@ public class WorkloadApplier {
     }
 
     private String applyNotebook(WorkloadRecord workload) {
-        String secretName = WorkloadNames.tokenSecret(workload.name());
-        if (client.secrets().inNamespace(workload.namespace()).withName(secretName).get() == null) {
-            Secret secret = WorkloadResources.tokenSecret(workload, instance, newToken());
-            try {
-                client.secrets().inNamespace(workload.namespace()).resource(secret).create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw WorkloadApplyException.of("creating", secret, e);
-                }
+        String secretName = tokens.secretName(workload);
+        Secret secret = WorkloadResources.tokenSecret(workload, instance, secretName, tokens.token(workload));
+        try {
+            client.secrets().inNamespace(workload.namespace()).resource(secret).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw WorkloadApplyException.of("creating", secret, e);
             }
         }
+        Optional<String> before = tokenSecretInUse(workload);
         String uid = null;
-        for (HasMetadata object : WorkloadResources.notebook(workload, instance)) {
+        for (HasMetadata object : WorkloadResources.notebook(workload, instance, secretName)) {
             HasMetadata applied = serverSideApply(object);
             if (applied instanceof StatefulSet) {
                 uid = applied.getMetadata().getUid();
@@ -75,7 +84,43 @@ public class WorkloadApplier {
         if (workload.desired() != Desired.RUNNING) {
             deleteOwn(StatefulSet.class, workload);
         }
+        before.filter(name -> !name.equals(secretName)).ifPresent(name -> {
+            log.info("notebook {}/{} now uses token Secret {}; deleting {}", workload.namespace(), workload.name(),
+                    secretName, name);
+            deleteTokenSecret(workload, name);
+        });
         return uid;
+    }
+
+    /** The token Secret the notebook's live StatefulSet (informer) points its pod at, when it is this workload's. */
+    private Optional<String> tokenSecretInUse(WorkloadRecord workload) {
+        return cluster.statefulSet(workload.namespace(), workload.name())
+                .filter(set -> isOurs(set, workload))
+                .flatMap(set -> set.getSpec().getTemplate().getSpec().getContainers().stream()
+                        .flatMap(container -> container.getEnv() == null ? java.util.stream.Stream.<EnvVar>empty()
+                                : container.getEnv().stream())
+                        .filter(env -> WorkloadResources.TOKEN_ENV.equals(env.getName()) && env.getValueFrom() != null
+                                && env.getValueFrom().getSecretKeyRef() != null)
+                        .map(env -> env.getValueFrom().getSecretKeyRef().getName())
+                        .findFirst())
+                .filter(name -> WorkloadNames.isTokenSecretOf(workload.name(), name));
+    }
+
+    /**
+     * Deletes one of the notebook's token Secrets by name. Only Secrets the job runner made carry its installation
+     * id, and the chart's admission policy refuses it any other: a refusal (403) is logged and left, never retried.
+     */
+    private void deleteTokenSecret(WorkloadRecord workload, String name) {
+        try {
+            client.secrets().inNamespace(workload.namespace()).withName(name).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                log.warn("not deleting Secret {}/{}: {}", workload.namespace(), name, e.getMessage());
+            } else if (e.getCode() != 404) {
+                throw new WorkloadApplyException(e.getCode(), "deleting Secret " + workload.namespace() + "/" + name
+                        + " failed: " + e.getMessage());
+            }
+        }
     }
 
     /** Deletes this workload's objects of one kind: only those carrying its id, so a namesake is never hit. */
@@ -121,12 +166,19 @@ public class WorkloadApplier {
      */
     public Mono<Void> delete(WorkloadRecord workload, boolean withWorkspace) {
         return blocking(() -> {
+            Set<String> secrets = new LinkedHashSet<>();
+            if (workload.notebook()) {
+                secrets.add(tokens.secretName(workload));
+                tokenSecretInUse(workload).ifPresent(secrets::add);
+                secrets.add(WorkloadNames.legacyTokenSecret(workload.name()));
+            }
             List<Class<? extends HasMetadata>> kinds = withWorkspace
                     ? WorkloadResources.KINDS
                     : WorkloadResources.KINDS.stream().filter(kind -> kind != PersistentVolumeClaim.class).toList();
             for (Class<? extends HasMetadata> kind : kinds) {
                 deleteOwn(kind, workload);
             }
+            secrets.forEach(name -> deleteTokenSecret(workload, name));
             log.info("deleted {} {}/{}{}", workload.kind().wireName(), workload.namespace(), workload.name(),
                     withWorkspace ? " with its workspace" : "");
             return null;
@@ -155,12 +207,6 @@ public class WorkloadApplier {
 
     private static Map<String, String> labels(HasMetadata object) {
         return object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels();
-    }
-
-    private static String newToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     private static <T> Mono<T> blocking(Callable<T> work) {

@@ -33,9 +33,27 @@ public final class WorkloadNames {
         return name != null && name.length() <= MAX_LENGTH && NAME.matcher(name).matches();
     }
 
-    public static String tokenSecret(String name) {
+    /** The Secret with a notebook's token: {@code <name>-token-<fingerprint of the token>} ({@link NotebookTokens}). */
+    public static String tokenSecret(String name, String fingerprint) {
+        return name + "-token-" + fingerprint;
+    }
+
+    /** Where notebooks made before tokens were derived keep their random token. */
+    public static String legacyTokenSecret(String name) {
         return name + "-token";
     }
+
+    /**
+     * Whether a Secret of this name is one the job runner made for this notebook (a derived or a legacy token): the
+     * only Secrets it ever deletes, by name, when a StatefulSet it reads says so.
+     */
+    public static boolean isTokenSecretOf(String name, String secretName) {
+        String prefix = name + "-token-";
+        return secretName != null && (secretName.equals(legacyTokenSecret(name))
+                || secretName.startsWith(prefix) && FINGERPRINT.matcher(secretName.substring(prefix.length())).matches());
+    }
+
+    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{10}");
 
     public static String workspaceClaim(String name) {
         return name + "-workspace";

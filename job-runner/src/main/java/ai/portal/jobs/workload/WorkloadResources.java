@@ -60,11 +60,11 @@ public final class WorkloadResources {
      * is a new StatefulSet, so Kueue admits a new pod group rather than scaling one up from zero, a path where Kueue
      * v0.17.0 can keep the last run's Workload and refuse the scale-up for good (kubernetes-sigs/kueue#12232).
      */
-    public static List<HasMetadata> notebook(WorkloadRecord workload, String instance) {
+    public static List<HasMetadata> notebook(WorkloadRecord workload, String instance, String tokenSecret) {
         require(workload, WorkloadKind.NOTEBOOK);
         return workload.desired() == Desired.RUNNING
                 ? List.of(workspaceClaim(workload, instance), service(workload, instance),
-                statefulSet(workload, instance))
+                statefulSet(workload, instance, tokenSecret))
                 : List.of(workspaceClaim(workload, instance), service(workload, instance));
     }
 
@@ -87,11 +87,14 @@ public final class WorkloadResources {
                 .build();
     }
 
-    /** The notebook's token Secret: created once with a fresh token, never re-applied (the proxy holds the token). */
-    public static Secret tokenSecret(WorkloadRecord workload, String instance, String token) {
+    /**
+     * The notebook's token Secret, {@code name} as {@link NotebookTokens#secretName} gives it: created once, never
+     * re-applied or read back (the job runner derives the token again wherever it needs it).
+     */
+    public static Secret tokenSecret(WorkloadRecord workload, String instance, String name, String token) {
         require(workload, WorkloadKind.NOTEBOOK);
         return new SecretBuilder()
-                .withMetadata(metadata(workload, instance, WorkloadNames.tokenSecret(workload.name()), Map.of()))
+                .withMetadata(metadata(workload, instance, name, Map.of()))
                 .withType("Opaque")
                 .addToStringData(WorkloadNames.TOKEN_KEY, token)
                 .build();
@@ -123,7 +126,7 @@ public final class WorkloadResources {
                 .build();
     }
 
-    static StatefulSet statefulSet(WorkloadRecord workload, String instance) {
+    static StatefulSet statefulSet(WorkloadRecord workload, String instance, String tokenSecret) {
         String basePath = WorkloadNames.notebookBasePath(workload.team(), workload.name());
         Container container = new ContainerBuilder(baseContainer(workload))
                 .withArgs("start-notebook.py",
@@ -132,7 +135,7 @@ public final class WorkloadResources {
                         "--ServerApp.port=" + WorkloadNames.NOTEBOOK_PORT,
                         "--ServerApp.root_dir=" + WorkloadNames.WORKSPACE_PATH)
                 .addToEnv(new EnvVarBuilder().withName(TOKEN_ENV).withNewValueFrom().withNewSecretKeyRef()
-                        .withName(WorkloadNames.tokenSecret(workload.name())).withKey(WorkloadNames.TOKEN_KEY)
+                        .withName(tokenSecret).withKey(WorkloadNames.TOKEN_KEY)
                         .endSecretKeyRef().endValueFrom().build())
                 .addNewPort().withName("http").withContainerPort(WorkloadNames.NOTEBOOK_PORT).endPort()
                 .addNewVolumeMount().withName("workspace").withMountPath(WorkloadNames.WORKSPACE_PATH).endVolumeMount()
@@ -266,7 +269,10 @@ public final class WorkloadResources {
         }
     }
 
-    /** Every object kind the job runner creates in a team namespace (for cleanup). */
+    /**
+     * The object kinds the job runner deletes by its workload's label (for cleanup). Not Secrets: a delete by label
+     * answers with what it deleted, so the job runner deletes its token Secrets by name ({@link WorkloadApplier}).
+     */
     public static final List<Class<? extends HasMetadata>> KINDS = List.of(
-            StatefulSet.class, Job.class, Service.class, Secret.class, PersistentVolumeClaim.class);
+            StatefulSet.class, Job.class, Service.class, PersistentVolumeClaim.class);
 }

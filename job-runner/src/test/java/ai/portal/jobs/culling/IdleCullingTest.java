@@ -10,7 +10,6 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -299,8 +298,7 @@ class IdleCullingTest extends KueueTestSupport {
     }
 
     private static String token(String namespace, String notebook) {
-        return new String(Base64.getDecoder().decode(kubernetes().secrets().inNamespace(namespace)
-                .withName(notebook + "-token").get().getData().get("token")), StandardCharsets.UTF_8).trim();
+        return notebookToken(namespace, notebook);
     }
 
     private static HttpResponse<String> jupyter(String namespace, String notebook, String method, String url,

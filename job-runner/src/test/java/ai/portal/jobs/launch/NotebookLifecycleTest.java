@@ -57,7 +57,7 @@ class NotebookLifecycleTest extends KueueTestSupport {
         Pod pod = kubernetes().pods().inNamespace(ns).withName("lab-0").get();
         assertThat(pod.getMetadata().getLabels()).containsEntry("portal.ai/workload", "lab")
                 .containsEntry("portal.ai/owner", subjectOf("alice"));
-        assertThat(kubernetes().secrets().inNamespace(ns).withName("lab-token").get().getData()).containsKey("token");
+        assertThat(notebookToken(ns, "lab")).matches("[0-9a-f]{64}");
         String claimUid = kubernetes().persistentVolumeClaims().inNamespace(ns).withName("lab-workspace").get()
                 .getMetadata().getUid();
         await("the admission in the notebook's history", () -> workload(team, "lab").path("history"),

@@ -3,9 +3,7 @@ package ai.portal.jobs.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -76,8 +74,7 @@ class NotebookProxyTest extends KueueTestSupport {
         assertThat(lab.statusCode()).as("%s %s %s", lab.uri(), lab.headers().map(),
                 lab.body().substring(0, Math.min(600, lab.body().length()))).isEqualTo(200);
         assertThat(lab.body()).contains("\"baseUrl\": \"" + base + "\"");
-        String token = new String(Base64.getDecoder().decode(kubernetes().secrets().inNamespace("team-" + team)
-                .withName("lab-token").get().getData().get("token")), StandardCharsets.UTF_8);
+        String token = notebookToken("team-" + team, "lab");
         assertThat(lab.body()).doesNotContain(token);
         assertThat(lab.headers().map().toString()).doesNotContain(token);
 
@@ -127,5 +124,50 @@ class NotebookProxyTest extends KueueTestSupport {
                 code -> code == 403, Duration.ofSeconds(30));
         assertThat(socket.closed.get(60, TimeUnit.SECONDS)).isEqualTo(1008);
         assertThat(other).isNotBlank();
+    }
+
+    /**
+     * A notebook made before the job runner derived tokens: its pod reads a random token from {@code <name>-token}.
+     * The job runner cannot read that Secret; its next full pass points the StatefulSet at the derived Secret (the
+     * pod restarts with the derived token), deletes the old Secret by name, and JupyterLab answers through the proxy.
+     */
+    @Test
+    void aNotebookWithALegacyRandomTokenMovesToTheDerivedTokenAndOpensThroughTheProxy() throws Exception {
+        String team = teamWithQuota("nbl", "alice", Map.of(), 2, false);
+        String ns = "team-" + team;
+        json(send("alice", HttpMethod.POST, "/api/v1/teams/{team}/notebooks", Map.of("name", "old",
+                "image", "scipy", "cpu", "1", "memory", "2Gi"), team), HttpStatus.CREATED);
+        awaitTrue("the notebook's StatefulSet", () -> kubernetes().apps().statefulSets().inNamespace(ns)
+                .withName("old").get() != null);
+
+        // what the job runner made before: a random token in <name>-token, the pod pointed at it
+        var set = kubernetes().apps().statefulSets().inNamespace(ns).withName("old").get();
+        Map<String, String> labels = new java.util.HashMap<>(set.getSpec().getTemplate().getMetadata().getLabels());
+        kubernetes().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("old-token").withLabels(labels).endMetadata()
+                .addToStringData("token", UUID.randomUUID().toString().replace("-", "")).build()).create();
+        kubernetes().apps().statefulSets().inNamespace(ns).withName("old").edit(legacy -> {
+            legacy.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                    .filter(env -> "JUPYTER_TOKEN".equals(env.getName())).findFirst().orElseThrow()
+                    .getValueFrom().getSecretKeyRef().setName("old-token");
+            return legacy;
+        });
+
+        awaitTrue("the legacy token Secret to be deleted by the job runner",
+                () -> kubernetes().secrets().inNamespace(ns).withName("old-token").get() == null);
+        String derived = kubernetes().apps().statefulSets().inNamespace(ns).withName("old").get().getSpec()
+                .getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                .filter(env -> "JUPYTER_TOKEN".equals(env.getName())).findFirst().orElseThrow()
+                .getValueFrom().getSecretKeyRef().getName();
+        assertThat(derived).matches("old-token-[0-9a-f]{10}");
+
+        NotebookBrowser alice = new NotebookBrowser(origin());
+        String base = "/notebooks/" + team + "/old/";
+        HttpResponse<String> status = await("Jupyter answering through the proxy with the derived token", () -> {
+            var answer = alice.open(base + "api/status", "alice", password("alice"));
+            return answer.statusCode() == 200 ? answer : null;
+        }, answer -> true, Duration.ofSeconds(240));
+        assertThat(JSON.readTree(status.body()).has("kernels")).isTrue();
+        notebookToken(ns, "old");
     }
 }

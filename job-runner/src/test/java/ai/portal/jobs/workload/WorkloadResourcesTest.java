@@ -30,6 +30,8 @@ class WorkloadResourcesTest {
                 desired, false, null, Instant.EPOCH, Instant.EPOCH, null);
     }
 
+    static final String SECRET = "nb1-token-0123456789";
+
     static WorkloadRecord job(List<String> command, List<String> args) {
         return new WorkloadRecord(UUID.fromString("7f1f3c4e-0000-4000-8000-000000000002"), "vision", "train",
                 WorkloadKind.JOB, "sub-alice", "alice",
@@ -41,7 +43,7 @@ class WorkloadResourcesTest {
 
     @Test
     void notebookIsAStatefulSetOfOneWithServiceClaimAndTheJupyterShapeTheProcessRuntimeExpects() {
-        var objects = WorkloadResources.notebook(notebook(Desired.RUNNING, 1), INSTANCE);
+        var objects = WorkloadResources.notebook(notebook(Desired.RUNNING, 1), INSTANCE, SECRET);
         assertThat(objects).extracting(object -> object.getClass().getSimpleName())
                 .containsExactly("PersistentVolumeClaim", "Service", "StatefulSet");
         StatefulSet set = (StatefulSet) objects.get(2);
@@ -59,7 +61,7 @@ class WorkloadResourcesTest {
                 "--ServerApp.root_dir=/home/jovyan/work");
         assertThat(container.getEnv()).singleElement().satisfies(env -> {
             assertThat(env.getName()).isEqualTo("JUPYTER_TOKEN");
-            assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("nb1-token");
+            assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo(SECRET);
             assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
         });
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/notebooks/vision/nb1/api");
@@ -79,7 +81,7 @@ class WorkloadResourcesTest {
 
     @Test
     void stoppedNotebookHasNoStatefulSetButKeepsItsClaimAndService() {
-        var objects = WorkloadResources.notebook(notebook(Desired.STOPPED, 0), INSTANCE);
+        var objects = WorkloadResources.notebook(notebook(Desired.STOPPED, 0), INSTANCE, SECRET);
         assertThat(objects).noneMatch(StatefulSet.class::isInstance);
         assertThat(objects.getFirst()).isInstanceOf(PersistentVolumeClaim.class);
         assertThat(objects).anyMatch(io.fabric8.kubernetes.api.model.Service.class::isInstance);
@@ -87,7 +89,7 @@ class WorkloadResourcesTest {
 
     @Test
     void podsPassPodSecurityRestricted() {
-        for (PodSpec pod : List.of(((StatefulSet) WorkloadResources.notebook(notebook(Desired.RUNNING, 1), INSTANCE)
+        for (PodSpec pod : List.of(((StatefulSet) WorkloadResources.notebook(notebook(Desired.RUNNING, 1), INSTANCE, SECRET)
                 .get(2)).getSpec().getTemplate().getSpec(), WorkloadResources.job(job(List.of(), List.of()), INSTANCE)
                 .getSpec().getTemplate().getSpec())) {
             assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
@@ -120,7 +122,7 @@ class WorkloadResourcesTest {
 
     @Test
     void cpuOnlyPodsNeitherSelectNorTolerateGpuNodes() {
-        PodSpec pod = ((StatefulSet) WorkloadResources.notebook(notebook(Desired.RUNNING, 0), INSTANCE).get(2))
+        PodSpec pod = ((StatefulSet) WorkloadResources.notebook(notebook(Desired.RUNNING, 0), INSTANCE, SECRET).get(2))
                 .getSpec().getTemplate().getSpec();
         assertThat(pod.getNodeSelector()).isNullOrEmpty();
         assertThat(pod.getTolerations()).isNullOrEmpty();
@@ -167,8 +169,8 @@ class WorkloadResourcesTest {
 
     @Test
     void tokenSecretHoldsTheTokenUnderItsKey() {
-        Secret secret = WorkloadResources.tokenSecret(notebook(Desired.RUNNING, 0), INSTANCE, "abc");
-        assertThat(secret.getMetadata().getName()).isEqualTo("nb1-token");
+        Secret secret = WorkloadResources.tokenSecret(notebook(Desired.RUNNING, 0), INSTANCE, SECRET, "abc");
+        assertThat(secret.getMetadata().getName()).isEqualTo(SECRET);
         assertThat(secret.getStringData()).containsEntry("token", "abc");
         assertThat(secret.getMetadata().getLabels()).containsEntry("portal.ai/workload-id",
                 "7f1f3c4e-0000-4000-8000-000000000001");

@@ -225,12 +225,13 @@ public final class TeamResources {
 
     /**
      * What the job runner does in a team namespace, call by call (job-runner's {@code WorkloadApplier},
-     * {@code NotebookMarks}, {@code SecretReader}): server-side apply creates and patches a notebook's claim, Service
-     * and StatefulSet and a training Job ({@code create} + {@code patch}); cleanup deletes a workload's objects by its
-     * label ({@code deletecollection}) and an orphan by name ({@code delete}); the notebook's token Secret is read
-     * by name and created once; the culler records Events. Everything it reads across namespaces (its informers: pods,
-     * StatefulSets, Jobs, claims, Events, quotas, Kueue Workloads) is the chart's ClusterRole, not this. No pods,
-     * ConfigMaps, Roles or {@code list}/{@code watch} of Secrets.
+     * {@code NotebookMarks}): server-side apply creates and patches a notebook's claim, Service and StatefulSet and a
+     * training Job ({@code create} + {@code patch}); cleanup deletes a workload's objects by its label
+     * ({@code deletecollection}) and an orphan by name ({@code delete}); a notebook's token Secret is created once
+     * without reading first and deleted by name (the job runner derives the token, {@code NotebookTokens}); the culler
+     * records Events. Everything it reads across namespaces (its informers: pods, StatefulSets, Jobs, claims, Events,
+     * quotas, Kueue Workloads) is the chart's ClusterRole, not this. No pods, ConfigMaps, Roles, and no Secret read:
+     * no {@code get}, {@code list}, {@code watch}, nor {@code deletecollection}, which answers with what it deleted.
      */
     static List<PolicyRule> jobRunnerRules() {
         List<String> workloadWrites = List.of("create", "patch", "delete", "deletecollection");
@@ -238,7 +239,7 @@ public final class TeamResources {
                 rule("apps", List.of("statefulsets"), workloadWrites),
                 rule("batch", List.of("jobs"), workloadWrites),
                 rule("", List.of("services", "persistentvolumeclaims"), workloadWrites),
-                rule("", List.of("secrets"), List.of("get", "create", "deletecollection")),
+                rule("", List.of("secrets"), List.of("create", "delete")),
                 rule("", List.of("events"), List.of("create")));
     }
 

@@ -115,19 +115,22 @@ class PortalServiceAccountsTest {
     }
 
     /**
-     * The job runner's calls in a team namespace, as its code makes them (WorkloadApplier, NotebookMarks,
-     * SecretReader): create and read back a notebook's token Secret, server-side apply a claim, Service, StatefulSet
-     * and Job, annotate the StatefulSet under a second field manager, record an Event, delete an orphan by name and a
-     * workload's objects by label.
+     * The job runner's calls in a team namespace, as its code makes them (WorkloadApplier, NotebookMarks): create a
+     * notebook's token Secret without reading it (a second create is a 409, which it takes for "there"), server-side
+     * apply a claim, Service, StatefulSet and Job, annotate the StatefulSet under a second field manager, record an
+     * Event, delete an orphan by name, a workload's objects by label, and the token Secret by name.
      */
     @Test
     void theJobRunnerCanMakeEveryCallItsCodeMakesInATeamNamespace() {
         converge();
         String manager = "ai-portal-job-runner";
 
-        asJobRunner.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("nb-token")
-                .withLabels(WORKLOAD).endMetadata().addToStringData("token", "t0ken").build()).create();
-        assertThat(asJobRunner.secrets().inNamespace(ns).withName("nb-token").get().getData()).containsKey("token");
+        Secret token = new SecretBuilder().withNewMetadata().withName("nb-token-0123456789").withLabels(WORKLOAD)
+                .endMetadata().addToStringData("token", "t0ken").build();
+        asJobRunner.secrets().inNamespace(ns).resource(token).create();
+        assertThatThrownBy(() -> asJobRunner.secrets().inNamespace(ns).resource(token).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
         for (HasMetadata object : List.of(claim("nb-workspace"), service("nb"), statefulSet("nb"), job("train"))) {
             HasMetadata applied = asJobRunner.resource(object).fieldManager(manager).forceConflicts()
                     .serverSideApply();
@@ -147,24 +150,37 @@ class PortalServiceAccountsTest {
 
         // an orphan by name, then a workload's objects of every kind by its label
         asJobRunner.batch().v1().jobs().inNamespace(ns).withName("train").delete();
-        for (Class<? extends HasMetadata> kind : List.of(StatefulSet.class, Job.class, Service.class, Secret.class,
+        for (Class<? extends HasMetadata> kind : List.of(StatefulSet.class, Job.class, Service.class,
                 PersistentVolumeClaim.class)) {
             asJobRunner.resources(kind).inNamespace(ns).withLabel("portal.ai/workload-id", WORKLOAD.get(
                     "portal.ai/workload-id")).delete();
         }
-        assertThat(admin.secrets().inNamespace(ns).withName("nb-token").get()).isNull();
+        asJobRunner.secrets().inNamespace(ns).withName("nb-token-0123456789").delete();
+        assertThat(admin.secrets().inNamespace(ns).withName("nb-token-0123456789").get()).isNull();
         assertThat(admin.services().inNamespace(ns).withName("nb").get()).isNull();
     }
 
     @Test
-    void theJobRunnerCannotListSecretsRunPodsOrActOutsideTeamNamespaces() {
+    void theJobRunnerCannotReadAnySecretRunPodsOrActOutsideTeamNamespaces() {
         converge();
         admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("hf-token")
                 .endMetadata().addToStringData("token", "members-own").build()).create();
+        // not even one it made itself, by name: nothing it could learn a member's Secret through
+        asJobRunner.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata()
+                .withName("nb-token-0123456789").withLabels(WORKLOAD).endMetadata().addToStringData("token", "t0ken")
+                .build()).create();
 
+        assertForbidden(() -> asJobRunner.secrets().inNamespace(ns).withName("hf-token").get());
+        assertForbidden(() -> asJobRunner.secrets().inNamespace(ns).withName("nb-token-0123456789").get());
         assertForbidden(() -> asJobRunner.secrets().inNamespace(ns).list());
+        for (String verb : List.of("get", "list", "watch", "deletecollection")) {
+            assertThat(mayOnSecrets(JOB_RUNNER, verb)).as(verb).isFalse();
+        }
+        assertThat(mayOnSecrets(JOB_RUNNER, "create")).isTrue();
+        // a delete by label answers with what it deleted: refused whole
+        assertForbidden(() -> asJobRunner.secrets().inNamespace(ns).withLabel("portal.ai/workload-id",
+                WORKLOAD.get("portal.ai/workload-id")).delete());
         assertForbidden(() -> asJobRunner.secrets().inNamespace(ns).withName("hf-token").edit(s -> s));
-        assertForbidden(() -> asJobRunner.secrets().inNamespace(ns).withName("hf-token").delete());
         assertForbidden(() -> asJobRunner.pods().inNamespace(ns).resource(TestCluster.restrictedPod("p", "100m"))
                 .create());
         assertForbidden(() -> asJobRunner.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
@@ -231,11 +247,16 @@ class PortalServiceAccountsTest {
     }
 
     boolean secretsListable(String user) {
+        return mayOnSecrets(user, "list");
+    }
+
+    /** What the API server's authorizer answers for {@code verb} on Secrets in the team namespace, as {@code user}. */
+    boolean mayOnSecrets(String user, String verb) {
         return admin.authorization().v1().subjectAccessReview().create(
                 new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder().withNewSpec()
                         .withUser(user).withGroups("system:serviceaccounts", "system:serviceaccounts:ai-portal",
                                 "system:authenticated")
-                        .withNewResourceAttributes().withNamespace(ns).withVerb("list").withResource("secrets")
+                        .withNewResourceAttributes().withNamespace(ns).withVerb(verb).withResource("secrets")
                         .endResourceAttributes().endSpec().build()).getStatus().getAllowed();
     }
 

@@ -232,7 +232,7 @@ class TeamResourcesTest {
     }
 
     @Test
-    void theJobRunnerWritesItsWorkloadsAndCreatesAndReadsSecretsByNameOnly() {
+    void theJobRunnerWritesItsWorkloadsAndCreatesAndDeletesSecretsByNameButNeverReadsThem() {
         var role = (Role) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), PROPS))
                 .get("Role/portal-job-runner");
 
@@ -241,7 +241,7 @@ class TeamResourcesTest {
             assertThat(verbsOn(role, kind[0], kind[1])).as(kind[1])
                     .containsExactlyInAnyOrder("create", "patch", "delete", "deletecollection");
         }
-        assertThat(verbsOn(role, "", "secrets")).containsExactlyInAnyOrder("get", "create", "deletecollection");
+        assertThat(verbsOn(role, "", "secrets")).containsExactlyInAnyOrder("create", "delete");
         assertThat(verbsOn(role, "", "events")).containsExactly("create");
         for (String resource : List.of("pods", "pods/exec", "configmaps", "serviceaccounts", "resourcequotas")) {
             assertThat(verbsOn(role, "", resource)).as(resource).isEmpty();

@@ -270,7 +270,7 @@ class ChartClusterTest {
                     new PolicyRuleBuilder().withApiGroups("").withResources("services", "persistentvolumeclaims")
                             .withVerbs(workloadWrites).build(),
                     new PolicyRuleBuilder().withApiGroups("").withResources("secrets")
-                            .withVerbs("get", "create", "deletecollection").build(),
+                            .withVerbs("create", "delete").build(),
                     new PolicyRuleBuilder().withApiGroups("").withResources("events").withVerbs("create").build());
             var loggingRules = List.of(new PolicyRuleBuilder().withApiGroups("").withResources("pods/log")
                     .withVerbs("get").build());
@@ -313,8 +313,10 @@ class ChartClusterTest {
         allowed(jobs, "patch", "batch", "jobs", team, null);
         allowed(jobs, "create", "", "secrets", team, null);
         allowed(jobs, "create", "", "events", team, null);
+        denied(jobs, "get", "", "secrets", team, null);
         denied(jobs, "list", "", "secrets", team, null);
         denied(jobs, "watch", "", "secrets", team, null);
+        denied(jobs, "deletecollection", "", "secrets", team, null);
         denied(jobs, "create", "", "pods", team, null);
         denied(jobs, "create", "", "configmaps", team, null);
         denied(jobs, "create", "apps", "statefulsets", "default", null);
@@ -329,9 +331,9 @@ class ChartClusterTest {
     }
 
     /**
-     * The job runner's Role cannot tell its objects from a member's; the chart's admission policy does: it writes
-     * and deletes only what carries this installation's id, and a delete by label that would take a member's Secret
-     * (and answer with it) is refused whole.
+     * The job runner's Role cannot tell its objects from a member's; the chart's admission policy does: it creates
+     * and deletes (by name: it has no delete by label on Secrets, which would answer with them) only what carries
+     * this installation's id.
      */
     @Test
     @Order(6)
@@ -348,15 +350,19 @@ class ChartClusterTest {
                     .withNewMetadata().withName("unlabelled").endMetadata().build()).create())
                     .isInstanceOf(KubernetesClientException.class)
                     .hasMessageContaining("changes only its own workloads' objects");
-            // the member's Secret matches the selector: the whole delete is refused, and it answers no Secret
-            assertThatThrownBy(() -> asJobs.secrets().inNamespace(team).withLabel("portal.ai/workload-id", "w1")
-                    .delete())
+            // RBAC lets it delete a Secret by name; the policy refuses a member's, and it answers no Secret
+            assertThatThrownBy(() -> asJobs.secrets().inNamespace(team).withName("hf-token").delete())
                     .isInstanceOf(KubernetesClientException.class)
                     .hasMessageContaining("changes only its own workloads' objects")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("members-own"));
             assertThat(admin.secrets().inNamespace(team).withName("hf-token").get()).isNotNull();
+            // a delete by label is not even allowed by RBAC any more
+            assertThatThrownBy(() -> asJobs.secrets().inNamespace(team).withLabel("portal.ai/workload-id", "w1")
+                    .delete())
+                    .isInstanceOf(KubernetesClientException.class)
+                    .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
             admin.secrets().inNamespace(team).withName("hf-token").delete();
-            asJobs.secrets().inNamespace(team).withLabel("portal.ai/workload-id", "w1").delete();
+            asJobs.secrets().inNamespace(team).withName("nb-token").delete();
             assertThat(admin.secrets().inNamespace(team).withName("nb-token").get()).isNull();
         }
     }

@@ -136,6 +136,14 @@ class ChartRenderTest {
                 .containsEntry("PORTAL_NOTEBOOKS_CULLING_GPUWINDOW", "10m");
         assertThat(envOf(render("required-values.yaml", "notebooks.culling.gpuThreshold=25"), "job-runner"))
                 .containsEntry("PORTAL_NOTEBOOKS_CULLING_GPUTHRESHOLD", "25");
+        // the job runner's key for notebook tokens: from a Secret the chart makes (once), or the operator's
+        assertThat(secretRefOf(rendered, "job-runner", "NOTEBOOK_TOKEN_KEY"))
+                .isEqualTo("portal-ai-portal-job-runner-notebook-tokens/token-key");
+        assertThat(rendered.find("Secret", "portal-ai-portal-job-runner-notebook-tokens")).isPresent();
+        Rendered own = render("required-values.yaml", "notebooks.tokenKey.existingSecret=my-keys",
+                "notebooks.tokenKey.key=notebooks");
+        assertThat(secretRefOf(own, "job-runner", "NOTEBOOK_TOKEN_KEY")).isEqualTo("my-keys/notebooks");
+        assertThat(own.find("Secret", "portal-ai-portal-job-runner-notebook-tokens")).isEmpty();
         // the Roles tenant-service provisions in every team namespace for the job runner and the logging pipeline
         // are bound to this release's service accounts, each to its own
         assertThat(envOf(rendered, "tenant-service"))
@@ -299,6 +307,14 @@ class ChartRenderTest {
         Deployment d = Rendered.as(rendered.one("Deployment", ("portal-ai-portal-" + service)::equals), Deployment.class);
         return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    /** {@code secret/key} an env variable of the service's container is read from. */
+    private static String secretRefOf(Rendered rendered, String service, String variable) {
+        Deployment d = Rendered.as(rendered.one("Deployment", ("portal-ai-portal-" + service)::equals), Deployment.class);
+        var ref = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> variable.equals(e.getName())).findFirst().orElseThrow().getValueFrom().getSecretKeyRef();
+        return ref.getName() + "/" + ref.getKey();
     }
 
     private static void assertProbe(Probe probe, String path) {
