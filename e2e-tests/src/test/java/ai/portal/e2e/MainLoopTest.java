@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The product's main loop in the browser, against the whole local stack (Kueue admitting, notebooks as real
  * JupyterLab processes on the simulated GPU nodes, the authenticated notebook proxy): the admin makes a team with
  * alice as owner and 4 A100s; alice launches a 1-A100 notebook, sees it reach Running, opens it and runs a cell;
- * bob, who is not in the team, reaches neither its pages nor the notebook; a 4-A100 job submitted while the notebook
+ * carol, added to the team, opens it too and is refused at her next request once removed; bob, who is not in the
+ * team, reaches neither its pages nor the notebook; a 4-A100 job submitted while the notebook
  * holds one waits in the queue with its reason, and starts by itself when she stops the notebook; its detail shows
  * its log lines arriving live and its GPU panels; a job behind it is told when it will start; the admin's usage
  * CSV has the team's GPU time.
@@ -114,6 +115,41 @@ class MainLoopTest {
 
     @Test
     @Order(3)
+    void aMemberRemovedFromTheTeamIsRefusedAtTheirNextRequestToTheNotebook() {
+        // alice (the owner) adds carol; carol opens the notebook through the proxy with her own SSO session
+        Page owner = portal.signedIn("alice");
+        owner.locator("#team-link-" + TEAM).click();
+        owner.locator("#new-member-username input").fill("carol");
+        owner.locator("#add-member").click();
+        assertThat(owner.locator("#members-grid")).containsText("carol");
+        Page carol = portal.signedIn("carol");
+        explained(() -> {
+            com.microsoft.playwright.Response allowed = carol.navigate(labUrl);
+            org.assertj.core.api.Assertions.assertThat(allowed.status()).isEqualTo(200);
+            assertThat(carol.locator(".jp-LabShell")).isVisible(
+                    new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
+        }, "carol's JupyterLab", carol.locator("body"));
+
+        // removed, her next request is refused (the portal asks tenant-service again within seconds)
+        owner.locator("#remove-carol").click();
+        owner.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove").setExact(true)).click();
+        assertThat(owner.locator("#members-grid")).not().containsText("carol");
+        int status = 0;
+        for (int attempt = 0; attempt < 30 && status != 403; attempt++) {
+            if (attempt > 0) {
+                carol.waitForTimeout(2_000);
+            }
+            status = carol.navigate(labUrl).status();
+        }
+        org.assertj.core.api.Assertions.assertThat(status).as("carol's request after her removal").isEqualTo(403);
+        assertThat(carol.locator("body")).containsText("No access to this notebook");
+        Portal.screenshot(carol, "loop-carol-removed");
+        carol.context().close();
+        owner.context().close();
+    }
+
+    @Test
+    @Order(4)
     void bobWhoIsNotInTheTeamReachesNeitherItsPagesNorItsNotebook() {
         Page page = portal.signedIn("bob");
         for (String path : new String[] {"/teams/" + TEAM + "/notebooks", "/teams/" + TEAM + "/workloads/lab"}) {
@@ -131,7 +167,7 @@ class MainLoopTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aJobThatDoesNotFitWaitsWithItsReasonAndStartsWhenTheNotebookStops() {
         Page page = portal.signedIn("alice");
         page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
@@ -204,7 +240,7 @@ class MainLoopTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theAdminsUsageCsvHasTheTeamsGpuTime() throws java.io.IOException {
         Page page = portal.signedIn("admin");
         page.navigate(Portal.url() + "/admin/usage");
@@ -228,7 +264,7 @@ class MainLoopTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theAdminGivesTheTeamShorterGpuIdleLimitsThenMakesItFollowThePlatformAgain() {
         Page page = portal.signedIn("admin");
         page.locator("#nav-admin-idle").click();

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Keeps each workload's history, on the leading replica: every change of phase (and of stage while pending) as a
@@ -52,14 +53,17 @@ public class HistoryRecorder implements SmartLifecycle {
 
     @Override
     public void start() {
+        // a burst of changes while recording is slow must wait, not fail the loop: the buffer respects demand
+        // (a timer-driven buffer without it overflowed and ended the loop for good under load), ticks a slow pass
+        // cannot take are dropped, and should the loop fail anyway it starts again
         Flux<WorkloadRecord> changed = cluster.changes()
                 .filter(change -> change.workload() != null)
-                .bufferTimeout(256, Duration.ofMillis(300))
+                .bufferTimeout(256, Duration.ofMillis(300), true)
                 .concatMapIterable(batch -> batch.stream().distinct().toList())
                 .concatMap(change -> TeamNames.slugOfNamespace(change.namespace())
                         .map(team -> workloads.findLive(team, change.workload()))
                         .orElse(Mono.empty()));
-        Flux<WorkloadRecord> swept = Flux.merge(Flux.interval(sweepPeriod, sweepPeriod),
+        Flux<WorkloadRecord> swept = Flux.merge(Flux.interval(sweepPeriod, sweepPeriod).onBackpressureDrop(),
                         leadership.changes().filter(Boolean::booleanValue))
                 .concatMap(tick -> workloads.findAllLive());
         loop = Flux.merge(changed, swept)
@@ -69,6 +73,9 @@ public class HistoryRecorder implements SmartLifecycle {
                             failure.toString());
                     return Mono.empty();
                 }))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+                        .doBeforeRetry(retry -> log.error("the history recorder failed and starts again: {}",
+                                retry.failure().toString())))
                 .subscribe();
     }
 

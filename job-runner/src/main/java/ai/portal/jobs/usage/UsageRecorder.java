@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Records the Running intervals usage is computed from, on the leading replica: for every pod of this installation
@@ -46,15 +47,20 @@ public class UsageRecorder implements SmartLifecycle {
 
     @Override
     public void start() {
+        // while a sweep is slow, only the latest change waits and clock ticks are dropped (a sampler or an interval
+        // without demand fails with an overflow and would end the loop); should it fail anyway, it starts again
         Flux<Object> podChanges = cluster.changes().filter(change -> "Pod".equals(change.source()))
-                .sample(Duration.ofMillis(500)).map(change -> change);
-        loop = Flux.merge(podChanges, Flux.interval(sweepPeriod, sweepPeriod),
+                .sample(Duration.ofMillis(500)).onBackpressureLatest().map(change -> change);
+        loop = Flux.merge(podChanges, Flux.interval(sweepPeriod, sweepPeriod).onBackpressureDrop(),
                         leadership.changes().filter(Boolean::booleanValue))
                 .filter(tick -> leadership.isLeader() && cluster.synced())
                 .concatMap(tick -> sweep().onErrorResume(failure -> {
                     log.warn("recording usage failed: {}", failure.toString());
                     return Mono.empty();
                 }))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+                        .doBeforeRetry(retry -> log.error("the usage recorder failed and starts again: {}",
+                                retry.failure().toString())))
                 .subscribe();
     }
 

@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param serviceAccounts      the portal services' own service accounts: each gets its own Role in every team
  *                             namespace, with only what that service does there
  * @param containerDefaults    the LimitRange defaults for containers that state no requests or limits
- * @param maxPods              {@code count/pods} in every team's ResourceQuota
+ * @param maxPods              {@code pods} (non-terminal pods) in every team's ResourceQuota
  * @param clusterCidrs         pod and service ranges: team pods may not reach them except as allowed above
  * @param allowExternalEgress  whether team pods may reach addresses outside the cluster
  */

@@ -161,7 +161,9 @@ public final class TeamResources {
         hard.put("persistentvolumeclaims", new Quantity(Integer.toString(quota.pvcs())));
         int gpuCeiling = quota.totalGpus() + kueue.gpusBorrowablePerType() * team.gpuTypes().size();
         hard.put("requests." + GpuResources.RESOURCE, new Quantity(Integer.toString(gpuCeiling)));
-        hard.put("count/pods", new Quantity(Integer.toString(properties.maxPods())));
+        // pods in a non-terminal state: a finished job's completed pods (kept for their logs and status) must not
+        // use up the team's pods, as count/pods did after about 100 jobs
+        hard.put("pods", new Quantity(Integer.toString(properties.maxPods())));
         // no team opens a port on every node or buys a cloud load balancer: notebooks and model services are
         // reached through the portal's authenticated proxy
         hard.put("services.loadbalancers", new Quantity("0"));

@@ -109,7 +109,7 @@ class KubernetesTeamSyncTest {
                 .containsEntry("requests.nvidia.com/gpu", new Quantity("3"))
                 .containsEntry("requests.cpu", new Quantity("2"))
                 .containsEntry("limits.memory", new Quantity("4Gi"))
-                .containsEntry("count/pods", new Quantity("100"));
+                .containsEntry("pods", new Quantity("100")).doesNotContainKey("count/pods");
     }
 
     /** The object without metadata and status, as the server normalised it: what we declare. */

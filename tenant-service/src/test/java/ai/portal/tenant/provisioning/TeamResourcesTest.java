@@ -103,7 +103,7 @@ class TeamResourcesTest {
                 Map.entry("requests.storage", new Quantity("1Ti")),
                 Map.entry("persistentvolumeclaims", new Quantity("20")),
                 Map.entry("requests.nvidia.com/gpu", new Quantity("14")),
-                Map.entry("count/pods", new Quantity("100")),
+                Map.entry("pods", new Quantity("100")),
                 Map.entry("services.loadbalancers", new Quantity("0")),
                 Map.entry("services.nodeports", new Quantity("0")));
         assertThat(quota.getMetadata().getAnnotations())
