@@ -192,8 +192,7 @@ class MainLoopTest {
         Portal.screenshot(page, "loop-job-queued");
 
         page.navigate(Portal.url() + "/teams/" + TEAM + "/notebooks");
-        page.locator("#stop-lab").click();
-        awaitPhase(page, "lab", "Stopped");
+        act(page, "#stop-lab", "lab", "Stopped");
 
         // Kueue admits the job once the notebook's GPU is free: it starts by itself
         page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
@@ -232,10 +231,8 @@ class MainLoopTest {
         Portal.screenshot(page, "loop-job-eta");
 
         // cancelled, their GPUs go back to the cluster
-        page.locator("#cancel-next").click();
-        awaitPhase(page, "next", "Cancelled");
-        page.locator("#cancel-train").click();
-        awaitPhase(page, "train", "Cancelled");
+        act(page, "#cancel-next", "next", "Cancelled");
+        act(page, "#cancel-train", "train", "Cancelled");
         page.context().close();
     }
 
@@ -299,6 +296,31 @@ class MainLoopTest {
 
     private static Locator phaseOf(Page page, String workload) {
         return page.locator(".portal-status[data-workload='" + workload + "'] .portal-phase");
+    }
+
+    /**
+     * Clicks a workload's action in the list and waits for the phase it leads to. The list is drawn anew on every
+     * pushed change, and a click that lands while its row is being replaced is dropped by Vaadin ("inactive node"):
+     * if the phase has not come and no message says the action failed, the click is made once more (the actions are
+     * idempotent). A failure message (a toast) fails the test with its text.
+     */
+    private static void act(Page page, String button, String workload, String phase) {
+        for (int attempt = 1; ; attempt++) {
+            page.locator(button).click();
+            try {
+                assertThat(phaseOf(page, workload)).hasAttribute("data-phase", phase,
+                        new LocatorAssertions.HasAttributeOptions().setTimeout(attempt < 3 ? 60_000 : SLOW));
+                return;
+            } catch (AssertionError notYet) {
+                Locator failed = page.locator("vaadin-notification-card[theme~='error']");
+                if (attempt >= 3 || failed.count() > 0) {
+                    throw new AssertionError(button + " did not lead to " + workload + " being " + phase
+                            + "; the status shows: " + page.locator(".portal-status[data-workload='" + workload
+                            + "']").innerText() + (failed.count() > 0 ? "; the portal said: "
+                            + failed.first().innerText() : ""), notYet);
+                }
+            }
+        }
     }
 
     /** Waits for a workload's phase; when it does not come, the failure says what the page showed instead. */
