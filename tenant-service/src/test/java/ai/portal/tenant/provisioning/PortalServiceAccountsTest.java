@@ -235,15 +235,33 @@ class PortalServiceAccountsTest {
                         .withLabels(before.getMetadata().getLabels()).build())
                 .withRoleRef(before.getRoleRef()).withSubjects(old).build())
                 .fieldManager(PROPS.fieldManager()).forceConflicts().serverSideApply();
-        assertThat(secretsListable(JOB_RUNNER)).as("the old binding, for the test to mean something").isTrue();
+        // the API server's authorizer sees a binding through its own cache, a moment after it is written
+        assertThat(eventually(() -> secretsListable(JOB_RUNNER), true))
+                .as("the old binding, for the test to mean something").isTrue();
 
         converge();
 
         assertThat(admin.rbac().roleBindings().inNamespace(ns).withName(TeamResources.EDIT).get().getSubjects())
                 .extracting(Subject::getKind, Subject::getName)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("Group", "oidc:/teams/team-" + slug));
-        assertThat(secretsListable(JOB_RUNNER)).isFalse();
-        assertThat(secretsListable(LOGGING_PIPELINE)).isFalse();
+        assertThat(eventually(() -> secretsListable(JOB_RUNNER), false)).isFalse();
+        assertThat(eventually(() -> secretsListable(LOGGING_PIPELINE), false)).isFalse();
+    }
+
+    /** The answer once it is {@code expected}, or the last answer after 30 s. */
+    private static boolean eventually(java.util.function.BooleanSupplier answer, boolean expected) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        boolean seen = answer.getAsBoolean();
+        while (seen != expected && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return seen;
+            }
+            seen = answer.getAsBoolean();
+        }
+        return seen;
     }
 
     boolean secretsListable(String user) {
