@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -49,6 +50,13 @@ public class ClusterAccess implements PodMetadata, PodLogSource, AutoCloseable {
         this.client = client;
         this.properties = properties;
         this.pods = client.pods().inAnyNamespace().runnableInformer(properties.resync().toMillis());
+        // a first list that fails (an API server slow to answer at start) is tried again, with fabric8's backoff:
+        // by default the informer stops for good, and every log line after would be indexed without its pod's
+        // labels, so no team would see it (seen at load 15)
+        pods.exceptionHandler((started, error) -> {
+            log.debug("watching pods failed ({}); retrying", error.toString());
+            return !ExceptionHandler.isDeserializationException(error);
+        });
         CompletableFuture<Void> synced = pods.start().toCompletableFuture();
         synced.whenComplete((ok, failure) -> {
             if (failure != null) {
