@@ -1,9 +1,7 @@
 package ai.portal.jobs.bench;
 
 import java.io.File;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +32,6 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -65,6 +62,7 @@ public final class AdmissionBenchmark {
     private static final String IMAGE = "sim-test";
 
     private final HttpClient http = TestStack.httpClient();
+    private final BenchHttp calls = new BenchHttp(http);
     private final String tenantUrl;
     private final String jobsUrl;
     private final String admin;
@@ -114,7 +112,7 @@ public final class AdmissionBenchmark {
                 measure(kubernetes, gpuType, slugs, jobs);
             } finally {
                 for (String slug : slugs) {
-                    send("DELETE", tenantUrl + "/api/v1/teams/" + slug + "?force=true", admin, null);
+                    calls.send("DELETE", tenantUrl + "/api/v1/teams/" + slug + "?force=true", admin, null);
                 }
                 SimulatedNodes.delete(kubernetes, pool);
             }
@@ -122,17 +120,17 @@ public final class AdmissionBenchmark {
     }
 
     private void prepare(String gpuType, int teams, int jobs, String id, List<String> slugs) throws Exception {
-        send("POST", tenantUrl + "/api/v1/gpu-types?force=true", admin,
+        calls.send("POST", tenantUrl + "/api/v1/gpu-types?force=true", admin,
                 Map.of("name", gpuType, "displayName", gpuType, "memoryGib", 16));
-        if (send("GET", jobsUrl + "/api/v1/images/" + IMAGE, admin, null).statusCode() == 404) {
-            send("POST", jobsUrl + "/api/v1/images", admin, Map.of("id", IMAGE,
+        if (calls.send("GET", jobsUrl + "/api/v1/images/" + IMAGE, admin, null).statusCode() == 404) {
+            calls.send("POST", jobsUrl + "/api/v1/images", admin, Map.of("id", IMAGE,
                     "reference", "registry.invalid/portal-tests/simulated:1", "displayName", "Simulated (tests)",
                     "forNotebooks", true, "forJobs", true, "cuda", true));
         }
         int perTeam = (jobs + teams - 1) / teams;
         for (int i = 0; i < teams; i++) {
             String slug = "bench-" + id + "-" + i;
-            expect(send("POST", tenantUrl + "/api/v1/teams", admin, Map.of("slug", slug,
+            BenchHttp.expect(calls.send("POST", tenantUrl + "/api/v1/teams", admin, Map.of("slug", slug,
                     "displayName", "Bench " + i, "owner", "alice")), 201);
             Map<String, Object> quota = new LinkedHashMap<>();
             quota.put("cpu", Integer.toString(perTeam + 4));
@@ -141,33 +139,10 @@ public final class AdmissionBenchmark {
             quota.put("pvcs", 5);
             quota.put("maxNotebooks", 1);
             quota.put("gpus", Map.of(gpuType, perTeam));
-            expect(send("PUT", tenantUrl + "/api/v1/teams/" + slug + "/quota?force=true", admin, quota), 200);
+            BenchHttp.expect(calls.send("PUT", tenantUrl + "/api/v1/teams/" + slug + "/quota?force=true", admin, quota), 200);
             slugs.add(slug);
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        for (String slug : slugs) {
-            while (true) {
-                HttpResponse<String> capacity = send("GET", jobsUrl + "/api/v1/teams/" + slug + "/capacity", alice,
-                        null);
-                if (capacity.statusCode() == 200 && JSON.readTree(capacity.body()).path("queueReady").asBoolean()
-                        && hasQuota(JSON.readTree(capacity.body()), gpuType, perTeam)) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("team " + slug + "'s queue is not ready: " + capacity.body());
-                }
-                Thread.sleep(500);
-            }
-        }
-    }
-
-    private static boolean hasQuota(JsonNode capacity, String gpuType, int quota) {
-        for (JsonNode type : capacity.path("gpus")) {
-            if (gpuType.equals(type.path("gpuType").asString()) && type.path("quota").asInt() == quota) {
-                return true;
-            }
-        }
-        return false;
+        calls.awaitQueues(jobsUrl, alice, slugs, gpuType, t -> perTeam);
     }
 
     private void measure(KubernetesClient kubernetes, String gpuType, List<String> slugs, int jobs) throws Exception {
@@ -214,11 +189,11 @@ public final class AdmissionBenchmark {
             done.add(pool.submit(() -> {
                 long before = System.nanoTime();
                 submittedAt.put("team-" + slug + "/" + name, before);
-                HttpResponse<String> created = send("POST", jobsUrl + "/api/v1/teams/" + slug + "/jobs", alice,
+                HttpResponse<String> created = calls.send("POST", jobsUrl + "/api/v1/teams/" + slug + "/jobs", alice,
                         Map.of("name", name, "image", IMAGE, "command", List.of("python", "train.py"), "cpu", "1",
                                 "memory", "1Gi", "gpuType", gpuType, "gpus", 1, "maxRuntimeSeconds", 600,
                                 "annotations", Map.of("sim.portal.ai/duration", "600s")));
-                expect(created, 201);
+                BenchHttp.expect(created, 201);
                 submitMillis.add((System.nanoTime() - before) / 1e6);
                 return null;
             }));
@@ -283,28 +258,4 @@ public final class AdmissionBenchmark {
         return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
     }
 
-    private HttpResponse<String> send(String method, String url, String token, Object body) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + token)
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            if (body != null) {
-                request.header("Content-Type", "application/json");
-            }
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void expect(HttpResponse<String> response, int status) {
-        if (response.statusCode() != status) {
-            throw new IllegalStateException(response.request().method() + " " + response.request().uri() + " answered "
-                    + response.statusCode() + ": " + response.body());
-        }
-    }
 }

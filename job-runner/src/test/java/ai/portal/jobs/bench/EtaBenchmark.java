@@ -3,9 +3,7 @@ package ai.portal.jobs.bench;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +72,7 @@ public final class EtaBenchmark {
     private static final Duration POLL = Duration.ofSeconds(2);
 
     private final HttpClient http = TestStack.httpClient();
+    private final BenchHttp calls = new BenchHttp(http);
     private final Tokens tokens = Tokens.fromTestStack();
     private final String tenantUrl;
     private final String jobsUrl;
@@ -223,7 +222,7 @@ public final class EtaBenchmark {
                 replay(trace, slugs, gpuType, id);
             } finally {
                 for (String slug : slugs) {
-                    send("DELETE", tenantUrl + "/api/v1/teams/" + slug + "?force=true", admin, null);
+                    calls.send("DELETE", tenantUrl + "/api/v1/teams/" + slug + "?force=true", admin, null);
                 }
                 SimulatedNodes.delete(kubernetes, pool);
             }
@@ -231,17 +230,17 @@ public final class EtaBenchmark {
     }
 
     private void prepare(String gpuType, int teams, String id, List<String> slugs) throws Exception {
-        expect(send("POST", tenantUrl + "/api/v1/gpu-types?force=true", admin,
+        BenchHttp.expect(calls.send("POST", tenantUrl + "/api/v1/gpu-types?force=true", admin,
                 Map.of("name", gpuType, "displayName", gpuType, "memoryGib", 16)), 201, 200, 409);
-        if (send("GET", jobsUrl + "/api/v1/images/" + IMAGE, admin, null).statusCode() == 404) {
-            send("POST", jobsUrl + "/api/v1/images", admin, Map.of("id", IMAGE,
+        if (calls.send("GET", jobsUrl + "/api/v1/images/" + IMAGE, admin, null).statusCode() == 404) {
+            calls.send("POST", jobsUrl + "/api/v1/images", admin, Map.of("id", IMAGE,
                     "reference", "registry.invalid/portal-tests/simulated:1", "displayName", "Simulated (tests)",
                     "forNotebooks", true, "forJobs", true, "cuda", true));
         }
         for (int t = 0; t < teams; t++) {
             String slug = "eta-" + id + "-" + t;
             int quota = QUOTAS[t % QUOTAS.length];
-            expect(send("POST", tenantUrl + "/api/v1/teams", admin, Map.of("slug", slug,
+            BenchHttp.expect(calls.send("POST", tenantUrl + "/api/v1/teams", admin, Map.of("slug", slug,
                     "displayName", "ETA bench " + t, "owner", "alice")), 201);
             slugs.add(slug);
             Map<String, Object> quotas = new LinkedHashMap<>();
@@ -252,34 +251,9 @@ public final class EtaBenchmark {
             quotas.put("pvcs", 5);
             quotas.put("maxNotebooks", 1);
             quotas.put("gpus", Map.of(gpuType, quota));
-            expect(send("PUT", tenantUrl + "/api/v1/teams/" + slug + "/quota?force=true", admin, quotas), 200);
+            BenchHttp.expect(calls.send("PUT", tenantUrl + "/api/v1/teams/" + slug + "/quota?force=true", admin, quotas), 200);
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        for (int t = 0; t < teams; t++) {
-            String slug = slugs.get(t);
-            int quota = QUOTAS[t % QUOTAS.length];
-            while (true) {
-                HttpResponse<String> capacity = send("GET", jobsUrl + "/api/v1/teams/" + slug + "/capacity", alice,
-                        null);
-                if (capacity.statusCode() == 200 && JSON.readTree(capacity.body()).path("queueReady").asBoolean()
-                        && hasQuota(JSON.readTree(capacity.body()), gpuType, quota)) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("team " + slug + "'s queue is not ready: " + capacity.body());
-                }
-                Thread.sleep(500);
-            }
-        }
-    }
-
-    private static boolean hasQuota(JsonNode capacity, String gpuType, int quota) {
-        for (JsonNode type : capacity.path("gpus")) {
-            if (gpuType.equals(type.path("gpuType").asString()) && type.path("quota").asInt() == quota) {
-                return true;
-            }
-        }
-        return false;
+        calls.awaitQueues(jobsUrl, alice, slugs, gpuType, t -> QUOTAS[t % QUOTAS.length]);
     }
 
     private void replay(List<TraceJob> trace, List<String> slugs, String gpuType, String id) throws Exception {
@@ -296,7 +270,7 @@ public final class EtaBenchmark {
             submitters.schedule(() -> {
                 try {
                     submitted.put(job.name(), Instant.now());
-                    HttpResponse<String> created = send("POST", jobsUrl + "/api/v1/teams/" + slugs.get(job.team())
+                    HttpResponse<String> created = calls.send("POST", jobsUrl + "/api/v1/teams/" + slugs.get(job.team())
                                     + "/jobs", alice,
                             Map.of("name", job.name(), "image", IMAGE, "command", List.of("python", "train.py"),
                                     "cpu", "1", "memory", "1Gi", "gpuType", gpuType, "gpus", job.gpus(),
@@ -327,7 +301,7 @@ public final class EtaBenchmark {
             }
             for (String slug : slugs) {
                 long before = System.nanoTime();
-                HttpResponse<String> list = send("GET", jobsUrl + "/api/v1/teams/" + slug + "/jobs", alice, null);
+                HttpResponse<String> list = calls.send("GET", jobsUrl + "/api/v1/teams/" + slug + "/jobs", alice, null);
                 pollMillis.add((System.nanoTime() - before) / 1e6);
                 if (list.statusCode() != 200) {
                     continue;
@@ -593,31 +567,4 @@ public final class EtaBenchmark {
         return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
     }
 
-    private HttpResponse<String> send(String method, String url, String token, Object body) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + token)
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            if (body != null) {
-                request.header("Content-Type", "application/json");
-            }
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void expect(HttpResponse<String> response, int... statuses) {
-        for (int status : statuses) {
-            if (response.statusCode() == status) {
-                return;
-            }
-        }
-        throw new IllegalStateException(response.request().method() + " " + response.request().uri() + " answered "
-                + response.statusCode() + ": " + response.body());
-    }
 }

@@ -28,6 +28,7 @@ import ai.portal.testing.Tokens;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import ai.portal.jobs.bench.BenchHttp;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,6 +64,7 @@ public final class NotebookBenchmark {
     private final TestStack stack = TestStack.get();
     private final Tokens tokens = Tokens.fromTestStack();
     private final HttpClient http = TestStack.httpClient();
+    private final BenchHttp calls = new BenchHttp(http);
     private final HttpClient direct = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String jobsUrl = stack.value("PORTAL_JOBS_URL");
     private final String origin = stack.value("PORTAL_NOTEBOOKS_URL");
@@ -96,7 +98,7 @@ public final class NotebookBenchmark {
             String base = "/notebooks/" + TEAM + "/" + name + "/";
             String token = tokens.userToken(USER);
             long start = System.nanoTime();
-            expect(api("POST", "/api/v1/teams/" + TEAM + "/notebooks", token, Map.of("name", name, "image", "scipy",
+            BenchHttp.expect(api("POST", "/api/v1/teams/" + TEAM + "/notebooks", token, Map.of("name", name, "image", "scipy",
                     "cpu", "1", "memory", "2Gi")), 201);
             double running = Double.NaN;
             double status = Double.NaN;
@@ -155,7 +157,7 @@ public final class NotebookBenchmark {
         String namespace = "team-" + TEAM;
         try {
             NotebookBrowser browser = new NotebookBrowser(origin);
-            expect(browser.open(base + "api/status", USER, password), 200);
+            BenchHttp.expect(browser.open(base + "api/status", USER, password), 200);
             HttpResponse<String> lab = browser.open(base + "lab", USER, password);
             Matcher script = SCRIPT.matcher(lab.body());
             String asset = null;
@@ -201,7 +203,7 @@ public final class NotebookBenchmark {
 
             // a kernel: one socket through the proxy, one straight to the pod, the same kernel
             HttpResponse<String> kernel = browser.post(base + "api/kernels", "{}", origin);
-            expect(kernel, 201);
+            BenchHttp.expect(kernel, 201);
             String kernelId = JSON.readTree(kernel.body()).path("id").asString();
             NotebookBrowser.Socket proxiedSocket = browser.socket(base + "api/kernels/" + kernelId + "/channels");
             NotebookBrowser.Socket ownSocket = new NotebookBrowser.Socket();
@@ -319,29 +321,7 @@ public final class NotebookBenchmark {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     private HttpResponse<String> api(String method, String path, String token, Object body) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(jobsUrl + path))
-                    .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            if (body != null) {
-                request.header("Content-Type", "application/json");
-            }
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void expect(HttpResponse<String> response, int status) {
-        if (response.statusCode() != status) {
-            throw new IllegalStateException(response.request().method() + " " + response.request().uri() + " answered "
-                    + response.statusCode() + ": " + response.body().substring(0, Math.min(400,
-                    response.body().length())));
-        }
+        return calls.send(method, jobsUrl + path, token, body);
     }
 
     private static double seconds(long since) {
