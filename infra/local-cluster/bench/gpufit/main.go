@@ -221,15 +221,16 @@ func (r *run) do(ctx context.Context, trace []job) error {
 
 var everything = labelsEverything()
 
-// burst creates pods that all fit at once (sizes 1/2/4/8 round-robin up to half the pool's GPUs) and measures
-// first create to last bind: the scheduler's throughput with this profile. They are deleted before the trace.
+// burst creates pods that all fit at once (1, 1, 1, 2 GPUs round-robin, up to 3/4 of the pool's GPUs) and
+// measures first create to last bind: the scheduler's throughput with this profile. They are deleted before the
+// trace.
 func (r *run) burst(ctx context.Context) error {
-	sizes := []int{1, 2, 4, 8}
+	sizes := []int{1, 1, 1, 2}
 	var names []string
 	gpus := 0
 	for i := 0; len(names) < r.o.burst; i++ {
 		g := sizes[i%4]
-		if gpus+g > r.o.nodes*8/2 {
+		if gpus+g > r.o.nodes*8*3/4 {
 			break
 		}
 		gpus += g

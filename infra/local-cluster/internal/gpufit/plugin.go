@@ -168,21 +168,19 @@ func Place(n *gputopo.Node, want int) Placement {
 		FragDelta: after.Fragmentation(gputopo.CommonSizes) - n.Fragmentation(gputopo.CommonSizes)}
 }
 
-// RawScore orders placements: inside one interconnect domain first; among those, least added fragmentation;
+// RawScore orders placements: least added fragmentation first; among equal ones, inside one interconnect domain;
 // then the node left with the fewest free GPUs (best fit). Higher is better; NormalizeScore turns it into ranks.
-// Domain first, not fragmentation first: fragmentation alone likes to consume stray GPUs of two domains with one
-// pod (that lowers it most), which puts the pod's traffic on PCIe; see DESIGN.md.
 func RawScore(pl Placement) int64 {
 	if !pl.Fits {
 		return math.MinInt64 / 2
 	}
+	// FragDelta is a sum of whole GPUs divided by the number of sizes: scaled back it is an exact integer
+	frag := int64(math.Round(-pl.FragDelta * float64(len(gputopo.CommonSizes))))
 	oneDomain := int64(0)
 	if pl.Domains <= 1 {
 		oneDomain = 1
 	}
-	// FragDelta is a sum of whole GPUs divided by the number of sizes: scaled back it is an exact integer
-	frag := int64(math.Round(-pl.FragDelta * float64(len(gputopo.CommonSizes))))
-	return oneDomain*1_000_000_000 + frag*10_000 - int64(pl.FreeAfter)
+	return frag*1_000_000 + oneDomain*10_000 - int64(pl.FreeAfter)
 }
 
 // Score gives the raw score of placing the pod's GPUs on the node; pods without GPUs score 0 everywhere.

@@ -158,14 +158,26 @@ func TestScore(t *testing.T) {
 			want: "half",
 		},
 		{
-			// both leave 2 free GPUs; only on "one-domain-free" do the pod's 4 GPUs share an NVLink domain
-			name: "prefers GPUs inside one interconnect domain",
+			// both lower fragmentation by the same amount; "fills-across" would even fill its node, but only on
+			// "one-domain" do the pod's 3 GPUs share an NVLink domain
+			name: "among equal choices prefers GPUs inside one interconnect domain",
+			pod:  gpuPod(3, ""),
+			nodes: []fwk.NodeInfo{
+				nodeInfo(gpuNode("fills-across", 8, 4, ""), gpuPod(3, "0,1,2"), gpuPod(2, "4,5")),
+				nodeInfo(gpuNode("one-domain", 8, 4, ""), gpuPod(2, "0,1"), gpuPod(1, "4")),
+			},
+			want: "one-domain",
+		},
+		{
+			// a 4-GPU pod on "split" (3+3 free) must span domains but leaves 2 GPUs in one domain instead of 3+3
+			// stranded for 4-GPU requests: less fragmentation wins over the domain
+			name: "fragmentation comes before the domain",
 			pod:  gpuPod(4, ""),
 			nodes: []fwk.NodeInfo{
 				nodeInfo(gpuNode("split", 8, 4, ""), gpuPod(1, "0"), gpuPod(1, "4")),
 				nodeInfo(gpuNode("one-domain-free", 8, 4, ""), gpuPod(2, "0,1")),
 			},
-			want: "one-domain-free",
+			want: "split",
 		},
 		{
 			name: "does not count unhealthy GPUs as room",
