@@ -267,6 +267,7 @@ class ChartRenderTest {
         assertThat(profile.get("schedulerName")).isEqualTo("ai-portal-gpu-packing");
         assertThat(profile.get("pluginConfig")).isEqualTo(packing.get("pluginConfig"));
         assertThat(profile.get("plugins")).isEqualTo(packing.get("plugins"));
+        assertThat(rendered.ofKind("ClusterRole")).noneMatch(r -> r.getMetadata().getName().endsWith("-gpu-fit"));
         // Fluentd with the config of infra/fluentd, pointed at the OpenSearch of the values
         GenericKubernetesResource fluentdConfig = rendered.one("ConfigMap", n -> n.endsWith("log-collector-fluentd"));
         assertThat(((Map<?, ?>) fluentdConfig.getAdditionalProperties().get("data")).get("fluent.conf"))
@@ -321,5 +322,26 @@ class ChartRenderTest {
         assertThat(probe).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
         assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+    }
+
+    @Test
+    void gpuFitProfileRunsAsTheSecondSchedulerWithTheRightToRecordTheChosenGpus() throws IOException {
+        Rendered rendered = render("production-values.yaml", "gpuPackingScheduler.profile=gpu-fit",
+                "gpuPackingScheduler.image=registry.example/ai-portal/kube-scheduler:v1.36.3");
+        GenericKubernetesResource schedulerConfig = rendered.one("ConfigMap", n -> n.endsWith("gpu-packing-scheduler"));
+        Map<?, ?> config = Serialization.unmarshal((String) ((Map<?, ?>) schedulerConfig.getAdditionalProperties()
+                .get("data")).get("config.yaml"), Map.class);
+        Map<?, ?> shipped = Serialization.unmarshal(
+                Files.readString(REPO.resolve("infra/local-cluster/config/scheduler-gpu-packing.yaml")), Map.class);
+        Map<?, ?> gpuFit = ((List<?>) shipped.get("profiles")).stream().map(p -> (Map<?, ?>) p)
+                .filter(p -> "gpu-fit".equals(p.get("schedulerName"))).findFirst().orElseThrow();
+        Map<?, ?> profile = (Map<?, ?>) ((List<?>) config.get("profiles")).get(0);
+        assertThat(profile.get("schedulerName")).isEqualTo("ai-portal-gpu-packing");
+        assertThat(profile.get("plugins")).isEqualTo(gpuFit.get("plugins"));
+        GenericKubernetesResource role = rendered.one("ClusterRole", n -> n.endsWith("-gpu-fit"));
+        assertThat(role.<Object>get("rules", 0, "resources")).isEqualTo(List.of("pods"));
+        assertThat(role.<Object>get("rules", 0, "verbs")).isEqualTo(List.of("patch"));
+        GenericKubernetesResource binding = rendered.one("ClusterRoleBinding", n -> n.endsWith("-gpu-fit"));
+        assertThat(binding.<Object>get("subjects", 0, "name")).isEqualTo(schedulerConfig.getMetadata().getName());
     }
 }
