@@ -120,6 +120,22 @@ class LaunchValidatorTest {
                 .containsExactly("name", "gpus", "maxRuntimeSeconds");
     }
 
+    @Test
+    void aWorkloadGetsThePlatformDefaultSchedulerOrAnAllowedOneItNames() {
+        assertThat(validator.notebook(new LaunchNotebook("nb", "scipy", null, null, null, null, null)).schedulerName())
+                .isEqualTo("default-scheduler");
+        assertThat(validator.notebook(new LaunchNotebook("nb", "scipy", null, null, null, null, null, " gpu-fit"))
+                .schedulerName()).isEqualTo("gpu-fit");
+        var platform = new LaunchValidator(LaunchLimits.DEFAULTS,
+                new SchedulerChoice("gpu-fit", List.of("default-scheduler", "gpu-fit")));
+        assertThat(platform.job(new SubmitJob("train", "scipy", null, null, null, null, null, null, null, null, null,
+                null, null, null)).schedulerName()).isEqualTo("gpu-fit");
+        assertRefused(() -> validator.job(new SubmitJob("train", "scipy", null, null, null, null, null, null, null,
+                null, null, null, null, "my-own-scheduler")), "schedulerName");
+        assertThatThrownBy(() -> new SchedulerChoice("volcano", List.of("default-scheduler")))
+                .hasMessageContaining("not in portal.jobs.scheduling.allowed");
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {
         assertThatThrownBy(call).isInstanceOf(ApiException.class).satisfies(failure -> {
             ApiException problem = (ApiException) failure;
