@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of the local cluster (issue 3). Prints figures; docs/benchmarks.md records them.
 #
-#   bench.sh [all|start|pods|packing|scale|notebook]       (default: all)
+#   bench.sh [all|start|pods|packing|scale|notebook|gpufit]       (default: all)
 #
 # Uses its own state folder and ports (BENCH_STATE, default /tmp/ai-portal-bench; API 26443), so it never touches
 # the cluster of ./portal up or of the tests (ports from BENCH_API_PORT, default 36443). The state folder is wiped first.
@@ -9,6 +9,9 @@
 #   pods     time for BENCH_PODS (200) 1-GPU pods of one Job to reach Running (cluster scaled to hold them)
 #   packing  whole 8-GPU nodes left free by a 1/2/4-GPU pod sequence: shipped profile vs upstream default
 #   scale    register BENCH_NODES (1000) 8-GPU nodes and check the API server still answers
+#   gpufit   one seeded trace of GPU jobs (BENCH_GPUFIT_ARGS, default 1000 jobs on 64 8-GPU nodes per profile) replayed
+#            for upstream-default, default-scheduler (MostAllocated) and gpu-fit: whole free nodes, stranded GPUs,
+#            8-GPU wait, pods across NVLink domains, pods/s (bench/gpufit)
 #   notebook a notebook StatefulSet of a runnable image (real JupyterLab): create -> Running -> Ready, its memory,
 #            delete -> gone (BENCH_NOTEBOOKS, default 3, one after the other)
 set -euo pipefail
@@ -223,13 +226,25 @@ EOF
   done
 }
 
+bench_gpufit() {
+  [[ -f "$CLUSTER_STATE/kubeconfig" ]] && "$CS" status | grep -q "kube-scheduler.*healthy" || { fresh; start >/dev/null; }
+  local go="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
+  ( cd "$HERE" && nice -n "${CLUSTER_BUILD_NICE:-15}" "$go" build -mod=readonly -o "$CLUSTER_STATE/gpufit-bench" ./bench/gpufit )
+  say "gpufit.load_before $(uptime | sed 's/.*load average/load average/')"
+  # shellcheck disable=SC2086 # BENCH_GPUFIT_ARGS is a list of flags
+  "$CLUSTER_STATE/gpufit-bench" --kubeconfig "$CLUSTER_STATE/kubeconfig" \
+    --agent-metrics "http://127.0.0.1:$CLUSTER_AGENT_PORT/metrics" ${BENCH_GPUFIT_ARGS:-}
+  say "gpufit.load_after $(uptime | sed 's/.*load average/load average/')"
+}
+
 case "${1:-all}" in
   start) bench_start ;;
   pods) bench_pods ;;
   packing) bench_packing ;;
   scale) bench_scale ;;
   notebook) bench_notebook ;;
+  gpufit) bench_gpufit ;;
   all) bench_start; bench_pods; bench_packing; bench_scale ;;
-  *) echo "usage: bench.sh [all|start|pods|packing|scale|notebook]" >&2; exit 2 ;;
+  *) echo "usage: bench.sh [all|start|pods|packing|scale|notebook|gpufit]" >&2; exit 2 ;;
 esac
 "$CS" stop >/dev/null 2>&1 || true

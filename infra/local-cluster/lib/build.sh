@@ -46,17 +46,16 @@ build_locked() {
   local minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
   local ver="k8s.io/component-base/version"
   local ldflags="-s -w -X $ver.gitVersion=$K8S_VERSION -X $ver.gitMajor=1 -X $ver.gitMinor=$minor -X $ver.gitTreeState=clean -X $ver.buildDate=1970-01-01T00:00:00Z"
-  log "building kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok sim-agent ($K8S_VERSION) into $bin"
+  log "building kube-apiserver kube-controller-manager kube-scheduler (with gpu-fit) kubectl etcd kwok sim-agent ($K8S_VERSION) into $bin"
   log "a cold build (empty Go build cache) takes a long time on 2 cores; later builds reuse ~/.cache/go-build"
   local t0; t0=$(now_ms)
   ( cd "$HERE" && nice -n "${CLUSTER_BUILD_NICE:-15}" \
       "$GO" build -mod=readonly -buildvcs=false -ldflags "$ldflags" -o "$bin/" \
         k8s.io/kubernetes/cmd/kube-apiserver \
         k8s.io/kubernetes/cmd/kube-controller-manager \
-        k8s.io/kubernetes/cmd/kube-scheduler \
         k8s.io/kubernetes/cmd/kubectl \
         sigs.k8s.io/kwok/cmd/kwok \
-        ./cmd/etcd ./cmd/sim-agent )
+        ./cmd/kube-scheduler ./cmd/etcd ./cmd/sim-agent )
   secs_since "$t0" > "$bin/../build-seconds"
   touch "$bin/.complete"
   prune_cache '[0-9a-f]{16}'

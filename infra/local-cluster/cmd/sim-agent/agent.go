@@ -65,7 +65,7 @@ type podRun struct {
 func newAgent(c *clients, state string, tick time.Duration) *agent {
 	return &agent{
 		c: c, state: state, tick: tick,
-		queue:   workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
+		queue:     workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[string]()),
 		devices:   newDeviceTable(),
 		running:   map[types.UID]*podRun{},
 		processes: newProcessLoad(),
@@ -89,6 +89,10 @@ func (a *agent) run(ctx context.Context, listen string) error {
 		UpdateFunc: func(_, n any) { enqueue(n) },
 		DeleteFunc: enqueue,
 	}); err != nil {
+		return err
+	}
+	health := newHealthReporter(a.c, a.isSimulatedNode)
+	if _, err := nodeInf.Informer().AddEventHandler(health.handler()); err != nil {
 		return err
 	}
 	prov := newProvisioner(a.c, a.state)
@@ -127,6 +131,7 @@ func (a *agent) run(ctx context.Context, listen string) error {
 		"metrics", "http://"+listen+"/metrics", "logs", a.state+"/var/log/containers")
 
 	go prov.run(ctx)
+	go health.run(ctx)
 	for i := 0; i < 4; i++ {
 		go a.worker(ctx)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"ai.portal/local-cluster/internal/gputopo"
 )
 
 func TestDefaultTopologyMatchesTheIssue(t *testing.T) {
@@ -130,5 +133,36 @@ func TestMetricsCarryPodLabelsOnlyForHeldGPUs(t *testing.T) {
 	}
 	if !strings.Contains(s[0].labels, `modelName="NVIDIA H100 80GB HBM3"`) || !strings.Contains(s[0].labels, `UUID="GPU-`) {
 		t.Errorf("labels: %q", s[0].labels)
+	}
+}
+
+func TestDevicesKeepAPodInsideOneDomainAndFollowTheScheduler(t *testing.T) {
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1", Labels: map[string]string{gputopo.LabelDomainSize: "4"}},
+		Status: corev1.NodeStatus{Capacity: corev1.ResourceList{resourceGPU: resource.MustParse("8")}}}
+	d := newDeviceTable()
+	one, four := gpuPod("one", 1, corev1.RestartPolicyNever), gpuPod("four", 4, corev1.RestartPolicyNever)
+	d.assign(one, node, false)
+	d.assign(four, node, false)
+	if got := d.podDevices(four.UID); fmt.Sprint(got) != "[4 5 6 7]" {
+		t.Fatalf("4-GPU pod got %v, want the untouched domain 4-7 (the lowest free indices would span both)", got)
+	}
+	chosen := gpuPod("chosen", 2, corev1.RestartPolicyNever)
+	chosen.Annotations = map[string]string{gputopo.AnnotationDevices: "2,3"}
+	d.assign(chosen, node, false)
+	if got := d.podDevices(chosen.UID); fmt.Sprint(got) != "[2 3]" {
+		t.Fatalf("pod with the scheduler's devices got %v, want [2 3]", got)
+	}
+	taken := gpuPod("taken", 1, corev1.RestartPolicyNever)
+	taken.Annotations = map[string]string{gputopo.AnnotationDevices: "0"} // held by "one": not honoured
+	d.assign(taken, node, false)
+	if got := d.podDevices(taken.UID); fmt.Sprint(got) != "[1]" {
+		t.Fatalf("pod naming a held GPU got %v, want the free [1]", got)
+	}
+}
+
+func TestFatalXIDsMakeAGPUUnhealthyApplicationOnesDoNot(t *testing.T) {
+	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{annotationNodeXID: "5:48,3:79,1:13,2:0"}}}
+	if got := unhealthyGPUs(n); got != "3:79,5:48" {
+		t.Fatalf("unhealthy %q, want 3:79,5:48 (XID 13 is the application's, 0 is none)", got)
 	}
 }

@@ -7,6 +7,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"ai.portal/local-cluster/internal/gputopo"
 )
 
 // deviceTable plays NVIDIA's device plugin: it hands each GPU container distinct device indices of its node.
@@ -84,32 +86,77 @@ func (t *deviceTable) slots(node string, size int) []slot {
 	return s
 }
 
-// assign gives every GPU container of the pod the lowest free indices of its node; process says the process
-// runtime runs the pod (see podLoad).
+// assign gives the pod's GPU containers device indices of its node, as NVIDIA's device plugin would: the indices
+// the scheduler chose when the pod carries them (gputopo.AnnotationDevices, written by gpu-fit), else, per
+// container, free healthy GPUs inside one interconnect domain where one has room (gputopo.Node.Choose), else the
+// lowest free ones. process says the process runtime runs the pod (see podLoad).
 func (t *deviceTable) assign(pod *corev1.Pod, node *corev1.Node, process bool) {
 	if _, done := t.byPod[pod.UID]; done {
 		t.refresh(pod, process)
 		return
 	}
 	s := t.slots(pod.Spec.NodeName, nodeGPUs(node))
+	chosen, _ := gputopo.ParseIndices(pod.Annotations[gputopo.AnnotationDevices])
+	if len(chosen) != gputopo.PodGPUs(pod) || !t.allFree(s, chosen) {
+		chosen = nil
+	}
 	var held []deviceID
 	for _, c := range pod.Spec.Containers {
 		want := gpuRequest(c)
-		for i := 0; i < len(s) && want > 0; i++ {
-			if s[i].used {
-				continue
-			}
+		if want == 0 {
+			continue
+		}
+		var idx []int
+		if chosen != nil {
+			idx, chosen = chosen[:want], chosen[want:]
+		} else {
+			idx = t.choose(s, node, want)
+		}
+		for _, i := range idx {
 			s[i] = slot{used: true, namespace: pod.Namespace, pod: pod.Name, container: c.Name, uid: pod.UID,
 				load: podLoad(pod, process), xid: pod.Annotations[annotationXID]}
 			held = append(held, deviceID{node: pod.Spec.NodeName, index: i})
-			want--
 		}
-		if want > 0 {
+		if missing := want - len(idx); missing > 0 {
 			slog.Warn("not enough free simulated GPUs on node (scheduler and agent disagree)",
-				"pod", pod.Namespace+"/"+pod.Name, "node", pod.Spec.NodeName, "missing", want)
+				"pod", pod.Namespace+"/"+pod.Name, "node", pod.Spec.NodeName, "missing", missing)
 		}
 	}
 	t.byPod[pod.UID] = held
+}
+
+func (t *deviceTable) allFree(s []slot, idx []int) bool {
+	seen := map[int]bool{}
+	for _, i := range idx {
+		if i < 0 || i >= len(s) || s[i].used || seen[i] {
+			return false
+		}
+		seen[i] = true
+	}
+	return true
+}
+
+// choose picks want free GPUs for one container: healthy ones inside one domain where it can, else the lowest
+// free ones (unhealthy included: the scheduler placed the pod, the agent does not refuse it).
+func (t *deviceTable) choose(s []slot, node *corev1.Node, want int) []int {
+	n := gputopo.NewNode(node, len(s))
+	var used []int
+	for i := range s {
+		if s[i].used {
+			used = append(used, i)
+		}
+	}
+	n.Take(used)
+	if idx, ok := n.Choose(want); ok {
+		return idx
+	}
+	var idx []int
+	for i := 0; i < len(s) && len(idx) < want; i++ {
+		if !s[i].used {
+			idx = append(idx, i)
+		}
+	}
+	return idx
 }
 
 // refresh applies the pod's current annotations to the GPUs it holds: a load or an XID error set on a running

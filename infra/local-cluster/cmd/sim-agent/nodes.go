@@ -15,6 +15,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
+
+	"ai.portal/local-cluster/internal/gputopo"
 )
 
 // Labels, annotations and taints shared with KWOK, NVIDIA GPU feature discovery and the Java test fixture.
@@ -32,8 +34,8 @@ const (
 	annotationPowerW = "sim.portal.ai/gpu-power-max-watts"
 	// set by hand or by a test: GPUs of the node that report an XID error ("3:79,5:48"), held by a pod or not
 	annotationNodeXID = "sim.portal.ai/gpu-xid-errors"
-	resourceGPU      = corev1.ResourceName("nvidia.com/gpu")
-	fieldManager     = "ai-portal-sim-agent"
+	resourceGPU       = corev1.ResourceName("nvidia.com/gpu")
+	fieldManager      = "ai-portal-sim-agent"
 )
 
 // topology is nodes.yaml.
@@ -61,6 +63,9 @@ type gpuSpec struct {
 	MemoryMiB int    `json:"memoryMiB"`
 	Family    string `json:"family"`
 	PowerW    int    `json:"powerWatts"` // board power limit, shapes DCGM_FI_DEV_POWER_USAGE
+	// DomainSize is the GPUs per NVLink/NVSwitch domain (an 8-GPU node as two 4-GPU islands: 4); 0: one domain.
+	// Published as the node label portal.ai/gpu-domain-size, which gpu-fit and the device assignment read.
+	DomainSize int `json:"domainSize"`
 }
 
 func loadTopology(path string, scale int) (*topology, error) {
@@ -84,6 +89,9 @@ func loadTopology(path string, scale int) (*topology, error) {
 		}
 		if p.GPU != nil && (p.GPU.Product == "" || p.GPU.Count <= 0) {
 			return nil, fmt.Errorf("%s: pool %s: gpu needs product and count", path, p.Name)
+		}
+		if p.GPU != nil && (p.GPU.DomainSize < 0 || p.GPU.DomainSize > 0 && p.GPU.Count%p.GPU.DomainSize != 0) {
+			return nil, fmt.Errorf("%s: pool %s: gpu.domainSize must divide gpu.count", path, p.Name)
 		}
 	}
 	return &t, nil
@@ -157,6 +165,9 @@ func (p pool) node(name string) *corev1.Node {
 		}
 		if g.Family != "" {
 			labels[labelGPUFamily] = g.Family
+		}
+		if g.DomainSize > 0 {
+			labels[gputopo.LabelDomainSize] = strconv.Itoa(g.DomainSize)
 		}
 		labels["nvidia.com/gpu.deploy.device-plugin"] = "true"
 		labels["nvidia.com/gpu.deploy.dcgm-exporter"] = "true"

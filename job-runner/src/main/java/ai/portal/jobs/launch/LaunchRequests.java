@@ -10,6 +10,10 @@ import jakarta.validation.constraints.NotBlank;
 /** What a member sends to launch a notebook or submit a job; {@link LaunchValidator} checks every field. */
 public final class LaunchRequests {
 
+    static final String SCHEDULER = "The scheduler profile that places the pods (portal.jobs.scheduling.allowed, e.g. "
+            + "default-scheduler: packs GPUs; gpu-fit: fragmentation- and NVLink-aware, skips unhealthy GPUs); "
+            + "default portal.jobs.scheduling.default-scheduler";
+
     private LaunchRequests() {
     }
 
@@ -24,7 +28,13 @@ public final class LaunchRequests {
             @Schema(example = "NVIDIA-A100-SXM4-80GB", description = "GPU product; required when gpus > 0")
             String gpuType,
             @Schema(example = "1", description = "0-8; default 0") Integer gpus,
-            @Schema(example = "20Gi", description = "Workspace volume size; default 10Gi") String workspaceSize) {
+            @Schema(example = "20Gi", description = "Workspace volume size; default 10Gi") String workspaceSize,
+            @Schema(example = "gpu-fit", description = SCHEDULER) String schedulerName) {
+
+        public LaunchNotebook(String name, String image, String cpu, String memory, String gpuType, Integer gpus,
+                              String workspaceSize) {
+            this(name, image, cpu, memory, gpuType, gpus, workspaceSize, null);
+        }
     }
 
     @Schema(description = "A training job to submit")
@@ -45,7 +55,15 @@ public final class LaunchRequests {
             Integer retries,
             @Schema(example = "normal", description = "low, normal or high, within the team") String priority,
             @Schema(description = "Extra pod annotations (not the portal's, Kubernetes' or Kueue's own keys)")
-            Map<String, String> annotations) {
+            Map<String, String> annotations,
+            @Schema(example = "gpu-fit", description = SCHEDULER) String schedulerName) {
+
+        public SubmitJob(String name, String image, List<String> command, List<String> args, List<EnvVar> env,
+                         String gpuType, Integer gpus, String cpu, String memory, Long maxRuntimeSeconds, Integer retries,
+                         String priority, Map<String, String> annotations) {
+            this(name, image, command, args, env, gpuType, gpus, cpu, memory, maxRuntimeSeconds, retries, priority,
+                    annotations, null);
+        }
     }
 
     @Schema(description = "How a notebook is deleted")

@@ -65,12 +65,12 @@ public class LaunchService {
     private final TransactionalOperator tx;
     private final TeamDirectory directory;
 
-    LaunchService(TeamDirectory directory, TeamAuthorizer authorizer, LaunchLimits limits, CatalogService catalog, LaunchChecks checks,
+    LaunchService(TeamDirectory directory, TeamAuthorizer authorizer, LaunchLimits limits, SchedulerChoice schedulers, CatalogService catalog, LaunchChecks checks,
                   WorkloadRepository workloads, WorkloadApplier applier, StatusService status, AuditLog audit,
                   TransactionalOperator tx) {
         this.directory = directory;
         this.authorizer = authorizer;
-        this.validator = new LaunchValidator(limits);
+        this.validator = new LaunchValidator(limits, schedulers);
         this.catalog = catalog;
         this.checks = checks;
         this.workloads = workloads;
@@ -127,7 +127,7 @@ public class LaunchService {
         return catalog.resolve(spec.image(), notebook).map(image -> new WorkloadSpec(image.reference(),
                 image.catalogId(), spec.cpu(), spec.memory(), spec.gpuType(), spec.gpus(), spec.workspaceSize(),
                 spec.command(), spec.args(), spec.env(), spec.maxRuntimeSeconds(), spec.retries(), spec.priority(),
-                spec.annotations()));
+                spec.annotations(), spec.schedulerName()));
     }
 
     private Mono<LaunchCheck> verdict(String team, WorkloadSpec spec, boolean notebook) {

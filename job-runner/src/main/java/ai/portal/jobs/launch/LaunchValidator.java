@@ -47,9 +47,15 @@ public final class LaunchValidator {
     private static final int MAX_ANNOTATIONS = 20;
 
     private final LaunchLimits limits;
+    private final SchedulerChoice schedulers;
+
+    public LaunchValidator(LaunchLimits limits, SchedulerChoice schedulers) {
+        this.limits = limits;
+        this.schedulers = schedulers;
+    }
 
     public LaunchValidator(LaunchLimits limits) {
-        this.limits = limits;
+        this(limits, SchedulerChoice.DEFAULTS);
     }
 
     /** A field at fault and why. */
@@ -65,9 +71,10 @@ public final class LaunchValidator {
         String gpuType = gpuType(request.gpuType(), gpus, errors);
         String workspace = quantity("workspaceSize", request.workspaceSize(), limits.defaultWorkspace(),
                 limits.minWorkspace(), limits.maxWorkspace(), errors);
+        String scheduler = scheduler(request.schedulerName(), errors);
         errors.throwIfAny();
         return new WorkloadSpec(request.image().strip(), null, cpu, memory, gpuType, gpus, workspace, null, null,
-                null, null, null, Priority.NORMAL, null);
+                null, null, null, Priority.NORMAL, null, scheduler);
     }
 
     public WorkloadSpec job(SubmitJob request) {
@@ -99,9 +106,23 @@ public final class LaunchValidator {
             }
         }
         Map<String, String> annotations = annotations(request.annotations(), errors);
+        String scheduler = scheduler(request.schedulerName(), errors);
         errors.throwIfAny();
         return new WorkloadSpec(request.image().strip(), null, cpu, memory, gpuType, gpus, null, command, args, env,
-                maxRuntime, retries, priority, annotations);
+                maxRuntime, retries, priority, annotations, scheduler);
+    }
+
+    /** The scheduler profile asked for, or the platform's default; only the allowed ones. */
+    private String scheduler(String requested, Errors errors) {
+        if (requested == null || requested.isBlank()) {
+            return schedulers.defaultScheduler();
+        }
+        String name = requested.strip();
+        if (!schedulers.allowed().contains(name)) {
+            errors.add("schedulerName", "must be one of " + String.join(", ", schedulers.allowed()));
+            return null;
+        }
+        return name;
     }
 
     private static void name(String name, Errors errors) {

@@ -223,6 +223,9 @@ public final class WorkloadResources {
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .withContainers(container);
+        if (spec.schedulerName() != null) {
+            pod.withSchedulerName(spec.schedulerName());
+        }
         if (spec.gpus() > 0) {
             pod.addToNodeSelector(GpuResources.PRODUCT_LABEL, spec.gpuType())
                     .addToTolerations(new TolerationBuilder().withKey(GpuResources.TAINT_KEY).withOperator("Exists")

@@ -13,11 +13,13 @@ import java.util.Map;
  * @param maxRuntimeSeconds a job's {@code activeDeadlineSeconds}; null for notebooks
  * @param retries           a job's {@code backoffLimit}
  * @param annotations       extra pod annotations the user asked for (never the portal's or Kueue's own keys)
+ * @param schedulerName     the pod's {@code spec.schedulerName} (a profile of the cluster's scheduler, e.g.
+ *                          {@code gpu-fit}); null: the cluster's default (workloads stored before it existed)
  */
 public record WorkloadSpec(String image, String imageId, String cpu, String memory, String gpuType, int gpus,
                            String workspaceSize, List<String> command, List<String> args, List<EnvVar> env,
                            Long maxRuntimeSeconds, Integer retries, Priority priority,
-                           Map<String, String> annotations) {
+                           Map<String, String> annotations, String schedulerName) {
 
     public WorkloadSpec {
         command = command == null ? List.of() : List.copyOf(command);
@@ -25,5 +27,13 @@ public record WorkloadSpec(String image, String imageId, String cpu, String memo
         env = env == null ? List.of() : List.copyOf(env);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
         priority = priority == null ? Priority.NORMAL : priority;
+    }
+
+    /** A spec for the cluster's default scheduler. */
+    public WorkloadSpec(String image, String imageId, String cpu, String memory, String gpuType, int gpus,
+                        String workspaceSize, List<String> command, List<String> args, List<EnvVar> env,
+                        Long maxRuntimeSeconds, Integer retries, Priority priority, Map<String, String> annotations) {
+        this(image, imageId, cpu, memory, gpuType, gpus, workspaceSize, command, args, env, maxRuntimeSeconds, retries,
+                priority, annotations, null);
     }
 }

@@ -13,6 +13,7 @@ import ai.portal.jobs.workload.Priority;
 import ai.portal.jobs.workload.WorkloadSpec;
 import ai.portal.platform.problem.ApiException;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 class LaunchValidatorTest {
 
@@ -118,6 +119,38 @@ class LaunchValidatorTest {
         List<Map<String, String>> errors = (List<Map<String, String>>) refused.getBody().getProperties().get("errors");
         assertThat(errors).extracting(error -> error.get("field"))
                 .containsExactly("name", "gpus", "maxRuntimeSeconds");
+    }
+
+    @Test
+    void aWorkloadGetsThePlatformDefaultSchedulerOrAnAllowedOneItNames() {
+        assertThat(validator.notebook(new LaunchNotebook("nb", "scipy", null, null, null, null, null)).schedulerName())
+                .isEqualTo("default-scheduler");
+        assertThat(validator.notebook(new LaunchNotebook("nb", "scipy", null, null, null, null, null, " gpu-fit"))
+                .schedulerName()).isEqualTo("gpu-fit");
+        var platform = new LaunchValidator(LaunchLimits.DEFAULTS,
+                new SchedulerChoice("gpu-fit", List.of("default-scheduler", "gpu-fit")));
+        assertThat(platform.job(new SubmitJob("train", "scipy", null, null, null, null, null, null, null, null, null,
+                null, null, null)).schedulerName()).isEqualTo("gpu-fit");
+        assertRefused(() -> validator.job(new SubmitJob("train", "scipy", null, null, null, null, null, null, null,
+                null, null, null, null, "my-own-scheduler")), "schedulerName");
+        assertThatThrownBy(() -> new SchedulerChoice("volcano", List.of("default-scheduler")))
+                .hasMessageContaining("not in portal.jobs.scheduling.allowed");
+    }
+
+    @Test
+    void schedulerNameTravelsThroughJsonInRequestsAndStoredSpecs() {
+        JsonMapper json = JsonMapper.builder().build();
+        SubmitJob job = json.readValue("{\"name\":\"t\",\"image\":\"scipy\",\"schedulerName\":\"gpu-fit\"}",
+                SubmitJob.class);
+        assertThat(job.schedulerName()).isEqualTo("gpu-fit");
+        assertThat(json.readValue("{\"name\":\"nb\",\"image\":\"scipy\"}", LaunchNotebook.class).schedulerName())
+                .isNull();
+        WorkloadSpec spec = validator.job(job);
+        assertThat(json.readValue(json.writeValueAsString(spec), WorkloadSpec.class)).isEqualTo(spec);
+        // a spec stored before the field existed reads as the cluster's default
+        String old = json.writeValueAsString(spec).replace(",\"schedulerName\":\"gpu-fit\"", "");
+        assertThat(old).doesNotContain("schedulerName");
+        assertThat(json.readValue(old, WorkloadSpec.class).schedulerName()).isNull();
     }
 
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {

@@ -175,4 +175,25 @@ class WorkloadResourcesTest {
         assertThat(secret.getMetadata().getLabels()).containsEntry("portal.ai/workload-id",
                 "7f1f3c4e-0000-4000-8000-000000000001");
     }
+
+    @Test
+    void theWorkloadsSchedulerProfilePlacesItsPodsAndNoneLeavesTheClustersDefault() {
+        WorkloadRecord plain = job(List.of("python", "train.py"), List.of());
+        assertThat(WorkloadResources.job(plain, INSTANCE).getSpec().getTemplate().getSpec().getSchedulerName()).isNull();
+        WorkloadSpec s = plain.spec();
+        WorkloadRecord gpuFit = new WorkloadRecord(plain.id(), plain.team(), plain.name(), plain.kind(),
+                plain.ownerSubject(), plain.ownerUsername(),
+                new WorkloadSpec(s.image(), s.imageId(), s.cpu(), s.memory(), s.gpuType(), s.gpus(), s.workspaceSize(),
+                        s.command(), s.args(), s.env(), s.maxRuntimeSeconds(), s.retries(), s.priority(),
+                        s.annotations(), "gpu-fit"),
+                plain.desired(), false, null, Instant.EPOCH, Instant.EPOCH, null);
+        assertThat(WorkloadResources.job(gpuFit, INSTANCE).getSpec().getTemplate().getSpec().getSchedulerName())
+                .isEqualTo("gpu-fit");
+        StatefulSet set = (StatefulSet) WorkloadResources.notebook(new WorkloadRecord(notebook(Desired.RUNNING, 1).id(),
+                "vision", "nb1", WorkloadKind.NOTEBOOK, "sub-alice", "alice",
+                new WorkloadSpec("img", null, "1", "1Gi", A100, 1, "10Gi", null, null, null, null, null,
+                        Priority.NORMAL, null, "gpu-fit"),
+                Desired.RUNNING, false, null, Instant.EPOCH, Instant.EPOCH, null), INSTANCE, SECRET).get(2);
+        assertThat(set.getSpec().getTemplate().getSpec().getSchedulerName()).isEqualTo("gpu-fit");
+    }
 }

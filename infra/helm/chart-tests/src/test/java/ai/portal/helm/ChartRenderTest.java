@@ -322,4 +322,21 @@ class ChartRenderTest {
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
         assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
     }
+
+    @Test
+    void gpuFitProfileRunsAsTheSecondScheduler() throws IOException {
+        Rendered rendered = render("production-values.yaml", "gpuPackingScheduler.profile=gpu-fit",
+                "gpuPackingScheduler.image=registry.example/ai-portal/kube-scheduler:v1.36.3");
+        GenericKubernetesResource schedulerConfig = rendered.one("ConfigMap", n -> n.endsWith("gpu-packing-scheduler"));
+        Map<?, ?> config = Serialization.unmarshal((String) ((Map<?, ?>) schedulerConfig.getAdditionalProperties()
+                .get("data")).get("config.yaml"), Map.class);
+        Map<?, ?> shipped = Serialization.unmarshal(
+                Files.readString(REPO.resolve("infra/local-cluster/config/scheduler-gpu-packing.yaml")), Map.class);
+        Map<?, ?> gpuFit = ((List<?>) shipped.get("profiles")).stream().map(p -> (Map<?, ?>) p)
+                .filter(p -> "gpu-fit".equals(p.get("schedulerName"))).findFirst().orElseThrow();
+        Map<?, ?> profile = (Map<?, ?>) ((List<?>) config.get("profiles")).get(0);
+        assertThat(profile.get("schedulerName")).isEqualTo("ai-portal-gpu-packing");
+        assertThat(profile.get("plugins")).isEqualTo(gpuFit.get("plugins"));
+        assertThat(profile.get("plugins")).isNotEqualTo(((Map<?, ?>) ((List<?>) shipped.get("profiles")).get(0)).get("plugins"));
+    }
 }

@@ -1,0 +1,274 @@
+// Package gpufit is the gpu-fit kube-scheduler plugin: it filters nodes by healthy free GPUs of the requested
+// type and scores them so that placements keep whole nodes and the common request sizes placeable, preferring
+// GPUs inside one interconnect domain. Design: DESIGN.md beside this file.
+package gpufit
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	fwk "k8s.io/kube-scheduler/framework"
+
+	"ai.portal/local-cluster/internal/gputopo"
+)
+
+// Name is the plugin's name in a KubeSchedulerConfiguration.
+const Name = "GPUFit"
+
+// GPUFit is the plugin. reserved holds the devices chosen for pods between Reserve and the moment their
+// annotation (written with the Binding) reaches the scheduler's cache, so pods scheduled meanwhile see them.
+type GPUFit struct {
+	handle   fwk.Handle
+	mu       sync.Mutex
+	reserved map[types.UID]reservation
+}
+
+type reservation struct {
+	node    string
+	devices []int
+}
+
+var (
+	_ fwk.FilterPlugin    = (*GPUFit)(nil)
+	_ fwk.ScorePlugin     = (*GPUFit)(nil)
+	_ fwk.ReservePlugin   = (*GPUFit)(nil)
+	_ fwk.BindPlugin      = (*GPUFit)(nil)
+	_ fwk.ScoreExtensions = (*GPUFit)(nil)
+)
+
+// New is the plugin factory registered with app.WithPlugin. The plugin takes no arguments.
+func New(_ context.Context, _ runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
+	return &GPUFit{handle: h, reserved: map[types.UID]reservation{}}, nil
+}
+
+func (g *GPUFit) Name() string { return Name }
+
+// nodeState rebuilds the node's GPUs from the pods the scheduler's snapshot places on it, leaving out the pod
+// being scheduled. Pods carry their devices in gputopo.AnnotationDevices (or in reserved until it shows); pods
+// without (bound by another scheduler profile) get the devices the node's assignment would give them, in the
+// snapshot's order.
+func (g *GPUFit) nodeState(ni fwk.NodeInfo, self types.UID) *gputopo.Node {
+	n := gputopo.NewNode(ni.Node(), gputopo.AllocatableGPUs(ni.Node()))
+	var unplaced []int
+	g.mu.Lock()
+	for _, pi := range ni.GetPods() {
+		p := pi.GetPod()
+		want := gputopo.PodGPUs(p)
+		if want == 0 || p.UID == self {
+			continue
+		}
+		if idx, ok := gputopo.ParseIndices(p.Annotations[gputopo.AnnotationDevices]); ok && len(idx) == want && n.Take(idx) {
+			delete(g.reserved, p.UID)
+			continue
+		}
+		if r, ok := g.reserved[p.UID]; ok && r.node == n.Name && n.Take(r.devices) {
+			continue
+		}
+		unplaced = append(unplaced, want)
+	}
+	g.mu.Unlock()
+	for _, want := range unplaced {
+		if idx, ok := n.Choose(want); ok {
+			n.Take(idx)
+		} else {
+			// more held than the node has healthy: the rest sit on unhealthy GPUs; count them as held there
+			for i := 0; i < n.Total() && want > 0; i++ {
+				if n.Take([]int{i}) {
+					want--
+				}
+			}
+		}
+	}
+	return n
+}
+
+// Filter admits a node when the pod's GPU type matches and enough healthy GPUs are free.
+func (g *GPUFit) Filter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, ni fwk.NodeInfo) *fwk.Status {
+	want := gputopo.PodGPUs(pod)
+	if want == 0 {
+		return nil
+	}
+	node := ni.Node()
+	if node == nil {
+		return fwk.NewStatus(fwk.Error, "node not found")
+	}
+	product := node.Labels[gputopo.LabelProduct]
+	if wantType := pod.Spec.NodeSelector[gputopo.LabelProduct]; wantType != "" && wantType != product {
+		return fwk.NewStatus(fwk.UnschedulableAndUnresolvable,
+			fmt.Sprintf("node %s: has %s, pod needs %s", node.Name, orNone(product), wantType))
+	}
+	n := g.nodeState(ni, pod.UID)
+	if n.Total() == 0 {
+		return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, fmt.Sprintf("node %s: no GPUs, pod needs %d", node.Name, want))
+	}
+	if free := n.Free(); free < want {
+		msg := fmt.Sprintf("node %s: %d healthy %s free, pod needs %d", node.Name, free, product, want)
+		if len(n.Unhealthy) > 0 {
+			msg += fmt.Sprintf(" (%s)", describeUnhealthy(n.Unhealthy))
+		}
+		code := fwk.Unschedulable
+		if n.Healthy() < want {
+			code = fwk.UnschedulableAndUnresolvable // no eviction can make room
+		}
+		return fwk.NewStatus(code, msg)
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no GPU type"
+	}
+	return s
+}
+
+func describeUnhealthy(m map[int]int) string {
+	idx := make([]int, 0, len(m))
+	for i := range m {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	parts := make([]string, len(idx))
+	for k, i := range idx {
+		parts[k] = fmt.Sprintf("GPU %d", i)
+		if m[i] > 0 {
+			parts[k] += fmt.Sprintf(" XID %d", m[i])
+		}
+	}
+	return "unhealthy: " + strings.Join(parts, ", ")
+}
+
+// Placement is what placing want GPUs on a node would do: the devices, the change of the node's fragmentation,
+// the domains they span and the free GPUs left.
+type Placement struct {
+	Devices   []int
+	FragDelta float64
+	Domains   int
+	FreeAfter int
+	Fits      bool
+}
+
+// Place evaluates placing want GPUs on n (n is not changed).
+func Place(n *gputopo.Node, want int) Placement {
+	idx, ok := n.Choose(want)
+	if !ok {
+		return Placement{}
+	}
+	after := n.Clone()
+	after.Take(idx)
+	return Placement{Devices: idx, Fits: true, Domains: n.DomainsSpanned(idx), FreeAfter: after.Free(),
+		FragDelta: after.Fragmentation(gputopo.CommonSizes) - n.Fragmentation(gputopo.CommonSizes)}
+}
+
+// RawScore orders placements: least added fragmentation first; among equal ones, inside one interconnect domain;
+// then the node left with the fewest free GPUs (best fit). Higher is better; NormalizeScore turns it into ranks.
+func RawScore(pl Placement) int64 {
+	if !pl.Fits {
+		return math.MinInt64 / 2
+	}
+	// FragDelta is a sum of whole GPUs divided by the number of sizes: scaled back it is an exact integer
+	frag := int64(math.Round(-pl.FragDelta * float64(len(gputopo.CommonSizes))))
+	oneDomain := int64(0)
+	if pl.Domains <= 1 {
+		oneDomain = 1
+	}
+	return frag*1_000_000 + oneDomain*10_000 - int64(pl.FreeAfter)
+}
+
+// Score gives the raw score of placing the pod's GPUs on the node; pods without GPUs score 0 everywhere.
+func (g *GPUFit) Score(_ context.Context, _ fwk.CycleState, pod *v1.Pod, ni fwk.NodeInfo) (int64, *fwk.Status) {
+	want := gputopo.PodGPUs(pod)
+	if want == 0 || ni.Node() == nil {
+		return 0, nil
+	}
+	return RawScore(Place(g.nodeState(ni, pod.UID), want)), nil
+}
+
+func (g *GPUFit) ScoreExtensions() fwk.ScoreExtensions { return g }
+
+// NormalizeScore ranks the raw scores: the best distinct value gets MaxNodeScore, each next one a step less, so
+// the tie-breakers keep their order however far apart the fragmentation values are.
+func (g *GPUFit) NormalizeScore(_ context.Context, _ fwk.CycleState, _ *v1.Pod, scores fwk.NodeScoreList) *fwk.Status {
+	NormalizeRanks(scores)
+	return nil
+}
+
+// NormalizeRanks maps raw scores to [0, MaxNodeScore] by rank among the distinct values.
+func NormalizeRanks(scores fwk.NodeScoreList) {
+	distinct := map[int64]bool{}
+	for _, s := range scores {
+		distinct[s.Score] = true
+	}
+	vals := make([]int64, 0, len(distinct))
+	for v := range distinct {
+		vals = append(vals, v)
+	}
+	sort.Slice(vals, func(a, b int) bool { return vals[a] > vals[b] })
+	rank := make(map[int64]int64, len(vals))
+	step := int64(1)
+	if len(vals) > 1 {
+		step = max(1, fwk.MaxNodeScore/int64(len(vals)-1))
+	}
+	for r, v := range vals {
+		rank[v] = max(0, fwk.MaxNodeScore-int64(r)*step)
+	}
+	for i := range scores {
+		scores[i].Score = rank[scores[i].Score]
+	}
+}
+
+// Reserve picks the pod's devices on the chosen node and remembers them until Bind has written them.
+func (g *GPUFit) Reserve(_ context.Context, _ fwk.CycleState, pod *v1.Pod, nodeName string) *fwk.Status {
+	want := gputopo.PodGPUs(pod)
+	if want == 0 {
+		return nil
+	}
+	ni, err := g.handle.SnapshotSharedLister().NodeInfos().Get(nodeName)
+	if err != nil {
+		return fwk.AsStatus(err)
+	}
+	idx, ok := g.nodeState(ni, pod.UID).Choose(want)
+	if !ok {
+		return fwk.NewStatus(fwk.Unschedulable, fmt.Sprintf("node %s: GPUs taken meanwhile, pod needs %d", nodeName, want))
+	}
+	g.mu.Lock()
+	g.reserved[pod.UID] = reservation{node: nodeName, devices: idx}
+	g.mu.Unlock()
+	return nil
+}
+
+func (g *GPUFit) Unreserve(_ context.Context, _ fwk.CycleState, pod *v1.Pod, _ string) {
+	g.mu.Lock()
+	delete(g.reserved, pod.UID)
+	g.mu.Unlock()
+}
+
+// Bind binds a GPU pod with the chosen devices as an annotation of the Binding, which the API server merges into
+// the pod: one API call, as the default binder makes. A PreBind patch instead cost a second call per pod and made
+// the scheduler record a nominated node first (two more round trips before every bind). Pods without GPUs, or
+// without a reservation here, are left to DefaultBinder (Skip).
+func (g *GPUFit) Bind(ctx context.Context, _ fwk.CycleState, pod *v1.Pod, nodeName string) *fwk.Status {
+	g.mu.Lock()
+	r, ok := g.reserved[pod.UID]
+	g.mu.Unlock()
+	if !ok || r.node != nodeName {
+		return fwk.NewStatus(fwk.Skip)
+	}
+	binding := &v1.Binding{
+		ObjectMeta: metav1.ObjectMeta{Namespace: pod.Namespace, Name: pod.Name, UID: pod.UID,
+			Annotations: map[string]string{gputopo.AnnotationDevices: gputopo.FormatIndices(r.devices)}},
+		Target: v1.ObjectReference{Kind: "Node", Name: nodeName},
+	}
+	if err := g.handle.ClientSet().CoreV1().Pods(pod.Namespace).Bind(ctx, binding, metav1.CreateOptions{}); err != nil {
+		return fwk.AsStatus(fmt.Errorf("binding pod %s/%s with GPUs %v: %w", pod.Namespace, pod.Name, r.devices, err))
+	}
+	return nil
+}
