@@ -145,6 +145,21 @@ public class TrackingService implements TeamEnvironment {
                 .switchIfEmpty(Mono.fromSupplier(() -> TrackingStatus.of(team, false, null, null, pods(team))));
     }
 
+    /** Where the team's tracking server answers now: its Ready pod's IP (informer), for the proxy. */
+    public java.util.Optional<TrackingServer> readyServer(String team) {
+        return pods(team).stream()
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+                        && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
+                        && pod.getStatus().getConditions().stream().anyMatch(condition ->
+                        "Ready".equals(condition.getType()) && "True".equals(condition.getStatus())))
+                .findFirst()
+                .map(pod -> new TrackingServer(pod.getStatus().getPodIP(), TrackingResources.PORT));
+    }
+
+    /** A Ready tracking server's address. */
+    public record TrackingServer(String podIp, int port) {
+    }
+
     /** The server's pods (informer), newest first. */
     private List<Pod> pods(String team) {
         String namespace = TeamNames.namespace(team);
