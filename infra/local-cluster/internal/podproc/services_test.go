@@ -1,6 +1,7 @@
 package podproc
 
 import (
+	"os"
 	"strconv"
 	"testing"
 )
@@ -37,5 +38,24 @@ func TestServiceURLsInEnvironmentValuesPointAtAReadyPod(t *testing.T) {
 	}
 	if env[0].Value != "http://portal-mlflow.team-vision.svc:5000/mlflow/vision" {
 		t.Errorf("the input was changed")
+	}
+}
+
+func TestAnImageVirtualenvMustBeARunnableImageAndTheRepositorysConfigHasMlflows(t *testing.T) {
+	dir := t.TempDir()
+	bad := dir + "/bad.yaml"
+	if err := os.WriteFile(bad, []byte("images: [a:1]\nvirtualenvs:\n  b:1: reqs.txt\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadConfig(bad, dir); err == nil {
+		t.Fatalf("a virtualenv for an image that is not runnable was accepted")
+	}
+	c, err := LoadConfig("../../config/process-runtime.yaml", "../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mlflow = "ghcr.io/mlflow/mlflow:v3.17.2"
+	if !c.Runnable(mlflow) || c.Virtualenvs[mlflow] != "config/mlflow-requirements.txt" {
+		t.Fatalf("the MLflow image runs from its own virtualenv: runnable=%v virtualenvs=%v", c.Runnable(mlflow), c.Virtualenvs)
 	}
 }
