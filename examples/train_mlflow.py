@@ -55,9 +55,11 @@ def main(argv):
             acc = accuracy_score(y_test, model.predict(x_test))
             mlflow.log_metrics({"val_loss": loss, "val_accuracy": acc}, step=epoch)
             print(f"epoch {epoch}/{args.epochs} loss={loss:.4f} val_acc={acc:.4f}", flush=True)
-        # naming the requirements spares MLflow loading the model again in a subprocess to infer them
+        # naming the requirements spares MLflow loading the model again in a subprocess to infer them;
+        # cloudpickle, as MLflow before 3.17 did (its new default, skops, is one more package in the image)
         mlflow.sklearn.log_model(model, name="model", registered_model_name=args.model,
-                                 pip_requirements=["scikit-learn", "numpy"])
+                                 pip_requirements=["scikit-learn", "numpy", "cloudpickle"],
+                                 serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_CLOUDPICKLE)
     print(f"run {run.info.run_id} finished: val_acc={acc:.4f}"
           + (f"; model registered as {args.model}" if args.model else ""), flush=True)
     return 0

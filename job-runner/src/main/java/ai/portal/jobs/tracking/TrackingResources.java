@@ -131,6 +131,10 @@ public final class TrackingResources {
                         .withFieldPath("status.podIP").endFieldRef().endValueFrom().build())
                 .addToEnv(new EnvVarBuilder().withName("PGPASSWORD").withNewValueFrom().withNewSecretKeyRef()
                         .withName(secretName).withKey(PASSWORD_KEY).endSecretKeyRef().endValueFrom().build())
+                // MLflow 3's server jobs (GenAI scorers, prompt optimisation) run ~7 huey consumers of ~165 MiB each
+                // beside the server: tracking and the registry do not use them
+                .addToEnv(new EnvVarBuilder().withName("MLFLOW_SERVER_ENABLE_JOB_EXECUTION").withValue("false")
+                        .build())
                 .addNewPort().withName("http").withContainerPort(PORT).endPort()
                 .addNewVolumeMount().withName("artifacts").withMountPath(ARTIFACTS_PATH).endVolumeMount()
                 // the first start migrates the store's schema and takes a minute or more

@@ -43,6 +43,11 @@ class TrackingResourcesTest {
             assertThat(env.getName()).isEqualTo("PGPASSWORD");
             assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("portal-mlflow-db-0123456789");
         });
+        assertThat(container.getEnv()).as("no server jobs: ~1.7 GiB of huey consumers otherwise")
+                .anySatisfy(env -> {
+                    assertThat(env.getName()).isEqualTo("MLFLOW_SERVER_ENABLE_JOB_EXECUTION");
+                    assertThat(env.getValue()).isEqualTo("false");
+                });
         assertThat(container.getPorts()).extracting(ContainerPort::getContainerPort).containsExactly(5000);
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/mlflow/vision/health");
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
