@@ -126,6 +126,9 @@ public final class TrackingResources {
                         "--serve-artifacts",
                         "--artifacts-destination", ARTIFACTS_PATH,
                         "--static-prefix", prefix,
+                        // uvicorn closes an idle keep-alive connection after 5 s; the proxy's pool drops its own
+                        // after 4 s (application.yaml), and this leaves a wide margin
+                        "--uvicorn-opts", "--timeout-keep-alive 30",
                         "--allowed-hosts", hosts)
                 .addToEnv(new EnvVarBuilder().withName("POD_IP").withNewValueFrom().withNewFieldRef()
                         .withFieldPath("status.podIP").endFieldRef().endValueFrom().build())
