@@ -29,6 +29,8 @@ import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.security.CurrentUser;
 import ai.portal.platform.team.TeamAuthorizer;
 import ai.portal.platform.team.TeamPermission;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -39,10 +41,13 @@ import reactor.core.publisher.Mono;
  * The use cases of notebooks and jobs. Each mutation is authorised (members and owners edit, viewers read, another
  * team's member gets "not found or not allowed"), validated and checked before anything is written, then written to
  * the database with its audit row in one transaction, then applied to Kubernetes. A refusal at any step writes an
- * audit row of its own and creates nothing; a Kubernetes refusal after the row was written rolls the row back.
+ * audit row of its own and creates nothing; a Kubernetes refusal after the row was written rolls the row back. When
+ * Kubernetes does not answer in time, the objects may exist anyway: the row stays and the reconciler converges it.
  */
 @Service
 public class LaunchService {
+
+    private static final Logger log = LoggerFactory.getLogger(LaunchService.class);
 
     /** How long after a stop a start still waits for the last run's quota to be released (see restartVerdict). */
     private static final Duration RECENT_STOP = Duration.ofMinutes(1);
@@ -171,10 +176,24 @@ public class LaunchService {
                         + "'. Choose another name, or delete that one first.").withField("name"))
                 .then(Mono.defer(() -> applier.apply(record)))
                 .flatMap(uid -> workloads.setObjectUid(record.id(), uid))
-                .onErrorResume(WorkloadApplyException.class, refused -> rollBack(record)
-                        .then(Mono.error(clusterRefusal(refused))))
+                .onErrorResume(WorkloadApplyException.class, failure -> failure.refused()
+                        ? rollBack(record).then(Mono.error(clusterRefusal(failure)))
+                        : leftToReconciler(record, failure))
                 .then(Mono.defer(() -> workloads.find(record.id())))
                 .flatMap(status::view);
+    }
+
+    /**
+     * Kubernetes gave no answer (or a timeout) while applying: the write may still land. Rolling back now would race
+     * it -- the delete finds nothing, the Job appears a moment later without a row, holds the team's quota until the
+     * orphan collector removes it, and the caller is told nothing was created. The row stays instead: the reconciler
+     * records the object when its informer sees it, or applies it on its next pass if it never came (a job's Job is
+     * still created only once).
+     */
+    private <T> Mono<T> leftToReconciler(WorkloadRecord record, WorkloadApplyException failure) {
+        log.warn("applying {} {}/{} got no answer in time ({}); the reconciler completes it", record.kind().wireName(),
+                record.team(), record.name(), failure.getMessage());
+        return Mono.empty();
     }
 
     /** Kubernetes refused an object after the row was written: remove what was made and the row. */
@@ -245,7 +264,8 @@ public class LaunchService {
                 // a new StatefulSet: its uid is this run's, the one the status follows
                 .flatMap(record -> applier.apply(record)
                         .flatMap(uid -> workloads.replaceObjectUid(record.id(), uid))
-                        .onErrorMap(WorkloadApplyException.class, LaunchService::clusterRefusal)
+                        .onErrorResume(WorkloadApplyException.class, failure -> failure.refused()
+                                ? Mono.error(clusterRefusal(failure)) : leftToReconciler(record, failure))
                         .thenReturn(record))
                 .flatMap(status::view);
         return audit.onFailure(useCase, actor, team, "notebook.start", "notebook/" + name);

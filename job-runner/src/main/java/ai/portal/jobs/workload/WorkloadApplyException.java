@@ -27,4 +27,13 @@ public class WorkloadApplyException extends RuntimeException {
     public int code() {
         return code;
     }
+
+    /**
+     * Whether the API server answered with a refusal, so nothing was written. Without an answer (a timeout, the
+     * connection lost: code 0), or with a 408, 429 or 5xx (its own timeout, a webhook that did not answer in time),
+     * the object may have been written after all: an API server that is slow to answer still finishes the write.
+     */
+    public boolean refused() {
+        return code >= 400 && code < 500 && code != 408 && code != 429;
+    }
 }

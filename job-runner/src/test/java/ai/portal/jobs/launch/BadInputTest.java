@@ -39,6 +39,28 @@ class BadInputTest extends JobRunnerTestSupport {
     }
 
     @Test
+    void aRefusalNamingNoPossibleTeamIsStillAudited() {
+        String notATeam = "t" + java.util.UUID.randomUUID().toString().replace("-", "").repeat(9);
+        String detail = "not a team name: '" + notATeam.substring(0, 64) + "… (" + notATeam.length() + " characters)%";
+        // alice's refusals of the other tests may have used up the minute's refusal rows (AuditLog's budget):
+        // ask again until one is recorded
+        List<Map<String, Object>> rows = await("the refusal's audit row", () -> {
+            send("alice", HttpMethod.POST, "/api/v1/teams/{team}/jobs", job(), notATeam).expectStatus()
+                    .is4xxClientError();
+            List<Map<String, Object>> found = db.sql("""
+                            select * from audit_event where team_slug is null and action = 'job.create'
+                            and actor_username = 'alice' and detail like :detail""")
+                    .bind("detail", detail).fetch().all().collectList().block();
+            if (found.isEmpty()) {
+                sleep(2000);
+            }
+            return found;
+        }, found -> !found.isEmpty(), java.time.Duration.ofSeconds(90));
+        assertThat(rows.getFirst().get("outcome")).isIn("denied", "rejected");
+        assertThat(String.valueOf(rows.getFirst().get("target"))).isEqualTo("job/train");
+    }
+
+    @Test
     void everyBadFieldIsNamedAndNothingIsCreated() {
         Map<Map<String, Object>, String> cases = new java.util.LinkedHashMap<>();
         cases.put(job("name", "Train_1"), "name");

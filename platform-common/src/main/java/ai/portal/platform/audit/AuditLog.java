@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import ai.portal.platform.security.CurrentUser;
 import ai.portal.platform.team.TeamAccessDenied;
+import ai.portal.platform.team.TeamNames;
 import ai.portal.platform.web.RequestIds;
 import io.r2dbc.postgresql.codec.Json;
 import org.slf4j.Logger;
@@ -41,6 +42,12 @@ public class AuditLog {
 
     public Mono<Void> record(CurrentUser actor, String team, String action, String target, Object before,
                              Object after, AuditEvent.Outcome outcome, String detail) {
+        // a refused request may name a "team" no team could have (a path value of any length): the row is still
+        // written, without a team, saying what was asked for, instead of being lost to the column's limit
+        boolean teamName = team == null || TeamNames.isSlug(team);
+        String recordedTeam = teamName ? team : null;
+        String recordedDetail = teamName ? detail : "not a team name: '" + truncate(team, 64) + "'"
+                + (team.length() > 64 ? "… (" + team.length() + " characters)" : "") + "; " + detail;
         return RequestIds.current().defaultIfEmpty("").flatMap(requestId -> db.sql("""
                         insert into audit_event (actor_subject, actor_username, team_slug, action, target, before, after,
                                                  outcome, detail, request_id)
@@ -48,13 +55,13 @@ public class AuditLog {
                                 :requestId)""")
                 .bind("subject", actor.subject())
                 .bind("username", truncate(actor.username(), 255))
-                .bind("team", Parameter.fromOrEmpty(team, String.class))
+                .bind("team", Parameter.fromOrEmpty(recordedTeam, String.class))
                 .bind("action", action)
                 .bind("target", truncate(target, 255))
                 .bind("before", jsonOrNull(before))
                 .bind("after", jsonOrNull(after))
                 .bind("outcome", outcome.wireName())
-                .bind("detail", detail == null ? "" : truncate(detail, 2000))
+                .bind("detail", recordedDetail == null ? "" : truncate(recordedDetail, 2000))
                 .bind("requestId", Parameter.fromOrEmpty(requestId.isEmpty() ? null : requestId, String.class))
                 .then());
     }

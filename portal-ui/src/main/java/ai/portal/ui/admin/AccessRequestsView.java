@@ -14,9 +14,7 @@ import ai.portal.ui.i18n.Formats;
 import ai.portal.ui.live.LiveUpdates;
 import ai.portal.ui.live.Topic;
 import ai.portal.ui.security.CurrentUser;
-import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -29,12 +27,10 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
-import com.vaadin.flow.component.tabs.Tab;
 import com.vaadin.flow.component.tabs.Tabs;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 
 /**
@@ -50,25 +46,16 @@ public class AccessRequestsView extends VerticalLayout implements PortalView {
     static final List<String> TEAM_ROLES = List.of("member", "viewer", "owner");
 
     private final TenantClient tenants;
-    private final LiveUpdates live;
     private final Section requests;
     private String status = "pending";
-    private Registration watch;
 
     public AccessRequestsView(TenantClient tenants, LiveUpdates live) {
         this.tenants = tenants;
-        this.live = live;
+        live.whileAttached(this, Topic.admin(), this::load);
         addClassName("portal-page");
-        Tabs tabs = new Tabs();
-        tabs.setId("access-status-tabs");
-        for (String value : STATUSES) {
-            Tab tab = new Tab(getTranslation("request-status." + value));
-            tab.setId("tab-" + value);
-            tabs.add(tab);
-        }
         requests = new Section("admin-access-requests", getTranslation("admin.access.heading"));
-        tabs.addSelectedChangeListener(change -> {
-            status = STATUSES.get(tabs.getSelectedIndex());
+        Tabs tabs = new StatusTabs("access-status-tabs", STATUSES, chosen -> {
+            status = chosen;
             load();
         });
         add(tabs, requests);
@@ -219,18 +206,6 @@ public class AccessRequestsView extends VerticalLayout implements PortalView {
                         });
             });
             getFooter().add(new Button(getTranslation("common.cancel"), click -> close()), confirm);
-        }
-    }
-
-    @Override
-    protected void onAttach(AttachEvent attach) {
-        watch = live.watch(Topic.admin(), attach.getUI(), this::load);
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        if (watch != null) {
-            watch.remove();
         }
     }
 

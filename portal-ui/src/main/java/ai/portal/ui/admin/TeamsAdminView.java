@@ -13,9 +13,7 @@ import ai.portal.ui.live.LiveUpdates;
 import ai.portal.ui.live.Topic;
 import ai.portal.ui.security.CurrentUser;
 import ai.portal.ui.team.TeamView;
-import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.button.Button;
@@ -29,7 +27,6 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
-import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 
 /** Every team, its status live; create, set quota, archive, delete. */
@@ -38,13 +35,11 @@ import jakarta.annotation.security.RolesAllowed;
 public class TeamsAdminView extends VerticalLayout implements PortalView {
 
     private final TenantClient tenants;
-    private final LiveUpdates live;
     private final Section teams;
-    private Registration watch;
 
     public TeamsAdminView(TenantClient tenants, LiveUpdates live) {
         this.tenants = tenants;
-        this.live = live;
+        live.whileAttached(this, Topic.admin(), this::reload);
         addClassName("portal-page");
         Button create = new Button(getTranslation("admin.teams.create"), VaadinIcon.PLUS.create());
         create.setId("create-team");
@@ -136,18 +131,6 @@ public class TeamsAdminView extends VerticalLayout implements PortalView {
         confirm.setCancelText(getTranslation("common.cancel"));
         confirm.setConfirmButtonTheme("error primary");
         confirm.open();
-    }
-
-    @Override
-    protected void onAttach(AttachEvent attach) {
-        watch = live.watch(Topic.admin(), attach.getUI(), this::reload);
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        if (watch != null) {
-            watch.remove();
-        }
     }
 
     @Override

@@ -21,6 +21,7 @@ import ai.portal.ui.components.Section;
 import ai.portal.ui.i18n.Formats;
 import ai.portal.ui.live.LiveUpdates;
 import ai.portal.ui.live.Topic;
+import ai.portal.ui.live.ViewWatches;
 import ai.portal.ui.quota.UsageBars;
 import ai.portal.ui.security.CurrentUser;
 import ai.portal.ui.team.TeamView;
@@ -28,7 +29,6 @@ import ai.portal.ui.workloads.WorkloadList;
 import ai.portal.ui.workloads.WorkloadView;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
@@ -41,7 +41,6 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import com.vaadin.flow.router.RouterLink;
-import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
 
 /**
@@ -55,8 +54,7 @@ public class HomeView extends VerticalLayout implements PortalView {
 
     private final CurrentUser user;
     private final TenantClient tenants;
-    private final LiveUpdates live;
-    private final List<Registration> watches = new ArrayList<>();
+    private final ViewWatches watches;
     private final Map<String, Section> quotaSections = new LinkedHashMap<>();
     private final Section teams;
     private final Div quotas = new Div();
@@ -67,7 +65,7 @@ public class HomeView extends VerticalLayout implements PortalView {
         this.user = user;
         this.jobs = jobs;
         this.tenants = tenants;
-        this.live = live;
+        this.watches = live.watchesOf(this);
         addClassName("portal-page");
 
         H3 welcome = new H3(getTranslation("home.welcome", user.displayName()));
@@ -181,12 +179,9 @@ public class HomeView extends VerticalLayout implements PortalView {
     }
 
     private void watchTeams(List<String> slugs) {
-        watches.forEach(Registration::remove);
         watches.clear();
-        getUI().ifPresent(ui -> slugs.forEach(slug ->
-                watches.add(live.watch(Topic.team(slug), ui, () -> loadQuota(slug)))));
-        getUI().ifPresent(ui -> slugs.forEach(slug ->
-                watches.add(live.watch(Topic.workloads(slug), ui, this::loadWorkloads))));
+        getUI().ifPresent(ui -> slugs.forEach(slug -> watches.add(Topic.team(slug), ui, () -> loadQuota(slug))
+                .add(Topic.workloads(slug), ui, this::loadWorkloads)));
     }
 
     private List<QuotaRequest> myTeamsRequests() {
@@ -230,12 +225,6 @@ public class HomeView extends VerticalLayout implements PortalView {
         if (!quotaSections.isEmpty()) {
             watchTeams(List.copyOf(quotaSections.keySet()));
         }
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        watches.forEach(Registration::remove);
-        watches.clear();
     }
 
     @Override

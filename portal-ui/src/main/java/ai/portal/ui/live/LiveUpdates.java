@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import ai.portal.ui.backend.BackendException;
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.shared.Registration;
@@ -67,6 +68,26 @@ public class LiveUpdates implements AutoCloseable {
      */
     public Registration watch(Topic topic, UI ui, Runnable onChange) {
         return watch(topic, null, ui, onChange);
+    }
+
+    /**
+     * Follows the topic for as long as {@code view} is attached: a watch starts at each attach (in the request that
+     * attaches it, so with its user's security context) and ends at the detach after it. A view that always shows
+     * the same topic states only what to reload.
+     */
+    public void whileAttached(Component view, Topic topic, Runnable onChange) {
+        view.addAttachListener(attach -> {
+            Registration watching = watch(topic, attach.getUI(), onChange);
+            view.addDetachListener(detach -> {
+                watching.remove();
+                detach.unregisterListener();
+            });
+        });
+    }
+
+    /** The watches of a view that follows what it shows (a team, a workload), ended when it detaches. */
+    public ViewWatches watchesOf(Component view) {
+        return new ViewWatches(this, view);
     }
 
     /** As {@link #watch(Topic, UI, Runnable)}, but only for changes of one item of the topic (e.g. one workload). */

@@ -22,11 +22,11 @@ import ai.portal.ui.components.Toasts;
 import ai.portal.ui.i18n.Formats;
 import ai.portal.ui.live.LiveUpdates;
 import ai.portal.ui.live.Topic;
+import ai.portal.ui.live.ViewWatches;
 import ai.portal.ui.quota.QuotaText;
 import ai.portal.ui.quota.UsageBars;
 import ai.portal.ui.security.CurrentUser;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.button.Button;
@@ -50,7 +50,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.PermitAll;
 
 /**
@@ -67,11 +66,9 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
 
     private final CurrentUser user;
     private final TenantClient tenants;
-    private final LiveUpdates live;
+    private final ViewWatches watches;
     private final JobsClient jobs;
     private Team team;
-    private Registration watch;
-    private Registration workloadsWatch;
 
     private final Div header = new Div();
     private Section members;
@@ -84,7 +81,7 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
         this.user = user;
         this.tenants = tenants;
         this.jobs = jobs;
-        this.live = live;
+        this.watches = live.watchesOf(this);
         addClassName("portal-page");
     }
 
@@ -101,16 +98,9 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
             throw failure;
         }
         render();
-        UI ui = event.getUI();
-        if (watch != null) {
-            watch.remove();
-        }
-        watch = live.watch(Topic.team(team.slug()), ui, this::refresh);
-        if (workloadsWatch != null) {
-            workloadsWatch.remove();
-        }
         // GPU-hours move when the team's workloads start or end
-        workloadsWatch = live.watch(Topic.workloads(team.slug()), ui, gpuHours::reload);
+        watches.clear().add(Topic.team(team.slug()), event.getUI(), this::refresh)
+                .add(Topic.workloads(team.slug()), event.getUI(), () -> gpuHours.reload());
     }
 
     private void render() {
@@ -422,18 +412,6 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
                 .setHeader(getTranslation("team.request.decided")).setFlexGrow(2);
         grid.setItems(list);
         return grid;
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        if (watch != null) {
-            watch.remove();
-            watch = null;
-        }
-        if (workloadsWatch != null) {
-            workloadsWatch.remove();
-            workloadsWatch = null;
-        }
     }
 
     @Override

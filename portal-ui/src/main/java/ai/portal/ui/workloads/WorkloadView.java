@@ -18,10 +18,10 @@ import ai.portal.ui.components.Section;
 import ai.portal.ui.i18n.Formats;
 import ai.portal.ui.live.LiveUpdates;
 import ai.portal.ui.live.Topic;
+import ai.portal.ui.live.ViewWatches;
 import ai.portal.ui.metrics.GpuPanels;
 import ai.portal.ui.security.CurrentUser;
 import com.vaadin.flow.component.Component;
-import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.grid.Grid;
@@ -37,7 +37,6 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
-import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 
 /**
@@ -54,13 +53,12 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
     private final JobsClient jobs;
     private final LogsClient logs;
     private final MetricsClient metrics;
-    private final LiveUpdates live;
+    private final ViewWatches watches;
     private Team team;
     private String name;
     private final Div summary = new Div();
     private Section timeline;
     private Section events;
-    private Registration watch;
 
     public WorkloadView(TenantClient tenants, JobsClient jobs, LogsClient logs, MetricsClient metrics,
                         LiveUpdates live) {
@@ -68,7 +66,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         this.jobs = jobs;
         this.logs = logs;
         this.metrics = metrics;
-        this.live = live;
+        this.watches = live.watchesOf(this);
         addClassName("portal-page");
     }
 
@@ -112,10 +110,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         }
         add(summary, timeline, events, logSection, gpu);
         show(detail);
-        if (watch != null) {
-            watch.remove();
-        }
-        watch = live.watch(Topic.workloads(team.slug()), name, event.getUI(), this::refresh);
+        watches.clear().add(Topic.workloads(team.slug()), name, event.getUI(), this::refresh);
     }
 
     private void refresh() {
@@ -190,14 +185,6 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         grid.addColumn(Event::count).setHeader(getTranslation("workload.event.count")).setAutoWidth(true);
         grid.setItems(list);
         return grid;
-    }
-
-    @Override
-    protected void onDetach(DetachEvent detach) {
-        if (watch != null) {
-            watch.remove();
-            watch = null;
-        }
     }
 
     @Override
