@@ -93,12 +93,13 @@ cmd_start() {
     --node-ip=127.0.0.1 --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
     --tls-cert-file="$pki/kwok.crt" --tls-private-key-file="$pki/kwok.key" \
     --node-lease-duration-seconds=40 --cidr=10.244.0.0/16 --enable-crds=Logs --v=WARN
+  local image_venvs; image_venvs="$(ensure_image_venvs)" || die "making the images' virtualenvs failed"
   local rroot; rroot="$(runtime_root "$st")"
   if [[ "$(id -u)" == 0 ]]; then mkdir -p "$rroot"; chown "$RUNTIME_USER:" "$rroot" "$(dirname "$rroot")"; fi
   launch "$st" sim-agent "$bin/sim-agent" run --kubeconfig "$st/run/sim-agent.kubeconfig" --state "$st" \
     --listen "127.0.0.1:$AGENT_PORT" \
     --runtime-config "$RUNTIME_CONFIG" --runnable-images "${CLUSTER_RUNNABLE_IMAGES:-}" --repo "$REPO_ROOT" \
-    --runtime-root "$rroot" --runtime-venv "$(runtime_venv)" --run-as "$(runtime_user)"
+    --runtime-root "$rroot" --runtime-venv "$(runtime_venv)" --image-venvs "$image_venvs" --run-as "$(runtime_user)"
   start_kueue "$st" "$bin"
 
   local want; want="$("$bin/sim-agent" nodes --nodes "$NODES_FILE" "${scale_arg[@]}" | cut -d' ' -f1)"

@@ -58,6 +58,52 @@ ensure_runtime_venv() {
   exec 7>&-
 }
 
+# Images with a virtualenv of their own (config/process-runtime.yaml, `virtualenvs:` image -> requirements file of
+# this folder): "image requirements" per line.
+image_venv_specs() {
+  awk '/^virtualenvs:/ { on = 1; next } /^[^ #]/ { on = 0 } on && /^  [^ #]/ {
+         line = substr($0, 3); i = index(line, ": "); if (i) print substr(line, 1, i - 1), substr(line, i + 2) }' \
+    "$RUNTIME_CONFIG"
+}
+
+# <pods' user home>/.cache/ai-portal/venvs/<name>-<hash of the requirements and the interpreter's version>
+image_venv() {
+  local requirements="$1" py key name
+  py="$(runtime_python)"
+  name="$(basename "$requirements" .txt)"; name="${name%-requirements}"
+  key="$( { cat "$requirements"; "$py" --version 2>&1; } | sha256sum | cut -c1-12)"
+  echo "$(runtime_home)/.cache/ai-portal/venvs/$name-$key"
+}
+
+# Makes each image's virtualenv once (MLflow: ~850 MB, a few minutes from PyPI) and prints the agent's
+# --image-venvs value (image=venv,...).
+ensure_image_venvs() {
+  local image requirements venv pairs=() py; py="$(runtime_python)"
+  while read -r image requirements; do
+    [[ -n "$image" ]] || continue
+    [[ "$requirements" = /* ]] || requirements="$HERE/$requirements"
+    venv="$(image_venv "$requirements")"
+    if [[ ! -f "$venv/.complete" ]]; then
+      as_runtime_user mkdir -p "$(dirname "$venv")"
+      exec 8>"$(dirname "$venv")/.lock.$(basename "$venv").$(id -u)"
+      flock 8
+      if [[ ! -f "$venv/.complete" ]]; then
+        log "creating the virtualenv of $image: $venv (from PyPI; a few minutes once)"
+        local t0; t0=$(now_ms)
+        as_runtime_user rm -rf "$venv"
+        as_runtime_user "$py" -m venv "$venv" >&2 || die "python3 -m venv failed (install python3-venv)"
+        as_runtime_user "$venv/bin/pip" install --quiet --disable-pip-version-check -r /dev/stdin < "$requirements" >&2 \
+          || die "installing $requirements into $venv failed"
+        as_runtime_user touch "$venv/.complete"
+        log "virtualenv of $image ready in $(secs_since "$t0") s"
+      fi
+      exec 8>&-
+    fi
+    pairs+=("$image=$venv")
+  done < <(image_venv_specs)
+  (IFS=,; echo "${pairs[*]}")
+}
+
 # Where pod processes keep homes, volumes and image files: inside the state folder when this script runs as
 # the pods' user, else (root) under that user's home, since the clone may sit where other users cannot enter.
 runtime_root() {

@@ -91,6 +91,18 @@ SELECT 'CREATE ROLE portal LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE r
 ALTER ROLE portal PASSWORD '$PORTAL_DB_PASSWORD';
 SELECT 'CREATE DATABASE portal OWNER portal' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'portal')\gexec
 EOF
+    postgres_ensure_tracking_store
+}
+
+# The job runner's one privileged step for teams' MLflow tracking servers (job-runner/README.md, "Experiment
+# tracking"): a role and a schema of its own per team, `mlflow_<slug>`, that owns only its schema. The `portal` role
+# may not create roles (CREATEROLE in PostgreSQL 15 would let it grant itself any non-superuser role), so a function
+# owned by the superuser does this one thing, for team slugs only, and `portal` may only call it. A real
+# installation's database administrator runs the same SQL once (the chart's README).
+postgres_ensure_tracking_store() {
+    local psql; psql="$(postgres_bin)/psql"
+    as_postgres "$psql" -h "$POSTGRES_DATA" -p "$POSTGRES_PORT" -U postgres -q -v ON_ERROR_STOP=1 -d portal \
+        <"$PORTAL_ROOT/db/src/main/resources/db/tracking-store.sql" >/dev/null
 }
 
 # The test suite's database starts empty on every run, as on CI's clean clone: what an earlier run left (the API

@@ -162,6 +162,7 @@ func runCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&rf.runAs, "run-as", "", "unprivileged user the processes run as (required when the agent runs as root)")
 	fs.StringVar(&rf.repo, "repo", "", "repository root: relative image file folders are read from here")
 	fs.StringVar(&rf.extraImages, "runnable-images", "", "comma-separated images added to the runnable set")
+	fs.StringVar(&rf.imageVenvs, "image-venvs", "", "comma-separated image=virtualenv pairs: images with a virtualenv of their own")
 	_ = fs.Parse(args)
 	if *state == "" {
 		return fmt.Errorf("--state is required")

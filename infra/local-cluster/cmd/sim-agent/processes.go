@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -25,7 +27,7 @@ import (
 // runtimeFlags configure the process runtime (see internal/podproc): without --runtime-config every pod is
 // simulated.
 type runtimeFlags struct {
-	config, root, venv, runAs, repo, extraImages string
+	config, root, venv, runAs, repo, extraImages, imageVenvs string
 }
 
 // listerObjects serves ConfigMaps and Secrets from the agent's informers.
@@ -33,6 +35,59 @@ type listerObjects struct {
 	configMaps listersv1.ConfigMapLister
 	secrets    listersv1.SecretLister
 	claims     listersv1.PersistentVolumeClaimLister
+	services   listersv1.ServiceLister
+	pods       listersv1.PodLister
+}
+
+// ServiceAddress is a Ready, running pod the Service selects, and the port it forwards port to.
+func (o listerObjects) ServiceAddress(ns, name string, port int) (string, int, bool) {
+	svc, err := o.services.Services(ns).Get(name)
+	if err != nil || len(svc.Spec.Selector) == 0 {
+		return "", 0, false
+	}
+	var sp *corev1.ServicePort
+	for i := range svc.Spec.Ports {
+		if int(svc.Spec.Ports[i].Port) == port {
+			sp = &svc.Spec.Ports[i]
+		}
+	}
+	if sp == nil {
+		return "", 0, false
+	}
+	pods, err := o.pods.Pods(ns).List(labels.SelectorFromSet(svc.Spec.Selector))
+	if err != nil {
+		return "", 0, false
+	}
+	sort.Slice(pods, func(i, j int) bool { return pods[i].Name < pods[j].Name })
+	for _, p := range pods {
+		if p.Status.PodIP == "" || p.DeletionTimestamp != nil || !podReady(p) {
+			continue
+		}
+		target := port
+		switch {
+		case sp.TargetPort.IntValue() > 0:
+			target = sp.TargetPort.IntValue()
+		case sp.TargetPort.StrVal != "":
+			for _, c := range p.Spec.Containers {
+				for _, cp := range c.Ports {
+					if cp.Name == sp.TargetPort.StrVal {
+						target = int(cp.ContainerPort)
+					}
+				}
+			}
+		}
+		return p.Status.PodIP, target, true
+	}
+	return "", 0, false
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
 }
 
 func (o listerObjects) ConfigMap(ns, name string) (*corev1.ConfigMap, error) {
@@ -90,6 +145,8 @@ func (a *agent) newRuntime(f runtimeFlags, factory informers.SharedInformerFacto
 		configMaps: factory.Core().V1().ConfigMaps().Lister(),
 		secrets:    factory.Core().V1().Secrets().Lister(),
 		claims:     factory.Core().V1().PersistentVolumeClaims().Lister(),
+		services:   factory.Core().V1().Services().Lister(),
+		pods:       factory.Core().V1().Pods().Lister(),
 	}
 	broadcaster := record.NewBroadcaster()
 	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: a.c.kube.CoreV1().Events("")})
@@ -98,12 +155,24 @@ func (a *agent) newRuntime(f runtimeFlags, factory informers.SharedInformerFacto
 	if f.venv != "" {
 		binDirs = append(binDirs, filepath.Join(f.venv, "bin"))
 	}
+	imageBinDirs := map[string][]string{}
+	for _, pair := range strings.Split(f.imageVenvs, ",") {
+		image, venv, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if !ok || image == "" || venv == "" {
+			continue
+		}
+		if !cfg.Runnable(image) {
+			return nil, fmt.Errorf("--image-venvs: %q is not a runnable image", image)
+		}
+		imageBinDirs[image] = []string{filepath.Join(venv, "bin")}
+	}
 	slog.Info("process runtime: pods of these images run as real processes", "images", cfg.SortedImages(),
-		"root", layout.Root, "venv", f.venv, "user", f.runAs)
+		"root", layout.Root, "venv", f.venv, "imageVenvs", f.imageVenvs, "user", f.runAs)
 	return podproc.New(podproc.Options{
-		Config: cfg, Layout: layout, State: a.state, BinDirs: binDirs, Owner: owner,
-		IPs:  podproc.NewIPs(podproc.SecondOctetFor(a.state)),
-		Kube: a.c.kube, Objects: objs, Claims: objs, Events: recorder,
+		Config: cfg, Layout: layout, State: a.state, BinDirs: binDirs, ImageBinDirs: imageBinDirs, Services: objs,
+		Owner: owner,
+		IPs:   podproc.NewIPs(podproc.SecondOctetFor(a.state)),
+		Kube:  a.c.kube, Objects: objs, Claims: objs, Events: recorder,
 		Requeue: func(ns, name string, after time.Duration) { a.queue.AddAfter(ns+"/"+name, after) },
 	}), nil
 }

@@ -25,6 +25,10 @@ type Config struct {
 	Files map[string]string `json:"files"`
 	// DefaultArgs is the image's CMD, used when a container gives neither command nor args.
 	DefaultArgs []string `json:"defaultArgs"`
+	// Virtualenvs gives an image a virtualenv of its own instead of the notebooks' one: image -> requirements
+	// file of this repository. cluster.sh makes each once (cached outside the repo) and names it to the agent
+	// (--image-venvs); the image's commands are looked up in its bin first.
+	Virtualenvs map[string]string `json:"virtualenvs"`
 }
 
 // LoadConfig reads the runtime configuration; relative Files folders are resolved against base.
@@ -46,6 +50,11 @@ func LoadConfig(path, base string) (*Config, error) {
 		}
 		if !filepath.IsAbs(v) {
 			c.Files[k] = filepath.Join(base, v)
+		}
+	}
+	for image := range c.Virtualenvs {
+		if !c.Runnable(image) {
+			return nil, fmt.Errorf("%s: virtualenvs: %q is not one of the images", path, image)
 		}
 	}
 	return &c, nil

@@ -33,13 +33,17 @@ type Options struct {
 	Layout  Layout
 	State   string   // cluster state folder (logs under <state>/var/log)
 	BinDirs []string // the runtime virtualenv's bin
-	Owner   *Owner   // nil: run as the agent's own user
-	IPs     *IPs
-	Kube    kubernetes.Interface
-	Objects Objects
-	Claims  Claims
-	Events  record.EventRecorder
-	Requeue func(namespace, name string, after time.Duration)
+	// ImageBinDirs replace BinDirs for the images that have a virtualenv of their own (Config.Virtualenvs)
+	ImageBinDirs map[string][]string
+	// Services stands in for cluster DNS and kube-proxy in environment values (ResolveServiceURLs); nil: none
+	Services Services
+	Owner    *Owner // nil: run as the agent's own user
+	IPs      *IPs
+	Kube     kubernetes.Interface
+	Objects  Objects
+	Claims   Claims
+	Events   record.EventRecorder
+	Requeue  func(namespace, name string, after time.Duration)
 }
 
 // Runtime runs the containers of runnable pods as processes. Sync is level-triggered and idempotent: it
@@ -232,12 +236,16 @@ func (r *Runtime) startContainer(ps *podState, pod *corev1.Pod, c *corev1.Contai
 	if err != nil {
 		return err
 	}
+	env = ResolveServiceURLs(env, r.o.Services)
 	mounts, err := Materialize(pod, c, r.o.Config, r.o.Layout, r.o.Objects, r.o.Claims, r.o.Owner)
 	if err != nil {
 		return err
 	}
 	in := Inputs{PodName: pod.Name, PodIP: ps.ip, Env: env, Mounts: mounts, Home: r.o.Layout.PodHome(string(pod.UID)),
 		BinDirs: r.o.BinDirs, Default: r.o.Config.DefaultArgs}
+	if dirs, ok := r.o.ImageBinDirs[c.Image]; ok {
+		in.BinDirs = dirs
+	}
 	proc, err := Build(c, in)
 	if err != nil {
 		return err

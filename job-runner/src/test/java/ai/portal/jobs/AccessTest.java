@@ -51,7 +51,10 @@ class AccessTest extends JobRunnerTestSupport {
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/jobs", job, true),
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/jobs?dryRun=true", job, true),
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/jobs/jb/cancel", null, true),
-                new Call(HttpMethod.DELETE, "/api/v1/teams/{team}/jobs/jb", null, true));
+                new Call(HttpMethod.DELETE, "/api/v1/teams/{team}/jobs/jb", null, true),
+                new Call(HttpMethod.GET, "/api/v1/teams/{team}/tracking", null, false),
+                new Call(HttpMethod.PUT, "/api/v1/teams/{team}/tracking", null, true),
+                new Call(HttpMethod.DELETE, "/api/v1/teams/{team}/tracking", null, true));
     }
 
     @Test

@@ -129,6 +129,9 @@ public final class LaunchValidator {
         if (!WorkloadNames.isValid(name)) {
             errors.add("name", "must be a DNS label: lower-case letters, digits and '-', starting with a letter, "
                     + "at most " + WorkloadNames.MAX_LENGTH + " characters");
+        } else if (name.startsWith(WorkloadNames.RESERVED_PREFIX)) {
+            errors.add("name", "must not start with '" + WorkloadNames.RESERVED_PREFIX + "': the portal names its own "
+                    + "objects in the team's namespace so (the experiment tracking server)");
         }
     }
 

@@ -44,23 +44,37 @@ class NotebookAccess {
 
     /** The grant when {@code login} may use team {@code team}'s notebooks; else an error (TeamAccessDenied, …). */
     Mono<TeamGrant> check(Authentication login, String team) {
-        OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId(registrationId)
-                .principal(login).build();
-        return clients.authorize(request)
-                .onErrorMap(failure -> new SignedOut())
-                .switchIfEmpty(Mono.error(SignedOut::new))
-                .flatMap(client -> decoder.decode(client.getAccessToken().getTokenValue())
-                        .onErrorMap(failure -> new SignedOut()))
+        return check(login, team, TeamPermission.EDIT);
+    }
+
+    /**
+     * The grant when {@code login} has {@code need} in team {@code team}: a browser's session login (its current
+     * access token, refreshed when expired) or a client's bearer token, which the proxy's chain already validated.
+     */
+    Mono<TeamGrant> check(Authentication login, String team, TeamPermission need) {
+        Mono<org.springframework.security.oauth2.jwt.Jwt> token;
+        if (login instanceof JwtAuthenticationToken bearer) {
+            token = Mono.just(bearer.getToken());
+        } else {
+            OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId(registrationId)
+                    .principal(login).build();
+            token = clients.authorize(request)
+                    .onErrorMap(failure -> new SignedOut())
+                    .switchIfEmpty(Mono.error(SignedOut::new))
+                    .flatMap(client -> decoder.decode(client.getAccessToken().getTokenValue())
+                            .onErrorMap(failure -> new SignedOut()));
+        }
+        return token
                 .flatMap(jwt -> {
                     CurrentUser user = CurrentUser.from(jwt);
                     // the API's rule too: a signed-in user without a portal role reaches nothing
                     if (!user.roles().contains(PortalRoles.PLATFORM_ADMIN)
                             && !user.roles().contains(PortalRoles.DATA_SCIENTIST)) {
-                        return Mono.error(TeamAccessDenied.forbidden(team, TeamPermission.EDIT));
+                        return Mono.error(TeamAccessDenied.forbidden(team, need));
                     }
                     JwtAuthenticationToken bearer = new JwtAuthenticationToken(jwt, java.util.List.of(),
                             user.username());
-                    return authorizer.require(user, team, TeamPermission.EDIT)
+                    return authorizer.require(user, team, need)
                             .contextWrite(ReactiveSecurityContextHolder.withAuthentication(bearer));
                 });
     }

@@ -30,7 +30,16 @@ final class NotebookPages {
                 "暂时无法检查访问权限", "暂时无法检查团队 %s 的成员资格。请稍后再试。"),
         CROSS_SITE(HttpStatus.FORBIDDEN,
                 "Request refused", "This request to a notebook of team %s came from another site.",
-                "请求被拒绝", "对团队 %s 笔记本的请求来自其他站点。");
+                "请求被拒绝", "对团队 %s 笔记本的请求来自其他站点。"),
+        TRACKING_FORBIDDEN(HttpStatus.FORBIDDEN,
+                "No access to these experiments", "Only members of team %s see its experiments; only its owners and members change them.",
+                "无权访问这些实验", "只有团队 %s 的成员可以查看其实验；只有所有者和成员可以更改它们。"),
+        TRACKING_NOT_RUNNING(HttpStatus.SERVICE_UNAVAILABLE,
+                "Experiment tracking not running", "The tracking server of team %s is off or still starting. A team owner switches it on in the portal.",
+                "实验跟踪未运行", "团队 %s 的跟踪服务器已关闭或仍在启动。团队所有者可以在门户中开启它。"),
+        TRACKING_CROSS_SITE(HttpStatus.FORBIDDEN,
+                "Request refused", "This request to the experiments of team %s came from another site.",
+                "请求被拒绝", "对团队 %s 实验的请求来自其他站点。");
 
         final HttpStatus status;
         private final String title;
@@ -54,6 +63,19 @@ final class NotebookPages {
         Locale locale = exchange.getLocaleContext().getLocale();
         boolean chinese = locale != null && "zh".equals(locale.getLanguage());
         String title = chinese ? page.titleZh : page.title;
+        var accepted = exchange.getRequest().getHeaders().getAccept();
+        if (!accepted.isEmpty() && accepted.stream().noneMatch(type -> type.isCompatibleWith(MediaType.TEXT_HTML)
+                && !type.isWildcardType())) {
+            // a program (the MLflow client, a script): RFC 9457 problem details rather than a page
+            String problem = "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}"
+                    .formatted(json(page.title), page.status.value(), json(page.text.formatted(team)));
+            var response = exchange.getResponse();
+            response.setStatusCode(page.status);
+            response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            response.getHeaders().setCacheControl("no-store");
+            return response.writeWith(Mono.just(response.bufferFactory().wrap(
+                    problem.getBytes(StandardCharsets.UTF_8))));
+        }
         String text = (chinese ? page.textZh : page.text).formatted(HtmlUtils.htmlEscape(team));
         String html = """
                 <!DOCTYPE html>
@@ -67,5 +89,9 @@ final class NotebookPages {
         response.getHeaders().setContentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8));
         response.getHeaders().setCacheControl("no-store");
         return response.writeWith(Mono.just(response.bufferFactory().wrap(html.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static String json(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

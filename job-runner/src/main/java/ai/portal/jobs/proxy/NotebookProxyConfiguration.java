@@ -1,6 +1,7 @@
 package ai.portal.jobs.proxy;
 
 import ai.portal.jobs.cluster.ClusterState;
+import ai.portal.jobs.tracking.TrackingService;
 import ai.portal.jobs.workload.NotebookTokens;
 import ai.portal.platform.security.PortalSecurityProperties;
 import ai.portal.platform.team.TeamAuthorizer;
@@ -16,6 +17,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
@@ -33,7 +36,11 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.oauth2.server.resource.web.server.BearerTokenServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.session.CookieWebSessionIdResolver;
@@ -52,6 +59,7 @@ class NotebookProxyConfiguration {
     /** Where browsers are sent to sign in, and the callback's last path segment. */
     static final String REGISTRATION = "notebooks";
     static final String[] PATHS = {"/notebooks/**", "/oauth2/authorization/**", "/login/oauth2/code/**"};
+    static final String[] MLFLOW_PATHS = {"/mlflow/**"};
 
     /**
      * Keycloak's endpoints are named rather than discovered, so the job runner starts while Keycloak is still
@@ -130,6 +138,43 @@ class NotebookProxyConfiguration {
                 .build();
     }
 
+    /**
+     * The MLflow proxy's paths ({@code /mlflow/<team>/…}): a browser signs in as for notebooks (the same session),
+     * a program (the MLflow client with {@code MLFLOW_TRACKING_TOKEN}, a script) sends a bearer token and is
+     * answered 401 without one rather than sent to a login page.
+     */
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+    SecurityWebFilterChain mlflowProxySecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
+        ServerWebExchangeMatcher program = exchange -> {
+            var headers = exchange.getRequest().getHeaders();
+            boolean browser = headers.getFirst(HttpHeaders.AUTHORIZATION) == null && headers.getAccept().stream()
+                    .anyMatch(type -> !type.isWildcardType() && type.isCompatibleWith(MediaType.TEXT_HTML));
+            return browser ? ServerWebExchangeMatcher.MatchResult.notMatch()
+                    : ServerWebExchangeMatcher.MatchResult.match();
+        };
+        var entryPoint = new DelegatingServerAuthenticationEntryPoint(
+                new DelegatingServerAuthenticationEntryPoint.DelegateEntry(program,
+                        new BearerTokenServerAuthenticationEntryPoint()));
+        entryPoint.setDefaultEntryPoint(new RedirectServerAuthenticationEntryPoint("/oauth2/authorization/"
+                + REGISTRATION));
+        return http
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers(MLFLOW_PATHS))
+                // a browser's changes must come from the proxy's own origin (MlflowProxyFilter); bearer clients
+                // carry no ambient credential
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                // the browser's sign-in is the notebook proxy's session
+                .securityContextRepository(new WebSessionServerSecurityContextRepository())
+                .authorizeExchange(exchanges -> exchanges.anyExchange().authenticated())
+                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtDecoder(decoder))
+                        .authenticationEntryPoint(entryPoint))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint))
+                .build();
+    }
+
     /** The proxy's session cookie: its own name, so it never collides with the UI's on the same host. */
     @Bean(name = "webSessionManager")
     WebSessionManager webSessionManager(NotebookProxyProperties properties) {
@@ -159,8 +204,9 @@ class NotebookProxyConfiguration {
 
     @Bean
     RouteLocator notebookRoutes(RouteLocatorBuilder routes, NotebookAccess access, NotebookTargets targets,
-                                NotebookProxyProperties properties) {
+                                NotebookProxyProperties properties, TrackingService tracking) {
         var decide = new NotebookProxyFilter(access, targets, properties.sessionCookie());
+        var decideMlflow = new MlflowProxyFilter(access, tracking, properties.sessionCookie());
         return routes.routes()
                 .route("notebooks", route -> route.path("/notebooks/**")
                         // after the gateway made the request URL from the route's placeholder URI, before routing
@@ -170,6 +216,10 @@ class NotebookProxyConfiguration {
                                 .filter(NotebookProxyFilter.TOKEN_SCRUBBER,
                                         NettyWriteResponseFilter.WRITE_RESPONSE_FILTER_ORDER - 1))
                         .uri("http://notebook-pod.invalid"))
+                .route("mlflow", route -> route.path(MLFLOW_PATHS)
+                        .filters(filters -> filters
+                                .filter(decideMlflow, RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1))
+                        .uri("http://mlflow-server.invalid"))
                 .build();
     }
 

@@ -58,6 +58,27 @@ public class NotebookTokens {
         }
     }
 
+    /**
+     * Another secret derived from the same key, for {@code purpose} (e.g. a team's tracking store password): 64 hex
+     * characters, the same every time for the same parts, never stored by the job runner.
+     */
+    public String derived(String purpose, String... parts) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            byte[] input = ("ai-portal " + purpose + " v1\n" + String.join("\n", parts))
+                    .getBytes(StandardCharsets.UTF_8);
+            return HEX.formatHex(mac.doFinal(input));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /** The first 10 hex characters of SHA-256 of a secret: names a Secret after what it holds. */
+    public static String fingerprintOf(String secret) {
+        return fingerprint(secret);
+    }
+
     public String token(WorkloadRecord notebook) {
         return token(notebook.namespace(), notebook.name(), notebook.id());
     }

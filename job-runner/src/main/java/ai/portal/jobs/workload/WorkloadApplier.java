@@ -48,9 +48,12 @@ public class WorkloadApplier {
     private final NotebookTokens tokens;
     private final String fieldManager;
     private final String instance;
+    private final TeamEnvironment environment;
 
     WorkloadApplier(KubernetesClient client, ClusterState cluster, NotebookTokens tokens,
-                    KubernetesProperties properties, Installation installation) {
+                    KubernetesProperties properties, Installation installation,
+                    org.springframework.beans.factory.ObjectProvider<TeamEnvironment> environment) {
+        this.environment = environment.getIfAvailable(() -> TeamEnvironment.NONE);
         this.client = client;
         this.cluster = cluster;
         this.tokens = tokens;
@@ -60,10 +63,11 @@ public class WorkloadApplier {
 
     /** Creates or converges the workload's objects; completes with the uid of its Job or StatefulSet. */
     public Mono<String> apply(WorkloadRecord workload) {
-        return blocking(() -> workload.notebook() ? applyNotebook(workload) : applyJob(workload));
+        return environment.of(workload.team()).defaultIfEmpty(Map.of()).flatMap(teamEnv -> blocking(() ->
+                workload.notebook() ? applyNotebook(workload, teamEnv) : applyJob(workload, teamEnv)));
     }
 
-    private String applyNotebook(WorkloadRecord workload) {
+    private String applyNotebook(WorkloadRecord workload, Map<String, String> teamEnv) {
         String secretName = tokens.secretName(workload);
         Secret secret = WorkloadResources.tokenSecret(workload, instance, secretName, tokens.token(workload));
         try {
@@ -75,7 +79,8 @@ public class WorkloadApplier {
         }
         Optional<String> before = tokenSecretInUse(workload);
         String uid = null;
-        for (HasMetadata object : WorkloadResources.notebook(workload, instance, secretName)) {
+        Map<String, String> env = runningTeamEnv(workload).orElse(teamEnv);
+        for (HasMetadata object : WorkloadResources.notebook(workload, instance, secretName, env)) {
             HasMetadata applied = serverSideApply(object);
             if (applied instanceof StatefulSet) {
                 uid = applied.getMetadata().getUid();
@@ -90,6 +95,24 @@ public class WorkloadApplier {
             deleteTokenSecret(workload, name);
         });
         return uid;
+    }
+
+    /**
+     * The team variables the notebook's live StatefulSet (informer) gives its pod, when it runs: a running notebook
+     * keeps them, since a changed template would restart it ({@link TeamEnvironment}).
+     */
+    private Optional<Map<String, String>> runningTeamEnv(WorkloadRecord workload) {
+        return cluster.statefulSet(workload.namespace(), workload.name())
+                .filter(set -> isOurs(set, workload))
+                .map(set -> {
+                    Map<String, String> kept = new java.util.TreeMap<>();
+                    set.getSpec().getTemplate().getSpec().getContainers().stream()
+                            .flatMap(container -> container.getEnv() == null ? java.util.stream.Stream.<EnvVar>empty()
+                                    : container.getEnv().stream())
+                            .filter(env -> environment.names().contains(env.getName()) && env.getValue() != null)
+                            .forEach(env -> kept.put(env.getName(), env.getValue()));
+                    return kept;
+                });
     }
 
     /** The token Secret the notebook's live StatefulSet (informer) points its pod at, when it is this workload's. */
@@ -139,7 +162,7 @@ public class WorkloadApplier {
         }
     }
 
-    private String applyJob(WorkloadRecord workload) {
+    private String applyJob(WorkloadRecord workload, Map<String, String> teamEnv) {
         Job existing = client.batch().v1().jobs().inNamespace(workload.namespace()).withName(workload.name()).get();
         if (existing != null) {
             if (!isOurs(existing, workload)) {
@@ -148,7 +171,7 @@ public class WorkloadApplier {
             }
             return existing.getMetadata().getUid();
         }
-        return serverSideApply(WorkloadResources.job(workload, instance)).getMetadata().getUid();
+        return serverSideApply(WorkloadResources.job(workload, instance, teamEnv)).getMetadata().getUid();
     }
 
     private HasMetadata serverSideApply(HasMetadata object) {

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 public final class WorkloadNames {
 
     public static final int MAX_LENGTH = 40;
+    /** Names the portal's own objects in a team namespace start with (tracking); no workload's may. */
+    public static final String RESERVED_PREFIX = "portal-";
     public static final String REGEX = "[a-z]([-a-z0-9]*[a-z0-9])?";
     private static final Pattern NAME = Pattern.compile(REGEX);
 

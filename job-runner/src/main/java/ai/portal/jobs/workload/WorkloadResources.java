@@ -61,15 +61,26 @@ public final class WorkloadResources {
      * v0.17.0 can keep the last run's Workload and refuse the scale-up for good (kubernetes-sigs/kueue#12232).
      */
     public static List<HasMetadata> notebook(WorkloadRecord workload, String instance, String tokenSecret) {
+        return notebook(workload, instance, tokenSecret, Map.of());
+    }
+
+    /** The same, the pod getting {@code teamEnv} too ({@link TeamEnvironment}). */
+    public static List<HasMetadata> notebook(WorkloadRecord workload, String instance, String tokenSecret,
+                                             Map<String, String> teamEnv) {
         require(workload, WorkloadKind.NOTEBOOK);
         return workload.desired() == Desired.RUNNING
                 ? List.of(workspaceClaim(workload, instance), service(workload, instance),
-                statefulSet(workload, instance, tokenSecret))
+                statefulSet(workload, instance, tokenSecret, teamEnv))
                 : List.of(workspaceClaim(workload, instance), service(workload, instance));
     }
 
     /** The training job's Job. */
     public static Job job(WorkloadRecord workload, String instance) {
+        return job(workload, instance, Map.of());
+    }
+
+    /** The same, the pod getting {@code teamEnv} too where the user did not set a variable of that name. */
+    public static Job job(WorkloadRecord workload, String instance, Map<String, String> teamEnv) {
         require(workload, WorkloadKind.JOB);
         WorkloadSpec spec = workload.spec();
         return new JobBuilder()
@@ -81,7 +92,7 @@ public final class WorkloadResources {
                 .withBackoffLimit(spec.retries() == null ? 0 : spec.retries())
                 .withNewTemplate()
                 .withMetadata(podMetadata(workload, instance))
-                .withSpec(podSpec(workload, jobContainer(workload), "Never"))
+                .withSpec(podSpec(workload, jobContainer(workload, teamEnv), "Never"))
                 .endTemplate()
                 .endSpec()
                 .build();
@@ -126,7 +137,8 @@ public final class WorkloadResources {
                 .build();
     }
 
-    static StatefulSet statefulSet(WorkloadRecord workload, String instance, String tokenSecret) {
+    static StatefulSet statefulSet(WorkloadRecord workload, String instance, String tokenSecret,
+                                   Map<String, String> teamEnv) {
         String basePath = WorkloadNames.notebookBasePath(workload.team(), workload.name());
         Container container = new ContainerBuilder(baseContainer(workload))
                 .withArgs("start-notebook.py",
@@ -137,6 +149,9 @@ public final class WorkloadResources {
                 .addToEnv(new EnvVarBuilder().withName(TOKEN_ENV).withNewValueFrom().withNewSecretKeyRef()
                         .withName(tokenSecret).withKey(WorkloadNames.TOKEN_KEY)
                         .endSecretKeyRef().endValueFrom().build())
+                .addAllToEnv(teamEnv.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .map(entry -> new EnvVarBuilder().withName(entry.getKey()).withValue(entry.getValue()).build())
+                        .toList())
                 .addNewPort().withName("http").withContainerPort(WorkloadNames.NOTEBOOK_PORT).endPort()
                 .addNewVolumeMount().withName("workspace").withMountPath(WorkloadNames.WORKSPACE_PATH).endVolumeMount()
                 // <base>api answers 200 without the token (api/status needs it: 403 would keep the pod unready)
@@ -168,7 +183,7 @@ public final class WorkloadResources {
                 .build();
     }
 
-    private static Container jobContainer(WorkloadRecord workload) {
+    private static Container jobContainer(WorkloadRecord workload, Map<String, String> teamEnv) {
         WorkloadSpec spec = workload.spec();
         ContainerBuilder container = new ContainerBuilder(baseContainer(workload));
         if (!spec.command().isEmpty()) {
@@ -180,6 +195,10 @@ public final class WorkloadResources {
         for (EnvVar env : spec.env()) {
             container.addToEnv(new EnvVarBuilder().withName(env.name()).withValue(env.value()).build());
         }
+        teamEnv.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .filter(entry -> spec.env().stream().noneMatch(env -> env.name().equals(entry.getKey())))
+                .forEach(entry -> container.addToEnv(new EnvVarBuilder().withName(entry.getKey())
+                        .withValue(entry.getValue()).build()));
         return container.build();
     }
 
@@ -195,9 +214,23 @@ public final class WorkloadResources {
             requests.put(GpuResources.RESOURCE, new Quantity(Integer.toString(spec.gpus())));
             limits.put(GpuResources.RESOURCE, new Quantity(Integer.toString(spec.gpus())));
         }
+        return restricted(CONTAINER, spec.image(), requests, limits);
+    }
+
+    /**
+     * A container of the portal's own (a team's tracking server) with what every pod in a team namespace gets: Pod
+     * Security {@code restricted}, memory limited to its request.
+     */
+    public static Container restrictedContainer(String name, String image, String cpu, String memory) {
+        return restricted(name, image, Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory)),
+                Map.of("memory", new Quantity(memory)));
+    }
+
+    private static Container restricted(String name, String image, Map<String, Quantity> requests,
+                                        Map<String, Quantity> limits) {
         return new ContainerBuilder()
-                .withName(CONTAINER)
-                .withImage(spec.image())
+                .withName(name)
+                .withImage(image)
                 .withImagePullPolicy("IfNotPresent")
                 .withResources(new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
                 .withNewSecurityContext()
@@ -209,9 +242,12 @@ public final class WorkloadResources {
                 .build();
     }
 
-    private static PodSpec podSpec(WorkloadRecord workload, Container container, String restartPolicy) {
-        WorkloadSpec spec = workload.spec();
-        PodSpecBuilder pod = new PodSpecBuilder()
+    /**
+     * A pod spec that passes Pod Security {@code restricted}: non-root uid 1000, RuntimeDefault seccomp, no service
+     * account token, no service links.
+     */
+    public static PodSpec restrictedPod(Container container, String restartPolicy) {
+        return new PodSpecBuilder()
                 .withRestartPolicy(restartPolicy)
                 .withAutomountServiceAccountToken(false)
                 .withEnableServiceLinks(false)
@@ -222,7 +258,13 @@ public final class WorkloadResources {
                 .withFsGroup(RUN_AS_GROUP)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
-                .withContainers(container);
+                .withContainers(container)
+                .build();
+    }
+
+    private static PodSpec podSpec(WorkloadRecord workload, Container container, String restartPolicy) {
+        WorkloadSpec spec = workload.spec();
+        PodSpecBuilder pod = new PodSpecBuilder(restrictedPod(container, restartPolicy));
         if (spec.schedulerName() != null) {
             pod.withSchedulerName(spec.schedulerName());
         }

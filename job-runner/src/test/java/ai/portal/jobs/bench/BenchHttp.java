@@ -85,4 +85,75 @@ public final class BenchHttp {
         }
         return false;
     }
+
+    /** The p-th percentile (nearest rank) of {@code values}; NaN when there are none. */
+    public static double percentile(java.util.List<Double> values, int p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        java.util.List<Double> sorted = new java.util.ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+
+    /** The machine's one-minute load average, for the figures' context. */
+    public static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Resident memory (bytes) of the process trees whose root's command line contains every one of {@code parts}
+     * (a pod's processes on the local cluster's process runtime).
+     */
+    public static long processTreeRss(String... parts) throws java.io.IOException {
+        java.util.Map<Long, Long> parents = new java.util.HashMap<>();
+        java.util.List<Long> roots = new java.util.ArrayList<>();
+        try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (var proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    long pid = Long.parseLong(proc.getFileName().toString());
+                    String stat = java.nio.file.Files.readString(proc.resolve("stat"));
+                    parents.put(pid, Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]));
+                    String cmdline = new String(java.nio.file.Files.readAllBytes(proc.resolve("cmdline")),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                    if (java.util.Arrays.stream(parts).allMatch(cmdline::contains)) {
+                        roots.add(pid);
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // a process that ended meanwhile
+                }
+            }
+        }
+        long total = 0;
+        for (long pid : parents.keySet()) {
+            long at = pid;
+            for (int depth = 0; depth < 20 && at > 1; depth++) {
+                if (roots.contains(at)) {
+                    total += rss(pid);
+                    break;
+                }
+                at = parents.getOrDefault(at, 0L);
+            }
+        }
+        return total;
+    }
+
+    private static long rss(long pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid),
+                    "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException gone) {
+            // ended
+        }
+        return 0;
+    }
 }

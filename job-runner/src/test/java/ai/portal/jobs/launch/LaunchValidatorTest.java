@@ -52,7 +52,8 @@ class LaunchValidatorTest {
 
     @Test
     void namesThatAreNotDnsLabelsAreRefused() {
-        for (String name : List.of("Train", "1train", "train_1", "-x", "x-", "a".repeat(41), "tr ain", "tr/ain")) {
+        for (String name : List.of("Train", "1train", "train_1", "-x", "x-", "a".repeat(41), "tr ain", "tr/ain",
+                "portal-mlflow", "portal-x")) {
             assertRefused(() -> validator.job(job(name, List.of(), List.of(), 0, null, null, null, null, null)),
                     "name");
         }

@@ -42,6 +42,24 @@ class WorkloadResourcesTest {
     }
 
     @Test
+    void theTeamsVariablesReachNotebooksAndJobsButAJobsOwnVariableWins() {
+        Map<String, String> team = Map.of("MLFLOW_TRACKING_URI", "http://portal-mlflow.team-vision.svc:5000/mlflow/vision",
+                "EPOCHS", "from-the-team");
+        StatefulSet set = (StatefulSet) WorkloadResources.notebook(notebook(Desired.RUNNING, 0), INSTANCE, SECRET, team)
+                .get(2);
+        assertThat(set.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
+                .extracting(io.fabric8.kubernetes.api.model.EnvVar::getName, io.fabric8.kubernetes.api.model.EnvVar::getValue)
+                .contains(org.assertj.core.groups.Tuple.tuple("MLFLOW_TRACKING_URI",
+                        "http://portal-mlflow.team-vision.svc:5000/mlflow/vision"));
+        Job job = WorkloadResources.job(job(List.of("python", "train.py"), List.of()), INSTANCE, team);
+        assertThat(job.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
+                .extracting(io.fabric8.kubernetes.api.model.EnvVar::getName, io.fabric8.kubernetes.api.model.EnvVar::getValue)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("EPOCHS", "3"),
+                        org.assertj.core.groups.Tuple.tuple("MLFLOW_TRACKING_URI",
+                                "http://portal-mlflow.team-vision.svc:5000/mlflow/vision"));
+    }
+
+    @Test
     void notebookIsAStatefulSetOfOneWithServiceClaimAndTheJupyterShapeTheProcessRuntimeExpects() {
         var objects = WorkloadResources.notebook(notebook(Desired.RUNNING, 1), INSTANCE, SECRET);
         assertThat(objects).extracting(object -> object.getClass().getSimpleName())

@@ -108,6 +108,14 @@ public final class JobsApi {
                                  Long maxIdleExtensionSeconds) {
     }
 
+    /**
+     * A team's experiment tracking: {@code state} off, stopping, starting, ready or failed; {@code message} in English;
+     * {@code uiPath} the MLflow UI behind the job runner's proxy.
+     */
+    public record TrackingStatus(String team, boolean enabled, String state, String message, String uiPath,
+                                 String trackingUri, Instant updatedAt, String updatedBy) {
+    }
+
     /** One team's idle limits: its own (null when it follows the platform) and the ones that hold. */
     public record TeamIdleSettings(String team, TeamIdleLimits own, IdleLimits effective, Instant updatedAt,
                                    String updatedBy) {

@@ -16,6 +16,7 @@ import ai.portal.ui.backend.JobsApi.Settings;
 import ai.portal.ui.backend.JobsApi.SubmitJob;
 import ai.portal.ui.backend.JobsApi.TeamIdleLimits;
 import ai.portal.ui.backend.JobsApi.TeamIdleSettings;
+import ai.portal.ui.backend.JobsApi.TrackingStatus;
 import ai.portal.ui.backend.JobsApi.UsageQuery;
 import ai.portal.ui.backend.JobsApi.UsageRow;
 import ai.portal.ui.backend.JobsApi.Workload;
@@ -118,6 +119,23 @@ public class JobsClient {
     public TeamIdleSettings teamIdleLimits(String team) {
         return Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/settings/teams/{team}", team).retrieve()
                 .body(TeamIdleSettings.class));
+    }
+
+    /** The team's experiment tracking (its members and admins). */
+    public TrackingStatus tracking(String team) {
+        return Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/teams/{team}/tracking", team).retrieve()
+                .body(TrackingStatus.class));
+    }
+
+    /** Switches the team's experiment tracking on or off (owners and admins). */
+    public TrackingStatus setTracking(String team, boolean on) {
+        return Calls.call(Backend.JOBS, () -> (on ? rest.put() : rest.delete())
+                .uri("/api/v1/teams/{team}/tracking", team).retrieve().body(TrackingStatus.class));
+    }
+
+    /** Where the browser opens the team's MLflow: the job runner's proxy, signed in by SSO. */
+    public String trackingUrl(TrackingStatus tracking) {
+        return notebooksUrl + tracking.uiPath();
     }
 
     /** Every team with idle limits of its own (platform admins). */

@@ -11,6 +11,7 @@ import ai.portal.ui.backend.TenantApi.Quota;
 import ai.portal.ui.backend.TenantApi.QuotaRequest;
 import ai.portal.ui.backend.TenantApi.QuotaUsage;
 import ai.portal.ui.backend.TenantApi.Team;
+import ai.portal.ui.backend.JobsApi.TrackingStatus;
 import ai.portal.ui.backend.JobsClient;
 import ai.portal.ui.backend.TenantClient;
 import ai.portal.ui.usage.TeamUsage;
@@ -33,6 +34,7 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -73,6 +75,7 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
     private Section quota;
     private Section requests;
     private Section gpuHours;
+    private Section tracking;
 
     public TeamView(CurrentUser user, TenantClient tenants, JobsClient jobs, LiveUpdates live) {
         this.user = user;
@@ -110,7 +113,9 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
         quota = new Section("team-quota", getTranslation("team.quota"));
         requests = new Section("team-quota-requests", getTranslation("team.quota-requests"));
         gpuHours = new Section("team-gpu-hours", getTranslation("team.gpu-hours"));
-        add(header, members, quota, gpuHours, requests);
+        tracking = new Section("team-tracking", getTranslation("team.tracking"));
+        add(header, members, quota, gpuHours, tracking, requests);
+        tracking.load("team.load-tracking", () -> jobs.tracking(team.slug()), this::trackingView);
 
         members.load("team.load-members", () -> tenants.members(team.slug()), this::membersView);
         quota.load("team.load-quota", this::quotaData, this::quotaView);
@@ -166,6 +171,54 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
             error.addClassName("portal-problem");
             header.add(error);
         }
+    }
+
+    /** Experiment tracking: its state in words, on/off for owners, and the MLflow UI in a new tab once ready. */
+    private Component trackingView(TrackingStatus status) {
+        VerticalLayout content = new VerticalLayout();
+        content.setPadding(false);
+        Badge state = new Badge(getTranslation("tracking-state." + status.state()));
+        state.setId("tracking-state");
+        Paragraph message = new Paragraph(getTranslation("tracking-state." + status.state() + ".help"));
+        message.setId("tracking-message");
+        if ("failed".equals(status.state()) && status.message() != null) {
+            message.setText(message.getText() + " " + status.message());
+        }
+        HorizontalLayout actions = new HorizontalLayout();
+        if (status.enabled() && "ready".equals(status.state())) {
+            Anchor open = new Anchor(jobs.trackingUrl(status), getTranslation("team.tracking.open"));
+            open.setTarget("_blank");
+            open.setId("tracking-open");
+            actions.add(open);
+        }
+        if (canManage() && (!team.archived() || status.enabled())) {
+            Button toggle = new Button(getTranslation(status.enabled() ? "team.tracking.off" : "team.tracking.on"));
+            toggle.setId("tracking-toggle");
+            if (!status.enabled()) {
+                toggle.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+            }
+            toggle.addClickListener(click -> {
+                toggle.setEnabled(false);
+                Async.run(UI.getCurrent(), () -> jobs.setTracking(team.slug(), !status.enabled()), changed -> {
+                    Toasts.success(getTranslation(changed.enabled() ? "team.tracking.switched-on"
+                            : "team.tracking.switched-off"));
+                    tracking.reload();
+                }, failure -> {
+                    toggle.setEnabled(true);
+                    Toasts.failure(this, "team.action.tracking", failure);
+                });
+            });
+            actions.add(toggle);
+        }
+        if (status.enabled() && !"ready".equals(status.state()) && !"failed".equals(status.state())) {
+            Button check = new Button(getTranslation("team.tracking.check"), VaadinIcon.REFRESH.create());
+            check.setId("tracking-refresh");
+            check.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+            check.addClickListener(click -> tracking.reload());
+            actions.add(check);
+        }
+        content.add(new HorizontalLayout(state), message, actions);
+        return content;
     }
 
     private boolean canManage() {

@@ -241,6 +241,8 @@ class TeamResourcesTest {
             assertThat(verbsOn(role, kind[0], kind[1])).as(kind[1])
                     .containsExactlyInAnyOrder("create", "patch", "delete", "deletecollection");
         }
+        assertThat(verbsOn(role, "apps", "deployments")).as("tracking servers, by name")
+                .containsExactlyInAnyOrder("create", "patch", "delete");
         assertThat(verbsOn(role, "", "secrets")).containsExactlyInAnyOrder("create", "delete");
         assertThat(verbsOn(role, "", "events")).containsExactly("create");
         for (String resource : List.of("pods", "pods/exec", "configmaps", "serviceaccounts", "resourcequotas")) {

@@ -199,6 +199,9 @@ class ChartRenderTest {
                 .collect(Collectors.toMap(HTTPIngressPath::getPath, p -> p.getBackend().getService().getName()));
         assertThat(routes).containsEntry("/", "portal-ai-portal-portal-ui")
                 .containsEntry("/notebooks", "portal-ai-portal-job-runner")
+                .containsEntry("/mlflow", "portal-ai-portal-job-runner")
+                .containsEntry("/api/v1/teams/[^/]+/(notebooks|jobs|workloads|capacity|tracking)",
+                        "portal-ai-portal-job-runner")
                 .containsEntry("/api/v1", "portal-ai-portal-tenant-service")
                 .containsEntry("/api/v1/teams/[^/]+/logs", "portal-ai-portal-logging-pipeline");
     }
