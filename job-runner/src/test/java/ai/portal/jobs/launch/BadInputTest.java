@@ -41,7 +41,7 @@ class BadInputTest extends JobRunnerTestSupport {
     @Test
     void aRefusalNamingNoPossibleTeamIsStillAudited() {
         String notATeam = "t" + java.util.UUID.randomUUID().toString().replace("-", "").repeat(9);
-        String detail = "not a team name: '" + notATeam.substring(0, 64) + "… (" + notATeam.length() + " characters)%";
+        String detail = "not a team name: '" + notATeam.substring(0, 64) + "'… (" + notATeam.length() + " characters)%";
         // alice's refusals of the other tests may have used up the minute's refusal rows (AuditLog's budget):
         // ask again until one is recorded
         List<Map<String, Object>> rows = await("the refusal's audit row", () -> {
