@@ -68,8 +68,13 @@ func main() {
 	flag.DurationVar(&o.minDuration, "min-duration", 10*time.Second, "shortest job")
 	flag.DurationVar(&o.maxDuration, "max-duration", 60*time.Second, "longest job")
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up on a profile's trace after this long")
+	offlineRuns := flag.Int("offline", 0, "replay the trace offline (no cluster) this many times per choice rule, with different tie-breaking")
 	flag.Parse()
 	o.profiles = strings.Split(profiles, ",")
+	if *offlineRuns > 0 {
+		offline(o, makeTrace(o), *offlineRuns)
+		return
+	}
 
 	cfg, err := clientcmd.BuildConfigFromFlags("", o.kubeconfig)
 	if err != nil {
