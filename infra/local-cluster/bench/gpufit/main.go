@@ -25,6 +25,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -555,10 +556,40 @@ func (r *run) hold(ctx context.Context, on bool) error {
 	return nil
 }
 
+// cleanUp deletes the run's namespace and pool nodes and waits until they are gone, so that the next profile's run
+// does not share the API server, etcd and KWOK with the deletion of this one's ~1,300 pods (and their Logs objects
+// and events). The first runs did not wait, and each profile ran slower than the one before it.
 func (r *run) cleanUp() {
 	ctx := context.Background()
+	t0 := time.Now()
 	_ = r.kc.CoreV1().Namespaces().Delete(ctx, r.ns, metav1.DeleteOptions{})
 	_ = r.kc.CoreV1().Nodes().DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "sim.portal.ai/test-pool=" + r.pool})
+	if err := waitGone(ctx, r.kc, r.ns, r.pool, r.o.timeout, time.Second); err != nil {
+		say("%s.cleanup gone=false after_s=%.0f (%v): the next profile shares the cluster with this deletion", r.profile, time.Since(t0).Seconds(), err)
+		return
+	}
+	say("%s.cleanup gone=true after_s=%.1f", r.profile, time.Since(t0).Seconds())
+}
+
+// waitGone polls until namespace ns no longer exists and no node of pool is left, or limit has passed.
+func waitGone(ctx context.Context, kc kubernetes.Interface, ns, pool string, limit, poll time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		_, err := kc.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		nsGone := apierrors.IsNotFound(err)
+		nodes, nerr := kc.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: "sim.portal.ai/test-pool=" + pool})
+		nodesLeft := -1
+		if nerr == nil {
+			nodesLeft = len(nodes.Items)
+		}
+		if nsGone && nodesLeft == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("namespace %s gone: %v, pool nodes left: %d", ns, nsGone, nodesLeft)
+		}
+		time.Sleep(poll)
+	}
 }
 
 func labelsEverything() labels.Selector { return labels.Everything() }
