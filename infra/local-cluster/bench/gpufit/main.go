@@ -353,35 +353,52 @@ func (r *run) observe(p *corev1.Pod) {
 
 type sample struct {
 	wholeFree, stranded, free, pending int
+	// starting is the GPUs held by bound pods that are not Running yet (KWOK's pod-ready stage still to come);
+	// fitNow is how many waiting pods would fit, by count, on a node as the informer shows it: jobs waiting while
+	// they fit mean the scheduler (or its view) is behind, not that the pool is full.
+	starting, fitNow int
 }
 
 // sample reads the pool from the pod informer: GPUs held per node (bound, not finished), whole free nodes, and
 // stranded GPUs — free GPUs on nodes with fewer free than the smallest waiting request (none when nothing waits).
+// Stranded alone cannot tell a full pool from a busy scheduler: while a 1-GPU job waits it is 0 either way, so the
+// free GPUs and the waiting jobs that fit are sampled too.
 func (r *run) sample(all []*corev1.Pod) sample {
 	held := map[string]int{}
 	minWaiting := math.MaxInt
-	pending := 0
+	var waiting []int
+	s := sample{}
 	for _, p := range all {
 		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
 			continue
 		}
 		g := gputopo.PodGPUs(p)
 		if p.Spec.NodeName == "" {
-			pending++
+			waiting = append(waiting, g)
 			minWaiting = min(minWaiting, g)
 			continue
 		}
 		held[p.Spec.NodeName] += g
+		if p.Status.Phase != corev1.PodRunning {
+			s.starting += g
+		}
 	}
-	s := sample{pending: pending}
+	s.pending = len(waiting)
+	maxFree := 0
 	for i := 0; i < r.o.nodes; i++ {
 		free := 8 - held[r.nodeName(i)]
 		s.free += free
+		maxFree = max(maxFree, free)
 		if free == 8 {
 			s.wholeFree++
 		}
-		if pending > 0 && free < minWaiting {
+		if s.pending > 0 && free < minWaiting {
 			s.stranded += free
+		}
+	}
+	for _, g := range waiting {
+		if g <= maxFree {
+			s.fitNow++
 		}
 	}
 	return s
@@ -452,18 +469,26 @@ func (r *run) report(trace []job, samples []sample, took time.Duration) {
 			}
 		}
 	}
-	var whole, stranded, strandedBusy, busy float64
+	var whole, stranded, strandedBusy, busy, freeBusy, starting, fitNow, behind float64
 	for _, s := range samples {
 		whole += float64(s.wholeFree)
 		stranded += float64(s.stranded)
+		starting += float64(s.starting)
 		if s.pending > 0 {
 			busy++
 			strandedBusy += float64(s.stranded)
+			freeBusy += float64(s.free)
+			fitNow += float64(s.fitNow)
+			if s.fitNow > 0 {
+				behind++
+			}
 		}
 	}
 	n := float64(max(len(samples), 1))
 	say("%s.trace took_s=%.0f unbound=%d samples=%d whole_free_8gpu_nodes_avg=%.2f stranded_gpus_avg=%.2f stranded_gpus_avg_while_jobs_wait=%.2f (%.0f%% of samples had waiting jobs)",
 		r.profile, took.Seconds(), unbound, len(samples), whole/n, stranded/n, strandedBusy/math.Max(busy, 1), 100*busy/n)
+	say("%s.pool free_gpus_avg_while_jobs_wait=%.1f waiting_jobs_that_fit_avg=%.1f samples_with_a_waiting_job_that_fits=%.0f%% gpus_held_by_bound_not_running_pods_avg=%.1f",
+		r.profile, freeBusy/math.Max(busy, 1), fitNow/math.Max(busy, 1), 100*behind/math.Max(busy, 1), starting/n)
 	say("%s.wait all_avg_s=%.1f all_p95_s=%.1f gpu8_jobs=%d gpu8_avg_s=%.1f gpu8_p95_s=%.1f",
 		r.profile, avg(waitsAll), pct(waitsAll, 95), len(waits8), avg(waits8), pct(waits8, 95))
 	say("%s.domains pods_up_to_4_gpus_seen=%d across_domains=%d (%.1f%%)", r.profile, seen, multi, 100*float64(multi)/math.Max(float64(seen), 1))
