@@ -6,6 +6,8 @@
 // Each profile gets its own pool of simulated H100 nodes (8 GPUs, two 4-GPU NVLink domains, a private taint) in
 // its own namespace, so profiles never share nodes; the same trace (arrival offsets, sizes, durations) is
 // replayed on each, one after the other. Durations are time-compressed to seconds; KWOK ends the pods.
+//
+// --offline N replays the same trace without a cluster through the three profiles' choice rules (offline.go).
 package main
 
 import (
