@@ -6,6 +6,8 @@
 // Each profile gets its own pool of simulated H100 nodes (8 GPUs, two 4-GPU NVLink domains, a private taint) in
 // its own namespace, so profiles never share nodes; the same trace (arrival offsets, sizes, durations) is
 // replayed on each, one after the other. Durations are time-compressed to seconds; KWOK ends the pods.
+//
+// --offline N replays the same trace without a cluster through the three profiles' choice rules (offline.go).
 package main
 
 import (
@@ -25,6 +27,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -68,8 +71,13 @@ func main() {
 	flag.DurationVar(&o.minDuration, "min-duration", 10*time.Second, "shortest job")
 	flag.DurationVar(&o.maxDuration, "max-duration", 60*time.Second, "longest job")
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up on a profile's trace after this long")
+	offlineRuns := flag.Int("offline", 0, "replay the trace offline (no cluster) this many times per choice rule, with different tie-breaking")
 	flag.Parse()
 	o.profiles = strings.Split(profiles, ",")
+	if *offlineRuns > 0 {
+		offline(o, makeTrace(o), *offlineRuns)
+		return
+	}
 
 	cfg, err := clientcmd.BuildConfigFromFlags("", o.kubeconfig)
 	if err != nil {
@@ -347,35 +355,52 @@ func (r *run) observe(p *corev1.Pod) {
 
 type sample struct {
 	wholeFree, stranded, free, pending int
+	// starting is the GPUs held by bound pods that are not Running yet (KWOK's pod-ready stage still to come);
+	// fitNow is how many waiting pods would fit, by count, on a node as the informer shows it: jobs waiting while
+	// they fit mean the scheduler (or its view) is behind, not that the pool is full.
+	starting, fitNow int
 }
 
 // sample reads the pool from the pod informer: GPUs held per node (bound, not finished), whole free nodes, and
 // stranded GPUs — free GPUs on nodes with fewer free than the smallest waiting request (none when nothing waits).
+// Stranded alone cannot tell a full pool from a busy scheduler: while a 1-GPU job waits it is 0 either way, so the
+// free GPUs and the waiting jobs that fit are sampled too.
 func (r *run) sample(all []*corev1.Pod) sample {
 	held := map[string]int{}
 	minWaiting := math.MaxInt
-	pending := 0
+	var waiting []int
+	s := sample{}
 	for _, p := range all {
 		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
 			continue
 		}
 		g := gputopo.PodGPUs(p)
 		if p.Spec.NodeName == "" {
-			pending++
+			waiting = append(waiting, g)
 			minWaiting = min(minWaiting, g)
 			continue
 		}
 		held[p.Spec.NodeName] += g
+		if p.Status.Phase != corev1.PodRunning {
+			s.starting += g
+		}
 	}
-	s := sample{pending: pending}
+	s.pending = len(waiting)
+	maxFree := 0
 	for i := 0; i < r.o.nodes; i++ {
 		free := 8 - held[r.nodeName(i)]
 		s.free += free
+		maxFree = max(maxFree, free)
 		if free == 8 {
 			s.wholeFree++
 		}
-		if pending > 0 && free < minWaiting {
+		if s.pending > 0 && free < minWaiting {
 			s.stranded += free
+		}
+	}
+	for _, g := range waiting {
+		if g <= maxFree {
+			s.fitNow++
 		}
 	}
 	return s
@@ -446,18 +471,26 @@ func (r *run) report(trace []job, samples []sample, took time.Duration) {
 			}
 		}
 	}
-	var whole, stranded, strandedBusy, busy float64
+	var whole, stranded, strandedBusy, busy, freeBusy, starting, fitNow, behind float64
 	for _, s := range samples {
 		whole += float64(s.wholeFree)
 		stranded += float64(s.stranded)
+		starting += float64(s.starting)
 		if s.pending > 0 {
 			busy++
 			strandedBusy += float64(s.stranded)
+			freeBusy += float64(s.free)
+			fitNow += float64(s.fitNow)
+			if s.fitNow > 0 {
+				behind++
+			}
 		}
 	}
 	n := float64(max(len(samples), 1))
 	say("%s.trace took_s=%.0f unbound=%d samples=%d whole_free_8gpu_nodes_avg=%.2f stranded_gpus_avg=%.2f stranded_gpus_avg_while_jobs_wait=%.2f (%.0f%% of samples had waiting jobs)",
 		r.profile, took.Seconds(), unbound, len(samples), whole/n, stranded/n, strandedBusy/math.Max(busy, 1), 100*busy/n)
+	say("%s.pool free_gpus_avg_while_jobs_wait=%.1f waiting_jobs_that_fit_avg=%.1f samples_with_a_waiting_job_that_fits=%.0f%% gpus_held_by_bound_not_running_pods_avg=%.1f",
+		r.profile, freeBusy/math.Max(busy, 1), fitNow/math.Max(busy, 1), 100*behind/math.Max(busy, 1), starting/n)
 	say("%s.wait all_avg_s=%.1f all_p95_s=%.1f gpu8_jobs=%d gpu8_avg_s=%.1f gpu8_p95_s=%.1f",
 		r.profile, avg(waitsAll), pct(waitsAll, 95), len(waits8), avg(waits8), pct(waits8, 95))
 	say("%s.domains pods_up_to_4_gpus_seen=%d across_domains=%d (%.1f%%)", r.profile, seen, multi, 100*float64(multi)/math.Max(float64(seen), 1))
@@ -550,10 +583,40 @@ func (r *run) hold(ctx context.Context, on bool) error {
 	return nil
 }
 
+// cleanUp deletes the run's namespace and pool nodes and waits until they are gone, so that the next profile's run
+// does not share the API server, etcd and KWOK with the deletion of this one's ~1,300 pods (and their Logs objects
+// and events). The first runs did not wait, and each profile ran slower than the one before it.
 func (r *run) cleanUp() {
 	ctx := context.Background()
+	t0 := time.Now()
 	_ = r.kc.CoreV1().Namespaces().Delete(ctx, r.ns, metav1.DeleteOptions{})
 	_ = r.kc.CoreV1().Nodes().DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "sim.portal.ai/test-pool=" + r.pool})
+	if err := waitGone(ctx, r.kc, r.ns, r.pool, r.o.timeout, time.Second); err != nil {
+		say("%s.cleanup gone=false after_s=%.0f (%v): the next profile shares the cluster with this deletion", r.profile, time.Since(t0).Seconds(), err)
+		return
+	}
+	say("%s.cleanup gone=true after_s=%.1f", r.profile, time.Since(t0).Seconds())
+}
+
+// waitGone polls until namespace ns no longer exists and no node of pool is left, or limit has passed.
+func waitGone(ctx context.Context, kc kubernetes.Interface, ns, pool string, limit, poll time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		_, err := kc.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		nsGone := apierrors.IsNotFound(err)
+		nodes, nerr := kc.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: "sim.portal.ai/test-pool=" + pool})
+		nodesLeft := -1
+		if nerr == nil {
+			nodesLeft = len(nodes.Items)
+		}
+		if nsGone && nodesLeft == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("namespace %s gone: %v, pool nodes left: %d", ns, nsGone, nodesLeft)
+		}
+		time.Sleep(poll)
+	}
 }
 
 func labelsEverything() labels.Selector { return labels.Everything() }

@@ -313,3 +313,27 @@ func TestFilterNamesWhatIsMissingOnEveryStrandedNode(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAttempt64Nodes is what gpu-fit adds to one scheduling attempt of a 1-GPU pod on the benchmark's pool:
+// Filter and Score on 64 eight-GPU nodes holding four pods each (1, 1, 2 and 2 GPUs, devices annotated), one
+// after the other as a single scheduler worker would. kube-scheduler runs Filter on 16 goroutines, but nodeState
+// takes the plugin's one mutex for its whole pod loop.
+func BenchmarkAttempt64Nodes(b *testing.B) {
+	var nodes []fwk.NodeInfo
+	for i := 0; i < 64; i++ {
+		nodes = append(nodes, nodeInfo(gpuNode("h100-"+itoa(i), 8, 4, ""),
+			gpuPod(1, "0"), gpuPod(1, "1"), gpuPod(2, "4,5"), gpuPod(2, "2,3")))
+	}
+	g, pod, ctx := plugin(), gpuPod(1, ""), context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, ni := range nodes {
+			if st := g.Filter(ctx, nil, pod, ni); !st.IsSuccess() {
+				b.Fatal(st.Message())
+			}
+			if _, st := g.Score(ctx, nil, pod, ni); !st.IsSuccess() {
+				b.Fatal(st.Message())
+			}
+		}
+	}
+}

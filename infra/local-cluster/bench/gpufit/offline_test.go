@@ -1,0 +1,86 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+func ruleNamed(t *testing.T, name string) rule {
+	t.Helper()
+	for _, r := range simRules() {
+		if r.name == name {
+			return r
+		}
+	}
+	t.Fatalf("no rule %s", name)
+	return rule{}
+}
+
+// Two 4-GPU jobs, then an 8-GPU job, on two empty nodes: the packing rules put both 4-GPU jobs on one node, so the
+// 8-GPU job starts at once; the stock rule spreads them (one per node) and the 8-GPU job waits until the first ends.
+// The replay drives gpu-fit's own Filter, Score and NormalizeScore, so this fails if they stop packing.
+func TestReplayPackingRulesKeepAWholeNodeForTheEightGPUJob(t *testing.T) {
+	trace := []job{
+		{name: "a-g4", at: 0, gpus: 4, duration: 30 * time.Second},
+		{name: "b-g4", at: time.Second, gpus: 4, duration: 20 * time.Second},
+		{name: "c-g8", at: 2 * time.Second, gpus: 8, duration: 10 * time.Second},
+	}
+	cases := []struct {
+		rule          string
+		wait8, finish float64
+	}{
+		// b ends at 21 s on the node it shares with nobody; c starts then and ends at 31 s
+		{rule: "upstream-default", wait8: 19, finish: 31},
+		{rule: "default-scheduler", wait8: 0, finish: 30},
+		{rule: "gpu-fit", wait8: 0, finish: 30},
+	}
+	for _, tc := range cases {
+		t.Run(tc.rule, func(t *testing.T) {
+			for seed := int64(1); seed <= 5; seed++ { // ties are broken at random: every seed must agree
+				res := replay(trace, 2, ruleNamed(t, tc.rule), seed)
+				if res.wait8 != tc.wait8 || res.makespan != tc.finish {
+					t.Fatalf("seed %d: 8-GPU wait %.0f s, finished by %.0f s; want %.0f s and %.0f s", seed, res.wait8, res.makespan, tc.wait8, tc.finish)
+				}
+				if res.acrossDomains != 0 || res.upTo4 != 2 {
+					t.Fatalf("seed %d: %d of %d pods of up to 4 GPUs across domains, want 0 of 2", seed, res.acrossDomains, res.upTo4)
+				}
+			}
+		})
+	}
+}
+
+// Four 1-GPU jobs on one node of two 4-GPU domains, then a 4-GPU job: the device choice keeps the 1-GPU jobs in one
+// domain under every rule, so the 4-GPU job gets the other whole domain.
+func TestReplayKeepsSmallJobsInOneDomain(t *testing.T) {
+	var trace []job
+	for i := 0; i < 4; i++ {
+		trace = append(trace, job{name: "s", at: time.Duration(i) * time.Second, gpus: 1, duration: time.Minute})
+	}
+	trace = append(trace, job{name: "big", at: 5 * time.Second, gpus: 4, duration: time.Minute})
+	for _, r := range simRules() {
+		res := replay(trace, 1, r, 1)
+		if res.acrossDomains != 0 || res.waitAll != 0 {
+			t.Errorf("%s: %d pods across domains, average wait %.1f s; want 0 and 0", r.name, res.acrossDomains, res.waitAll)
+		}
+	}
+}
+
+// The benchmark's own trace: every rule binds and finishes every job, and no rule holds more GPUs than exist
+// (replay panics on a double assignment).
+func TestReplayOfTheBenchmarkTraceFinishesEveryJob(t *testing.T) {
+	o := options{jobs: 1000, nodes: 64, seed: 17, arrivalWindow: 200 * time.Second, minDuration: 10 * time.Second, maxDuration: time.Minute}
+	trace := makeTrace(o)
+	last := 0.0
+	for _, j := range trace {
+		last = max(last, (j.at + j.duration).Seconds())
+	}
+	for _, r := range simRules() {
+		res := replay(trace, o.nodes, r, 1)
+		if res.makespan < last || res.gpuBusy <= 0 || res.gpuBusy > 1 {
+			t.Errorf("%s: finished by %.0f s (last arrival + duration %.0f s), GPUs busy %.2f", r.name, res.makespan, last, res.gpuBusy)
+		}
+		if res.upTo4 != 843 {
+			t.Errorf("%s: %d pods of up to 4 GPUs bound, want all 843", r.name, res.upTo4)
+		}
+	}
+}
