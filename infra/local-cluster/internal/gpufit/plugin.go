@@ -131,11 +131,7 @@ func orNone(s string) string {
 }
 
 func describeUnhealthy(m map[int]int) string {
-	idx := make([]int, 0, len(m))
-	for i := range m {
-		idx = append(idx, i)
-	}
-	sort.Ints(idx)
+	idx := gputopo.UnhealthyIndices(m)
 	parts := make([]string, len(idx))
 	for k, i := range idx {
 		parts[k] = fmt.Sprintf("GPU %d", i)

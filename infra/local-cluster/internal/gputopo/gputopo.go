@@ -101,13 +101,19 @@ func ParseUnhealthy(s string) map[int]int {
 	return out
 }
 
-// FormatUnhealthy writes AnnotationUnhealthy in index order.
-func FormatUnhealthy(m map[int]int) string {
+// UnhealthyIndices are the GPU indices of an unhealthy map (index -> XID), in order.
+func UnhealthyIndices(m map[int]int) []int {
 	idx := make([]int, 0, len(m))
 	for i := range m {
 		idx = append(idx, i)
 	}
 	sort.Ints(idx)
+	return idx
+}
+
+// FormatUnhealthy writes AnnotationUnhealthy in index order.
+func FormatUnhealthy(m map[int]int) string {
+	idx := UnhealthyIndices(m)
 	parts := make([]string, len(idx))
 	for k, i := range idx {
 		parts[k] = strconv.Itoa(i) + ":" + strconv.Itoa(m[i])
