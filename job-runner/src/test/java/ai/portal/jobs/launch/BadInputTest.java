@@ -58,6 +58,9 @@ class BadInputTest extends JobRunnerTestSupport {
         }, found -> !found.isEmpty(), java.time.Duration.ofSeconds(90));
         assertThat(rows.getFirst().get("outcome")).isIn("denied", "rejected");
         assertThat(String.valueOf(rows.getFirst().get("target"))).isEqualTo("job/train");
+        // the refusal in the words its caller read, not the exception's Java rendering
+        assertThat(String.valueOf(rows.getFirst().get("detail"))).doesNotContain("ProblemDetail[")
+                .doesNotContain("NOT_FOUND");
     }
 
     @Test

@@ -73,7 +73,7 @@ public class AuditLog {
     public <T> Mono<T> onFailure(Mono<T> useCase, CurrentUser actor, String team, String action, String target) {
         return useCase.onErrorResume(failure -> {
             AuditEvent.Outcome outcome = outcomeOf(failure);
-            String detail = failure.getMessage();
+            String detail = detailOf(failure);
             if (outcome != AuditEvent.Outcome.FAILED) {
                 RefusalBudget.Decision decision = refusals.admit(actor.subject(), Instant.now());
                 if (!decision.record()) {
@@ -93,6 +93,24 @@ public class AuditLog {
                     })
                     .then(Mono.error(failure));
         });
+    }
+
+    /**
+     * What a refusal's row says: the problem's own words as the caller read them ("Cannot run on this cluster: No T4
+     * node …"), not the Java rendering of the exception ("422 UNPROCESSABLE_CONTENT, ProblemDetail[type='null', …").
+     */
+    static String detailOf(Throwable failure) {
+        if (failure instanceof ErrorResponse response && response.getBody() != null) {
+            String title = response.getBody().getTitle();
+            String detail = response.getBody().getDetail();
+            if (detail != null && !detail.isBlank()) {
+                return title == null || title.isBlank() || detail.startsWith(title) ? detail : title + ": " + detail;
+            }
+            if (title != null && !title.isBlank()) {
+                return title;
+            }
+        }
+        return String.valueOf(failure.getMessage());
     }
 
     /** How a failed use case ends in the audit log: the caller's fault, not allowed, or ours. */
