@@ -1,7 +1,6 @@
 package ai.portal.jobs.proxy;
 
 import java.net.URI;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import ai.portal.jobs.proxy.NotebookPages.Page;
@@ -36,7 +35,6 @@ import reactor.core.publisher.Mono;
 class MlflowProxyFilter implements GatewayFilter {
 
     private static final Logger log = LoggerFactory.getLogger(MlflowProxyFilter.class);
-    private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final String PREFIX = "/mlflow/";
     /** MLflow's read-only endpoints that take POST: searches of runs, experiments, models, traces. */
     private static final Pattern READ_BY_POST = Pattern.compile(
@@ -55,7 +53,7 @@ class MlflowProxyFilter implements GatewayFilter {
 
     /** What a request needs: reading for safe methods and MLflow's searches, else changing. */
     static TeamPermission need(HttpMethod method, String pathAfterTeam) {
-        return SAFE.contains(method) || (HttpMethod.POST.equals(method)
+        return NotebookProxyFilter.SAFE.contains(method) || (HttpMethod.POST.equals(method)
                 && READ_BY_POST.matcher(pathAfterTeam).matches()) ? TeamPermission.VIEW : TeamPermission.EDIT;
     }
 
@@ -79,7 +77,7 @@ class MlflowProxyFilter implements GatewayFilter {
                 .flatMap(login -> {
                     boolean bearer = login instanceof JwtAuthenticationToken;
                     // a session cookie rides along with any site's request; a bearer token does not
-                    if (!bearer && !SAFE.contains(request.getMethod())
+                    if (!bearer && !NotebookProxyFilter.SAFE.contains(request.getMethod())
                             && !NotebookProxyFilter.sameOrigin(request.getHeaders().getOrigin(), request.getHeaders())) {
                         return NotebookPages.write(exchange, Page.TRACKING_CROSS_SITE, team).thenReturn(false);
                     }

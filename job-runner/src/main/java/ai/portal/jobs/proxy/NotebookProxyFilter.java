@@ -46,7 +46,8 @@ class NotebookProxyFilter implements GatewayFilter {
     /** Exchange attribute with the notebook's token, for {@link #TOKEN_SCRUBBER}; never logged. */
     private static final String TOKEN = NotebookProxyFilter.class.getName() + ".token";
     private static final Logger log = LoggerFactory.getLogger(NotebookProxyFilter.class);
-    private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+    /** Methods that change nothing (the proxies of notebooks and MLflow both read them so). */
+    static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     private final NotebookAccess access;
     private final NotebookTargets targets;
