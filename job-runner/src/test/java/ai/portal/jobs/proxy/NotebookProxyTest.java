@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import ai.portal.jobs.KueueTestSupport;
 import ai.portal.testing.TestStack;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -146,12 +148,15 @@ class NotebookProxyTest extends KueueTestSupport {
         kubernetes().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
                 .withNewMetadata().withName("old-token").withLabels(labels).endMetadata()
                 .addToStringData("token", UUID.randomUUID().toString().replace("-", "")).build()).create();
-        kubernetes().apps().statefulSets().inNamespace(ns).withName("old").edit(legacy -> {
-            legacy.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
-                    .filter(env -> "JUPYTER_TOKEN".equals(env.getName())).findFirst().orElseThrow()
-                    .getValueFrom().getSecretKeyRef().setName("old-token");
-            return legacy;
-        });
+        // a JSON patch, not edit(): the StatefulSet controller writes its status meanwhile, and edit's optimistic
+        // lock then fails with 409 (seen in CI)
+        var env = set.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        int tokenAt = env.indexOf(env.stream().filter(e -> "JUPYTER_TOKEN".equals(e.getName())).findFirst()
+                .orElseThrow());
+        kubernetes().apps().statefulSets().inNamespace(ns).withName("old").patch(
+                PatchContext.of(PatchType.JSON),
+                "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/env/" + tokenAt
+                        + "/valueFrom/secretKeyRef/name\",\"value\":\"old-token\"}]");
 
         awaitTrue("the legacy token Secret to be deleted by the job runner",
                 () -> kubernetes().secrets().inNamespace(ns).withName("old-token").get() == null);
