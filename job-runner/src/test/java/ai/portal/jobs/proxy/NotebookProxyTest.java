@@ -150,8 +150,8 @@ class NotebookProxyTest extends KueueTestSupport {
                 .addToStringData("token", UUID.randomUUID().toString().replace("-", "")).build()).create();
         // a JSON patch, not edit(): the StatefulSet controller writes its status meanwhile, and edit's optimistic
         // lock then fails with 409 (seen in CI)
-        var env = set.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
-        int tokenAt = env.indexOf(env.stream().filter(e -> "JUPYTER_TOKEN".equals(e.getName())).findFirst()
+        var podEnv = set.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        int tokenAt = podEnv.indexOf(podEnv.stream().filter(e -> "JUPYTER_TOKEN".equals(e.getName())).findFirst()
                 .orElseThrow());
         kubernetes().apps().statefulSets().inNamespace(ns).withName("old").patch(
                 PatchContext.of(PatchType.JSON),
