@@ -50,6 +50,45 @@ func TestDefaultTopologyMatchesTheIssue(t *testing.T) {
 	}
 }
 
+func TestNodesReportEphemeralStorageAsAKubeletWould(t *testing.T) {
+	topo, err := loadTopology("../../nodes.yaml", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPool := map[string]*corev1.Node{}
+	for _, n := range topo.nodes() {
+		byPool[n.Labels[labelPool]] = n
+	}
+	// capacity from nodes.yaml, or the default for a pool that states none (t4); allocatable less the kubelet's 10%
+	for pool, want := range map[string]string{"h100": "6Ti", "a100": "1500Gi", "cpu": "500Gi", "t4": "200Gi"} {
+		n := byPool[pool]
+		if n == nil {
+			t.Fatalf("no node of pool %s", pool)
+		}
+		capacity := n.Status.Capacity[corev1.ResourceEphemeralStorage]
+		allocatable := n.Status.Allocatable[corev1.ResourceEphemeralStorage]
+		w := resource.MustParse(want)
+		if capacity.Cmp(w) != 0 {
+			t.Errorf("%s: ephemeral-storage capacity %s, want %s", pool, capacity.String(), want)
+		}
+		if allocatable.Value() != w.Value()/100*90 {
+			t.Errorf("%s: ephemeral-storage allocatable %s, want 90%% of %s", pool, allocatable.String(), want)
+		}
+		// the other resources are not reduced
+		cpuCap, cpuAlloc := n.Status.Capacity[corev1.ResourceCPU], n.Status.Allocatable[corev1.ResourceCPU]
+		if cpuCap.Cmp(cpuAlloc) != 0 {
+			t.Errorf("%s: cpu allocatable %s of %s", pool, cpuAlloc.String(), cpuCap.String())
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "nodes.yaml")
+	if err := os.WriteFile(bad, []byte("pools:\n- name: x\n  count: 1\n  ephemeralStorage: lots\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadTopology(bad, 0); err == nil || !strings.Contains(err.Error(), "ephemeralStorage") {
+		t.Fatalf("an unparsable ephemeralStorage must be refused by name, got %v", err)
+	}
+}
+
 func gpuPod(name string, gpus int64, policy corev1.RestartPolicy) *corev1.Pod {
 	return &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "team-a", UID: types.UID("uid-x" + name)},

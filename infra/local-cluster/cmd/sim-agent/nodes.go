@@ -36,6 +36,10 @@ const (
 	annotationNodeXID = "sim.portal.ai/gpu-xid-errors"
 	resourceGPU       = corev1.ResourceName("nvidia.com/gpu")
 	fieldManager      = "ai-portal-sim-agent"
+	// a node entry without ephemeralStorage: a common root disk of a cloud GPU node
+	defaultEphemeralStorage = "200Gi"
+	// the kubelet's default hard eviction threshold nodefs.available<10%: allocatable = capacity less this share
+	ephemeralStorageReservedPercent = 10
 )
 
 // topology is nodes.yaml.
@@ -54,6 +58,9 @@ type pool struct {
 	Zone   string            `json:"zone"`
 	Labels map[string]string `json:"labels"`
 	GPU    *gpuSpec          `json:"gpu"`
+	// EphemeralStorage is the node's local disk for containers' writable layers, logs and emptyDirs (the kubelet's
+	// nodefs), e.g. 3500Gi; empty: defaultEphemeralStorage.
+	EphemeralStorage string `json:"ephemeralStorage"`
 }
 
 type gpuSpec struct {
@@ -86,6 +93,11 @@ func loadTopology(path string, scale int) (*topology, error) {
 	for i, p := range t.Pools {
 		if p.Name == "" || p.Count < 0 {
 			return nil, fmt.Errorf("%s: pool %d needs a name and a count", path, i)
+		}
+		if p.EphemeralStorage != "" {
+			if q, err := resource.ParseQuantity(p.EphemeralStorage); err != nil || q.Sign() <= 0 {
+				return nil, fmt.Errorf("%s: pool %s: ephemeralStorage %q is not a positive quantity", path, p.Name, p.EphemeralStorage)
+			}
 		}
 		if p.GPU != nil && (p.GPU.Product == "" || p.GPU.Count <= 0) {
 			return nil, fmt.Errorf("%s: pool %s: gpu needs product and count", path, p.Name)
@@ -144,11 +156,12 @@ func (p pool) node(name string) *corev1.Node {
 	if pods == 0 {
 		pods = 110
 	}
+	ephemeral := resource.MustParse(orDefault(p.EphemeralStorage, defaultEphemeralStorage))
 	capacity := corev1.ResourceList{
 		corev1.ResourceCPU:              resource.MustParse(orDefault(p.CPU, "32")),
 		corev1.ResourceMemory:           resource.MustParse(orDefault(p.Memory, "256Gi")),
 		corev1.ResourcePods:             *resource.NewQuantity(int64(pods), resource.DecimalSI),
-		corev1.ResourceEphemeralStorage: resource.MustParse("1Ti"),
+		corev1.ResourceEphemeralStorage: ephemeral,
 	}
 	annotations := map[string]string{
 		annotationKwok:                 "fake",
@@ -178,13 +191,17 @@ func (p pool) node(name string) *corev1.Node {
 		}
 		taints = append(taints, corev1.Taint{Key: "nvidia.com/gpu", Value: "present", Effect: corev1.TaintEffectNoSchedule})
 	}
+	// what the scheduler may hand out: all of it but the disk the kubelet keeps free before it evicts pods
+	allocatable := capacity.DeepCopy()
+	allocatable[corev1.ResourceEphemeralStorage] = *resource.NewQuantity(
+		ephemeral.Value()/100*(100-ephemeralStorageReservedPercent), resource.BinarySI)
 	return &corev1.Node{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Node"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels, Annotations: annotations},
 		Spec:       corev1.NodeSpec{Taints: taints},
 		Status: corev1.NodeStatus{
 			Capacity:    capacity,
-			Allocatable: capacity,
+			Allocatable: allocatable,
 			NodeInfo: corev1.NodeSystemInfo{
 				OperatingSystem: "linux", Architecture: "amd64",
 				OSImage: "AI Portal simulated node (KWOK)", KernelVersion: "simulated",
