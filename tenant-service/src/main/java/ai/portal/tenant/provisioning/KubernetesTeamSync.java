@@ -184,7 +184,7 @@ public class KubernetesTeamSync implements TeamSync, InstallationSync {
         }
         prune(team.namespace(), desired);
         if (kueueServed()) {
-            KueueResources.team(view.instance(), team, kueue).forEach(this::applyKueue);
+            KueueResources.team(view.instance(), team, kueue, properties).forEach(this::applyKueue);
         }
         log.debug("team {}: {} objects applied in {}", team.slug(), desired.size(), team.namespace());
     }

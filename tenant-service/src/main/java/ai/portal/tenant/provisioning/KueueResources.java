@@ -29,15 +29,16 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
  *       taint), one default flavor {@code <instance>-default} for CPU and memory, and the WorkloadPriorityClasses
  *       {@code <instance>-low|normal|high};</li>
  *   <li>per team ({@link #team}): a ClusterQueue {@code <instance>-team-<slug>} admitting only the team namespace,
- *       CPU and memory on the default flavor and GPUs per type, nominal quota = the team's quota (0 for a type it has
- *       none of), and the LocalQueue {@code team} in the team namespace pointing at it.</li>
+ *       CPU, memory and ephemeral storage on the default flavor and GPUs per type, nominal quota = the team's quota
+ *       (0 for a type it has none of; ephemeral storage as provisioned for every team), and the LocalQueue
+ *       {@code team} in the team namespace pointing at it.</li>
  * </ul>
  *
  * With {@link KueueProperties#borrowing()} every ClusterQueue of the installation joins the cohort named by the
  * installation id: a team may borrow up to {@link KueueProperties#gpuBorrowingLimit()} idle GPUs of each type
  * ({@code borrowingLimit}); its own idle GPUs may all be lent ({@code lendingLimit} unset) and are reclaimed by
- * preemption ({@code reclaimWithinCohort: Any}). CPU and memory are never borrowed nor lent ({@code 0}/{@code 0}): the
- * team's ResourceQuota caps them anyway.
+ * preemption ({@code reclaimWithinCohort: Any}). CPU, memory and ephemeral storage are never borrowed nor lent
+ * ({@code 0}/{@code 0}): the team's ResourceQuota caps them anyway.
  */
 public final class KueueResources {
 
@@ -49,6 +50,8 @@ public final class KueueResources {
     public static final ResourceDefinitionContext LOCAL_QUEUE = context("LocalQueue", "localqueues", true);
     public static final ResourceDefinitionContext WORKLOAD_PRIORITY_CLASS =
             context("WorkloadPriorityClass", "workloadpriorityclasses", false);
+
+    static final String EPHEMERAL_STORAGE = "ephemeral-storage";
 
     /** The label and toleration value of the GPU taint on GPU nodes: {@code nvidia.com/gpu=present:NoSchedule}. */
     static final String GPU_TAINT_VALUE = "present";
@@ -78,12 +81,22 @@ public final class KueueResources {
         return List.copyOf(objects);
     }
 
-    /** The team's ClusterQueue, then its LocalQueue. */
+    /** The team's ClusterQueue, then its LocalQueue, with the default provisioning settings. */
     public static List<GenericKubernetesResource> team(String instance, TeamSnapshot team, KueueProperties kueue) {
-        return List.of(clusterQueue(instance, team, kueue), localQueue(instance, team));
+        return team(instance, team, kueue, ProvisioningProperties.defaults());
     }
 
-    private static GenericKubernetesResource clusterQueue(String instance, TeamSnapshot team, KueueProperties kueue) {
+    /**
+     * The team's ClusterQueue, then its LocalQueue; the queue's ephemeral storage is the team's
+     * ({@link ProvisioningProperties.EphemeralStorage#requests()}).
+     */
+    public static List<GenericKubernetesResource> team(String instance, TeamSnapshot team, KueueProperties kueue,
+                                                       ProvisioningProperties provisioning) {
+        return List.of(clusterQueue(instance, team, kueue, provisioning), localQueue(instance, team));
+    }
+
+    private static GenericKubernetesResource clusterQueue(String instance, TeamSnapshot team, KueueProperties kueue,
+                                                          ProvisioningProperties provisioning) {
         Quota quota = team.quota();
         Map<String, Object> spec = new LinkedHashMap<>();
         if (kueue.borrowing()) {
@@ -94,12 +107,17 @@ public final class KueueResources {
         spec.put("stopPolicy", team.state() == TeamState.ARCHIVED ? "Hold" : "None");
         spec.put("preemption", ordered("reclaimWithinCohort", "Any", "withinClusterQueue", "LowerPriority"));
         List<Object> groups = new ArrayList<>();
+        String notShared = kueue.borrowing() ? "0" : null;
+        // Kueue counts every resource of a workload's pods after applying the namespace's LimitRange defaults, and
+        // a workload asking for a resource its ClusterQueue does not cover is never admitted: the LimitRange gives
+        // every container ephemeral storage, so the queue covers it, with the team's quota (DESIGN.md, Kueue)
         groups.add(ordered(
-                "coveredResources", List.of("cpu", "memory"),
+                "coveredResources", List.of("cpu", "memory", EPHEMERAL_STORAGE),
                 "flavors", List.of(ordered("name", KueueNames.defaultFlavor(instance), "resources", List.of(
-                        quota("cpu", quota.cpu(), kueue.borrowing() ? "0" : null, kueue.borrowing() ? "0" : null),
-                        quota("memory", quota.memory(), kueue.borrowing() ? "0" : null,
-                                kueue.borrowing() ? "0" : null))))));
+                        quota("cpu", quota.cpu(), notShared, notShared),
+                        quota("memory", quota.memory(), notShared, notShared),
+                        quota(EPHEMERAL_STORAGE, provisioning.ephemeralStorage().requests(), notShared,
+                                notShared))))));
         if (!team.gpuTypes().isEmpty()) {
             List<Object> flavors = new ArrayList<>();
             for (String type : team.gpuTypes()) {

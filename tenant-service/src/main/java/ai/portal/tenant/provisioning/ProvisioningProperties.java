@@ -1,7 +1,9 @@
 package ai.portal.tenant.provisioning;
 
+import java.math.BigDecimal;
 import java.util.List;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -18,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param serviceAccounts      the portal services' own service accounts: each gets its own Role in every team
  *                             namespace, with only what that service does there
  * @param containerDefaults    the LimitRange defaults for containers that state no requests or limits
+ * @param ephemeralStorage     every team's bound on node-local disk: the quota, and the LimitRange's defaults and
+ *                             maximum per container
  * @param maxPods              {@code pods} (non-terminal pods) in every team's ResourceQuota
  * @param clusterCidrs         pod and service ranges: team pods may not reach them except as allowed above
  * @param allowExternalEgress  whether team pods may reach addresses outside the cluster
@@ -32,6 +36,7 @@ public record ProvisioningProperties(
         @DefaultValue("oidc:") String oidcGroupPrefix,
         @DefaultValue ServiceAccounts serviceAccounts,
         @DefaultValue ContainerDefaults containerDefaults,
+        @DefaultValue EphemeralStorage ephemeralStorage,
         @DefaultValue("100") int maxPods,
         @DefaultValue({"10.96.0.0/12", "10.244.0.0/16"}) List<String> clusterCidrs,
         @DefaultValue("true") boolean allowExternalEgress) {
@@ -44,6 +49,9 @@ public record ProvisioningProperties(
         if (containerDefaults == null) {
             containerDefaults = ContainerDefaults.DEFAULT;
         }
+        if (ephemeralStorage == null) {
+            ephemeralStorage = EphemeralStorage.DEFAULT;
+        }
         if (maxPods < 0) {
             throw new IllegalArgumentException("portal.provisioning.max-pods must not be negative, was " + maxPods);
         }
@@ -52,7 +60,7 @@ public record ProvisioningProperties(
     /** The defaults: the job runner's and the logging pipeline's accounts are {@code ai-portal/<service>}. */
     public static ProvisioningProperties defaults() {
         return new ProvisioningProperties(true, "ai-portal-tenant-service", "ai-portal", "monitoring", "kube-system",
-                "oidc:", ServiceAccounts.DEFAULT, ContainerDefaults.DEFAULT, 100,
+                "oidc:", ServiceAccounts.DEFAULT, ContainerDefaults.DEFAULT, EphemeralStorage.DEFAULT, 100,
                 List.of("10.96.0.0/12", "10.244.0.0/16"), true);
     }
 
@@ -110,6 +118,63 @@ public record ProvisioningProperties(
 
         public ContainerDefaults {
             cpuLimit = cpuLimit == null ? "" : cpuLimit;
+        }
+    }
+
+    /**
+     * Node-local disk ({@code ephemeral-storage}: containers' writable layers, their logs, {@code emptyDir} volumes)
+     * per team ({@code portal.provisioning.ephemeral-storage.*}). A pod that fills a node's disk puts every pod on
+     * that node under disk pressure, whichever team it belongs to, so each team is bounded: {@code requests} and
+     * {@code limits} are the team's ResourceQuota ({@code requests.ephemeral-storage}: what the scheduler reserves
+     * for it; {@code limits.ephemeral-storage}: what the kubelet lets its pods write before it evicts them);
+     * {@code defaultRequest}/{@code defaultLimit} are the LimitRange's defaults for a container that states none (a
+     * quota that names a resource makes the API server refuse pods without it), {@code max} the most one container
+     * may ask for or be limited to. Every team gets the same; Kubernetes quantities.
+     */
+    public record EphemeralStorage(
+            @DefaultValue("500Gi") String requests,
+            @DefaultValue("1Ti") String limits,
+            @DefaultValue("1Gi") String defaultRequest,
+            @DefaultValue("10Gi") String defaultLimit,
+            @DefaultValue("200Gi") String max) {
+
+        public static final EphemeralStorage DEFAULT = new EphemeralStorage("500Gi", "1Ti", "1Gi", "10Gi", "200Gi");
+
+        public EphemeralStorage {
+            BigDecimal request = bytes("requests", requests);
+            BigDecimal limit = bytes("limits", limits);
+            BigDecimal perContainerRequest = bytes("default-request", defaultRequest);
+            BigDecimal perContainerLimit = bytes("default-limit", defaultLimit);
+            BigDecimal perContainerMax = bytes("max", max);
+            requireAtMost("default-request", perContainerRequest, "default-limit", perContainerLimit);
+            requireAtMost("default-limit", perContainerLimit, "max", perContainerMax);
+            requireAtMost("max", perContainerMax, "limits", limit);
+            requireAtMost("default-request", perContainerRequest, "requests", request);
+            requireAtMost("requests", request, "limits", limit);
+        }
+
+        private static BigDecimal bytes(String key, String value) {
+            String name = "portal.provisioning.ephemeral-storage." + key;
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + " is required (a quantity such as 10Gi)");
+            }
+            BigDecimal amount;
+            try {
+                amount = Quantity.getAmountInBytes(new Quantity(value.strip()));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(name + " is not a quantity: " + value, e);
+            }
+            if (amount.signum() <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return amount;
+        }
+
+        private static void requireAtMost(String smallKey, BigDecimal small, String largeKey, BigDecimal large) {
+            if (small.compareTo(large) > 0) {
+                throw new IllegalArgumentException("portal.provisioning.ephemeral-storage." + smallKey
+                        + " must not exceed portal.provisioning.ephemeral-storage." + largeKey);
+            }
         }
     }
 }

@@ -159,6 +159,11 @@ public final class TeamResources {
         hard.put("limits.memory", new Quantity(quota.memory()));
         hard.put("requests.storage", new Quantity(quota.storage()));
         hard.put("persistentvolumeclaims", new Quantity(Integer.toString(quota.pvcs())));
+        // node-local disk (writable layers, container logs, emptyDirs): one team filling a node's disk would put
+        // every pod on that node under disk pressure; the limit is what the kubelet lets the team's pods write
+        var ephemeral = properties.ephemeralStorage();
+        hard.put("requests.ephemeral-storage", new Quantity(ephemeral.requests()));
+        hard.put("limits.ephemeral-storage", new Quantity(ephemeral.limits()));
         int gpuCeiling = quota.totalGpus() + kueue.gpusBorrowablePerType() * team.gpuTypes().size();
         hard.put("requests." + GpuResources.RESOURCE, new Quantity(Integer.toString(gpuCeiling)));
         // pods in a non-terminal state: a finished job's completed pods (kept for their logs and status) must not
@@ -193,12 +198,19 @@ public final class TeamResources {
         limits.put("cpu", cpuLimit.getNumericalAmount().compareTo(teamCpu.getNumericalAmount()) > 0 ? teamCpu
                 : cpuLimit);
         limits.put("memory", new Quantity(defaults.memoryLimit()));
+        var ephemeral = properties.ephemeralStorage();
+        limits.put("ephemeral-storage", new Quantity(ephemeral.defaultLimit()));
         Map<String, Quantity> requests = new LinkedHashMap<>();
         requests.put("cpu", new Quantity(defaults.cpuRequest()));
         requests.put("memory", new Quantity(defaults.memoryRequest()));
+        // the quota names ephemeral storage, so the API server refuses a pod whose containers state none: the
+        // defaults make every container count against it
+        requests.put("ephemeral-storage", new Quantity(ephemeral.defaultRequest()));
         // no container may ask for, or be limited to, more CPU than its whole team has (a limit of 1000 CPUs was
-        // admitted before: the quota counts requests only)
-        Map<String, Quantity> max = Map.of("cpu", teamCpu);
+        // admitted before: the quota counts requests only), nor more node-local disk than the configured maximum
+        Map<String, Quantity> max = new LinkedHashMap<>();
+        max.put("cpu", teamCpu);
+        max.put("ephemeral-storage", new Quantity(ephemeral.max()));
         return new LimitRangeBuilder()
                 .withMetadata(meta(team, labels, LIMITS))
                 .withNewSpec()

@@ -21,6 +21,8 @@ import ai.portal.tenant.domain.Quota;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -168,6 +170,47 @@ class KubernetesTeamSyncTest {
         Pod pod = client.pods().inNamespace(ns).resource(restrictedPod("no-limit", "100m")).create();
         assertThat(pod.getSpec().getContainers().getFirst().getResources().getLimits())
                 .containsEntry("cpu", new Quantity("2"));
+    }
+
+    @Test
+    void boundsTheTeamsEphemeralStorageAndDefaultsContainersThatStateNone() {
+        converge(team(slug, TeamState.ACTIVE, SMALL));
+        var ephemeral = PROPS.ephemeralStorage();
+        Quantity perContainer = new Quantity(ephemeral.max());
+
+        // three containers at the most one may have: together more than the team's requests.ephemeral-storage
+        PodBuilder tooMuch = new PodBuilder(restrictedPod("too-much-disk", "100m"));
+        var spec = tooMuch.editSpec();
+        Container first = restrictedPod("x", "100m").getSpec().getContainers().getFirst();
+        spec.withContainers(Stream.of("a", "b", "c").map(name -> new ContainerBuilder(first).withName(name)
+                .editResources().addToRequests("ephemeral-storage", perContainer)
+                .addToLimits("ephemeral-storage", perContainer).endResources().build()).toList());
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(spec.endSpec().build()).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("exceeded quota: team-quota")
+                .hasMessageContaining("requests.ephemeral-storage");
+        // one container over the maximum is refused by the LimitRange
+        Pod tooBig = new PodBuilder(restrictedPod("too-big-disk", "100m")).editSpec().editFirstContainer()
+                .editResources().addToRequests("ephemeral-storage", new Quantity(ephemeral.limits()))
+                .addToLimits("ephemeral-storage", new Quantity(ephemeral.limits())).endResources().endContainer()
+                .endSpec().build();
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(tooBig).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("maximum ephemeral-storage usage per Container is " + ephemeral.max());
+
+        // a pod that says nothing of ephemeral storage is admitted with the defaults and counted against the quota
+        Pod silent = client.pods().inNamespace(ns).resource(restrictedPod("says-nothing", null)).create();
+        var resources = silent.getSpec().getContainers().getFirst().getResources();
+        assertThat(resources.getRequests()).containsEntry("ephemeral-storage", new Quantity(ephemeral.defaultRequest()));
+        assertThat(resources.getLimits()).containsEntry("ephemeral-storage", new Quantity(ephemeral.defaultLimit()));
+        client.resourceQuotas().inNamespace(ns).withName("team-quota").waitUntilCondition(
+                q -> q.getStatus() != null && q.getStatus().getUsed() != null
+                        && new Quantity(ephemeral.defaultRequest()).equals(
+                        q.getStatus().getUsed().get("requests.ephemeral-storage")),
+                TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        // and the scheduler places it: the simulated nodes report ephemeral storage as a kubelet does
+        client.pods().inNamespace(ns).withName("says-nothing").waitUntilCondition(
+                p -> p != null && p.getSpec().getNodeName() != null, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test

@@ -86,10 +86,12 @@ class KueueResourcesTest {
                 .containsEntry("preemption", Map.of("reclaimWithinCohort", "Any", "withinClusterQueue", "LowerPriority"));
         List<Object> groups = list(spec.get("resourceGroups"));
         assertThat(groups).containsExactly(
-                Map.of("coveredResources", List.of("cpu", "memory"), "flavors", List.of(Map.of(
+                Map.of("coveredResources", List.of("cpu", "memory", "ephemeral-storage"), "flavors", List.of(Map.of(
                         "name", "prod-a1-default", "resources", List.of(
                                 Map.of("name", "cpu", "nominalQuota", "32"),
-                                Map.of("name", "memory", "nominalQuota", "256Gi"))))),
+                                Map.of("name", "memory", "nominalQuota", "256Gi"),
+                                // every team's, as its ResourceQuota's requests.ephemeral-storage
+                                Map.of("name", "ephemeral-storage", "nominalQuota", "500Gi"))))),
                 Map.of("coveredResources", List.of("nvidia.com/gpu"), "flavors", List.of(
                         Map.of("name", "prod-a1-nvidia-h100-80gb-hbm3", "resources",
                                 List.of(Map.of("name", "nvidia.com/gpu", "nominalQuota", "0"))),
@@ -103,6 +105,20 @@ class KueueResourcesTest {
         assertThat(local.getMetadata().getName()).isEqualTo("team");
         assertThat(local.getMetadata().getNamespace()).isEqualTo("team-vision");
         assertThat(spec(local)).containsExactly(Map.entry("clusterQueue", "prod-a1-team-vision"));
+    }
+
+    @Test
+    void theQueuesEphemeralStorageIsTheTeamsConfiguredQuota() {
+        var provisioning = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
+                ProvisioningProperties.ServiceAccounts.NONE, ProvisioningProperties.ContainerDefaults.DEFAULT,
+                new ProvisioningProperties.EphemeralStorage("50Gi", "80Gi", "512Mi", "2Gi", "40Gi"), 100, List.of(),
+                true);
+        Map<String, Object> spec = spec(KueueResources.team(INSTANCE, team(TeamState.ACTIVE), NO_BORROWING,
+                provisioning).get(0));
+
+        Map<String, Object> defaultFlavor = map(list(map(list(spec.get("resourceGroups")).get(0)).get("flavors")).get(0));
+        assertThat(list(defaultFlavor.get("resources")))
+                .contains(Map.of("name", "ephemeral-storage", "nominalQuota", "50Gi"));
     }
 
     @Test

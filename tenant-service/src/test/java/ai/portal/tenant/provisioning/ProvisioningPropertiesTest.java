@@ -1,6 +1,7 @@
 package ai.portal.tenant.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.util.Map;
@@ -59,6 +60,39 @@ class ProvisioningPropertiesTest {
         assertThat(bound.containerDefaults()).isEqualTo(ProvisioningProperties.ContainerDefaults.DEFAULT);
         assertThat(bound.serviceAccounts()).isEqualTo(ProvisioningProperties.ServiceAccounts.NONE);
         assertThat(bound.maxPods()).isEqualTo(100);
+        assertThat(bound.ephemeralStorage()).isEqualTo(new ProvisioningProperties.EphemeralStorage(
+                "500Gi", "1Ti", "1Gi", "10Gi", "200Gi"));
         assertThat(bound.enabled()).isTrue();
+    }
+
+    /** The chart's values reach the team quota through these variables (services.yaml). */
+    @Test
+    void theChartsEnvironmentVariablesSetTheTeamsEphemeralStorage() {
+        var environment = new StandardEnvironment();
+        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.<String, Object>of(
+                        "PORTAL_PROVISIONING_EPHEMERALSTORAGE_REQUESTS", "100Gi",
+                        "PORTAL_PROVISIONING_EPHEMERALSTORAGE_LIMITS", "200Gi",
+                        "PORTAL_PROVISIONING_EPHEMERALSTORAGE_DEFAULTREQUEST", "2Gi",
+                        "PORTAL_PROVISIONING_EPHEMERALSTORAGE_DEFAULTLIMIT", "4Gi",
+                        "PORTAL_PROVISIONING_EPHEMERALSTORAGE_MAX", "50Gi")));
+        var bound = new Binder(ConfigurationPropertySources.get(environment))
+                .bindOrCreate("portal.provisioning", ProvisioningProperties.class);
+
+        assertThat(bound.ephemeralStorage()).isEqualTo(new ProvisioningProperties.EphemeralStorage(
+                "100Gi", "200Gi", "2Gi", "4Gi", "50Gi"));
+    }
+
+    @Test
+    void refusesEphemeralStorageSettingsThatContradictEachOther() {
+        assertThatThrownBy(() -> new ProvisioningProperties.EphemeralStorage("500Gi", "1Ti", "1Gi", "10Gi", "2Ti"))
+                .hasMessageContaining("ephemeral-storage.max must not exceed portal.provisioning.ephemeral-storage.limits");
+        assertThatThrownBy(() -> new ProvisioningProperties.EphemeralStorage("500Gi", "1Ti", "20Gi", "10Gi", "200Gi"))
+                .hasMessageContaining("ephemeral-storage.default-request must not exceed");
+        assertThatThrownBy(() -> new ProvisioningProperties.EphemeralStorage("lots", "1Ti", "1Gi", "10Gi", "200Gi"))
+                .hasMessageContaining("portal.provisioning.ephemeral-storage.requests is not a quantity");
+        assertThatThrownBy(() -> new ProvisioningProperties.EphemeralStorage("", "1Ti", "1Gi", "10Gi", "200Gi"))
+                .hasMessageContaining("portal.provisioning.ephemeral-storage.requests is required");
     }
 }

@@ -102,6 +102,8 @@ class TeamResourcesTest {
                 Map.entry("limits.memory", new Quantity("256Gi")),
                 Map.entry("requests.storage", new Quantity("1Ti")),
                 Map.entry("persistentvolumeclaims", new Quantity("20")),
+                Map.entry("requests.ephemeral-storage", new Quantity("500Gi")),
+                Map.entry("limits.ephemeral-storage", new Quantity("1Ti")),
                 Map.entry("requests.nvidia.com/gpu", new Quantity("14")),
                 Map.entry("pods", new Quantity("100")),
                 Map.entry("services.loadbalancers", new Quantity("0")),
@@ -129,18 +131,37 @@ class TeamResourcesTest {
         var item = limits.getSpec().getLimits().getFirst();
         assertThat(item.getType()).isEqualTo("Container");
         assertThat(item.getDefaultRequest()).containsOnly(
-                Map.entry("cpu", new Quantity("100m")), Map.entry("memory", new Quantity("256Mi")));
+                Map.entry("cpu", new Quantity("100m")), Map.entry("memory", new Quantity("256Mi")),
+                Map.entry("ephemeral-storage", new Quantity("1Gi")));
         // without a configured CPU limit, a container's limit is its team's CPU, the most any container may have
         assertThat(item.getDefault()).containsOnly(Map.entry("cpu", new Quantity(QUOTA.cpu())),
-                Map.entry("memory", new Quantity("1Gi")));
-        assertThat(item.getMax()).containsOnly(Map.entry("cpu", new Quantity(QUOTA.cpu())));
+                Map.entry("memory", new Quantity("1Gi")), Map.entry("ephemeral-storage", new Quantity("10Gi")));
+        assertThat(item.getMax()).containsOnly(Map.entry("cpu", new Quantity(QUOTA.cpu())),
+                Map.entry("ephemeral-storage", new Quantity("200Gi")));
+    }
+
+    @Test
+    void boundsEveryTeamsNodeLocalDiskAsConfigured() {
+        var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
+                ProvisioningProperties.ServiceAccounts.NONE, ProvisioningProperties.ContainerDefaults.DEFAULT,
+                new ProvisioningProperties.EphemeralStorage("50Gi", "80Gi", "512Mi", "2Gi", "40Gi"), 100, List.of(),
+                true);
+        var objects = byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props));
+
+        assertThat(((ResourceQuota) objects.get("ResourceQuota/team-quota")).getSpec().getHard())
+                .containsEntry("requests.ephemeral-storage", new Quantity("50Gi"))
+                .containsEntry("limits.ephemeral-storage", new Quantity("80Gi"));
+        var item = ((LimitRange) objects.get("LimitRange/team-defaults")).getSpec().getLimits().getFirst();
+        assertThat(item.getDefaultRequest()).containsEntry("ephemeral-storage", new Quantity("512Mi"));
+        assertThat(item.getDefault()).containsEntry("ephemeral-storage", new Quantity("2Gi"));
+        assertThat(item.getMax()).containsEntry("ephemeral-storage", new Quantity("40Gi"));
     }
 
     @Test
     void aConfiguredCpuLimitAboveTheTeamsCpuIsCappedByIt() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
                 ProvisioningProperties.ServiceAccounts.NONE,
-                new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "1000", "2Gi"), 50, List.of(), true);
+                new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "1000", "2Gi"), null, 50, List.of(), true);
         var limits = (LimitRange) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props))
                 .get("LimitRange/team-defaults");
 
@@ -151,12 +172,13 @@ class TeamResourcesTest {
     void setsTheConfiguredDefaultCpuLimit() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
                 ProvisioningProperties.ServiceAccounts.NONE,
-                new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "2", "2Gi"), 50, List.of(), true);
+                new ProvisioningProperties.ContainerDefaults("250m", "512Mi", "2", "2Gi"), null, 50, List.of(), true);
         var limits = (LimitRange) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props))
                 .get("LimitRange/team-defaults");
 
         assertThat(limits.getSpec().getLimits().getFirst().getDefault()).containsOnly(
-                Map.entry("cpu", new Quantity("2")), Map.entry("memory", new Quantity("2Gi")));
+                Map.entry("cpu", new Quantity("2")), Map.entry("memory", new Quantity("2Gi")),
+                Map.entry("ephemeral-storage", new Quantity("10Gi")));
     }
 
     @Test
@@ -270,7 +292,7 @@ class TeamResourcesTest {
     void aServiceWithoutAnAccountGetsNoRoleAndNoBinding() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
                 new ProvisioningProperties.ServiceAccounts(new ProvisioningProperties.ServiceAccountRef("portal",
-                        "jobs"), null), ProvisioningProperties.ContainerDefaults.DEFAULT, 100, List.of(), true);
+                        "jobs"), null), ProvisioningProperties.ContainerDefaults.DEFAULT, null, 100, List.of(), true);
         var objects = byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props));
 
         assertThat(objects).containsKeys("Role/portal-job-runner", "RoleBinding/portal-job-runner")
@@ -317,7 +339,7 @@ class TeamResourcesTest {
     @Test
     void allowsNoExternalEgressWhenSwitchedOff() {
         var props = new ProvisioningProperties(true, "fm", "ai-portal", "monitoring", "kube-system", "oidc:",
-                ProvisioningProperties.ServiceAccounts.NONE, null, 100, List.of("10.0.0.0/8"), false);
+                ProvisioningProperties.ServiceAccounts.NONE, null, null, 100, List.of("10.0.0.0/8"), false);
         var policy = (NetworkPolicy) byName(TeamResources.desired(INSTANCE, team(TeamState.ACTIVE, QUOTA), props))
                 .get("NetworkPolicy/team-isolation");
 
