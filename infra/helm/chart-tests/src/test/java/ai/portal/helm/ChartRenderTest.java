@@ -60,6 +60,7 @@ class ChartRenderTest {
                 new Bad("ingress.routes[0].service=grafana", "service"),
                 new Bad("servics.jobRunner.replicas=2", "servics"),
                 new Bad("kueue.gpuBorrowingLimit=-1", "gpuBorrowingLimit"),
+                new Bad("teamEphemeralStorage.max=lots", "max"),
                 new Bad("notebooks.idle.gpuLimit=one hour", "gpuLimit"),
                 new Bad("notebooks.culling.gpuThreshold=150", "gpuThreshold"),
                 new Bad("notebooks.culling.gpuThreshold=0", "gpuThreshold"),
@@ -128,6 +129,14 @@ class ChartRenderTest {
                 .containsEntry("PORTAL_KUEUE_GPUBORROWINGLIMIT", "8");
         assertThat(envOf(render("required-values.yaml", "kueue.borrowing=false"), "tenant-service"))
                 .containsEntry("PORTAL_KUEUE_BORROWING", "false");
+        // every team's node-local disk: quota, container defaults and maximum
+        assertThat(envOf(rendered, "tenant-service")).containsEntry("PORTAL_PROVISIONING_EPHEMERALSTORAGE_REQUESTS", "500Gi")
+                .containsEntry("PORTAL_PROVISIONING_EPHEMERALSTORAGE_LIMITS", "1Ti")
+                .containsEntry("PORTAL_PROVISIONING_EPHEMERALSTORAGE_DEFAULTREQUEST", "1Gi")
+                .containsEntry("PORTAL_PROVISIONING_EPHEMERALSTORAGE_DEFAULTLIMIT", "10Gi")
+                .containsEntry("PORTAL_PROVISIONING_EPHEMERALSTORAGE_MAX", "200Gi");
+        assertThat(envOf(render("required-values.yaml", "teamEphemeralStorage.requests=2Ti"), "tenant-service"))
+                .containsEntry("PORTAL_PROVISIONING_EPHEMERALSTORAGE_REQUESTS", "2Ti");
         // idle culling starts from the chart's values
         assertThat(envOf(rendered, "job-runner")).containsEntry("PORTAL_NOTEBOOKS_IDLE_GPUNOTEBOOKLIMIT", "1h")
                 .containsEntry("PORTAL_NOTEBOOKS_IDLE_WARNING", "10m");
