@@ -108,9 +108,11 @@ public final class TeamQueues {
                     "nominalQuota", Integer.toString(type.getValue())))));
         }
         List<Object> groups = new ArrayList<>();
-        groups.add(Map.of("coveredResources", List.of("cpu", "memory"), "flavors", List.of(Map.of(
+        // the team's LimitRange gives every container ephemeral storage: a queue not covering it admits nothing
+        groups.add(Map.of("coveredResources", List.of("cpu", "memory", "ephemeral-storage"), "flavors", List.of(Map.of(
                 "name", KueueNames.defaultFlavor(instance), "resources", List.of(
-                        Map.of("name", "cpu", "nominalQuota", "64"), Map.of("name", "memory", "nominalQuota", "512Gi"))))));
+                        Map.of("name", "cpu", "nominalQuota", "64"), Map.of("name", "memory", "nominalQuota", "512Gi"),
+                        Map.of("name", "ephemeral-storage", "nominalQuota", "500Gi"))))));
         if (!gpuFlavors.isEmpty()) {
             groups.add(Map.of("coveredResources", List.of(GpuResources.RESOURCE), "flavors", gpuFlavors));
         }

@@ -527,13 +527,14 @@ public final class StatusDeriver {
                     + "GPUs";
             case "cpu" -> "CPUs";
             case "memory" -> "of memory";
+            case "ephemeral-storage" -> "of node-local disk";
             default -> resource;
         };
     }
 
-    /** GPUs and CPUs as numbers, memory in GiB. */
+    /** GPUs and CPUs as numbers, memory and node-local disk in GiB. */
     static String plain(String resource, BigDecimal amount) {
-        if ("memory".equals(resource)) {
+        if ("memory".equals(resource) || "ephemeral-storage".equals(resource)) {
             return amount.divide(BigDecimal.valueOf(1L << 30), 1, RoundingMode.HALF_UP).stripTrailingZeros()
                     .toPlainString() + " GiB";
         }

@@ -2,6 +2,7 @@ package ai.portal.jobs.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,14 @@ class StatusDeriverTest {
         assertThat(status.reason().args()).containsEntry("used", "8").containsEntry("quota", "8").containsEntry("ahead", 2);
         assertThat(status.queue().positionInTeam()).isEqualTo(3);
         assertThat(status.queue().positionInClusterQueue()).isEqualTo(3);
+    }
+
+    @Test
+    void memoryAndNodeLocalDiskReadInGibibytes() {
+        // Kueue's "insufficient unused quota for ephemeral-storage" names the team's disk quota in bytes
+        assertThat(StatusDeriver.plain("ephemeral-storage", new BigDecimal(500L << 30))).isEqualTo("500 GiB");
+        assertThat(StatusDeriver.plain("memory", new BigDecimal(3L << 29))).isEqualTo("1.5 GiB");
+        assertThat(StatusDeriver.plain("cpu", new BigDecimal("2.5"))).isEqualTo("2.5");
     }
 
     @Test
