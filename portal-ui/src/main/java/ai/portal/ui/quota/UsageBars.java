@@ -21,6 +21,7 @@ public class UsageBars extends Div {
         RESOURCES.put("requests.cpu", "quota.resource.cpu");
         RESOURCES.put("requests.memory", "quota.resource.memory");
         RESOURCES.put("requests.storage", "quota.resource.storage");
+        RESOURCES.put("requests.ephemeral-storage", "quota.resource.ephemeral-storage");
         RESOURCES.put("persistentvolumeclaims", "quota.resource.pvcs");
         RESOURCES.put("pods", "quota.resource.pods");
         RESOURCES.put("count/pods", "quota.resource.pods");
