@@ -93,6 +93,11 @@ class TeamFlowsTest {
         assertThat(alice.locator("#team-phase")).hasText("Ready");
         Locator a100 = alice.locator("#team-quota .portal-quota-bar[data-gpu-type='" + A100 + "']");
         assertThat(a100).containsText("0 of 4");
+        // the team's node-local disk, as its ResourceQuota bounds it (tenant-service's ephemeral-storage default)
+        assertThat(alice.locator("#team-quota .portal-quota-bar[data-resource='requests.ephemeral-storage']"))
+                .containsText("Node-local disk");
+        assertThat(alice.locator("#team-quota .portal-quota-bar[data-resource='requests.ephemeral-storage']"))
+                .containsText("500Gi");
         // a member manages nobody
         assertThat(alice.locator("#add-member-form")).hasCount(0);
 

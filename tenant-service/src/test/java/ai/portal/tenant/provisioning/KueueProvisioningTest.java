@@ -20,6 +20,9 @@ import ai.portal.tenant.domain.ReconcileTrigger;
 import ai.portal.tenant.domain.TeamSnapshot;
 import ai.portal.tenant.domain.TeamState;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.junit.jupiter.api.AfterAll;
@@ -210,6 +213,22 @@ class KueueProvisioningTest {
             assertThat(client.genericKubernetesResources(KueueResources.WORKLOAD_PRIORITY_CLASS)
                     .withName(KueueNames.priorityClass(TestCluster.INSTANCE, priority)).get()).isNotNull();
         }
+
+        // Kueue counts a workload's requests after the namespace's LimitRange defaults, ephemeral storage included,
+        // and admits nothing asking for a resource the queue does not cover: a Job that states no resources at all
+        // is admitted (Kueue unsuspends it) because the queue covers ephemeral-storage
+        String ns = TeamNames.namespace(slug);
+        Job job = new JobBuilder().withNewMetadata().withName("says-nothing")
+                .addToLabels("kueue.x-k8s.io/queue-name", KueueNames.LOCAL_QUEUE).endMetadata()
+                .withNewSpec().withSuspend(true).withBackoffLimit(0).withNewTemplate().withSpec(
+                        new PodSpecBuilder(TestCluster.restrictedPod("x", null).getSpec()).withRestartPolicy("Never")
+                                .build())
+                .endTemplate().endSpec().build();
+        client.batch().v1().jobs().inNamespace(ns).resource(job).create();
+        await("Kueue admits a Job that states no resources").atMost(TIMEOUT).until(() -> {
+            Job live = client.batch().v1().jobs().inNamespace(ns).withName("says-nothing").get();
+            return live != null && Boolean.FALSE.equals(live.getSpec().getSuspend());
+        });
     }
 
     @Test
