@@ -141,6 +141,11 @@ public record ProvisioningProperties(
         public static final EphemeralStorage DEFAULT = new EphemeralStorage("500Gi", "1Ti", "1Gi", "10Gi", "200Gi");
 
         public EphemeralStorage {
+            requests = strip(requests);
+            limits = strip(limits);
+            defaultRequest = strip(defaultRequest);
+            defaultLimit = strip(defaultLimit);
+            max = strip(max);
             BigDecimal request = bytes("requests", requests);
             BigDecimal limit = bytes("limits", limits);
             BigDecimal perContainerRequest = bytes("default-request", defaultRequest);
@@ -153,14 +158,18 @@ public record ProvisioningProperties(
             requireAtMost("requests", request, "limits", limit);
         }
 
+        private static String strip(String value) {
+            return value == null ? "" : value.strip();
+        }
+
         private static BigDecimal bytes(String key, String value) {
             String name = "portal.provisioning.ephemeral-storage." + key;
-            if (value == null || value.isBlank()) {
+            if (value.isEmpty()) {
                 throw new IllegalArgumentException(name + " is required (a quantity such as 10Gi)");
             }
             BigDecimal amount;
             try {
-                amount = Quantity.getAmountInBytes(new Quantity(value.strip()));
+                amount = Quantity.getAmountInBytes(new Quantity(value));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(name + " is not a quantity: " + value, e);
             }

@@ -94,5 +94,8 @@ class ProvisioningPropertiesTest {
                 .hasMessageContaining("portal.provisioning.ephemeral-storage.requests is not a quantity");
         assertThatThrownBy(() -> new ProvisioningProperties.EphemeralStorage("", "1Ti", "1Gi", "10Gi", "200Gi"))
                 .hasMessageContaining("portal.provisioning.ephemeral-storage.requests is required");
+        // blanks around a value (a Helm value with a trailing space) do not reach the quota
+        assertThat(new ProvisioningProperties.EphemeralStorage(" 50Gi", "80Gi ", "1Gi", "2Gi", "40Gi"))
+                .isEqualTo(new ProvisioningProperties.EphemeralStorage("50Gi", "80Gi", "1Gi", "2Gi", "40Gi"));
     }
 }
