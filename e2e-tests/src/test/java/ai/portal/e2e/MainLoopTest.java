@@ -9,6 +9,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -42,6 +43,11 @@ class MainLoopTest {
         portal = new Portal();
     }
 
+    @AfterEach
+    void closeSessions() {
+        portal.closeSessions();
+    }
+
     @AfterAll
     static void closeBrowser() {
         portal.close();
@@ -64,7 +70,6 @@ class MainLoopTest {
         page.locator("#quota-gpu-" + A100 + " input").fill("4");
         page.locator("#save-quota").click();
         assertThat(page.locator("#quota-editor")).hasCount(0);
-        page.context().close();
     }
 
     @Test
@@ -110,7 +115,6 @@ class MainLoopTest {
                     new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW));
         }, "JupyterLab at " + lab.url(), lab.locator("body"));
         Portal.screenshot(lab, "loop-jupyterlab-42");
-        page.context().close();
     }
 
     @Test
@@ -124,7 +128,7 @@ class MainLoopTest {
         assertThat(owner.locator("#members-grid")).containsText("carol");
         Page carol = portal.signedIn("carol");
         explained(() -> {
-            com.microsoft.playwright.Response allowed = carol.navigate(labUrl);
+            com.microsoft.playwright.Response allowed = carol.navigate(labUrl());
             org.assertj.core.api.Assertions.assertThat(allowed.status()).isEqualTo(200);
             assertThat(carol.locator(".jp-LabShell")).isVisible(
                     new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
@@ -139,13 +143,11 @@ class MainLoopTest {
             if (attempt > 0) {
                 carol.waitForTimeout(2_000);
             }
-            status = carol.navigate(labUrl).status();
+            status = carol.navigate(labUrl()).status();
         }
         org.assertj.core.api.Assertions.assertThat(status).as("carol's request after her removal").isEqualTo(403);
         assertThat(carol.locator("body")).containsText("No access to this notebook");
         Portal.screenshot(carol, "loop-carol-removed");
-        carol.context().close();
-        owner.context().close();
     }
 
     @Test
@@ -158,12 +160,11 @@ class MainLoopTest {
             assertThat(page.locator("body")).not().containsText("lab");
         }
         // the notebook itself: the proxy signs bob in by the same SSO session, then refuses him
-        com.microsoft.playwright.Response refused = page.navigate(labUrl);
+        com.microsoft.playwright.Response refused = page.navigate(labUrl());
         org.assertj.core.api.Assertions.assertThat(refused.status()).isEqualTo(403);
         assertThat(page.locator("body")).containsText("No access to this notebook");
         assertThat(page.locator(".jp-LabShell")).hasCount(0);
         Portal.screenshot(page, "loop-bob-refused");
-        page.context().close();
     }
 
     @Test
@@ -233,7 +234,6 @@ class MainLoopTest {
         // cancelled, their GPUs go back to the cluster
         act(page, "#cancel-next", "next", "Cancelled");
         act(page, "#cancel-train", "train", "Cancelled");
-        page.context().close();
     }
 
     @Test
@@ -257,7 +257,6 @@ class MainLoopTest {
         }
         org.assertj.core.api.Assertions.assertThat(hasBothRuns(row))
                 .as("team %s's row with GPU time of its notebook and its job in %s", TEAM, rows).isTrue();
-        page.context().close();
     }
 
     @Test
@@ -282,7 +281,6 @@ class MainLoopTest {
 
         page.locator("#idle-team-reset-" + TEAM).click();
         assertThat(page.locator("#idle-team-reset-" + TEAM)).hasCount(0);
-        page.context().close();
     }
 
     /** team, team, GPU hours, GPU seconds, CPU seconds, memory GiB seconds, run seconds, workloads. */
@@ -292,6 +290,13 @@ class MainLoopTest {
         }
         String[] cells = row.split(",");
         return Double.parseDouble(cells[3]) > 0 && Integer.parseInt(cells[7].strip()) >= 2;
+    }
+
+    /** The notebook's URL from the launch step; the steps after it need it (a failure there says so, plainly). */
+    private static String labUrl() {
+        org.assertj.core.api.Assertions.assertThat(labUrl)
+                .as("the notebook's JupyterLab URL, which the launch step (order 2) did not reach").isNotNull();
+        return labUrl;
     }
 
     private static Locator phaseOf(Page page, String workload) {
