@@ -11,7 +11,8 @@ PORTAL_LOGS=$PORTAL_STATE/logs
 if [ -t 1 ]; then _bold=$'\e[1m'; _red=$'\e[31m'; _green=$'\e[32m'; _dim=$'\e[2m'; _off=$'\e[0m'
 else _bold=; _red=; _green=; _dim=; _off=; fi
 
-say()  { printf '%s==>%s %s\n' "$_bold" "$_off" "$*"; }
+# a test run sets SAY_CLOCK=1: each step carries the time, so a CI log shows where the minutes went
+say()  { printf '%s==>%s %s%s\n' "$_bold" "$_off" "${SAY_CLOCK:+[$(date +%T)] }" "$*"; }
 ok()   { printf '%s  ✓%s %s\n' "$_green" "$_off" "$*"; }
 note() { printf '%s    %s%s\n' "$_dim" "$*" "$_off"; }
 die()  { printf '%serror:%s %s\n' "$_red" "$_off" "$*" >&2; exit 1; }

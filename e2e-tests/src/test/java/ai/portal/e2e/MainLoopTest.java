@@ -9,6 +9,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -42,6 +43,11 @@ class MainLoopTest {
         portal = new Portal();
     }
 
+    @AfterEach
+    void closeSessions() {
+        portal.closeSessions();
+    }
+
     @AfterAll
     static void closeBrowser() {
         portal.close();
@@ -50,7 +56,7 @@ class MainLoopTest {
     @Test
     @Order(1)
     void adminMakesTheTeamWithAliceAsOwnerAndFourA100s() {
-        Page page = portal.signedIn("admin");
+        Page page = signedIn("admin");
         page.navigate(Portal.url() + "/admin/teams");
         page.locator("#create-team").click();
         page.locator("#new-team-slug input").fill(TEAM);
@@ -64,19 +70,17 @@ class MainLoopTest {
         page.locator("#quota-gpu-" + A100 + " input").fill("4");
         page.locator("#save-quota").click();
         assertThat(page.locator("#quota-editor")).hasCount(0);
-        page.context().close();
     }
 
     @Test
     @Order(2)
     void aliceLaunchesAGpuNotebookOpensItAndRunsACell() {
-        Page page = portal.signedIn("alice");
+        Page page = signedIn("alice");
         page.navigate(Portal.url() + "/teams/" + TEAM + "/notebooks");
         page.locator("#launch-notebook").click();
         assertThat(page.locator("#notebook-name")).isVisible();
         page.locator("#notebook-name input").fill("lab");
-        choose(page, "#notebook-gpu-type", "A100");
-        page.locator("#notebook-gpus input").fill("1");
+        gpus(page, "notebook", "A100", 1);
         // before launching, the dialog says whether it would start now (it asks again while it would not: the quota
         // the admin just gave reaches Kueue's queue a moment after it is saved)
         Locator verdict = page.locator("#launch-verdict");
@@ -110,21 +114,20 @@ class MainLoopTest {
                     new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW));
         }, "JupyterLab at " + lab.url(), lab.locator("body"));
         Portal.screenshot(lab, "loop-jupyterlab-42");
-        page.context().close();
     }
 
     @Test
     @Order(3)
     void aMemberRemovedFromTheTeamIsRefusedAtTheirNextRequestToTheNotebook() {
         // alice (the owner) adds carol; carol opens the notebook through the proxy with her own SSO session
-        Page owner = portal.signedIn("alice");
+        Page owner = signedIn("alice");
         owner.locator("#team-link-" + TEAM).click();
         owner.locator("#new-member-username input").fill("carol");
         owner.locator("#add-member").click();
         assertThat(owner.locator("#members-grid")).containsText("carol");
-        Page carol = portal.signedIn("carol");
+        Page carol = signedIn("carol");
         explained(() -> {
-            com.microsoft.playwright.Response allowed = carol.navigate(labUrl);
+            com.microsoft.playwright.Response allowed = carol.navigate(labUrl());
             org.assertj.core.api.Assertions.assertThat(allowed.status()).isEqualTo(200);
             assertThat(carol.locator(".jp-LabShell")).isVisible(
                     new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
@@ -139,37 +142,34 @@ class MainLoopTest {
             if (attempt > 0) {
                 carol.waitForTimeout(2_000);
             }
-            status = carol.navigate(labUrl).status();
+            status = carol.navigate(labUrl()).status();
         }
         org.assertj.core.api.Assertions.assertThat(status).as("carol's request after her removal").isEqualTo(403);
         assertThat(carol.locator("body")).containsText("No access to this notebook");
         Portal.screenshot(carol, "loop-carol-removed");
-        carol.context().close();
-        owner.context().close();
     }
 
     @Test
     @Order(4)
     void bobWhoIsNotInTheTeamReachesNeitherItsPagesNorItsNotebook() {
-        Page page = portal.signedIn("bob");
+        Page page = signedIn("bob");
         for (String path : new String[] {"/teams/" + TEAM + "/notebooks", "/teams/" + TEAM + "/workloads/lab"}) {
             page.navigate(Portal.url() + path);
             assertThat(page.locator("#not-found")).isVisible();
             assertThat(page.locator("body")).not().containsText("lab");
         }
         // the notebook itself: the proxy signs bob in by the same SSO session, then refuses him
-        com.microsoft.playwright.Response refused = page.navigate(labUrl);
+        com.microsoft.playwright.Response refused = page.navigate(labUrl());
         org.assertj.core.api.Assertions.assertThat(refused.status()).isEqualTo(403);
         assertThat(page.locator("body")).containsText("No access to this notebook");
         assertThat(page.locator(".jp-LabShell")).hasCount(0);
         Portal.screenshot(page, "loop-bob-refused");
-        page.context().close();
     }
 
     @Test
     @Order(5)
     void aJobThatDoesNotFitWaitsWithItsReasonAndStartsWhenTheNotebookStops() {
-        Page page = portal.signedIn("alice");
+        Page page = signedIn("alice");
         page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
         page.locator("#submit-job").click();
         assertThat(page.locator("#job-name")).isVisible();
@@ -177,8 +177,7 @@ class MainLoopTest {
         // a real process on the simulated node: one log line a second
         page.locator("#job-command input").fill(
                 "python -u -c \"import time; [print('step', i) or time.sleep(1) for i in range(900)]\"");
-        choose(page, "#job-gpu-type", "A100");
-        page.locator("#job-gpus input").fill("4");
+        gpus(page, "job", "A100", 4);
         assertThat(page.locator("#submit-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
         page.locator("#submit-job-submit").click();
         explained(() -> assertThat(page.locator("#submit-job-dialog")).hasCount(0), "train's submission",
@@ -218,8 +217,7 @@ class MainLoopTest {
         page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
         page.locator("#submit-job").click();
         page.locator("#job-name input").fill("next");
-        choose(page, "#job-gpu-type", "A100");
-        page.locator("#job-gpus input").fill("1");
+        gpus(page, "job", "A100", 1);
         assertThat(page.locator("#submit-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
         page.locator("#submit-job-submit").click();
         explained(() -> assertThat(page.locator("#submit-job-dialog")).hasCount(0), "next's submission",
@@ -233,13 +231,12 @@ class MainLoopTest {
         // cancelled, their GPUs go back to the cluster
         act(page, "#cancel-next", "next", "Cancelled");
         act(page, "#cancel-train", "train", "Cancelled");
-        page.context().close();
     }
 
     @Test
     @Order(6)
     void theAdminsUsageCsvHasTheTeamsGpuTime() throws java.io.IOException {
-        Page page = portal.signedIn("admin");
+        Page page = signedIn("admin");
         page.navigate(Portal.url() + "/admin/usage");
         // the usage of a run is recorded a moment after it ends: download again until the team's row has both runs
         String row = null;
@@ -257,13 +254,12 @@ class MainLoopTest {
         }
         org.assertj.core.api.Assertions.assertThat(hasBothRuns(row))
                 .as("team %s's row with GPU time of its notebook and its job in %s", TEAM, rows).isTrue();
-        page.context().close();
     }
 
     @Test
     @Order(7)
     void theAdminGivesTheTeamShorterGpuIdleLimitsThenMakesItFollowThePlatformAgain() {
-        Page page = portal.signedIn("admin");
+        Page page = signedIn("admin");
         page.locator("#nav-admin-idle").click();
         assertThat(page.locator("#idle-platform-form")).isVisible();
         page.locator("#idle-team-add").click();
@@ -282,7 +278,6 @@ class MainLoopTest {
 
         page.locator("#idle-team-reset-" + TEAM).click();
         assertThat(page.locator("#idle-team-reset-" + TEAM)).hasCount(0);
-        page.context().close();
     }
 
     /** team, team, GPU hours, GPU seconds, CPU seconds, memory GiB seconds, run seconds, workloads. */
@@ -292,6 +287,13 @@ class MainLoopTest {
         }
         String[] cells = row.split(",");
         return Double.parseDouble(cells[3]) > 0 && Integer.parseInt(cells[7].strip()) >= 2;
+    }
+
+    /** The notebook's URL from the launch step; the steps after it need it (a failure there says so, plainly). */
+    private static String labUrl() {
+        org.assertj.core.api.Assertions.assertThat(labUrl)
+                .as("the notebook's JupyterLab URL, which the launch step (order 2) did not reach").isNotNull();
+        return labUrl;
     }
 
     private static Locator phaseOf(Page page, String workload) {
@@ -350,6 +352,28 @@ class MainLoopTest {
             throw new AssertionError("waiting for " + what + "; the page showed: "
                     + (seen.length() > 1500 ? seen.substring(0, 1500) + "…" : seen), failed);
         }
+    }
+
+    /**
+     * A signed-in session whose page loads may take as long as the slowest step: a CI machine has been seen at half
+     * this machine's speed, and a first sign-in at the notebook proxy goes through Keycloak and back.
+     */
+    private static Page signedIn(String user) {
+        Page page = portal.signedIn(user);
+        page.setDefaultNavigationTimeout(SLOW);
+        return page;
+    }
+
+    /**
+     * Picks a GPU type in a launch or submit dialog, then the count. Picking a type makes the server set the count
+     * to 1; the count is typed only after that value has arrived, or the two edits interleave (seen: "11").
+     */
+    private static void gpus(Page page, String dialog, String type, int count) {
+        choose(page, "#" + dialog + "-gpu-type", type);
+        Locator field = page.locator("#" + dialog + "-gpus input");
+        assertThat(field).hasValue("1");
+        field.fill(Integer.toString(count));
+        assertThat(field).hasValue(Integer.toString(count));
     }
 
     /** Picks the item of a Vaadin select whose label contains {@code text}. */

@@ -110,6 +110,14 @@ public final class Portal implements AutoCloseable {
         page.waitForURL(url() + "/**");
     }
 
+    /**
+     * Closes every session still open: a test that fails half-way leaves its pages open (a JupyterLab tab keeps
+     * rendering and polling), and on a 2-core machine they slow every later test down.
+     */
+    void closeSessions() {
+        List.copyOf(browser.contexts()).forEach(BrowserContext::close);
+    }
+
     @Override
     public void close() {
         browser.close();

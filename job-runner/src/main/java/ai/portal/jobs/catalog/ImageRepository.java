@@ -12,6 +12,10 @@ import reactor.core.publisher.Mono;
 @Repository
 class ImageRepository {
 
+    private static final String INSERT = """
+            insert into image (id, reference, display_name, description, for_notebooks, for_jobs, cuda, enabled)
+            values (:id, :reference, :name, :description, :notebooks, :jobs, :cuda, :enabled)""";
+
     private final DatabaseClient db;
 
     ImageRepository(DatabaseClient db) {
@@ -32,27 +36,23 @@ class ImageRepository {
     }
 
     Mono<Void> insert(ImageRequest image) {
-        return db.sql("""
-                        insert into image (id, reference, display_name, description, for_notebooks, for_jobs, cuda, enabled)
-                        values (:id, :reference, :name, :description, :notebooks, :jobs, :cuda, :enabled)""")
+        return bound(INSERT, image).then();
+    }
+
+    private DatabaseClient.GenericExecuteSpec bound(String sql, ImageRequest image) {
+        return db.sql(sql)
                 .bind("id", image.id()).bind("reference", image.reference()).bind("name", image.displayName())
                 .bind("description", image.description() == null ? "" : image.description())
                 .bind("notebooks", image.forNotebooks()).bind("jobs", image.forJobs()).bind("cuda", image.cuda())
-                .bind("enabled", image.enabled() == null || image.enabled())
-                .then();
+                .bind("enabled", image.enabled() == null || image.enabled());
     }
 
     Mono<Long> update(String id, ImageRequest image) {
-        return db.sql("""
-                        update image set reference = :reference, display_name = :name, description = :description,
-                               for_notebooks = :notebooks, for_jobs = :jobs, cuda = :cuda, enabled = :enabled,
-                               updated_at = now()
-                         where id = :id""")
-                .bind("id", id).bind("reference", image.reference()).bind("name", image.displayName())
-                .bind("description", image.description() == null ? "" : image.description())
-                .bind("notebooks", image.forNotebooks()).bind("jobs", image.forJobs()).bind("cuda", image.cuda())
-                .bind("enabled", image.enabled() == null || image.enabled())
-                .fetch().rowsUpdated();
+        return bound("""
+                update image set reference = :reference, display_name = :name, description = :description,
+                       for_notebooks = :notebooks, for_jobs = :jobs, cuda = :cuda, enabled = :enabled,
+                       updated_at = now()
+                 where id = :id""", image).bind("id", id).fetch().rowsUpdated();
     }
 
     Mono<Long> delete(String id) {

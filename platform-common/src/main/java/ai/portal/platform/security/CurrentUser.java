@@ -21,6 +21,14 @@ import org.springframework.security.oauth2.jwt.Jwt;
 public record CurrentUser(String subject, String username, String name, String email,
                           Set<String> roles, Set<String> groups) {
 
+    /**
+     * The installation's own settings (the Helm chart's values) acting at a service's startup, e.g. adding the
+     * catalogue entries they list: they are the operator's, so they act as a platform admin, audited as
+     * {@code installation}.
+     */
+    public static final CurrentUser INSTALLATION = new CurrentUser("system:installation", "installation",
+            "Installation settings", null, Set.of(PortalRoles.PLATFORM_ADMIN), Set.of());
+
     public static CurrentUser from(Jwt jwt) {
         String username = firstNonBlank(jwt.getClaimAsString("preferred_username"), jwt.getSubject());
         return new CurrentUser(

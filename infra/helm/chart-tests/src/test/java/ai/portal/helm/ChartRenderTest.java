@@ -64,7 +64,9 @@ class ChartRenderTest {
                 new Bad("notebooks.idle.gpuLimit=one hour", "gpuLimit"),
                 new Bad("notebooks.culling.gpuThreshold=150", "gpuThreshold"),
                 new Bad("notebooks.culling.gpuThreshold=0", "gpuThreshold"),
-                new Bad("notebooks.culling.gpuWindow=10 minutes", "gpuWindow"))) {
+                new Bad("notebooks.culling.gpuWindow=10 minutes", "gpuWindow"),
+                new Bad("catalog.gpuTypes[0].name=H 100", "name"),
+                new Bad("catalog.images[0].id=Site_PyTorch", "id"))) {
             Helm.Result result = helm.run("template", "portal", Helm.chart().toString(), "--values",
                     Helm.values("required-values.yaml").toString(), "--set", bad.set());
             assertThat(result.exitCode()).as(bad.set()).isNotZero();
@@ -308,6 +310,29 @@ class ChartRenderTest {
         String after = checksum(render("required-values.yaml", "services.jobRunner.env.PORTAL_JOBS_LIMITS_MAXGPUS=4"),
                 "job-runner");
         assertThat(after).isNotEqualTo(before);
+    }
+
+    @Test
+    void theCataloguesStartWithTheInstallationsGpuTypesAndImages() {
+        Rendered plain = render("required-values.yaml");
+        assertThat(envOf(plain, "job-runner")).doesNotContainKey("SPRING_APPLICATION_JSON");
+        assertThat(envOf(plain, "tenant-service")).doesNotContainKey("SPRING_APPLICATION_JSON");
+
+        Rendered own = render("required-values.yaml",
+                "catalog.gpuTypes[0].name=NVIDIA-L40S", "catalog.gpuTypes[0].displayName=NVIDIA L40S",
+                "catalog.gpuTypes[0].memoryGib=48",
+                "catalog.images[0].id=pytorch-site", "catalog.images[0].reference=registry.example/ml/pytorch:2.9",
+                "catalog.images[0].displayName=PyTorch 2.9", "catalog.images[0].forNotebooks=true",
+                "catalog.images[0].forJobs=true", "catalog.images[0].cuda=true");
+        assertThat(Serialization.unmarshal(envOf(own, "tenant-service").get("SPRING_APPLICATION_JSON"), Map.class))
+                .isEqualTo(Map.of("portal", Map.of("tenant", Map.of("catalog", Map.of("gpuTypes", List.of(
+                        Map.of("name", "NVIDIA-L40S", "displayName", "NVIDIA L40S", "memoryGib", 48)))))));
+        assertThat(Serialization.unmarshal(envOf(own, "job-runner").get("SPRING_APPLICATION_JSON"), Map.class))
+                .isEqualTo(Map.of("portal", Map.of("jobs", Map.of("catalog", Map.of("images", List.of(
+                        Map.of("id", "pytorch-site", "reference", "registry.example/ml/pytorch:2.9",
+                                "displayName", "PyTorch 2.9", "forNotebooks", true, "forJobs", true,
+                                "cuda", true)))))));
+        assertThat(envOf(own, "portal-ui")).doesNotContainKey("SPRING_APPLICATION_JSON");
     }
 
     private static String checksum(Rendered rendered, String service) {
