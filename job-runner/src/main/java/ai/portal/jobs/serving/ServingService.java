@@ -131,6 +131,26 @@ public class ServingService {
         return audit.onFailure(useCase, actor, team, ACTION_UNDEPLOY, target);
     }
 
+    /** A deployment's row with its team, for the reconciler. */
+    record Row(String team, ModelDeployment deployment) {
+    }
+
+    /** Every team's deployments (the reconciler's pass). */
+    Flux<Row> all() {
+        return db.sql("select * from model_deployment order by team_slug, name")
+                .map(row -> new Row(row.get("team_slug", String.class), deploymentOf(row))).all();
+    }
+
+    /** Applies a deployment's objects as its row says (server-side apply: a no-op when nothing differs). */
+    Mono<Void> reapply(String team, ModelDeployment deployment) {
+        return applier.apply(ServingResources.desired(team, instance, deployment, settings));
+    }
+
+    /** Deletes the objects of the deployment {@code name} in {@code namespace} (one no row wants). */
+    Mono<Void> deleteObjects(String namespace, String name) {
+        return TeamNames.slugOfNamespace(namespace).map(team -> stop(team, name)).orElse(Mono.empty());
+    }
+
     /** A Ready replica of the team's deployment, for the gateway: its pod IP (informer) and port. */
     public Optional<ModelServer> readyServer(String team, String name) {
         List<Pod> ready = pods(team, name).stream()

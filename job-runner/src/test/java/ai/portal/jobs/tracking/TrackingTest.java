@@ -191,6 +191,15 @@ class TrackingTest extends KueueTestSupport {
         assertThat(serving.path("status").path("servingVersion").asInt()).isEqualTo(1);
         assertThat(serving.path("status").path("message").asString()).contains("Serving version 1");
 
+        // drift: a Service deleted by hand comes back as the row wants it (the serving reconciler)
+        String deletedByHand = kubernetes().services().inNamespace(namespace).withName("portal-model-it").get()
+                .getMetadata().getUid();
+        kubernetes().services().inNamespace(namespace).withName("portal-model-it").delete();
+        awaitTrue("the model's Service re-applied", () -> {
+            var service = kubernetes().services().inNamespace(namespace).withName("portal-model-it").get();
+            return service != null && !deletedByHand.equals(service.getMetadata().getUid());
+        });
+
         // the predictions the trained model gave in-process, from the deployed model through the gateway
         String invocations = "/models/{team}/it/invocations";
         Map<String, Object> payload = Map.of("inputs", probe.path("inputs"));
