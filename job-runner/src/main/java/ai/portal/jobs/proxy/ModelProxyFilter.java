@@ -1,12 +1,10 @@
 package ai.portal.jobs.proxy;
 
-import java.net.URI;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import ai.portal.jobs.proxy.NotebookPages.Page;
 import ai.portal.jobs.serving.ServingService;
-import ai.portal.jobs.serving.ServingService.ModelServer;
 import ai.portal.jobs.serving.ServingService.NoServer;
 import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.team.TeamNames;
@@ -15,13 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
@@ -61,34 +55,19 @@ class ModelProxyFilter implements GatewayFilter {
         return exchange.getPrincipal()
                 .cast(Authentication.class)
                 .flatMap(login -> {
-                    boolean bearer = login instanceof JwtAuthenticationToken;
-                    // a session cookie rides along with any site's request; a bearer token does not
-                    if (!bearer && !NotebookProxyFilter.SAFE.contains(request.getMethod())
-                            && !NotebookProxyFilter.sameOrigin(request.getHeaders().getOrigin(), request.getHeaders())) {
+                    if (ServerRequests.crossSiteChange(exchange, login)) {
                         return NotebookPages.write(exchange, Page.MODEL_CROSS_SITE, team).thenReturn(false);
                     }
                     return access.check(login, team, TeamPermission.VIEW)
                             .then(serving.route(team, name))
-                            .flatMap(server -> chain.filter(toServer(exchange, server, rest)).thenReturn(true))
+                            .flatMap(server -> chain.filter(ServerRequests.toServer(exchange, server.podIp(),
+                                    server.port(), rest, sessionCookie)).thenReturn(true))
                             .onErrorResume(failure -> NotebookPages.write(exchange, pageFor(failure, login, team),
                                     team).thenReturn(false));
                 })
                 .switchIfEmpty(Mono.defer(() -> NotebookPages.write(exchange, Page.MODEL_FORBIDDEN, team)
                         .thenReturn(false)))
                 .then();
-    }
-
-    private ServerWebExchange toServer(ServerWebExchange exchange, ModelServer server, String rest) {
-        URI routed = exchange.getRequiredAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-        URI target = UriComponentsBuilder.fromUri(routed).scheme("http").host(server.podIp()).port(server.port())
-                .replacePath(rest).build(true).toUri();
-        exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target);
-        return exchange.mutate().request(request -> request.headers(headers -> {
-            // the caller's credentials stay with the gateway: the model server needs none, and must not see them
-            headers.remove(HttpHeaders.AUTHORIZATION);
-            NotebookProxyFilter.withoutCookie(headers, sessionCookie);
-            headers.remove(HttpHeaders.ORIGIN);
-        })).build();
     }
 
     private static Page pageFor(Throwable failure, Authentication login, String team) {

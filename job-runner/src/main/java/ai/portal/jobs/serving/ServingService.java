@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import ai.portal.jobs.cluster.ClusterState;
+import ai.portal.jobs.cluster.PodHealth;
 import ai.portal.jobs.launch.LaunchChecks;
 import ai.portal.jobs.serving.ModelRegistry.RegisteredModel;
 import ai.portal.jobs.tracking.TrackingResources;
@@ -153,12 +154,7 @@ public class ServingService {
 
     /** A Ready replica of the team's deployment, for the gateway: its pod IP (informer) and port. */
     public Optional<ModelServer> readyServer(String team, String name) {
-        List<Pod> ready = pods(team, name).stream()
-                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
-                        && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
-                        && pod.getStatus().getConditions().stream().anyMatch(condition ->
-                        "Ready".equals(condition.getType()) && "True".equals(condition.getStatus())))
-                .toList();
+        List<Pod> ready = pods(team, name).stream().filter(PodHealth::serving).toList();
         if (ready.isEmpty()) {
             return Optional.empty();
         }

@@ -3,7 +3,7 @@ package ai.portal.jobs.serving;
 import java.util.List;
 import java.util.Optional;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import ai.portal.jobs.cluster.PodHealth;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -22,17 +22,13 @@ public record ServingStatus(String state, String message, int readyReplicas, Int
     static final String SERVING = "serving";
     static final String FAILING = "failing";
 
-    /** Waiting reasons of a container that will not start without someone changing something. */
-    private static final List<String> STUCK = List.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
-            "CreateContainerConfigError", "CreateContainerError", "InvalidImageName");
-
     /** The status of {@code deployment} from its pods (this installation's, as the informer has them). */
     static ServingStatus of(ModelDeployment deployment, List<Pod> pods) {
         List<Pod> live = pods.stream().filter(pod -> pod.getMetadata().getDeletionTimestamp() == null).toList();
-        List<Pod> ready = live.stream().filter(ServingStatus::ready).toList();
+        List<Pod> ready = live.stream().filter(PodHealth::ready).toList();
         Integer serving = ready.stream().map(ServingStatus::version).flatMap(Optional::stream).max(Integer::compare)
                 .orElse(null);
-        Optional<String> failure = live.stream().filter(pod -> !ready(pod)).map(ServingStatus::failure)
+        Optional<String> failure = live.stream().filter(pod -> !PodHealth.ready(pod)).map(ServingStatus::failure)
                 .flatMap(Optional::stream).findFirst();
         String model = deployment.model();
         if (failure.isPresent() && ready.isEmpty()) {
@@ -64,12 +60,6 @@ public record ServingStatus(String state, String message, int readyReplicas, Int
                 + deployment.version() + " of " + model + " from the team's registry and loads it.", 0, null);
     }
 
-    private static boolean ready(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-                .stream().anyMatch(condition -> "Ready".equals(condition.getType())
-                        && "True".equals(condition.getStatus()));
-    }
-
     private static Optional<Integer> version(Pod pod) {
         try {
             return Optional.ofNullable(pod.getMetadata().getLabels())
@@ -88,26 +78,11 @@ public record ServingStatus(String state, String message, int readyReplicas, Int
     }
 
     private static Optional<String> failure(Pod pod) {
-        if (pod.getStatus() == null) {
-            return Optional.empty();
-        }
-        if ("Failed".equals(pod.getStatus().getPhase())) {
-            return Optional.of("A model server stopped: " + Optional.ofNullable(pod.getStatus().getMessage())
-                    .orElse("its pod failed") + ".");
-        }
-        List<ContainerStatus> containers = pod.getStatus().getContainerStatuses() == null ? List.of()
-                : pod.getStatus().getContainerStatuses();
-        for (ContainerStatus container : containers) {
-            var waiting = container.getState() == null ? null : container.getState().getWaiting();
-            if (waiting != null && STUCK.contains(waiting.getReason())) {
-                var last = container.getLastState() == null ? null : container.getLastState().getTerminated();
-                String why = last != null && last.getExitCode() != null
-                        ? " (it exited with code " + last.getExitCode() + "; its log says why: often a model the "
-                        + "server cannot load)"
-                        : waiting.getMessage() == null ? "" : " (" + waiting.getMessage() + ")";
-                return Optional.of("The model server does not start: " + waiting.getReason() + why + ".");
-            }
-        }
-        return Optional.empty();
+        return PodHealth.stuck(pod).map(stuck -> stuck.reason() == null
+                ? "A model server stopped: " + Optional.ofNullable(stuck.message()).orElse("its pod failed") + "."
+                : "The model server does not start: " + stuck.reason() + (stuck.lastExitCode() != null
+                ? " (it exited with code " + stuck.lastExitCode() + "; its log says why: often a model the server "
+                + "cannot load)"
+                : stuck.message() == null ? "" : " (" + stuck.message() + ")") + ".");
     }
 }
