@@ -8,10 +8,13 @@ needs no other setting (`python /opt/examples/train_mlflow.py`). Needs NumPy, sc
   --epochs N         passes over the data (default 10)
   --samples N        size of the synthetic data set (default 5000)
   --seed N           random seed (default 0)
+The run's tag "probe" holds a few test rows and the predictions the trained model gives them in-process (JSON:
+{"inputs": [[...], ...], "predictions": [...]}), so a deployment of the model can be checked against them.
 Prints the run id; exits 0 once the run is finished, 1 when tracking is not set up, 2 on bad options.
 """
 
 import argparse
+import json
 import os
 import sys
 
@@ -55,6 +58,10 @@ def main(argv):
             acc = accuracy_score(y_test, model.predict(x_test))
             mlflow.log_metrics({"val_loss": loss, "val_accuracy": acc}, step=epoch)
             print(f"epoch {epoch}/{args.epochs} loss={loss:.4f} val_acc={acc:.4f}", flush=True)
+        # what a deployment of this model must answer: a few test rows and their predictions, in-process
+        probe = x_test[:5]
+        mlflow.set_tag("probe", json.dumps({"inputs": probe.tolist(),
+                                            "predictions": model.predict(probe).tolist()}))
         # naming the requirements spares MLflow loading the model again in a subprocess to infer them;
         # cloudpickle, as MLflow before 3.17 did (its new default, skops, is one more package in the image)
         mlflow.sklearn.log_model(model, name="model", registered_model_name=args.model,

@@ -100,6 +100,9 @@ class TeamFlowsTest {
                 .containsText("500Gi");
         // a member manages nobody
         assertThat(alice.locator("#add-member-form")).hasCount(0);
+        // the team's models: none deployed, and the registry is the tracking server, which is off
+        assertThat(alice.locator("#team-models-registry-problem")).containsText("switch on experiment tracking");
+        assertThat(alice.locator("#team-model-deployments-none")).isVisible();
 
         alice.locator("#ask-for-quota").click();
         alice.locator("#quota-gpu-" + A100 + " input").fill("8");

@@ -6,7 +6,6 @@ import java.util.regex.Pattern;
 import ai.portal.jobs.proxy.NotebookPages.Page;
 import ai.portal.jobs.tracking.TrackingResources;
 import ai.portal.jobs.tracking.TrackingService;
-import ai.portal.jobs.tracking.TrackingService.TrackingServer;
 import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.team.TeamNames;
 import ai.portal.platform.team.TeamPermission;
@@ -14,14 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
@@ -75,37 +70,21 @@ class MlflowProxyFilter implements GatewayFilter {
         return exchange.getPrincipal()
                 .cast(Authentication.class)
                 .flatMap(login -> {
-                    boolean bearer = login instanceof JwtAuthenticationToken;
-                    // a session cookie rides along with any site's request; a bearer token does not
-                    if (!bearer && !NotebookProxyFilter.SAFE.contains(request.getMethod())
-                            && !NotebookProxyFilter.sameOrigin(request.getHeaders().getOrigin(), request.getHeaders())) {
+                    if (ServerRequests.crossSiteChange(exchange, login)) {
                         return NotebookPages.write(exchange, Page.TRACKING_CROSS_SITE, team).thenReturn(false);
                     }
                     return access.check(login, team, need)
                             .then(Mono.fromSupplier(() -> tracking.readyServer(team)))
                             .flatMap(server -> server.isEmpty()
                                     ? NotebookPages.write(exchange, Page.TRACKING_NOT_RUNNING, team).thenReturn(false)
-                                    : chain.filter(toServer(exchange, server.get())).thenReturn(true))
+                                    : chain.filter(ServerRequests.toServer(exchange, server.get().podIp(),
+                                    server.get().port(), null, sessionCookie)).thenReturn(true))
                             .onErrorResume(failure -> NotebookPages.write(exchange, pageFor(failure, login, team),
                                     team).thenReturn(false));
                 })
                 .switchIfEmpty(Mono.defer(() -> NotebookPages.write(exchange, Page.TRACKING_FORBIDDEN, team)
                         .thenReturn(false)))
                 .then();
-    }
-
-    private ServerWebExchange toServer(ServerWebExchange exchange, TrackingServer server) {
-        URI routed = exchange.getRequiredAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-        URI target = UriComponentsBuilder.fromUri(routed).scheme("http").host(server.podIp()).port(server.port())
-                .build(true).toUri();
-        exchange.getAttributes().put(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, target);
-        return exchange.mutate().request(request -> request.headers(headers -> {
-            // the caller's credentials stay with the proxy: MLflow needs none, and must not see them
-            headers.remove(HttpHeaders.AUTHORIZATION);
-            NotebookProxyFilter.withoutCookie(headers, sessionCookie);
-            // checked above against the proxy's own origin; MLflow's own check would compare it with its host
-            headers.remove(HttpHeaders.ORIGIN);
-        })).build();
     }
 
     private static Page pageFor(Throwable failure, Authentication login, String team) {

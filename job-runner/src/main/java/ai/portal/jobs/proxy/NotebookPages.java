@@ -39,7 +39,19 @@ final class NotebookPages {
                 "实验跟踪未运行", "团队 %s 的跟踪服务器已关闭或仍在启动。团队所有者可以在门户中开启它。"),
         TRACKING_CROSS_SITE(HttpStatus.FORBIDDEN,
                 "Request refused", "This request to the experiments of team %s came from another site.",
-                "请求被拒绝", "对团队 %s 实验的请求来自其他站点。");
+                "请求被拒绝", "对团队 %s 实验的请求来自其他站点。"),
+        MODEL_FORBIDDEN(HttpStatus.FORBIDDEN,
+                "No access to this model", "Only members of team %s may call its models.",
+                "无权访问此模型", "只有团队 %s 的成员可以调用其模型。"),
+        MODEL_NOT_FOUND(HttpStatus.NOT_FOUND,
+                "Model deployment not found", "Team %s has no model deployment by this name.",
+                "未找到模型部署", "团队 %s 没有这个名称的模型部署。"),
+        MODEL_NOT_RUNNING(HttpStatus.SERVICE_UNAVAILABLE,
+                "Model not serving", "No replica of this model deployment of team %s is ready: it is starting or failing. Its status in the portal says why.",
+                "模型未在服务", "团队 %s 的这个模型部署没有就绪的副本：它正在启动或出现故障。门户中的状态会说明原因。"),
+        MODEL_CROSS_SITE(HttpStatus.FORBIDDEN,
+                "Request refused", "This request to a model of team %s came from another site.",
+                "请求被拒绝", "对团队 %s 模型的请求来自其他站点。");
 
         final HttpStatus status;
         private final String title;

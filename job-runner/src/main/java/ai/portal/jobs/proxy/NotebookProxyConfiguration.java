@@ -1,6 +1,7 @@
 package ai.portal.jobs.proxy;
 
 import ai.portal.jobs.cluster.ClusterState;
+import ai.portal.jobs.serving.ServingService;
 import ai.portal.jobs.tracking.TrackingService;
 import ai.portal.jobs.workload.NotebookTokens;
 import ai.portal.platform.security.PortalSecurityProperties;
@@ -60,6 +61,9 @@ class NotebookProxyConfiguration {
     static final String REGISTRATION = "notebooks";
     static final String[] PATHS = {"/notebooks/**", "/oauth2/authorization/**", "/login/oauth2/code/**"};
     static final String[] MLFLOW_PATHS = {"/mlflow/**"};
+    static final String[] MODEL_PATHS = {"/models/**"};
+    /** The paths programs reach with a bearer token (and browsers with the proxy's session): MLflow and models. */
+    static final String[] PROGRAM_PATHS = {"/mlflow/**", "/models/**"};
 
     /**
      * Keycloak's endpoints are named rather than discovered, so the job runner starts while Keycloak is still
@@ -139,7 +143,8 @@ class NotebookProxyConfiguration {
     }
 
     /**
-     * The MLflow proxy's paths ({@code /mlflow/<team>/…}): a browser signs in as for notebooks (the same session),
+     * The MLflow proxy's paths ({@code /mlflow/<team>/…}) and the model gateway's ({@code /models/<team>/<name>/…}):
+     * a browser signs in as for notebooks (the same session),
      * a program (the MLflow client with {@code MLFLOW_TRACKING_TOKEN}, a script) sends a bearer token and is
      * answered 401 without one rather than sent to a login page.
      */
@@ -159,7 +164,7 @@ class NotebookProxyConfiguration {
         entryPoint.setDefaultEntryPoint(new RedirectServerAuthenticationEntryPoint("/oauth2/authorization/"
                 + REGISTRATION));
         return http
-                .securityMatcher(ServerWebExchangeMatchers.pathMatchers(MLFLOW_PATHS))
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers(PROGRAM_PATHS))
                 // a browser's changes must come from the proxy's own origin (MlflowProxyFilter); bearer clients
                 // carry no ambient credential
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -204,9 +209,11 @@ class NotebookProxyConfiguration {
 
     @Bean
     RouteLocator notebookRoutes(RouteLocatorBuilder routes, NotebookAccess access, NotebookTargets targets,
-                                NotebookProxyProperties properties, TrackingService tracking) {
+                                NotebookProxyProperties properties, TrackingService tracking,
+                                ServingService serving) {
         var decide = new NotebookProxyFilter(access, targets, properties.sessionCookie());
         var decideMlflow = new MlflowProxyFilter(access, tracking, properties.sessionCookie());
+        var decideModel = new ModelProxyFilter(access, serving, properties.sessionCookie());
         return routes.routes()
                 .route("notebooks", route -> route.path("/notebooks/**")
                         // after the gateway made the request URL from the route's placeholder URI, before routing
@@ -220,6 +227,10 @@ class NotebookProxyConfiguration {
                         .filters(filters -> filters
                                 .filter(decideMlflow, RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1))
                         .uri("http://mlflow-server.invalid"))
+                .route("models", route -> route.path(MODEL_PATHS)
+                        .filters(filters -> filters
+                                .filter(decideModel, RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1))
+                        .uri("http://model-server.invalid"))
                 .build();
     }
 

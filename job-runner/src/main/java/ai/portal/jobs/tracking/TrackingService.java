@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import ai.portal.jobs.cluster.ClusterState;
+import ai.portal.jobs.cluster.PodHealth;
 import ai.portal.jobs.launch.LaunchChecks;
 import ai.portal.jobs.workload.NotebookTokens;
 import ai.portal.jobs.workload.TeamEnvironment;
@@ -148,10 +149,7 @@ public class TrackingService implements TeamEnvironment {
     /** Where the team's tracking server answers now: its Ready pod's IP (informer), for the proxy. */
     public java.util.Optional<TrackingServer> readyServer(String team) {
         return pods(team).stream()
-                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
-                        && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
-                        && pod.getStatus().getConditions().stream().anyMatch(condition ->
-                        "Ready".equals(condition.getType()) && "True".equals(condition.getStatus())))
+                .filter(PodHealth::serving)
                 .findFirst()
                 .map(pod -> new TrackingServer(pod.getStatus().getPodIP(), TrackingResources.PORT));
     }

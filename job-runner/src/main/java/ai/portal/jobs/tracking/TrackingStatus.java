@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import ai.portal.jobs.cluster.PodHealth;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -27,10 +27,6 @@ public record TrackingStatus(String team, boolean enabled, String state, String 
     static final String READY = "ready";
     static final String FAILED = "failed";
 
-    /** Waiting reasons of a container that will not start without someone changing something. */
-    private static final List<String> STUCK = List.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
-            "CreateContainerConfigError", "CreateContainerError", "InvalidImageName");
-
     /** The status from the team's row and the server's pods (this installation's, newest first). */
     static TrackingStatus of(String team, boolean enabled, Instant updatedAt, String updatedBy, List<Pod> pods) {
         String ui = TrackingResources.pathPrefix(team) + "/";
@@ -47,7 +43,7 @@ public record TrackingStatus(String team, boolean enabled, String state, String 
                     updatedAt, updatedBy);
         }
         Pod pod = pods.getFirst();
-        if (ready(pod)) {
+        if (PodHealth.ready(pod)) {
             return new TrackingStatus(team, true, READY, "The tracking server is ready.", ui, uri, updatedAt,
                     updatedBy);
         }
@@ -61,32 +57,11 @@ public record TrackingStatus(String team, boolean enabled, String state, String 
         return new TrackingStatus(team, true, STARTING, message, ui, uri, updatedAt, updatedBy);
     }
 
-    private static boolean ready(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-                .stream().anyMatch(condition -> "Ready".equals(condition.getType())
-                        && "True".equals(condition.getStatus()));
-    }
-
     private static Optional<String> failure(Pod pod) {
-        if (pod.getStatus() == null) {
-            return Optional.empty();
-        }
-        if ("Failed".equals(pod.getStatus().getPhase())) {
-            return Optional.of("The tracking server stopped: " + Optional.ofNullable(pod.getStatus().getMessage())
-                    .orElse("its pod failed") + ".");
-        }
-        List<ContainerStatus> containers = pod.getStatus().getContainerStatuses() == null ? List.of()
-                : pod.getStatus().getContainerStatuses();
-        for (ContainerStatus container : containers) {
-            var waiting = container.getState() == null ? null : container.getState().getWaiting();
-            if (waiting != null && STUCK.contains(waiting.getReason())) {
-                var last = container.getLastState() == null ? null : container.getLastState().getTerminated();
-                String why = last != null && last.getExitCode() != null
-                        ? " (it exited with code " + last.getExitCode() + "; see its log)"
-                        : waiting.getMessage() == null ? "" : " (" + waiting.getMessage() + ")";
-                return Optional.of("The tracking server does not start: " + waiting.getReason() + why + ".");
-            }
-        }
-        return Optional.empty();
+        return PodHealth.stuck(pod).map(stuck -> stuck.reason() == null
+                ? "The tracking server stopped: " + Optional.ofNullable(stuck.message()).orElse("its pod failed") + "."
+                : "The tracking server does not start: " + stuck.reason() + (stuck.lastExitCode() != null
+                ? " (it exited with code " + stuck.lastExitCode() + "; see its log)"
+                : stuck.message() == null ? "" : " (" + stuck.message() + ")") + ".");
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Experiment tracking on the real stack: an owner switches it on, the team's MLflow server (the real one, run by
@@ -25,6 +26,9 @@ import tools.jackson.databind.JsonNode;
 class TrackingTest extends KueueTestSupport {
 
     private static final String TRACKING = "/api/v1/teams/{team}/tracking";
+    private static final String MODELS = "/api/v1/teams/{team}/models";
+    private static final String DEPLOYMENTS = "/api/v1/teams/{team}/model-deployments";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
     void aTeamsRunsAreTrackedInItsOwnMlflowReachedOnlyByItsMembers() {
@@ -106,6 +110,18 @@ class TrackingTest extends KueueTestSupport {
         mlflow("alice", HttpMethod.POST, api + "/experiments/create", Map.of("name", "by-the-owner"), team,
                 HttpStatus.OK);
 
+        // the registered model, deployed as an inference service behind the gateway (shares this team, its
+        // tracking server and the model its training job registered)
+        String probe = null;
+        for (JsonNode tag : run.path("data").path("tags")) {
+            if ("probe".equals(tag.path("key").asString())) {
+                probe = tag.path("value").asString();
+            }
+        }
+        assertThat(probe).as("the training job's in-process predictions (tag 'probe')").isNotNull();
+        aRegisteredModelServesTheTeamThroughTheGatewayAndLeavesNothingWhenDeleted(team, other, "it-model",
+                JSON.readTree(probe));
+
         // off: the server stops, its data stays
         JsonNode stopped = json(send("alice", HttpMethod.DELETE, TRACKING, null, team), HttpStatus.OK);
         assertThat(stopped.path("enabled").asBoolean()).isFalse();
@@ -119,6 +135,110 @@ class TrackingTest extends KueueTestSupport {
         assertThat(auditRows(team, "tracking.disable").getFirst().get("outcome")).isEqualTo("success");
         awaitTrue("status off", () -> "off".equals(json(get("alice", TRACKING, team), HttpStatus.OK).path("state")
                 .asString()));
+    }
+
+    /**
+     * Model serving on the same team, tracking server and registered model: the registry lists it; bad input and
+     * other teams are refused with nothing created; 2 replicas become Ready and {@code POST …/invocations} through the
+     * gateway answers the predictions the training job computed in-process; viewers may call it, another team's
+     * member and a caller without a token may not; deleting leaves no Deployment, Service or budget.
+     */
+    private void aRegisteredModelServesTheTeamThroughTheGatewayAndLeavesNothingWhenDeleted(String team, String other,
+                                                                                         String model, JsonNode probe) {
+        String namespace = "team-" + team;
+        JsonNode models = json(get("carol", MODELS, team), HttpStatus.OK);
+        assertThat(models.findValuesAsString("name")).contains(model);
+        JsonNode registered = java.util.stream.StreamSupport.stream(models.spliterator(), false)
+                .filter(found -> model.equals(found.path("name").asString())).findFirst().orElseThrow();
+        assertThat(registered.path("versions").get(0).path("version").asInt()).isEqualTo(1);
+        expectProblem(get("bob", MODELS, team), HttpStatus.NOT_FOUND, null);
+        expectProblem(get("bob", MODELS, other), HttpStatus.CONFLICT, null);
+
+        // refusals: nothing created, each audited
+        Map<String, Object> deploy = Map.of("name", "it", "model", model, "version", "1", "replicas", 2,
+                "cpu", "100m", "memory", "512Mi");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "version", "99"), team),
+                HttpStatus.NOT_FOUND, "version");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "model", "no-such-model"), team),
+                HttpStatus.NOT_FOUND, "model");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "name", "Not_A_Label"), team),
+                HttpStatus.BAD_REQUEST, "name");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "replicas", 50), team),
+                HttpStatus.BAD_REQUEST, "replicas");
+        expectProblem(send("carol", HttpMethod.POST, DEPLOYMENTS, deploy, team), HttpStatus.FORBIDDEN, null);
+        expectProblem(send("bob", HttpMethod.POST, DEPLOYMENTS, deploy, team), HttpStatus.NOT_FOUND, null);
+        assertThat(kubernetes().apps().deployments().inNamespace(namespace)
+                .withLabel("portal.ai/component", "model-server").list().getItems()).isEmpty();
+        assertThat(json(get("alice", DEPLOYMENTS, team), HttpStatus.OK)).isEmpty();
+        assertThat(auditRows(team, "model.deploy")).extracting(row -> row.get("outcome"))
+                .contains("rejected", "denied");
+
+        JsonNode created = json(send("alice", HttpMethod.POST, DEPLOYMENTS, deploy, team), HttpStatus.CREATED);
+        assertThat(created.path("invocationsPath").asString()).isEqualTo("/models/" + team + "/it/invocations");
+        assertThat(auditRows(team, "model.deploy").getFirst().get("outcome")).isEqualTo("success");
+        assertThat(kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-it").get()
+                .getMetadata().getLabels()).containsEntry("portal.ai/instance", instance());
+        assertThat(kubernetes().services().inNamespace(namespace).withName("portal-model-it").get()).isNotNull();
+        assertThat(kubernetes().policy().v1().podDisruptionBudget().inNamespace(namespace)
+                .withName("portal-model-it").get()).isNotNull();
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, deploy, team), HttpStatus.CONFLICT, "name");
+
+        JsonNode serving = await("both replicas of " + team + "/it Ready", () -> json(get("carol",
+                DEPLOYMENTS + "/it", team), HttpStatus.OK), found -> found.path("status").path("readyReplicas")
+                .asInt() == 2 || "failing".equals(found.path("status").path("state").asString()),
+                Duration.ofSeconds(300));
+        assertThat(serving.path("status").path("state").asString()).as(serving.toString()).isEqualTo("serving");
+        assertThat(serving.path("status").path("servingVersion").asInt()).isEqualTo(1);
+        assertThat(serving.path("status").path("message").asString()).contains("Serving version 1");
+
+        // drift: a Service deleted by hand comes back as the row wants it (the serving reconciler)
+        String deletedByHand = kubernetes().services().inNamespace(namespace).withName("portal-model-it").get()
+                .getMetadata().getUid();
+        kubernetes().services().inNamespace(namespace).withName("portal-model-it").delete();
+        awaitTrue("the model's Service re-applied", () -> {
+            var service = kubernetes().services().inNamespace(namespace).withName("portal-model-it").get();
+            return service != null && !deletedByHand.equals(service.getMetadata().getUid());
+        });
+
+        // the predictions the trained model gave in-process, from the deployed model through the gateway
+        String invocations = "/models/{team}/it/invocations";
+        Map<String, Object> payload = Map.of("inputs", probe.path("inputs"));
+        for (String member : List.of("alice", "carol")) {
+            JsonNode answer = client.post().uri(invocations, team).headers(h -> h.setBearerAuth(token(member)))
+                    .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON).bodyValue(payload)
+                    .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+            assertThat(answer.path("predictions")).as(member).isEqualTo(probe.path("predictions"));
+        }
+        client.post().uri(invocations, team).headers(h -> h.setBearerAuth(token("bob")))
+                .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON).bodyValue(payload)
+                .exchange().expectStatus().isForbidden();
+        client.post().uri(invocations, team).contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON).bodyValue(payload).exchange().expectStatus().isUnauthorized();
+        client.post().uri("/models/{team}/no-such/invocations", team).headers(h -> h.setBearerAuth(token("alice")))
+                .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON).bodyValue(payload)
+                .exchange().expectStatus().isNotFound();
+
+        // delete: nothing left behind
+        expectProblem(send("carol", HttpMethod.DELETE, DEPLOYMENTS + "/it", null, team), HttpStatus.FORBIDDEN, null);
+        send("alice", HttpMethod.DELETE, DEPLOYMENTS + "/it", null, team).expectStatus().isNoContent();
+        assertThat(auditRows(team, "model.undeploy").getFirst().get("outcome")).isEqualTo("success");
+        awaitTrue("the model's Deployment, Service, budget and pods gone", () ->
+                kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-it").get() == null
+                        && kubernetes().services().inNamespace(namespace).withName("portal-model-it").get() == null
+                        && kubernetes().policy().v1().podDisruptionBudget().inNamespace(namespace)
+                        .withName("portal-model-it").get() == null
+                        && kubernetes().pods().inNamespace(namespace).withLabel("portal.ai/model-deployment", "it")
+                        .list().getItems().isEmpty());
+        expectProblem(get("alice", DEPLOYMENTS + "/it", team), HttpStatus.NOT_FOUND, null);
+        client.post().uri(invocations, team).headers(h -> h.setBearerAuth(token("alice")))
+                .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON).bodyValue(payload)
+                .exchange().expectStatus().isNotFound();
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+        Map<String, Object> changed = new java.util.LinkedHashMap<>(body);
+        changed.put(key, value);
+        return changed;
     }
 
     private JsonNode mlflow(String user, HttpMethod method, String uri, Object body, String team,

@@ -116,6 +116,32 @@ public final class JobsApi {
                                  String trackingUri, Instant updatedAt, String updatedBy) {
     }
 
+    /** A registered model of the team's MLflow registry and its versions, newest first. */
+    public record RegisteredModel(String name, String description, List<ModelVersion> versions) {
+    }
+
+    /** One version of a registered model; {@code status} is MLflow's ({@code READY} once stored). */
+    public record ModelVersion(int version, String status, String runId, Instant createdAt) {
+    }
+
+    /** What a member asks for when deploying a model version; null CPU and memory take the platform's defaults. */
+    public record DeployModelRequest(String name, String model, String version, Integer replicas, String cpu,
+                                     String memory) {
+    }
+
+    /**
+     * A model deployment's status: {@code state} starting, serving or failing; {@code message} in English;
+     * {@code servingVersion} the version the Ready replicas serve.
+     */
+    public record ModelDeploymentStatus(String state, String message, int readyReplicas, Integer servingVersion) {
+    }
+
+    /** A team's model deployment; {@code invocationsPath} is where it answers behind the job runner's gateway. */
+    public record ModelDeployment(String team, String name, String model, int version, int replicas, String cpu,
+                                  String memory, ModelDeploymentStatus status, String invocationsPath,
+                                  Instant createdAt, String createdBy) {
+    }
+
     /** One team's idle limits: its own (null when it follows the platform) and the ones that hold. */
     public record TeamIdleSettings(String team, TeamIdleLimits own, IdleLimits effective, Instant updatedAt,
                                    String updatedBy) {

@@ -16,6 +16,9 @@ import ai.portal.ui.backend.JobsApi.Settings;
 import ai.portal.ui.backend.JobsApi.SubmitJob;
 import ai.portal.ui.backend.JobsApi.TeamIdleLimits;
 import ai.portal.ui.backend.JobsApi.TeamIdleSettings;
+import ai.portal.ui.backend.JobsApi.DeployModelRequest;
+import ai.portal.ui.backend.JobsApi.ModelDeployment;
+import ai.portal.ui.backend.JobsApi.RegisteredModel;
 import ai.portal.ui.backend.JobsApi.TrackingStatus;
 import ai.portal.ui.backend.JobsApi.UsageQuery;
 import ai.portal.ui.backend.JobsApi.UsageRow;
@@ -136,6 +139,35 @@ public class JobsClient {
     /** Where the browser opens the team's MLflow: the job runner's proxy, signed in by SSO. */
     public String trackingUrl(TrackingStatus tracking) {
         return notebooksUrl + tracking.uiPath();
+    }
+
+    /** The team's registered models (its members and admins); 409 while its experiment tracking is off. */
+    public List<RegisteredModel> models(String team) {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/teams/{team}/models", team).retrieve()
+                .body(new ParameterizedTypeReference<List<RegisteredModel>>() { })));
+    }
+
+    /** The team's model deployments with their status. */
+    public List<ModelDeployment> modelDeployments(String team) {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri("/api/v1/teams/{team}/model-deployments", team)
+                .retrieve().body(new ParameterizedTypeReference<List<ModelDeployment>>() { })));
+    }
+
+    /** Deploys a registered model version (owners and members). */
+    public ModelDeployment deployModel(String team, DeployModelRequest request) {
+        return Calls.call(Backend.JOBS, () -> rest.post().uri("/api/v1/teams/{team}/model-deployments", team)
+                .body(request).retrieve().body(ModelDeployment.class));
+    }
+
+    /** Deletes a model deployment (owners and members). */
+    public void deleteModelDeployment(String team, String name) {
+        Calls.run(Backend.JOBS, () -> rest.delete().uri("/api/v1/teams/{team}/model-deployments/{name}", team, name)
+                .retrieve().toBodilessEntity());
+    }
+
+    /** Where programs call a deployed model: the job runner's gateway (a member's bearer token). */
+    public String modelUrl(ModelDeployment deployment) {
+        return notebooksUrl + deployment.invocationsPath();
     }
 
     /** Every team with idle limits of its own (platform admins). */

@@ -76,6 +76,7 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
     private Section requests;
     private Section gpuHours;
     private Section tracking;
+    private Section models;
 
     public TeamView(CurrentUser user, TenantClient tenants, JobsClient jobs, LiveUpdates live) {
         this.user = user;
@@ -114,8 +115,11 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
         requests = new Section("team-quota-requests", getTranslation("team.quota-requests"));
         gpuHours = new Section("team-gpu-hours", getTranslation("team.gpu-hours"));
         tracking = new Section("team-tracking", getTranslation("team.tracking"));
-        add(header, members, quota, gpuHours, tracking, requests);
+        models = new Section("team-models", getTranslation("team.models"));
+        add(header, members, quota, gpuHours, tracking, models, requests);
         tracking.load("team.load-tracking", () -> jobs.tracking(team.slug()), this::trackingView);
+        TeamModels.load(models, jobs, team.slug(), user.isPlatformAdmin() || "owner".equals(team.myRole())
+                || "member".equals(team.myRole()));
 
         members.load("team.load-members", () -> tenants.members(team.slug()), this::membersView);
         quota.load("team.load-quota", this::quotaData, this::quotaView);

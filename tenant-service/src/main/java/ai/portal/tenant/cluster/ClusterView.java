@@ -66,6 +66,7 @@ public class ClusterView implements SmartLifecycle {
     private final List<Class<? extends HasMetadata>> managedKinds = new CopyOnWriteArrayList<>();
     private final List<ResourceDefinitionContext> optionalKinds = new CopyOnWriteArrayList<>();
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> optional = new ConcurrentHashMap<>();
+    private final List<Runnable> servedListeners = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService optionalKindChecks;
     private final List<ResourceEventHandler<HasMetadata>> managedHandlers = new CopyOnWriteArrayList<>();
     private final Map<Class<? extends HasMetadata>, SharedIndexInformer<? extends HasMetadata>> managed =
@@ -212,9 +213,12 @@ public class ClusterView implements SmartLifecycle {
                 SharedIndexInformer<GenericKubernetesResource> informer = kind.isNamespaceScoped()
                         ? resources.inAnyNamespace().withLabels(ourLabels()).runnableInformer(0)
                         : resources.withLabels(ourLabels()).runnableInformer(0);
-                optional.put(kind.getKind(), inform(kind.getKind(), informer, true, new ArrayList<>()));
+                List<CompletableFuture<Void>> listed = new ArrayList<>();
+                optional.put(kind.getKind(), inform(kind.getKind(), informer, true, listed));
                 log.info("the cluster serves {}/{} {}: watching it", kind.getGroup(), kind.getVersion(),
                         kind.getKind());
+                // what was skipped while the kind was not served (the installation's Kueue flavors) is due now
+                listed.getFirst().thenRun(() -> servedListeners.forEach(Runnable::run));
             }
         }
     }
@@ -337,6 +341,14 @@ public class ClusterView implements SmartLifecycle {
     public List<GenericKubernetesResource> optional(ResourceDefinitionContext kind) {
         SharedIndexInformer<GenericKubernetesResource> informer = optional.get(kind.getKind());
         return informer == null ? List.of() : informer.getStore().list();
+    }
+
+    /**
+     * Runs {@code listener} each time an optional kind becomes served and its informer has listed it (an add-on
+     * installed after this service started, or one whose API answered only after the first check).
+     */
+    public void onOptionalKindServed(Runnable listener) {
+        servedListeners.add(listener);
     }
 
     /** Whether the cluster serves an optional kind and its informer has listed it. */

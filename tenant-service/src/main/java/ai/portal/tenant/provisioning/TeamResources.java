@@ -251,8 +251,10 @@ public final class TeamResources {
         List<String> workloadWrites = List.of("create", "patch", "delete", "deletecollection");
         return List.of(
                 rule("apps", List.of("statefulsets"), workloadWrites),
-                // a team's MLflow tracking server (job runner's tracking package): applied and deleted by name
+                // a team's MLflow tracking server and model servers (job runner's tracking and serving
+                // packages): applied and deleted by name
                 rule("apps", List.of("deployments"), List.of("create", "patch", "delete")),
+                rule("policy", List.of("poddisruptionbudgets"), List.of("create", "patch", "delete")),
                 rule("batch", List.of("jobs"), workloadWrites),
                 rule("", List.of("services", "persistentvolumeclaims"), workloadWrites),
                 rule("", List.of("secrets"), List.of("create", "delete")),

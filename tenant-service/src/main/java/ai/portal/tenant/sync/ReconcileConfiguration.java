@@ -3,6 +3,7 @@ package ai.portal.tenant.sync;
 import java.util.List;
 
 import ai.portal.platform.installation.Installation;
+import ai.portal.tenant.cluster.ClusterView;
 import ai.portal.tenant.domain.InstallationSync;
 import ai.portal.tenant.domain.TeamSync;
 import ai.portal.tenant.store.TeamRepository;
@@ -36,9 +37,14 @@ class ReconcileConfiguration {
     @Bean
     TeamReconciler teamReconciler(TeamRepository teams, SyncStatusRepository statuses, List<TeamSync> syncs,
                                   List<InstallationSync> installationSyncs, ReconcileProperties properties,
-                                  Leadership leadership, ReconcileNotifications notifications, MeterRegistry meters) {
-        return new TeamReconciler(teams, statuses, syncs, installationSyncs, properties, leadership, notifications,
-                meters);
+                                  Leadership leadership, ReconcileNotifications notifications, MeterRegistry meters,
+                                  ObjectProvider<ClusterView> view) {
+        TeamReconciler reconciler = new TeamReconciler(teams, statuses, syncs, installationSyncs, properties,
+                leadership, notifications, meters);
+        // the installation's Kueue flavors are skipped while Kueue's API is not served (yet): converge them as soon
+        // as it is, not at the next resync (5 min), or every team's ClusterQueue names flavors that do not exist
+        view.ifAvailable(cluster -> cluster.onOptionalKindServed(reconciler::requestInstallation));
+        return reconciler;
     }
 
     /** Takes part in the election once the application runs (after the cluster view started), leaves it first. */

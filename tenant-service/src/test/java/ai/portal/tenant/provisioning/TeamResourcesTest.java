@@ -263,7 +263,9 @@ class TeamResourcesTest {
             assertThat(verbsOn(role, kind[0], kind[1])).as(kind[1])
                     .containsExactlyInAnyOrder("create", "patch", "delete", "deletecollection");
         }
-        assertThat(verbsOn(role, "apps", "deployments")).as("tracking servers, by name")
+        assertThat(verbsOn(role, "apps", "deployments")).as("tracking and model servers, by name")
+                .containsExactlyInAnyOrder("create", "patch", "delete");
+        assertThat(verbsOn(role, "policy", "poddisruptionbudgets")).as("model servers' budgets, by name")
                 .containsExactlyInAnyOrder("create", "patch", "delete");
         assertThat(verbsOn(role, "", "secrets")).containsExactlyInAnyOrder("create", "delete");
         assertThat(verbsOn(role, "", "events")).containsExactly("create");

@@ -1,0 +1,81 @@
+package ai.portal.jobs.serving;
+
+import java.util.List;
+
+import ai.portal.jobs.serving.ModelRegistry.RegisteredModel;
+import ai.portal.platform.security.CurrentUser;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@RestController
+@RequestMapping("/api/v1/teams/{team}")
+@Tag(name = "models", description = "Model serving: a team's registered models deployed as inference services")
+class ServingController {
+
+    private final ServingService serving;
+
+    ServingController(ServingService serving) {
+        this.serving = serving;
+    }
+
+    @GetMapping("/models")
+    @Operation(summary = "The team's registered models and their versions, from its MLflow registry",
+            description = "Owners, members and viewers of the team, and platform admins; 404 for anyone else. 409 "
+                    + "while the team's experiment tracking is off (the registry is its tracking server's), 503 while "
+                    + "the tracking server is starting.")
+    Mono<List<RegisteredModel>> models(@AuthenticationPrincipal Jwt token, @PathVariable String team) {
+        return serving.models(CurrentUser.from(token), team);
+    }
+
+    @GetMapping("/model-deployments")
+    @Operation(summary = "The team's model deployments with their status",
+            description = "`status.state` is starting, serving (with the version the Ready replicas serve) or failing "
+                    + "(and why), from the cluster's pods.")
+    Flux<ModelDeploymentView> list(@AuthenticationPrincipal Jwt token, @PathVariable String team) {
+        return serving.list(CurrentUser.from(token), team);
+    }
+
+    @GetMapping("/model-deployments/{name}")
+    @Operation(summary = "One model deployment with its status")
+    Mono<ModelDeploymentView> get(@AuthenticationPrincipal Jwt token, @PathVariable String team,
+                                  @PathVariable String name) {
+        return serving.get(CurrentUser.from(token), team, name);
+    }
+
+    @PostMapping("/model-deployments")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Deploy a registered model version as an inference service (owners, members)",
+            description = "Runs `mlflow models serve` for the version as a Deployment with a Service and a "
+                    + "PodDisruptionBudget in the team's namespace, inside its quota. The model answers at "
+                    + "`invocationsPath` (`/models/<team>/<name>/invocations`) behind the gateway's sign-in, for the "
+                    + "team's members and viewers. 400 for bad input (a name that is not a DNS label, replicas, CPU "
+                    + "or memory out of range), 404 for a model or version the registry does not have, 409 for a name "
+                    + "taken, tracking off, an archived team or one beyond its quota; 403 for viewers. Nothing is "
+                    + "created when refused.")
+    Mono<ModelDeploymentView> deploy(@AuthenticationPrincipal Jwt token, @PathVariable String team,
+                                     @RequestBody(required = false) DeployRequest request) {
+        return serving.deploy(CurrentUser.from(token), team, request);
+    }
+
+    @DeleteMapping("/model-deployments/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a model deployment (owners, members)",
+            description = "Deletes its Deployment, Service and PodDisruptionBudget and the row. The registered model "
+                    + "stays in the registry.")
+    Mono<Void> delete(@AuthenticationPrincipal Jwt token, @PathVariable String team, @PathVariable String name) {
+        return serving.delete(CurrentUser.from(token), team, name);
+    }
+}

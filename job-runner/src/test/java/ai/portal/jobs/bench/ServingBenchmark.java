@@ -1,0 +1,233 @@
+package ai.portal.jobs.bench;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ai.portal.testing.TestStack;
+import ai.portal.testing.Tokens;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Issue 15's serving figures for docs/benchmarks.md (a test-scoped main, not a test; lines {@code BENCH ...}) against a
+ * running {@code ./portal up}. It switches the team's experiment tracking on and, when the registry has no model
+ * {@code BENCH_MODEL}, registers one with a training job from examples/ ({@code train_mlflow.py}); then:
+ * <ol>
+ *   <li>deploy → serving: the model deployed {@code rounds} times with one replica through the API as a member
+ *       (deleted in between), from the call until the status says {@code serving} (the real {@code mlflow models
+ *       serve} downloading the model from the team's registry and answering {@code /ping});</li>
+ *   <li>inference latency: {@code requests} sequential {@code POST …/invocations} through the gateway (bearer token)
+ *       and as many straight to the pod's IP, p50/p95 of each and their ratio, in one run;</li>
+ *   <li>throughput: requests/s one replica answers with 4 concurrent clients for 10 s, through the gateway and
+ *       direct.</li>
+ * </ol>
+ * The payload is one row of {@code BENCH_FEATURES} zeros (20: the example's model).
+ *
+ * <pre>
+ * BENCH_TEAM=demo BENCH_OWNER=carol BENCH_USER=alice BENCH_MODEL=demo-model BENCH_VERSION=1 java -cp \
+ *     "target/test-classes:target/classes:$(cat target/test-classpath.txt)" ai.portal.jobs.bench.ServingBenchmark 3 500
+ * </pre>
+ */
+public final class ServingBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String TEAM = System.getenv().getOrDefault("BENCH_TEAM", "demo");
+    private static final String USER = System.getenv().getOrDefault("BENCH_USER", "alice");
+    /** The team owner who switches tracking on (the demo team of ./portal up: carol). */
+    private static final String OWNER = System.getenv().getOrDefault("BENCH_OWNER", "carol");
+    private static final String MODEL = System.getenv().getOrDefault("BENCH_MODEL", "demo-model");
+    private static final String VERSION = System.getenv().getOrDefault("BENCH_VERSION", "1");
+    private static final int FEATURES = Integer.parseInt(System.getenv().getOrDefault("BENCH_FEATURES", "20"));
+    private static final String NAME = "bench";
+
+    private final Tokens tokens = Tokens.fromTestStack();
+    private final HttpClient http = TestStack.httpClient();
+    private final BenchHttp calls = new BenchHttp(http);
+    private final String jobsUrl = TestStack.get().value("PORTAL_JOBS_URL");
+    private final String payload;
+
+    private ServingBenchmark() {
+        this.payload = JSON.writeValueAsString(Map.of("inputs", List.of(Collections.nCopies(FEATURES, 0.0))));
+    }
+
+    public static void main(String[] args) throws Exception {
+        new ServingBenchmark().run(args.length > 0 ? Integer.parseInt(args[0]) : 3,
+                args.length > 1 ? Integer.parseInt(args[1]) : 500);
+        System.exit(0);
+    }
+
+    /** Tracking on and the model registered, by a training job from examples/ when the registry lacks it. */
+    private void prepare() throws Exception {
+        String tracking = jobsUrl + "/api/v1/teams/" + TEAM + "/tracking";
+        BenchHttp.expect(calls.send("PUT", tracking, tokens.userToken(OWNER), null), 200);
+        await("tracking ready", 300, () -> "ready".equals(JSON.readTree(calls.send("GET", tracking,
+                tokens.userToken(USER), null).body()).path("state").asString()));
+        HttpResponse<String> models = calls.send("GET", jobsUrl + "/api/v1/teams/" + TEAM + "/models",
+                tokens.userToken(USER), null);
+        BenchHttp.expect(models, 200);
+        if (JSON.readTree(models.body()).findValuesAsString("name").contains(MODEL)) {
+            return;
+        }
+        String job = "bench-train-" + Long.toString(System.currentTimeMillis() % 100000, 36);
+        BenchHttp.expect(calls.send("POST", jobsUrl + "/api/v1/teams/" + TEAM + "/jobs", tokens.userToken(USER),
+                Map.of("name", job, "image", "scipy", "cpu", "1", "memory", "2Gi", "maxRuntimeSeconds", 600,
+                        "command", List.of("python", "/opt/examples/train_mlflow.py", "--experiment", "bench",
+                                "--model", MODEL, "--epochs", "3"))), 201);
+        await("training job " + job + " succeeded", 600, () -> {
+            String phase = JSON.readTree(calls.send("GET", jobsUrl + "/api/v1/teams/" + TEAM + "/workloads/" + job,
+                    tokens.userToken(USER), null).body()).path("workload").path("status").path("phase").asString();
+            if ("Failed".equals(phase)) {
+                throw new IllegalStateException("training job " + job + " failed");
+            }
+            return "Succeeded".equals(phase);
+        });
+    }
+
+    private interface Check {
+        boolean done() throws Exception;
+    }
+
+    private static void await(String what, int seconds, Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (check.done()) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("waited " + seconds + " s for " + what);
+    }
+
+    private void run(int rounds, int requests) throws Exception {
+        prepare();
+        String deployments = jobsUrl + "/api/v1/teams/" + TEAM + "/model-deployments";
+        List<Double> deploys = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            BenchHttp.expect(calls.send("DELETE", deployments + "/" + NAME, tokens.userToken(USER), null), 204, 404);
+            awaitGone(deployments + "/" + NAME);
+            long start = System.nanoTime();
+            BenchHttp.expect(calls.send("POST", deployments, tokens.userToken(USER), Map.of("name", NAME, "model",
+                    MODEL, "version", VERSION, "replicas", 1)), 201);
+            double serving = awaitServing(deployments + "/" + NAME) ? (System.nanoTime() - start) / 1e9 : Double.NaN;
+            System.out.printf(Locale.ROOT, "BENCH serving round=%d deploy_to_serving_s=%.1f load=%s%n", round,
+                    serving, BenchHttp.loadAverage());
+            deploys.add(serving);
+        }
+        String gateway = jobsUrl + "/models/" + TEAM + "/" + NAME + "/invocations";
+        String direct = "http://" + podIp() + ":8080/invocations";
+        String token = tokens.userToken(USER);
+        List<Double> viaGateway = new ArrayList<>();
+        List<Double> straight = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // warm both paths (connections, the JIT)
+            invoke(gateway, token);
+            invoke(direct, null);
+        }
+        for (int i = 0; i < requests; i++) { // interleaved: both see the same moments of the machine's load
+            viaGateway.add(invoke(gateway, token));
+            straight.add(invoke(direct, null));
+        }
+        double gatewayP50 = BenchHttp.percentile(viaGateway, 50);
+        double directP50 = BenchHttp.percentile(straight, 50);
+        System.out.printf(Locale.ROOT, "BENCH serving_latency requests=%d | gateway p50=%.1f ms p95=%.1f ms | direct "
+                        + "p50=%.1f ms p95=%.1f ms | ratio p50=%.2f p95=%.2f | load=%s%n", requests, gatewayP50,
+                BenchHttp.percentile(viaGateway, 95), directP50, BenchHttp.percentile(straight, 95),
+                gatewayP50 / directP50, BenchHttp.percentile(viaGateway, 95) / BenchHttp.percentile(straight, 95),
+                BenchHttp.loadAverage());
+        System.out.printf(Locale.ROOT, "BENCH serving_throughput clients=4 seconds=10 | gateway %.1f req/s | direct "
+                + "%.1f req/s | load=%s%n", throughput(gateway, token), throughput(direct, null),
+                BenchHttp.loadAverage());
+        System.out.printf(Locale.ROOT, "BENCH serving_deploy rounds=%d | deploy->serving p50=%.1f s p95=%.1f s%n",
+                rounds, BenchHttp.percentile(deploys, 50), BenchHttp.percentile(deploys, 95));
+        BenchHttp.expect(calls.send("DELETE", deployments + "/" + NAME, tokens.userToken(USER), null), 204);
+    }
+
+    /** One scoring call; its time in milliseconds. */
+    private double invoke(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(payload));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        long start = System.nanoTime();
+        HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        double millis = (System.nanoTime() - start) / 1e6;
+        BenchHttp.expect(answer, 200);
+        return millis;
+    }
+
+    private double throughput(String url, String token) throws Exception {
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(Thread.ofPlatform().start(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        invoke(url, token);
+                        done.incrementAndGet();
+                    }
+                } catch (Exception failure) {
+                    throw new IllegalStateException(failure);
+                }
+            }));
+        }
+        for (Thread client : clients) {
+            client.join();
+        }
+        return done.get() / 10.0;
+    }
+
+    /** The IP of the deployment's Ready pod, as the gateway finds it (the pod informer there, one read here). */
+    private static String podIp() throws Exception {
+        String kubeconfig = TestStack.get().value("KUBECONFIG").split(File.pathSeparator)[0];
+        Config config = Config.fromKubeconfig(java.nio.file.Files.readString(java.nio.file.Path.of(kubeconfig)));
+        try (KubernetesClient kubernetes = new KubernetesClientBuilder().withConfig(config).build()) {
+            return kubernetes.pods().inNamespace("team-" + TEAM).withLabel("portal.ai/model-deployment", NAME).list()
+                    .getItems().stream().filter(pod -> pod.getStatus() != null && pod.getStatus().getPodIP() != null
+                            && pod.getMetadata().getDeletionTimestamp() == null)
+                    .map(Pod::getStatus).map(status -> status.getPodIP()).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no pod of " + NAME + " with an IP"));
+        }
+    }
+
+    private boolean awaitServing(String url) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> found = calls.send("GET", url, tokens.userToken(USER), null);
+            if (found.statusCode() == 200) {
+                JsonNode status = JSON.readTree(found.body()).path("status");
+                if (status.path("readyReplicas").asInt() >= 1) {
+                    return true;
+                }
+                if ("failing".equals(status.path("state").asString())) {
+                    throw new IllegalStateException("the deployment fails: " + found.body());
+                }
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    private void awaitGone(String url) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && calls.send("GET", url, tokens.userToken(USER), null).statusCode() != 404) {
+            Thread.sleep(250);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package ai.portal.jobs.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import ai.portal.platform.problem.ApiException;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.api.Test;
+
+/** The model (objects of a deployment), the validation of a request and the status words: pure, no cluster. */
+class ServingResourcesTest {
+
+    static final String INSTANCE = "test-abc123";
+    static final ServingProperties SETTINGS = new ServingProperties("ghcr.io/mlflow/mlflow:v3.17.2", 5, "250m",
+            "768Mi", "8", "32Gi", "256Mi");
+    static final ModelDeployment CHURN = new ModelDeployment("churn", "churn-classifier", 3, 2, "500m", "1Gi");
+
+    @Test
+    void theServerServesTheRegisteredVersionFromTheTeamsRegistryOnThePodsIp() {
+        Deployment deployment = ServingResources.deployment("vision", INSTANCE, CHURN, SETTINGS);
+        assertThat(deployment.getMetadata().getNamespace()).isEqualTo("team-vision");
+        assertThat(deployment.getMetadata().getName()).isEqualTo("portal-model-churn");
+        assertThat(deployment.getMetadata().getLabels()).containsEntry("portal.ai/instance", INSTANCE)
+                .containsEntry("app.kubernetes.io/managed-by", "ai-portal")
+                .containsEntry("portal.ai/team", "vision").containsEntry("portal.ai/component", "model-server")
+                .containsEntry("portal.ai/model-deployment", "churn")
+                .doesNotContainKeys("portal.ai/workload-id", "portal.ai/workload", "kueue.x-k8s.io/queue-name");
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        var template = deployment.getSpec().getTemplate();
+        assertThat(template.getMetadata().getLabels()).containsEntry("portal.ai/model-version", "3")
+                .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+        var container = template.getSpec().getContainers().getFirst();
+        assertThat(container.getImage()).isEqualTo("ghcr.io/mlflow/mlflow:v3.17.2");
+        assertThat(container.getCommand()).containsExactly("mlflow");
+        assertThat(String.join(" ", container.getArgs()))
+                .isEqualTo("models serve --model-uri models:/churn-classifier/3 --env-manager local "
+                        + "--host $(POD_IP) --port 8080 --workers 1");
+        assertThat(container.getEnv()).anySatisfy(env -> {
+            assertThat(env.getName()).isEqualTo("MLFLOW_TRACKING_URI");
+            assertThat(env.getValue()).isEqualTo("http://portal-mlflow.team-vision.svc:5000/mlflow/vision");
+        });
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ping");
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8080);
+        assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("500m"))
+                .containsEntry("memory", new Quantity("1Gi"));
+        assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("1Gi"));
+    }
+
+    @Test
+    void thePodPassesPodSecurityRestricted() {
+        PodSpec pod = ServingResources.deployment("vision", INSTANCE, CHURN, SETTINGS).getSpec().getTemplate()
+                .getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        var security = pod.getContainers().getFirst().getSecurityContext();
+        assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    }
+
+    @Test
+    void serviceAndBudgetSelectOnlyThisDeploymentsServersOfThisInstallation() {
+        List<HasMetadata> objects = ServingResources.desired("vision", INSTANCE, CHURN, SETTINGS);
+        assertThat(objects).extracting(object -> object.getClass().getSimpleName())
+                .containsExactly("Service", "PodDisruptionBudget", "Deployment");
+        assertThat(objects).allSatisfy(object -> {
+            assertThat(object.getMetadata().getName()).isEqualTo("portal-model-churn");
+            assertThat(object.getMetadata().getLabels()).containsEntry("portal.ai/instance", INSTANCE);
+        });
+        Map<String, String> selector = Map.of("portal.ai/instance", INSTANCE, "portal.ai/component", "model-server",
+                "portal.ai/model-deployment", "churn");
+        Service service = (Service) objects.get(0);
+        assertThat(service.getSpec().getSelector()).containsExactlyInAnyOrderEntriesOf(selector);
+        assertThat(service.getSpec().getPorts().getFirst().getTargetPort().getIntVal()).isEqualTo(8080);
+        PodDisruptionBudget budget = (PodDisruptionBudget) objects.get(1);
+        assertThat(budget.getSpec().getSelector().getMatchLabels()).containsExactlyInAnyOrderEntriesOf(selector);
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).as("a drain takes one replica at a time")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void requestsAreValidatedWithTheFieldAtFault() {
+        ModelDeployment defaults = ServingValidator.validate(new DeployRequest("churn", "churn-classifier", "3", null,
+                null, null), SETTINGS);
+        assertThat(defaults).isEqualTo(new ModelDeployment("churn", "churn-classifier", 3, 1, "250m", "768Mi"));
+        assertRefused(new DeployRequest("Churn", "m", "1", 1, null, null), "name", "not a DNS label");
+        assertRefused(new DeployRequest("churn_1", "m", "1", 1, null, null), "name", "not a DNS label");
+        assertRefused(new DeployRequest("a".repeat(41), "m", "1", 1, null, null), "name", "at most 40");
+        assertRefused(new DeployRequest("churn-", "m", "1", 1, null, null), "name", "not a DNS label");
+        assertRefused(new DeployRequest(null, "m", "1", 1, null, null), "name", "Name the deployment");
+        assertRefused(new DeployRequest("churn", " ", "1", 1, null, null), "model", "Name the registered model");
+        assertRefused(new DeployRequest("churn", "a/b", "1", 1, null, null), "model", "no '/'");
+        assertRefused(new DeployRequest("churn", "m", "latest", 1, null, null), "version", "not 'latest'");
+        assertRefused(new DeployRequest("churn", "m", "0", 1, null, null), "version", "version number");
+        assertRefused(new DeployRequest("churn", "m", "1", 0, null, null), "replicas", "between 1 and 5, not 0");
+        assertRefused(new DeployRequest("churn", "m", "1", 6, null, null), "replicas", "between 1 and 5, not 6");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, "lots", null), "cpu", "not a Kubernetes quantity");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, "9", null), "cpu", "between 50m and 8");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "128Mi"), "memory", "between 256Mi and 32Gi");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "-1Gi"), "memory", "between 256Mi and 32Gi");
+    }
+
+    @Test
+    void statusSaysInPlainWordsWhetherTheModelIsStartingServingOrFailing() {
+        assertThat(ServingStatus.of(CHURN, List.of()).state()).isEqualTo("starting");
+        ServingStatus unscheduled = ServingStatus.of(CHURN, List.of(pod(false, null, null, 3)));
+        assertThat(unscheduled.state()).isEqualTo("starting");
+        assertThat(unscheduled.message()).contains("waits for a node").contains("0/4 nodes are available");
+        ServingStatus loading = ServingStatus.of(CHURN, List.of(pod(false, null, "node-1", 3)));
+        assertThat(loading.message()).contains("downloads version 3 of churn-classifier");
+        ServingStatus half = ServingStatus.of(CHURN, List.of(pod(true, null, "node-1", 3),
+                pod(false, null, "node-1", 3)));
+        assertThat(half.state()).isEqualTo("serving");
+        assertThat(half.readyReplicas()).isEqualTo(1);
+        assertThat(half.servingVersion()).isEqualTo(3);
+        assertThat(half.message()).isEqualTo("Serving version 3 of churn-classifier on 1 of 2 replicas. "
+                + "The others are starting.");
+        ServingStatus failing = ServingStatus.of(CHURN, List.of(pod(false, "CrashLoopBackOff", "node-1", 3)));
+        assertThat(failing.state()).isEqualTo("failing");
+        assertThat(failing.message()).contains("CrashLoopBackOff").contains("exited with code 1");
+        assertThat(failing.servingVersion()).isNull();
+    }
+
+    private static void assertRefused(DeployRequest request, String field, String detail) {
+        assertThatThrownBy(() -> ServingValidator.validate(request, SETTINGS))
+                .isInstanceOfSatisfying(ApiException.class, problem -> {
+                    assertThat(problem.getStatusCode().value()).isEqualTo(400);
+                    assertThat(problem.getBody().getProperties()).containsEntry("field", field);
+                    assertThat(problem.getBody().getDetail()).contains(detail);
+                });
+    }
+
+    private static Pod pod(boolean ready, String waiting, String node, int version) {
+        var status = new ContainerStatusBuilder().withName("server").withReady(ready);
+        if (waiting != null) {
+            status.withState(new ContainerStateBuilder().withNewWaiting().withReason(waiting).endWaiting().build())
+                    .withLastState(new ContainerStateBuilder().withNewTerminated().withExitCode(1).endTerminated()
+                            .build());
+        }
+        var pod = new PodBuilder().withNewMetadata().withName("portal-model-churn-abc").withNamespace("team-vision")
+                .withLabels(Map.of("portal.ai/model-version", Integer.toString(version))).endMetadata()
+                .withNewSpec().withNodeName(node).endSpec()
+                .withNewStatus().withPhase(node == null ? "Pending" : "Running")
+                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition();
+        if (node == null) {
+            pod.addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                    .withMessage("0/4 nodes are available: 4 Insufficient cpu").endCondition();
+        } else {
+            pod.withContainerStatuses(status.build());
+        }
+        return pod.endStatus().build();
+    }
+}

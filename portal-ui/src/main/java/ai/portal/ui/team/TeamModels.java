@@ -1,0 +1,255 @@
+package ai.portal.ui.team;
+
+import java.util.List;
+
+import ai.portal.ui.backend.BackendException;
+import ai.portal.ui.backend.JobsApi.DeployModelRequest;
+import ai.portal.ui.backend.JobsApi.ModelDeployment;
+import ai.portal.ui.backend.JobsApi.ModelVersion;
+import ai.portal.ui.backend.JobsApi.RegisteredModel;
+import ai.portal.ui.backend.JobsClient;
+import ai.portal.ui.components.Async;
+import ai.portal.ui.components.Problems;
+import ai.portal.ui.components.Section;
+import ai.portal.ui.components.Toasts;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.badge.Badge;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.IntegerField;
+import com.vaadin.flow.component.textfield.TextField;
+
+/**
+ * A team's models: the registered models of its MLflow registry with their versions, a deploy dialog for owners and
+ * members, and the team's model deployments with their status in words, where programs call them, and delete.
+ */
+final class TeamModels {
+
+    private TeamModels() {
+    }
+
+    /** The registry's models (or why there are none: tracking off or starting) and the deployments. */
+    private record Models(List<RegisteredModel> registered, BackendException registryProblem,
+                          List<ModelDeployment> deployments) {
+    }
+
+    /** Loads into {@code section}; {@code canDeploy}: owners, members and platform admins. */
+    static void load(Section section, JobsClient jobs, String team, boolean canDeploy) {
+        section.load("team.load-models", () -> {
+            List<RegisteredModel> registered = List.of();
+            BackendException problem = null;
+            try {
+                registered = jobs.models(team);
+            } catch (BackendException failure) {
+                if (failure.unreachable() || failure.status() >= 500 && failure.status() != 503) {
+                    throw failure;
+                }
+                problem = failure;
+            }
+            return new Models(registered, problem, jobs.modelDeployments(team));
+        }, models -> view(section, jobs, team, canDeploy, models));
+    }
+
+    private static Component view(Section section, JobsClient jobs, String team, boolean canDeploy, Models models) {
+        VerticalLayout content = new VerticalLayout();
+        content.setPadding(false);
+
+        H3 registeredTitle = new H3(section.getTranslation("team.models.registered"));
+        content.add(registeredTitle);
+        if (models.registryProblem() != null) {
+            Paragraph why = new Paragraph(models.registryProblem().status() == 409
+                    ? section.getTranslation("team.models.tracking-off")
+                    : Problems.message(section, "team.load-models", models.registryProblem()));
+            why.setId("team-models-registry-problem");
+            why.addClassName("portal-hint");
+            content.add(why);
+        } else if (models.registered().isEmpty()) {
+            Paragraph none = new Paragraph(section.getTranslation("team.models.none-registered"));
+            none.setId("team-models-none");
+            none.addClassName("portal-hint");
+            content.add(none);
+        } else {
+            Grid<RegisteredModel> grid = new Grid<>();
+            grid.setId("team-registered-models");
+            grid.addThemeVariants(GridVariant.LUMO_COMPACT);
+            grid.setAllRowsVisible(true);
+            grid.addColumn(RegisteredModel::name).setHeader(section.getTranslation("team.models.name"));
+            grid.addColumn(model -> model.versions().isEmpty() ? "—"
+                            : Integer.toString(model.versions().getFirst().version()))
+                    .setHeader(section.getTranslation("team.models.latest"));
+            grid.addColumn(model -> model.versions().size()).setHeader(section.getTranslation("team.models.versions"));
+            if (canDeploy) {
+                grid.addComponentColumn(model -> {
+                    Button deploy = new Button(section.getTranslation("team.models.deploy"));
+                    deploy.setId("deploy-model-" + model.name());
+                    deploy.addThemeVariants(ButtonVariant.LUMO_SMALL);
+                    deploy.setEnabled(!model.versions().isEmpty());
+                    deploy.addClickListener(click -> new DeployDialog(jobs, team, model, section::reload).open());
+                    return deploy;
+                });
+            }
+            grid.setItems(models.registered());
+            content.add(grid);
+        }
+
+        content.add(new H3(section.getTranslation("team.models.deployments")));
+        if (models.deployments().isEmpty()) {
+            Paragraph none = new Paragraph(section.getTranslation("team.models.no-deployments"));
+            none.setId("team-model-deployments-none");
+            none.addClassName("portal-hint");
+            content.add(none);
+        } else {
+            Grid<ModelDeployment> grid = new Grid<>();
+            grid.setId("team-model-deployments");
+            grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_WRAP_CELL_CONTENT);
+            grid.setAllRowsVisible(true);
+            grid.addColumn(ModelDeployment::name).setHeader(section.getTranslation("team.models.deployment"));
+            grid.addColumn(deployment -> section.getTranslation("team.models.model-version", deployment.model(),
+                    deployment.version())).setHeader(section.getTranslation("team.models.model"));
+            grid.addComponentColumn(deployment -> status(section, deployment))
+                    .setHeader(section.getTranslation("team.models.status")).setFlexGrow(3);
+            grid.addComponentColumn(deployment -> {
+                Span url = new Span(jobs.modelUrl(deployment));
+                url.addClassName("portal-hint");
+                return url;
+            }).setHeader(section.getTranslation("team.models.endpoint")).setFlexGrow(2);
+            if (canDeploy) {
+                grid.addComponentColumn(deployment -> {
+                    Button delete = new Button(VaadinIcon.TRASH.create());
+                    delete.setId("delete-model-deployment-" + deployment.name());
+                    delete.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_TERTIARY);
+                    delete.setAriaLabel(section.getTranslation("team.models.delete"));
+                    delete.addClickListener(click -> confirmDelete(section, jobs, team, deployment));
+                    return delete;
+                });
+            }
+            grid.setItems(models.deployments());
+            content.add(grid);
+        }
+        Button refresh = new Button(section.getTranslation("team.models.refresh"), VaadinIcon.REFRESH.create());
+        refresh.setId("team-models-refresh");
+        refresh.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+        refresh.addClickListener(click -> section.reload());
+        content.add(refresh);
+        return content;
+    }
+
+    /** The state as a badge, and in words: which version serves on how many replicas, or why not. */
+    private static Component status(Section section, ModelDeployment deployment) {
+        var status = deployment.status();
+        Badge state = new Badge(section.getTranslation("model-state." + status.state()));
+        String words = switch (status.state()) {
+            case "serving" -> section.getTranslation("model-state.serving.help", status.servingVersion(),
+                    status.readyReplicas(), deployment.replicas());
+            case "failing" -> section.getTranslation("model-state.failing.help") + " " + status.message();
+            default -> section.getTranslation("model-state.starting.help");
+        };
+        Span text = new Span(words);
+        text.addClassName("portal-hint");
+        Div cell = new Div(state, new Span(" "), text);
+        cell.setId("model-deployment-status-" + deployment.name());
+        cell.getElement().setAttribute("data-state", status.state());
+        return cell;
+    }
+
+    private static void confirmDelete(Section section, JobsClient jobs, String team, ModelDeployment deployment) {
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setHeader(section.getTranslation("team.models.delete-title", deployment.name()));
+        confirm.setText(section.getTranslation("team.models.delete-text"));
+        confirm.setCancelable(true);
+        confirm.setCancelText(section.getTranslation("common.cancel"));
+        confirm.setConfirmText(section.getTranslation("team.models.delete"));
+        confirm.setConfirmButtonTheme("error primary");
+        confirm.addConfirmListener(yes -> Async.run(UI.getCurrent(),
+                () -> {
+                    jobs.deleteModelDeployment(team, deployment.name());
+                    return true;
+                },
+                done -> {
+                    Toasts.success(section.getTranslation("team.models.deleted", deployment.name()));
+                    section.reload();
+                },
+                failure -> Toasts.failure(section, "team.action.delete-model", failure)));
+        confirm.open();
+    }
+
+    /** Deploy one registered model: a version, a name, replicas, CPU and memory per replica. */
+    private static final class DeployDialog extends Dialog {
+
+        DeployDialog(JobsClient jobs, String team, RegisteredModel model, Runnable afterDeploy) {
+            setHeaderTitle(getTranslation("team.models.deploy-title", model.name()));
+            setId("deploy-model-dialog");
+            setWidth("min(36rem, 95vw)");
+            Select<ModelVersion> version = new Select<>();
+            version.setId("deploy-model-version");
+            version.setLabel(getTranslation("team.models.version"));
+            version.setItems(model.versions());
+            version.setItemLabelGenerator(found -> Integer.toString(found.version()));
+            version.setValue(model.versions().getFirst());
+            TextField name = new TextField(getTranslation("team.models.deployment-name"));
+            name.setId("deploy-model-name");
+            name.setHelperText(getTranslation("team.models.deployment-name.help"));
+            name.setValue(suggestedName(model.name()));
+            name.setMaxLength(40);
+            name.setRequired(true);
+            IntegerField replicas = new IntegerField(getTranslation("team.models.replicas"));
+            replicas.setId("deploy-model-replicas");
+            replicas.setMin(1);
+            replicas.setValue(1);
+            replicas.setStepButtonsVisible(true);
+            TextField cpu = new TextField(getTranslation("team.models.cpu"));
+            cpu.setId("deploy-model-cpu");
+            cpu.setValue("250m");
+            TextField memory = new TextField(getTranslation("team.models.memory"));
+            memory.setId("deploy-model-memory");
+            memory.setValue("768Mi");
+            Paragraph error = new Paragraph();
+            error.addClassName("portal-problem");
+            error.setVisible(false);
+            add(new Paragraph(getTranslation("team.models.deploy-text")),
+                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory)), error);
+
+            Button deploy = new Button(getTranslation("team.models.deploy"));
+            deploy.setId("deploy-model-confirm");
+            deploy.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+            deploy.addClickListener(click -> {
+                deploy.setEnabled(false);
+                var request = new DeployModelRequest(name.getValue().strip(), model.name(),
+                        version.getValue() == null ? null : Integer.toString(version.getValue().version()),
+                        replicas.getValue(), cpu.getValue().strip(), memory.getValue().strip());
+                Async.run(UI.getCurrent(), () -> jobs.deployModel(team, request), created -> {
+                    Toasts.success(getTranslation("team.models.deployed", created.name()));
+                    close();
+                    afterDeploy.run();
+                }, failure -> {
+                    deploy.setEnabled(true);
+                    error.setText(Problems.message(this, "team.action.deploy-model", failure));
+                    error.setVisible(true);
+                });
+            });
+            Button cancel = new Button(getTranslation("common.cancel"), click -> close());
+            getFooter().add(cancel, deploy);
+        }
+
+        /** A DNS label from the model's name: lower case, other characters as '-', at most 40. */
+        static String suggestedName(String model) {
+            String name = model.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]+", "-")
+                    .replaceAll("^[^a-z]+", "").replaceAll("-+", "-");
+            name = name.length() > 40 ? name.substring(0, 40) : name;
+            return name.replaceAll("-+$", "");
+        }
+    }
+}
