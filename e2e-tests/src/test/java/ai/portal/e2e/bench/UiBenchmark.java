@@ -18,8 +18,8 @@ import com.microsoft.playwright.Page;
  *   <li>{@code login N} and {@code login-uncompressed N}: N fresh browser sessions, each from opening the portal through Keycloak's login form to the
  *   home page rendered with the user's teams; p50/p95 and the bytes the browser transferred.</li>
  *   <li>{@code sessions N}: the UI server's heap after a GC with no session, then with N signed-in tabs open
- *   (needs {@code PORTAL_UI_PID} and {@code PORTAL_UI_MANAGEMENT_URL}).</li>
- *   <li>{@code launch N user team}: N notebooks (1 GPU of the first type the dialog offers) launched from the
+ *   (needs {@code PORTAL_UI_PID} and {@code PORTAL_UI_MANAGEMENT_URL}, whose {@code /actuator/prometheus} it reads).</li>
+ *   <li>{@code launch N user team}: N notebooks (1 GPU of {@code PORTAL_BENCH_GPU_TYPE}, default A100) launched from the
  *   launch dialog: click → "Running" shown in the list (pushed), and click → JupyterLab usable (its launcher shown
  *   through the portal's proxy); each is deleted with its workspace afterwards.</li>
  *   <li>{@code push SECONDS user team}: WebSocket (server push) bytes and frames the browser receives for one open
@@ -28,6 +28,9 @@ import com.microsoft.playwright.Page;
  * </ul>
  */
 public final class UiBenchmark {
+
+    /** The GPU type launches ask for: {@code PORTAL_BENCH_GPU_TYPE}, else A100. */
+    private static final String GPU_TYPE = System.getenv().getOrDefault("PORTAL_BENCH_GPU_TYPE", "A100");
 
     private UiBenchmark() {
     }
@@ -112,8 +115,10 @@ public final class UiBenchmark {
             page.navigate(Portal.url() + "/teams/" + team + "/notebooks");
             page.locator("#launch-notebook").click();
             page.locator("#notebook-name input").fill(name);
+            // a GPU type the team has quota for (the demo team: A100 and T4); the count follows as 1
             page.locator("#notebook-gpu-type").click();
-            page.locator("vaadin-select-item").nth(1).click();
+            page.locator("vaadin-select-item").filter(new com.microsoft.playwright.Locator.FilterOptions()
+                    .setHasText(GPU_TYPE)).first().click();
             page.locator("#launch-verdict .portal-ok").waitFor();
             long start = System.nanoTime();
             page.locator("#launch-submit").click();
@@ -125,7 +130,7 @@ public final class UiBenchmark {
             usable.add((System.nanoTime() - start) / 1e6);
             lab.close();
             page.locator("#delete-" + name).click();
-            page.locator("#delete-workspace").check();
+            page.locator("#delete-workspace input").check();
             page.locator("#confirm-delete-workload vaadin-button[slot='confirm-button']").click();
             page.locator(".portal-status[data-workload='" + name + "']").waitFor(
                     new com.microsoft.playwright.Locator.WaitForOptions().setState(
@@ -199,19 +204,26 @@ public final class UiBenchmark {
         return name;
     }
 
-    /** The UI server's used heap right after a full GC (jcmd on its pid, then its actuator). */
+    /** The UI server's used heap right after a full GC (jcmd on its pid, then its Prometheus endpoint). */
     private static long heapAfterGc() throws Exception {
         String pid = System.getenv("PORTAL_UI_PID");
         new ProcessBuilder("jcmd", pid, "GC.run").inheritIO().start().waitFor();
         Thread.sleep(500);
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                System.getenv("PORTAL_UI_MANAGEMENT_URL") + "/actuator/metrics/jvm.memory.used?tag=area:heap")).build(),
+                System.getenv("PORTAL_UI_MANAGEMENT_URL") + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        var matcher = java.util.regex.Pattern.compile("\"value\"\\s*:\\s*([0-9.E+]+)").matcher(response.body());
-        if (!matcher.find()) {
-            throw new IllegalStateException("no heap figure in " + response.body());
+        var matcher = java.util.regex.Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.E+]+)$")
+                .matcher(response.body());
+        double used = 0;
+        boolean found = false;
+        while (matcher.find()) {
+            used += Double.parseDouble(matcher.group(1));
+            found = true;
         }
-        return (long) Double.parseDouble(matcher.group(1));
+        if (!found) {
+            throw new IllegalStateException("no heap figure in the UI's Prometheus metrics");
+        }
+        return (long) used;
     }
 
     private static double percentile(List<Double> sorted, int p) {
