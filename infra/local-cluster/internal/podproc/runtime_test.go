@@ -113,13 +113,23 @@ func TestAPodRunsToItsExitCodeAndIsDeletedOnceItsProcessIsGone(t *testing.T) {
 }
 
 func TestDeletingARunningPodStopsItsProcessWithinTheGracePeriod(t *testing.T) {
-	pod := shPod("trap '' TERM; sleep 300", corev1.RestartPolicyAlways)
+	pod := shPod("trap '' TERM; echo ignoring-term; sleep 300", corev1.RestartPolicyAlways)
 	r, kube, requeued := runtimeFor(t, pod)
 	ctx := context.Background()
 	if err := r.Sync(ctx, pod); err != nil {
 		t.Fatal(err)
 	}
 	live := latest(t, kube)
+	// a SIGTERM sent before the shell has run its trap ends it at once (seen: exit 143 after 10 ms)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		b, _ := os.ReadFile(ContainerLogFile(r.o.State, live, "main", 0))
+		if strings.Contains(string(b), " stdout F ignoring-term") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the container did not start ignoring SIGTERM; log %q", b)
+		}
+	}
 	now := metav1.Now()
 	live.DeletionTimestamp = &now
 	start := time.Now()
