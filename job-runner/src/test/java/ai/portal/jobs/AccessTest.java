@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,10 +67,10 @@ class AccessTest extends JobRunnerTestSupport {
     @Test
     void anotherTeamsMemberGetsWhatANonexistentTeamGives() {
         for (Call call : calls()) {
-            JsonNode denied = expectProblem(send("bob", call.method(), call.path(), call.body(), team),
-                    HttpStatus.NOT_FOUND, null);
-            JsonNode missing = expectProblem(send("bob", call.method(), call.path(), call.body(), "no-such-team"),
-                    HttpStatus.NOT_FOUND, null);
+            JsonNode denied = named(call, () -> expectProblem(send("bob", call.method(), call.path(), call.body(),
+                    team), HttpStatus.NOT_FOUND, null));
+            JsonNode missing = named(call, () -> expectProblem(send("bob", call.method(), call.path(), call.body(),
+                    "no-such-team"), HttpStatus.NOT_FOUND, null));
             assertThat(denied.path("title").asString()).as(call.path()).isEqualTo(missing.path("title").asString());
             assertThat(denied.path("detail").asString().replace(team, "X"))
                     .isEqualTo(missing.path("detail").asString().replace("no-such-team", "X"));
@@ -80,14 +81,23 @@ class AccessTest extends JobRunnerTestSupport {
                 assertThat(row.get("outcome")).isEqualTo("denied"));
     }
 
+    /** The call's answer; a call that fails or does not answer in time is named in the failure. */
+    private static <T> T named(Call call, Supplier<T> answer) {
+        try {
+            return answer.get();
+        } catch (RuntimeException | AssertionError e) {
+            throw new AssertionError(call.method() + " " + call.path() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Test
     void viewersReadButChangeNothing() {
         for (Call call : calls()) {
-            var response = send("carol", call.method(), call.path(), call.body(), team);
+            var response = named(call, () -> send("carol", call.method(), call.path(), call.body(), team));
             if (call.mutation()) {
-                expectProblem(response, HttpStatus.FORBIDDEN, null);
+                named(call, () -> expectProblem(response, HttpStatus.FORBIDDEN, null));
             } else {
-                int status = response.returnResult(String.class).getStatus().value();
+                int status = named(call, () -> response.returnResult(String.class).getStatus().value());
                 // the named workloads do not exist; the lists do; the model registry is off with tracking
                 assertThat(status).as(call.path()).isIn(200, 404, 409);
             }

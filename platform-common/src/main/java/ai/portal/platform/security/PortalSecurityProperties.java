@@ -16,13 +16,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param signedInPaths API paths that need a valid token but no portal role (where someone without access asks
  *                      for it); every other {@code /api/v1} path needs {@code platform-admin} or
  *                      {@code data-scientist}
+ * @param issuerTimeout how long one request to the issuer (discovery, keys) may take: a slow Keycloak then fails the
+ *                      request that needed it with 401 instead of holding it without end
  */
 @ConfigurationProperties("portal.security")
 public record PortalSecurityProperties(
         URI issuerUri,
         String audience,
         @DefaultValue("30s") Duration clockSkew,
-        @DefaultValue List<String> signedInPaths) {
+        @DefaultValue List<String> signedInPaths,
+        @DefaultValue("10s") Duration issuerTimeout) {
 
     public PortalSecurityProperties {
         signedInPaths = signedInPaths == null ? List.of() : List.copyOf(signedInPaths);
