@@ -51,6 +51,7 @@ type agent struct {
 	runtime      *podproc.Runtime // pods of runnable images run as real processes; nil: all simulated
 	processes    *processLoad     // the runtime's pods' CPU, which their GPUs' utilisation follows
 	energy       *energyMeter
+	resources    *resourceMeter // the kubelet's CPU counters of the simulated nodes' containers
 }
 
 // podRun is what the agent keeps for one pod it has seen Running.
@@ -70,6 +71,7 @@ func newAgent(c *clients, state string, tick time.Duration) *agent {
 		running:   map[types.UID]*podRun{},
 		processes: newProcessLoad(),
 		energy:    newEnergyMeter(),
+		resources: newResourceMeter(),
 	}
 }
 
@@ -405,6 +407,7 @@ func (a *agent) logLoop(ctx context.Context) {
 func (a *agent) httpHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/metrics", a.serveMetrics)
+	mux.HandleFunc("/metrics/resource", a.serveResourceMetrics)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {

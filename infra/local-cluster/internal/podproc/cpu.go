@@ -14,13 +14,17 @@ import (
 // supports (the kernel fixes it for user space whatever its internal HZ).
 const clockTicks = 100
 
-// procCPU is one process as /proc/<pid>/stat shows it: its parent and the CPU time it has used.
+// procCPU is one process as /proc/<pid>/stat shows it: its parent, the CPU time it has used and its resident memory.
 type procCPU struct {
-	ppid  int
-	ticks uint64 // utime + stime
+	ppid     int
+	ticks    uint64 // utime + stime
+	rssPages uint64
 }
 
-// readProcCPU reads the parent and the user+system CPU ticks of one process.
+// pageSize is the unit of rss in /proc/<pid>/stat.
+var pageSize = uint64(os.Getpagesize())
+
+// readProcCPU reads the parent, the user+system CPU ticks and the resident pages of one process.
 func readProcCPU(pid int) (procCPU, error) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
@@ -32,7 +36,7 @@ func readProcCPU(pid int) (procCPU, error) {
 		return procCPU{}, errors.New("malformed stat")
 	}
 	f := strings.Fields(s[i+1:]) // f[0] is field 3 (state), so field n is f[n-3]
-	if len(f) < 13 {
+	if len(f) < 22 {
 		return procCPU{}, errors.New("malformed stat")
 	}
 	ppid, err := strconv.Atoi(f[1])
@@ -44,7 +48,8 @@ func readProcCPU(pid int) (procCPU, error) {
 	if err1 != nil || err2 != nil {
 		return procCPU{}, errors.New("malformed stat")
 	}
-	return procCPU{ppid: ppid, ticks: utime + stime}, nil
+	rss, _ := strconv.ParseUint(f[21], 10, 64) // field 24; a negative value (kernel threads) reads as 0
+	return procCPU{ppid: ppid, ticks: utime + stime, rssPages: rss}, nil
 }
 
 // processTable is every process of the machine, read once: its CPU time and its children.
@@ -73,7 +78,12 @@ func readProcessTable() processTable {
 
 // treeTicks is the CPU time of a process and all its descendants that are still alive.
 func (t processTable) treeTicks(root int) uint64 {
-	var sum uint64
+	ticks, _ := t.tree(root)
+	return ticks
+}
+
+// tree is the CPU ticks and resident pages of a process and all its descendants that are still alive.
+func (t processTable) tree(root int) (ticks, rssPages uint64) {
 	stack := []int{root}
 	seen := map[int]bool{}
 	for len(stack) > 0 {
@@ -87,10 +97,11 @@ func (t processTable) treeTicks(root int) uint64 {
 		if !ok {
 			continue
 		}
-		sum += p.ticks
+		ticks += p.ticks
+		rssPages += p.rssPages
 		stack = append(stack, t.children[pid]...)
 	}
-	return sum
+	return ticks, rssPages
 }
 
 // CPUTimes is the CPU time (user + system) used so far by each pod the runtime runs: every running
@@ -119,6 +130,47 @@ func (r *Runtime) CPUTimes() map[types.UID]time.Duration {
 			ticks += table.treeTicks(pid)
 		}
 		out[uid] = time.Duration(ticks) * time.Second / clockTicks
+	}
+	return out
+}
+
+// ContainerUsage is what one running container of a pod uses now, as the kubelet's resource metrics report it.
+type ContainerUsage struct {
+	Namespace, Pod, Container string
+	UID                       types.UID
+	Started                   time.Time
+	CPU                       time.Duration // user + system CPU time of its process tree so far
+	WorkingSetBytes           uint64        // resident memory of its process tree (what the kubelet's working set approximates)
+}
+
+// Usage is the CPU time and memory of every running container of the runtime's pods (see CPUTimes for which
+// processes count).
+func (r *Runtime) Usage() []ContainerUsage {
+	type leader struct {
+		u   ContainerUsage
+		pid int
+	}
+	var leaders []leader
+	for _, ps := range r.snapshot() {
+		ps.mu.Lock()
+		for name, cs := range ps.containers {
+			if cs.run != nil {
+				leaders = append(leaders, leader{pid: cs.run.Pid(), u: ContainerUsage{
+					Namespace: ps.namespace, Pod: ps.name, Container: name, UID: ps.uid, Started: cs.run.Started}})
+			}
+		}
+		ps.mu.Unlock()
+	}
+	if len(leaders) == 0 {
+		return nil
+	}
+	table := readProcessTable()
+	out := make([]ContainerUsage, 0, len(leaders))
+	for _, l := range leaders {
+		ticks, pages := table.tree(l.pid)
+		l.u.CPU = time.Duration(ticks) * time.Second / clockTicks
+		l.u.WorkingSetBytes = pages * pageSize
+		out = append(out, l.u)
 	}
 	return out
 }

@@ -40,3 +40,31 @@ func TestTreeCPUCountsDescendantsInOtherSessions(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// The working set of a container is the resident memory of its whole process tree: a child's 64 MiB count.
+func TestTreeMemoryCountsDescendants(t *testing.T) {
+	cmd := exec.Command("sh", "-c", `python3 -c 'b = bytearray(64 << 20); import time; time.sleep(30)' & wait`)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		table := readProcessTable()
+		_, pages := table.tree(cmd.Process.Pid)
+		if pages*pageSize >= 64<<20 {
+			if own := table.procs[cmd.Process.Pid].rssPages * pageSize; own >= 64<<20 {
+				t.Fatalf("the shell itself holds %d bytes: the test cannot tell the child's memory apart", own)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tree resident memory %d bytes, want at least 64 MiB", pages*pageSize)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
