@@ -38,6 +38,8 @@ KUEUE_WEBHOOK_PORT="${CLUSTER_KUEUE_WEBHOOK_PORT:-9443}"
 KUEUE_VISIBILITY_PORT="${CLUSTER_KUEUE_VISIBILITY_PORT:-9444}"
 KUEUE_METRICS_PORT="${CLUSTER_KUEUE_METRICS_PORT:-9445}"
 KUEUE_HEALTH_PORT="${CLUSTER_KUEUE_HEALTH_PORT:-9446}"
+ADAPTER_PORT="${CLUSTER_ADAPTER_PORT:-9447}"
+ADAPTER_CONFIG="${CLUSTER_ADAPTER_CONFIG:-$HERE/../monitoring/prometheus-adapter/config.yaml}"
 NODES_FILE="${CLUSTER_NODES:-$HERE/nodes.yaml}"
 REPO_ROOT="$(cd "$HERE/../.." && pwd)"
 RUNTIME_CONFIG="${CLUSTER_RUNTIME_CONFIG:-$HERE/config/process-runtime.yaml}"
@@ -47,7 +49,8 @@ SCALE="${CLUSTER_SCALE:-0}"
 READY_TIMEOUT="${CLUSTER_READY_TIMEOUT:-180}"
 K8S_VERSION="v1.36.3" # keep in step with go.mod
 KUEUE_VERSION="v0.17.0" # keep in step with kueue/go.mod
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok sim-agent kueue)
+ADAPTER_VERSION="v0.12.0" # keep in step with adapter/go.mod
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok sim-agent kueue prometheus-adapter)
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

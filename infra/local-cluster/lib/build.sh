@@ -19,6 +19,14 @@ kueue_hash() {
 }
 kueue_dir() { echo "$CACHE_ROOT/kueue-$(kueue_hash)"; }
 
+# The prometheus-adapter serves the metrics APIs the HPA controller reads (metrics.k8s.io, custom.metrics.k8s.io,
+# external.metrics.k8s.io) from Prometheus; its own module too (k8s.io v0.30): <cache>/adapter-<hash>/bin/adapter.
+ADAPTER_LDFLAGS="-s -w"
+adapter_hash() {
+  ( cd "$HERE/adapter" && { cat go.mod go.sum; "$GO" version; echo "$ADAPTER_LDFLAGS"; } ) | sha256sum | cut -c1-16
+}
+adapter_dir() { echo "$CACHE_ROOT/adapter-$(adapter_hash)"; }
+
 cmd_build() {
   mkdir -p "$CACHE_ROOT"
   # The virtualenvs come from PyPI (downloads, unpacking) while Go compiles (CPU): on a cold machine making them
@@ -30,6 +38,7 @@ cmd_build() {
   flock 8 # one build at a time (./portal up and a test run may ask together); the second finds it done
   build_locked
   build_kueue_locked
+  build_adapter_locked
   exec 8>&-
   local venvs_ok=0; wait "$venvs" || venvs_ok=$?
   cat "$venvs_log" >&2; rm -f "$venvs_log"
@@ -92,6 +101,25 @@ build_kueue_locked() {
   prune_cache 'kueue-[0-9a-f]{16}'
   log "kueue build took $(secs_since "$t0") s"
   echo "kueue_build_seconds=$(secs_since "$t0")"
+}
+
+build_adapter_locked() {
+  local dir; dir="$(adapter_dir)"
+  if [[ -f "$dir/.complete" ]]; then
+    log "prometheus-adapter up to date in $dir"
+    return 0
+  fi
+  mkdir -p "$dir/bin"
+  log "building prometheus-adapter $ADAPTER_VERSION into $dir (a cold build takes ~4 min of CPU)"
+  local t0; t0=$(now_ms)
+  ( cd "$HERE/adapter" && nice -n "${CLUSTER_BUILD_NICE:-15}" \
+      "$GO" build -mod=readonly -buildvcs=false -ldflags "$ADAPTER_LDFLAGS" -o "$dir/bin/adapter" \
+        sigs.k8s.io/prometheus-adapter/cmd/adapter )
+  secs_since "$t0" > "$dir/build-seconds"
+  touch "$dir/.complete"
+  prune_cache 'adapter-[0-9a-f]{16}'
+  log "prometheus-adapter build took $(secs_since "$t0") s"
+  echo "adapter_build_seconds=$(secs_since "$t0")"
 }
 
 # Helm is its own Go module too (helm/: its k8s.io versions are not the control plane's) and is built only when

@@ -30,9 +30,9 @@ cmd_start() {
   # CA, certificates and kubeconfigs: created once, kubeconfigs rewritten for this start's API port
   "$bin/sim-agent" pki --state "$st" --server "https://127.0.0.1:$API_PORT" || die "creating certificates in $st/pki failed"
   local pki="$st/pki"
-  printf 'CLUSTER_API_PORT=%s\nCLUSTER_ETCD_PORT=%s\nCLUSTER_AGENT_PORT=%s\nCLUSTER_KWOK_PORT=%s\nCLUSTER_KCM_PORT=%s\nCLUSTER_SCHEDULER_PORT=%s\nCLUSTER_KUEUE_WEBHOOK_PORT=%s\nCLUSTER_KUEUE_VISIBILITY_PORT=%s\nCLUSTER_KUEUE_METRICS_PORT=%s\nCLUSTER_KUEUE_HEALTH_PORT=%s\n' \
+  printf 'CLUSTER_API_PORT=%s\nCLUSTER_ETCD_PORT=%s\nCLUSTER_AGENT_PORT=%s\nCLUSTER_KWOK_PORT=%s\nCLUSTER_KCM_PORT=%s\nCLUSTER_SCHEDULER_PORT=%s\nCLUSTER_KUEUE_WEBHOOK_PORT=%s\nCLUSTER_KUEUE_VISIBILITY_PORT=%s\nCLUSTER_KUEUE_METRICS_PORT=%s\nCLUSTER_KUEUE_HEALTH_PORT=%s\nCLUSTER_ADAPTER_PORT=%s\n' \
     "$API_PORT" "$ETCD_PORT" "$AGENT_PORT" "$KWOK_PORT" "$KCM_PORT" "$SCHED_PORT" \
-    "$KUEUE_WEBHOOK_PORT" "$KUEUE_VISIBILITY_PORT" "$KUEUE_METRICS_PORT" "$KUEUE_HEALTH_PORT" > "$st/run/cluster.env"
+    "$KUEUE_WEBHOOK_PORT" "$KUEUE_VISIBILITY_PORT" "$KUEUE_METRICS_PORT" "$KUEUE_HEALTH_PORT" "$ADAPTER_PORT" > "$st/run/cluster.env"
   mkdir -p "$st/etcd" "$st/var/log/pods" "$st/var/log/containers" "$st/volumes"
 
   launch "$st" etcd "$bin/etcd" --name=ai-portal-local --data-dir="$st/etcd" \
@@ -101,6 +101,7 @@ cmd_start() {
     --runtime-config "$RUNTIME_CONFIG" --runnable-images "${CLUSTER_RUNNABLE_IMAGES:-}" --repo "$REPO_ROOT" \
     --runtime-root "$rroot" --runtime-venv "$(runtime_venv)" --image-venvs "$image_venvs" --run-as "$(runtime_user)"
   start_kueue "$st" "$bin"
+  start_adapter "$st" "$bin"
 
   local want; want="$("$bin/sim-agent" nodes --nodes "$NODES_FILE" "${scale_arg[@]}" | cut -d' ' -f1)"
   wait_for "$want Ready nodes" "$READY_TIMEOUT" nodes_ready "$bin" "$st" "$want"
@@ -112,6 +113,11 @@ cmd_start() {
   # the visibility API answers through the API server's aggregator, as on a real cluster
   wait_for "kueue visibility API through the API server" 120 \
     https_ok "https://127.0.0.1:$API_PORT/apis/visibility.kueue.x-k8s.io/v1beta2"
+  if [[ -n "${CLUSTER_PROMETHEUS_URL:-}" ]]; then
+    # the HPA controller reads these through the aggregator; their figures follow once Prometheus has scraped
+    wait_for "metrics APIs through the API server" 120 \
+      https_ok "https://127.0.0.1:$API_PORT/apis/metrics.k8s.io/v1beta1"
+  fi
   log "cluster Ready: $want simulated nodes Ready after $(secs_since "$t0") s"
   log "KUBECONFIG=$st/kubeconfig"
   echo "ready_seconds=$(secs_since "$t0")"
@@ -145,6 +151,26 @@ start_kueue() {
     cd "$3"; shift 3; exec "$@"' kueue "$kdir/etc-overlay" "$kdir/certs" "$kdir" \
     "$kbin/bin/kueue" --config="$st/run/kueue-config.yaml" --kubeconfig="$st/run/kueue.kubeconfig" \
     --zap-log-level=info
+}
+
+# The prometheus-adapter serves metrics.k8s.io, custom.metrics.k8s.io and external.metrics.k8s.io from the
+# Prometheus at CLUSTER_PROMETHEUS_URL (the portal's stack starts it beside the cluster); without that setting
+# (a cluster of its own, the benchmarks) the cluster runs without metrics APIs, as a bare kubeadm cluster does.
+start_adapter() {
+  local st="$1" bin="$2"
+  [[ -n "${CLUSTER_PROMETHEUS_URL:-}" ]] || return 0
+  pid_of "$st" prometheus-adapter >/dev/null && { log "prometheus-adapter already running"; return 0; }
+  local ca_bundle; ca_bundle="$(base64 -w0 < "$st/pki/ca.crt")"
+  sed -e "s|\${ADAPTER_PORT}|$ADAPTER_PORT|g" -e "s|\${CA_BUNDLE}|$ca_bundle|g" "$HERE/config/prometheus-adapter-apis.yaml" \
+    | "$bin/kubectl" --kubeconfig "$st/kubeconfig" apply --server-side --field-manager=ai-portal-local-cluster -f - \
+      >>"$st/logs/prometheus-adapter-install.log" 2>&1 \
+    || die "registering the metrics APIs failed: $(tail -3 "$st/logs/prometheus-adapter-install.log")"
+  local kc="$st/run/prometheus-adapter.kubeconfig"
+  launch "$st" prometheus-adapter "$(adapter_dir)/bin/adapter" --prometheus-url="$CLUSTER_PROMETHEUS_URL" \
+    --config="$ADAPTER_CONFIG" --metrics-relist-interval=30s \
+    --kubeconfig="$kc" --lister-kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
+    --bind-address=127.0.0.1 --secure-port="$ADAPTER_PORT" \
+    --tls-cert-file="$st/adapter/certs/tls.crt" --tls-private-key-file="$st/adapter/certs/tls.key" --v=1
 }
 
 nodes_ready() { # bin state want: at least `want` managed nodes, all Ready
@@ -188,6 +214,7 @@ cmd_status() {
         kwok) url="http://127.0.0.1:$KWOK_PORT/healthz" ;;
         sim-agent) url="http://127.0.0.1:$AGENT_PORT/healthz" ;;
         kueue) url="http://127.0.0.1:$KUEUE_HEALTH_PORT/readyz" ;;
+        prometheus-adapter) url="https://127.0.0.1:$ADAPTER_PORT/healthz" ;;
       esac
       if [[ -f "$st/pki/admin.crt" ]] && curl -ksS --max-time 2 --cert "$st/pki/admin.crt" --key "$st/pki/admin.key" -o /dev/null -w '%{http_code}' "$url" 2>/dev/null | grep -q 200; then
         health=healthy

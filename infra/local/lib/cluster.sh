@@ -15,6 +15,9 @@ cluster_env() {
     export CLUSTER_KUEUE_VISIBILITY_PORT=${CLUSTER_KUEUE_VISIBILITY_PORT:-9444}
     export CLUSTER_KUEUE_METRICS_PORT=${CLUSTER_KUEUE_METRICS_PORT:-9445}
     export CLUSTER_KUEUE_HEALTH_PORT=${CLUSTER_KUEUE_HEALTH_PORT:-9446}
+    # the cluster's prometheus-adapter answers the metrics APIs from the stack's Prometheus
+    export CLUSTER_ADAPTER_PORT=${CLUSTER_ADAPTER_PORT:-9447}
+    export CLUSTER_PROMETHEUS_URL=${PROMETHEUS_URL:-http://127.0.0.1:${PROMETHEUS_PORT:-9090}}
 }
 
 # Remembers a KUBECONFIG the user gave before anything of ours could set it.

@@ -1,6 +1,6 @@
 # Prometheus for the local stack: Debian's prometheus package (2.42; the product only uses the stable HTTP API v1,
 # so a real cluster's 3.x answers the same), run as a process of the stack. It scrapes the simulated nodes' DCGM
-# exporter (the sim-agent), every service's management port, Kueue's metrics and itself, and evaluates the rules of
+# exporter and kubelet resource metrics (the sim-agent), every service's management port, Kueue's metrics and itself, and evaluates the rules of
 # infra/monitoring/rules. Settings for a laptop: a 15 s scrape interval, two days or 1 GB of data at most.
 
 PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
@@ -53,6 +53,13 @@ YAML
 # the simulated nodes' dcgm-exporter: its namespace/pod/container labels name the pod holding each GPU
 - job_name: dcgm-exporter
   honor_labels: true
+  static_configs:
+  - targets: ['127.0.0.1:$CLUSTER_AGENT_PORT']
+# the simulated nodes' kubelet resource metrics (one target for all nodes, a node label on each series): what the
+# prometheus-adapter serves as metrics.k8s.io for the HPA controller and kubectl top
+- job_name: kubelet-resource
+  honor_labels: true
+  metrics_path: /metrics/resource
   static_configs:
   - targets: ['127.0.0.1:$CLUSTER_AGENT_PORT']
 - job_name: kueue

@@ -23,6 +23,12 @@ const (
 	KueueVisibilityService = "kueue-visibility-server"
 )
 
+// The prometheus-adapter's metrics APIs are reached the same way, through this Service.
+const (
+	AdapterNamespace = "portal-monitoring"
+	AdapterService   = "prometheus-adapter"
+)
+
 var loopback = []net.IP{net.ParseIP("127.0.0.1")}
 
 // Cluster is the PKI and kubeconfigs of one local cluster's state folder:
@@ -31,6 +37,7 @@ var loopback = []net.IP{net.ParseIP("127.0.0.1")}
 //	<state>/kubeconfig                        the admin's (system:masters)
 //	<state>/run/<component>.kubeconfig        the components'
 //	<state>/kueue/certs/tls.{crt,key}         Kueue's webhook, metrics and visibility serving certificate
+//	<state>/adapter/certs/tls.{crt,key}       the prometheus-adapter's serving certificate
 //	<state>/users/user-<hash>.{crt,key,kubeconfig}  users minted by UserKubeconfig
 type Cluster struct {
 	State  string
@@ -58,6 +65,7 @@ var components = []component{
 	{cert: "kwok", user: "kwok-controller", groups: []string{"system:masters"}, kubeconfig: "run/kwok.kubeconfig", serving: true},
 	{cert: "sim-agent", user: "ai-portal-sim-agent", groups: []string{"system:masters"}, kubeconfig: "run/sim-agent.kubeconfig"},
 	{cert: "kueue", user: "kueue-controller-manager", groups: []string{"system:masters"}, kubeconfig: "run/kueue.kubeconfig"},
+	{cert: "prometheus-adapter", user: "ai-portal-prometheus-adapter", groups: []string{"system:masters"}, kubeconfig: "run/prometheus-adapter.kubeconfig"},
 }
 
 // Ensure creates what is missing and rewrites every kubeconfig (they follow the API port of this start).
@@ -93,6 +101,14 @@ func (c Cluster) Ensure() error {
 		DNSNames: []string{"localhost", KueueVisibilityService + "." + KueueNamespace + ".svc",
 			"kueue-webhook-service." + KueueNamespace + ".svc"},
 		IPs: loopback,
+	}); err != nil {
+		return err
+	}
+	adapterDir := filepath.Join(c.State, "adapter", "certs")
+	if err := ca.EnsureAt(filepath.Join(adapterDir, "tls.crt"), filepath.Join(adapterDir, "tls.key"), Spec{
+		CommonName: AdapterService,
+		DNSNames:   []string{"localhost", AdapterService + "." + AdapterNamespace + ".svc"},
+		IPs:        loopback,
 	}); err != nil {
 		return err
 	}

@@ -50,12 +50,18 @@ func TestEnsureCreatesAChainTheKubeconfigsTrust(t *testing.T) {
 			t.Fatalf("Kueue's certificate does not verify for %s: %v", name, err)
 		}
 	}
+	adapter := readCert(t, filepath.Join(state, "adapter", "certs", "tls.crt"))
+	for _, name := range []string{"prometheus-adapter.portal-monitoring.svc", "localhost"} {
+		if _, err := adapter.Verify(x509.VerifyOptions{Roots: roots, DNSName: name}); err != nil {
+			t.Fatalf("the prometheus-adapter's certificate does not verify for %s: %v", name, err)
+		}
+	}
 	frontProxy := readCert(t, filepath.Join(state, "pki", "front-proxy-client.crt"))
 	if _, err := frontProxy.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err == nil {
 		t.Fatal("the front-proxy client must be signed by its own CA, not the cluster CA")
 	}
 	for _, kc := range []string{"kubeconfig", "run/controller-manager.kubeconfig", "run/scheduler.kubeconfig",
-		"run/kwok.kubeconfig", "run/sim-agent.kubeconfig", "run/kueue.kubeconfig"} {
+		"run/kwok.kubeconfig", "run/sim-agent.kubeconfig", "run/kueue.kubeconfig", "run/prometheus-adapter.kubeconfig"} {
 		if _, err := clientcmd.LoadFromFile(filepath.Join(state, kc)); err != nil {
 			t.Errorf("every component gets its kubeconfig: %v", err)
 		}
