@@ -119,6 +119,13 @@ class ChartRenderTest {
             assertThat(rendered.find("HorizontalPodAutoscaler", name)).isPresent();
             assertThat(rendered.find("Service", name)).isPresent();
         }
+        // CPU alone by default; with a custom metrics adapter also what makes a replica busy
+        assertThat(hpaMetrics(rendered, "portal-ui")).containsExactly("Resource:cpu");
+        Rendered custom = render("required-values.yaml", "monitoring.customMetrics=true");
+        assertThat(hpaMetrics(custom, "portal-ui"))
+                .containsExactly("Resource:cpu", "Pods:tomcat_sessions_active_current_sessions");
+        assertThat(hpaMetrics(custom, "job-runner")).containsExactly("Resource:cpu", "Pods:portal_jobs_live_feeds");
+        assertThat(hpaMetrics(custom, "tenant-service")).containsExactly("Resource:cpu");
         // the UI never calls the Kubernetes API: no token in its pods
         ServiceAccount ui = Rendered.as(rendered.one("ServiceAccount", "portal-ai-portal-portal-ui"::equals),
                 ServiceAccount.class);
@@ -344,6 +351,14 @@ class ChartRenderTest {
         Deployment d = Rendered.as(rendered.one("Deployment", ("portal-ai-portal-" + service)::equals), Deployment.class);
         return d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    /** The service's HPA metrics as {@code type:name} ("Resource:cpu", "Pods:portal_jobs_live_feeds"). */
+    private static List<String> hpaMetrics(Rendered rendered, String service) {
+        var hpa = Rendered.as(rendered.one("HorizontalPodAutoscaler", ("portal-ai-portal-" + service)::equals),
+                io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
+        return hpa.getSpec().getMetrics().stream().map(m -> m.getType() + ":" + ("Pods".equals(m.getType())
+                ? m.getPods().getMetric().getName() : m.getResource().getName())).toList();
     }
 
     /** {@code secret/key} an env variable of the service's container is read from. */
