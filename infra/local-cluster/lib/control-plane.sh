@@ -168,7 +168,7 @@ start_adapter() {
   local kc="$st/run/prometheus-adapter.kubeconfig"
   launch "$st" prometheus-adapter "$(adapter_dir)/bin/adapter" --prometheus-url="$CLUSTER_PROMETHEUS_URL" \
     --config="$ADAPTER_CONFIG" --metrics-relist-interval=30s \
-    --kubeconfig="$kc" --lister-kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
+    --lister-kubeconfig="$kc" --authentication-kubeconfig="$kc" --authorization-kubeconfig="$kc" \
     --bind-address=127.0.0.1 --secure-port="$ADAPTER_PORT" \
     --tls-cert-file="$st/adapter/certs/tls.crt" --tls-private-key-file="$st/adapter/certs/tls.key" --v=1
 }
