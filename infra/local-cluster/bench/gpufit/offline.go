@@ -60,38 +60,65 @@ func simRules() []rule {
 	return []rule{
 		{"upstream-default", byResourceScore(stockScore)},
 		{"default-scheduler", byResourceScore(mostAllocatedScore)},
-		{"gpu-fit", func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (int, []int) {
-			ctx := context.Background()
-			var scores fwk.NodeScoreList
+		{"gpu-fit", pluginRule(plugin)},
+		// gpu-fit's Score before the GPU-pod key (fragmentation, domain, best fit), kept to show what that key does:
+		// the same devices (gpufit.Place), ties at random like the others
+		{"gpu-fit-v1", func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (int, []int) {
 			var idx []int
+			var scores []int64
 			for i, n := range nodes {
-				if !fitsByCount(n, want) { // NodeResourcesFit, which still filters in the profile
+				if !fitsByCount(n, want) || !plugin.Filter(context.Background(), nil, pod, n.info).IsSuccess() {
 					continue
 				}
-				if st := plugin.Filter(ctx, nil, pod, n.info); !st.IsSuccess() {
-					continue
-				}
-				s, st := plugin.Score(ctx, nil, pod, n.info)
-				if !st.IsSuccess() {
-					panic(st.Message())
-				}
-				scores = append(scores, fwk.NodeScore{Name: n.topo.Name, Score: s})
-				idx = append(idx, i)
+				pl := gpufit.Place(n.topo, 0, want) // no pods: the key is 0 everywhere
+				idx, scores = append(idx, i), append(scores, gpufit.RawScore(pl))
 			}
-			if len(scores) == 0 {
+			if len(idx) == 0 {
 				return -1, nil
 			}
-			if err := plugin.ScoreExtensions().NormalizeScore(ctx, nil, pod, scores); !err.IsSuccess() {
-				panic(err.Message())
-			}
-			raw := make([]int64, len(scores))
-			for k, s := range scores {
-				raw[k] = s.Score
-			}
-			best := idx[pickMax(raw, rng)]
-			// Reserve: the devices gpu-fit's Place (the same Choose on the same holdings) gives on that node
-			return best, gpufit.Place(nodes[best].topo, want).Devices
+			best := idx[pickMax(scores, rng)]
+			return best, gpufit.Place(nodes[best].topo, 0, want).Devices
 		}},
+	}
+}
+
+// pluginRule is the gpu-fit profile: NodeResourcesFit's count filter, then the plugin's own Filter, Score and
+// NormalizeScore on the nodes' NodeInfos, the best rank (ties at random), and the devices its Reserve would pick.
+func pluginRule(plugin interface {
+	fwk.FilterPlugin
+	fwk.ScorePlugin
+}) func([]*simNode, *v1.Pod, int, *rand.Rand) (int, []int) {
+	return func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (int, []int) {
+		ctx := context.Background()
+		var scores fwk.NodeScoreList
+		var idx []int
+		for i, n := range nodes {
+			if !fitsByCount(n, want) { // NodeResourcesFit, which still filters in the profile
+				continue
+			}
+			if st := plugin.Filter(ctx, nil, pod, n.info); !st.IsSuccess() {
+				continue
+			}
+			s, st := plugin.Score(ctx, nil, pod, n.info)
+			if !st.IsSuccess() {
+				panic(st.Message())
+			}
+			scores = append(scores, fwk.NodeScore{Name: n.topo.Name, Score: s})
+			idx = append(idx, i)
+		}
+		if len(scores) == 0 {
+			return -1, nil
+		}
+		if err := plugin.ScoreExtensions().NormalizeScore(ctx, nil, pod, scores); !err.IsSuccess() {
+			panic(err.Message())
+		}
+		raw := make([]int64, len(scores))
+		for k, s := range scores {
+			raw[k] = s.Score
+		}
+		best := idx[pickMax(raw, rng)]
+		// Reserve: the devices gpu-fit's Place (the same Choose on the same holdings) gives on that node
+		return best, gpufit.Place(nodes[best].topo, nodes[best].pods, want).Devices
 	}
 }
 
