@@ -1,0 +1,169 @@
+//go:build variants
+
+package main
+
+// The score variants that gpu-fit's DESIGN.md reports as tried and not taken, replayed on the benchmark's traces
+// beside MostAllocated and gpu-fit. Not part of the suite (build tag); run:
+//
+//	go test -tags variants -run TestVariants -v ./bench/gpufit            (VARIANT_SEEDS=17,1,2 VARIANT_RUNS=20)
+//
+// Each variant scores placements of the same devices as gpu-fit (gputopo Choose) and takes the best, ties at random.
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+
+	"ai.portal/local-cluster/internal/gputopo"
+)
+
+// view is what a variant may look at: the node before and after the placement, the placement's domains, the GPU
+// pods on the node (their age; remaining is the oracle's knowledge of their true remaining run time), the waiting
+// jobs' sizes.
+type view struct {
+	before, after *gputopo.Node
+	domains       int
+	ages, remain  []float64
+	waiting       []int
+}
+
+type variant struct {
+	name  string
+	score func(v view) float64
+}
+
+func variantRule(name string, durations map[string]float64, score func(view) float64) rule {
+	var now float64
+	var waiting []int
+	return rule{name: name, observe: func(t float64, w []int) { now, waiting = t, w },
+		choose: func(nodes []*simNode, _ *v1.Pod, want int, rng *rand.Rand) (int, []int) {
+			var idx []int
+			var scores []int64
+			var devs [][]int
+			for i, n := range nodes {
+				d, ok := n.topo.Choose(want)
+				if !fitsByCount(n, want) || !ok {
+					continue
+				}
+				v := view{before: n.topo, after: n.topo.Clone(), domains: n.topo.DomainsSpanned(d), waiting: waiting}
+				v.after.Take(d)
+				for _, pi := range n.info.GetPods() {
+					p := pi.GetPod()
+					age := now - p.Status.StartTime.Sub(simEpoch).Seconds()
+					v.ages = append(v.ages, age)
+					v.remain = append(v.remain, durations[p.Name]-age)
+				}
+				idx, devs = append(idx, i), append(devs, d)
+				scores = append(scores, int64(math.Round(score(v)*1000)))
+			}
+			if len(idx) == 0 {
+				return -1, nil
+			}
+			k := pickMax(scores, rng)
+			return idx[k], devs[k]
+		}}
+}
+
+func weightedFrag(n *gputopo.Node, w map[int]float64) float64 {
+	s := 0.0
+	for k, wk := range w {
+		s += wk * float64(n.Stranded(k))
+	}
+	return s
+}
+
+func (v view) frag(w map[int]float64) float64 {
+	return weightedFrag(v.after, w) - weightedFrag(v.before, w)
+}
+func (v view) oneDomain() float64 {
+	if v.domains <= 1 {
+		return 1
+	}
+	return 0
+}
+func (v view) pods() float64 { return float64(len(v.ages)) }
+func (v view) free() float64 { return float64(v.after.Free()) }
+
+var (
+	equalMix = map[int]float64{1: 1, 2: 1, 4: 1, 8: 1}
+	traceMix = map[int]float64{1: .40, 2: .25, 4: .20, 8: .15} // makeTrace's
+)
+
+func variants() []variant {
+	return []variant{
+		{"fgd-trace-mix", func(v view) float64 { return -v.frag(traceMix)*1e6 + v.oneDomain()*1e4 - v.free() }},
+		{"fgd-queue-mix", func(v view) float64 {
+			w := map[int]float64{1: 1, 2: 1, 4: 1, 8: 1}
+			for _, k := range v.waiting {
+				w[k]++
+			}
+			return -v.frag(w)*1e6 + v.oneDomain()*1e4 - v.free()
+		}},
+		{"pods-after-bestfit", func(v view) float64 {
+			return -v.frag(equalMix)*1e6 + v.oneDomain()*1e4 - v.free()*100 + v.pods()
+		}},
+		// expected remaining life under the trace's uniform 10-60 s durations; the new pod's is the mean, 35 s:
+		// the placement that pushes the node's whole-again time back least, then best fit
+		{"ages-uniform", func(v view) float64 {
+			whole := 0.0
+			for _, a := range v.ages {
+				whole = math.Max(whole, (math.Max(10, a)+60)/2-a)
+			}
+			return -math.Max(0, 35-whole)*100 - v.free()
+		}},
+		// the same with the running pods' true remaining time (no scheduler knows it): the room left
+		{"oracle-remaining", func(v view) float64 {
+			whole := 0.0
+			for _, r := range v.remain {
+				whole = math.Max(whole, r)
+			}
+			return -math.Max(0, 35-whole)*100 - v.free()
+		}},
+	}
+}
+
+func TestVariants(t *testing.T) {
+	seeds := []int64{17, 1, 2, 3, 4}
+	if s := os.Getenv("VARIANT_SEEDS"); s != "" {
+		seeds = nil
+		for _, x := range strings.Split(s, ",") {
+			v, err := strconv.ParseInt(x, 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seeds = append(seeds, v)
+		}
+	}
+	runs := 20
+	if s := os.Getenv("VARIANT_RUNS"); s != "" {
+		runs, _ = strconv.Atoi(s)
+	}
+	for _, seed := range seeds {
+		o := options{jobs: 1000, nodes: 64, seed: seed, arrivalWindow: 200 * time.Second, minDuration: 10 * time.Second, maxDuration: time.Minute}
+		trace := makeTrace(o)
+		durations := map[string]float64{}
+		for _, j := range trace {
+			durations[j.name] = j.duration.Seconds()
+		}
+		rules := []rule{ruleNamed(t, "default-scheduler"), ruleNamed(t, "gpu-fit")}
+		for _, v := range variants() {
+			rules = append(rules, variantRule(v.name, durations, v.score))
+		}
+		for _, r := range rules {
+			var w8, stranded []float64
+			for s := 0; s < runs; s++ {
+				res := replay(trace, o.nodes, r, int64(s+1))
+				w8, stranded = append(w8, res.wait8), append(stranded, res.strandedAvg)
+			}
+			fmt.Printf("VARIANT seed=%d %-20s gpu8_wait_avg_s=%6.2f [%5.2f..%5.2f] stranded_gpus_avg=%6.2f\n",
+				seed, r.name, avg(w8), pct(w8, 1), pct(w8, 100), avg(stranded))
+		}
+	}
+}
