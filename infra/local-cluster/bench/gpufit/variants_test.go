@@ -5,7 +5,10 @@ package main
 // The score variants that gpu-fit's DESIGN.md reports as tried and not taken, replayed on the benchmark's traces
 // beside MostAllocated and gpu-fit. Not part of the suite (build tag); run:
 //
-//	go test -tags variants -run TestVariants -v ./bench/gpufit            (VARIANT_SEEDS=17,1,2 VARIANT_RUNS=20)
+//	go test -tags variants -timeout 30m -run TestVariants -v ./bench/gpufit   (VARIANT_SEEDS=17,1,2 VARIANT_RUNS=20)
+//
+// VARIANT_SET=domain replays the second set instead: the GPU pods in the domain(s) the pod would join as a further
+// key, beside or before the node's GPU pods.
 //
 // Each variant scores placements of the same devices as gpu-fit (gputopo Choose) and takes the best, ties at random.
 
@@ -32,6 +35,8 @@ type view struct {
 	domains       int
 	ages, remain  []float64
 	waiting       []int
+	devs          []int   // the placement's devices
+	held          [][]int // the GPU pods' devices
 }
 
 type variant struct {
@@ -52,13 +57,15 @@ func variantRule(name string, durations map[string]float64, score func(view) flo
 				if !fitsByCount(n, want) || !ok {
 					continue
 				}
-				v := view{before: n.topo, after: n.topo.Clone(), domains: n.topo.DomainsSpanned(d), waiting: waiting}
+				v := view{before: n.topo, after: n.topo.Clone(), domains: n.topo.DomainsSpanned(d), waiting: waiting, devs: d}
 				v.after.Take(d)
 				for _, pi := range n.info.GetPods() {
 					p := pi.GetPod()
 					age := now - p.Status.StartTime.Sub(simEpoch).Seconds()
 					v.ages = append(v.ages, age)
 					v.remain = append(v.remain, durations[p.Name]-age)
+					h, _ := gputopo.ParseIndices(p.Annotations[gputopo.AnnotationDevices])
+					v.held = append(v.held, h)
 				}
 				idx, devs = append(idx, i), append(devs, d)
 				scores = append(scores, int64(math.Round(score(v)*1000)))
@@ -96,7 +103,38 @@ var (
 	traceMix = map[int]float64{1: .40, 2: .25, 4: .20, 8: .15} // makeTrace's
 )
 
+func (v view) domainPods() float64 {
+	ds := v.before.DomainSize
+	mine := map[int]bool{}
+	for _, i := range v.devs {
+		mine[i/ds] = true
+	}
+	c := 0
+	for _, h := range v.held {
+		for _, i := range h {
+			if mine[i/ds] {
+				c++
+				break
+			}
+		}
+	}
+	return float64(c)
+}
+
 func variants() []variant {
+	if os.Getenv("VARIANT_SET") == "domain" {
+		return []variant{
+			{"pods,domainpods,bf", func(v view) float64 {
+				return -v.frag(equalMix)*1e9 + v.oneDomain()*1e7 + v.pods()*1e4 + v.domainPods()*100 - v.free()
+			}},
+			{"domainpods,pods,bf", func(v view) float64 {
+				return -v.frag(equalMix)*1e9 + v.oneDomain()*1e7 + v.domainPods()*1e4 + v.pods()*100 - v.free()
+			}},
+			{"pods+domainpods,bf", func(v view) float64 {
+				return -v.frag(equalMix)*1e9 + v.oneDomain()*1e7 + (v.pods()+v.domainPods())*100 - v.free()
+			}},
+		}
+	}
 	return []variant{
 		{"fgd-trace-mix", func(v view) float64 { return -v.frag(traceMix)*1e6 + v.oneDomain()*1e4 - v.free() }},
 		{"fgd-queue-mix", func(v view) float64 {
