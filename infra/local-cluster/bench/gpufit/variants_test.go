@@ -11,6 +11,7 @@ package main
 // key, beside or before the node's GPU pods.
 //
 // Each variant scores placements of the same devices as gpu-fit (gputopo Choose) and takes the best, ties at random.
+// A measurement: it prints the figures and fails only if a variant leaves a job unbound or double-books a GPU.
 
 import (
 	"fmt"
@@ -187,8 +188,12 @@ func TestVariants(t *testing.T) {
 		o := options{jobs: 1000, nodes: 64, seed: seed, arrivalWindow: 200 * time.Second, minDuration: 10 * time.Second, maxDuration: time.Minute}
 		trace := makeTrace(o)
 		durations := map[string]float64{}
+		sizes := map[int]int{}
+		last := 0.0
 		for _, j := range trace {
 			durations[j.name] = j.duration.Seconds()
+			sizes[j.gpus]++
+			last = max(last, (j.at + j.duration).Seconds())
 		}
 		rules := []rule{ruleNamed(t, "default-scheduler"), ruleNamed(t, "gpu-fit")}
 		for _, v := range variants() {
@@ -197,7 +202,10 @@ func TestVariants(t *testing.T) {
 		for _, r := range rules {
 			var w8, stranded []float64
 			for s := 0; s < runs; s++ {
-				res := replay(trace, o.nodes, r, int64(s+1))
+				res := replay(trace, o.nodes, r, int64(s+1)) // panics if a variant hands out a held GPU
+				if res.makespan < last || res.upTo4+sizes[8] != len(trace) {
+					t.Fatalf("%s: finished by %.0f s (last departure due %.0f s), %d of %d jobs bound", r.name, res.makespan, last, res.upTo4+sizes[8], len(trace))
+				}
 				w8, stranded = append(w8, res.wait8), append(stranded, res.strandedAvg)
 			}
 			fmt.Printf("VARIANT seed=%d %-20s gpu8_wait_avg_s=%6.2f [%5.2f..%5.2f] stranded_gpus_avg=%6.2f\n",
