@@ -13,18 +13,22 @@ class ModelGatewayLimitsTest {
     @Test
     void eachCallerGetsTheDeploymentsLimitPerSecondAndIsToldWhenToRetry() {
         ModelRateLimiter limiter = new ModelRateLimiter();
+        limiter.take("warm-up", "vision/churn", 1); // class loading, so that the takes below follow each other
+        // a burst of one second's worth passes; the next take waits for the refill (1 per 1/3 s)
         for (int i = 0; i < 3; i++) {
             assertThat(limiter.take("api-key:1", "vision/churn", 3).isConsumed()).as("request " + i).isTrue();
         }
-        ConsumptionProbe over = limiter.take("api-key:1", "vision/churn", 3);
+        // with 1/s, the second take within the second is refused and told to retry in 1 s
+        assertThat(limiter.take("api-key:9", "vision/churn", 1).isConsumed()).isTrue();
+        ConsumptionProbe over = limiter.take("api-key:9", "vision/churn", 1);
         assertThat(over.isConsumed()).isFalse();
         assertThat(ModelRateLimiter.retryAfterSeconds(over)).isEqualTo(1);
         // another caller, another deployment: buckets of their own
-        assertThat(limiter.take("api-key:2", "vision/churn", 3).isConsumed()).isTrue();
-        assertThat(limiter.take("user:alice", "vision/churn", 3).isConsumed()).isTrue();
-        assertThat(limiter.take("api-key:1", "vision/fraud", 3).isConsumed()).isTrue();
+        assertThat(limiter.take("api-key:2", "vision/churn", 1).isConsumed()).isTrue();
+        assertThat(limiter.take("user:alice", "vision/churn", 1).isConsumed()).isTrue();
+        assertThat(limiter.take("api-key:9", "vision/fraud", 1).isConsumed()).isTrue();
         // a raised limit applies at once
-        assertThat(limiter.take("api-key:1", "vision/churn", 10).isConsumed()).isTrue();
+        assertThat(limiter.take("api-key:9", "vision/churn", 10).isConsumed()).isTrue();
     }
 
     @Test
