@@ -342,8 +342,16 @@ class TrackingTest extends KueueTestSupport {
         String api = "/mlflow/{team}/api/2.0/mlflow";
         JsonNode first = mlflow("alice", HttpMethod.GET, api + "/model-versions/get?name=" + model + "&version=1",
                 null, team, HttpStatus.OK).path("model_version");
-        JsonNode second = mlflow("alice", HttpMethod.POST, api + "/model-versions/create", Map.of("name", model,
-                "source", first.path("source").asString(), "run_id", first.path("run_id").asString()), team,
+        // MLflow 3 registers a logged model (source models:/<model id>) only when its id is named as well
+        String source = first.path("source").asString();
+        String modelId = first.path("model_id").asString(source.startsWith("models:/m-")
+                ? source.substring("models:/".length()) : "");
+        Map<String, Object> create = new java.util.LinkedHashMap<>(Map.of("name", model, "source", source,
+                "run_id", first.path("run_id").asString()));
+        if (!modelId.isEmpty()) {
+            create.put("model_id", modelId);
+        }
+        JsonNode second = mlflow("alice", HttpMethod.POST, api + "/model-versions/create", create, team,
                 HttpStatus.OK).path("model_version");
         assertThat(second.path("version").asString()).isEqualTo("2");
         String uid = kubernetes().apps().deployments().inNamespace("team-" + team).withName("portal-model-it").get()

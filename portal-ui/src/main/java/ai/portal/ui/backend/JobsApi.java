@@ -124,9 +124,12 @@ public final class JobsApi {
     public record ModelVersion(int version, String status, String runId, Instant createdAt) {
     }
 
-    /** What a member asks for when deploying a model version; null CPU and memory take the platform's defaults. */
+    /**
+     * What a member asks for when deploying a model version; null CPU, memory and rate limit (requests/s per caller)
+     * take the platform's defaults.
+     */
     public record DeployModelRequest(String name, String model, String version, Integer replicas, String cpu,
-                                     String memory) {
+                                     String memory, Integer rateLimit) {
     }
 
     /**

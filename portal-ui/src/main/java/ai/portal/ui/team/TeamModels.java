@@ -288,11 +288,15 @@ final class TeamModels {
             TextField memory = new TextField(getTranslation("team.models.memory"));
             memory.setId("deploy-model-memory");
             memory.setValue("768Mi");
+            IntegerField rateLimit = new IntegerField(getTranslation("team.models.rate-limit"));
+            rateLimit.setId("deploy-model-rate-limit");
+            rateLimit.setMin(1);
+            rateLimit.setHelperText(getTranslation("team.models.rate-limit.default"));
             Paragraph error = new Paragraph();
             error.addClassName("portal-problem");
             error.setVisible(false);
             add(new Paragraph(getTranslation("team.models.deploy-text")),
-                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory)), error);
+                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory), rateLimit), error);
 
             Button deploy = new Button(getTranslation("team.models.deploy"));
             deploy.setId("deploy-model-confirm");
@@ -301,7 +305,7 @@ final class TeamModels {
                 deploy.setEnabled(false);
                 var request = new DeployModelRequest(name.getValue().strip(), model.name(),
                         version.getValue() == null ? null : Integer.toString(version.getValue().version()),
-                        replicas.getValue(), cpu.getValue().strip(), memory.getValue().strip(), null);
+                        replicas.getValue(), cpu.getValue().strip(), memory.getValue().strip(), rateLimit.getValue());
                 Async.run(UI.getCurrent(), () -> jobs.deployModel(team, request), created -> {
                     Toasts.success(getTranslation("team.models.deployed", created.name()));
                     close();
