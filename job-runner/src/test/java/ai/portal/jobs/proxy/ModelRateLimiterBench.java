@@ -6,6 +6,17 @@ public final class ModelRateLimiterBench {
     private ModelRateLimiterBench() {
     }
 
+    /** {@code BENCH rate_limiter ...}: args takes (1,000,000), callers (1,000), rounds (5). */
+    public static void main(String[] args) {
+        int takes = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int callers = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        for (int round = 0; round < rounds; round++) {
+            System.out.printf(java.util.Locale.ROOT, "BENCH rate_limiter round=%d takes=%d callers=%d take=%.0f ns%n",
+                    round, takes, callers, nanosPerTake(takes, callers));
+        }
+    }
+
     /** Nanoseconds per {@code take}, after as many warm-up takes, over {@code callers} buckets. */
     public static double nanosPerTake(int takes, int callers) {
         ModelRateLimiter limiter = new ModelRateLimiter();
