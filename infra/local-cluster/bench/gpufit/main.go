@@ -7,7 +7,8 @@
 // its own namespace, so profiles never share nodes; the same trace (arrival offsets, sizes, durations) is
 // replayed on each, one after the other. Durations are time-compressed to seconds; KWOK ends the pods.
 //
-// --offline N replays the same trace without a cluster through the three profiles' choice rules (offline.go).
+// --offline N replays the same trace without a cluster through the three profiles' choice rules and gpu-fit's first
+// Score (offline.go).
 package main
 
 import (

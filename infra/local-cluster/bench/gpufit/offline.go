@@ -12,6 +12,7 @@ import (
 	"math"
 	"math/rand"
 	"sort"
+	"time"
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -42,11 +43,16 @@ type simNode struct {
 	pods int
 }
 
-// rule picks a node for a pod among nodes (nil: none fits) and the GPU indices it gets there.
+// rule picks a node for a pod among nodes (nil: none fits) and the GPU indices it gets there. observe, when set,
+// is told the time and the waiting jobs' sizes before every pass (the variants of variants_test.go read them).
 type rule struct {
-	name   string
-	choose func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (node int, devices []int)
+	name    string
+	choose  func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (node int, devices []int)
+	observe func(now float64, waiting []int)
 }
+
+// simEpoch is time 0 of a replay: bound pods get StartTime simEpoch + their bind time, as the kubelet would set it.
+var simEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func simRules() []rule {
 	g, err := gpufit.New(context.Background(), nil, nil)
@@ -58,40 +64,67 @@ func simRules() []rule {
 		fwk.ScorePlugin
 	})
 	return []rule{
-		{"upstream-default", byResourceScore(stockScore)},
-		{"default-scheduler", byResourceScore(mostAllocatedScore)},
-		{"gpu-fit", func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (int, []int) {
-			ctx := context.Background()
-			var scores fwk.NodeScoreList
+		{name: "upstream-default", choose: byResourceScore(stockScore)},
+		{name: "default-scheduler", choose: byResourceScore(mostAllocatedScore)},
+		{name: "gpu-fit", choose: pluginRule(plugin)},
+		// gpu-fit's Score before the GPU-pod key (fragmentation, domain, best fit), kept to show what that key does:
+		// the same devices (gpufit.Place), ties at random like the others
+		{name: "gpu-fit-v1", choose: func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (int, []int) {
 			var idx []int
+			var scores []int64
 			for i, n := range nodes {
-				if !fitsByCount(n, want) { // NodeResourcesFit, which still filters in the profile
+				if !fitsByCount(n, want) || !plugin.Filter(context.Background(), nil, pod, n.info).IsSuccess() {
 					continue
 				}
-				if st := plugin.Filter(ctx, nil, pod, n.info); !st.IsSuccess() {
-					continue
-				}
-				s, st := plugin.Score(ctx, nil, pod, n.info)
-				if !st.IsSuccess() {
-					panic(st.Message())
-				}
-				scores = append(scores, fwk.NodeScore{Name: n.topo.Name, Score: s})
-				idx = append(idx, i)
+				pl := gpufit.Place(n.topo, 0, want) // no pods: the key is 0 everywhere
+				idx, scores = append(idx, i), append(scores, gpufit.RawScore(pl))
 			}
-			if len(scores) == 0 {
+			if len(idx) == 0 {
 				return -1, nil
 			}
-			if err := plugin.ScoreExtensions().NormalizeScore(ctx, nil, pod, scores); !err.IsSuccess() {
-				panic(err.Message())
-			}
-			raw := make([]int64, len(scores))
-			for k, s := range scores {
-				raw[k] = s.Score
-			}
-			best := idx[pickMax(raw, rng)]
-			// Reserve: the devices gpu-fit's Place (the same Choose on the same holdings) gives on that node
-			return best, gpufit.Place(nodes[best].topo, want).Devices
+			best := idx[pickMax(scores, rng)]
+			return best, gpufit.Place(nodes[best].topo, 0, want).Devices
 		}},
+	}
+}
+
+// pluginRule is the gpu-fit profile: NodeResourcesFit's count filter, then the plugin's own Filter, Score and
+// NormalizeScore on the nodes' NodeInfos, the best rank (ties at random), and the devices its Reserve would pick.
+func pluginRule(plugin interface {
+	fwk.FilterPlugin
+	fwk.ScorePlugin
+}) func([]*simNode, *v1.Pod, int, *rand.Rand) (int, []int) {
+	return func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (int, []int) {
+		ctx := context.Background()
+		var scores fwk.NodeScoreList
+		var idx []int
+		for i, n := range nodes {
+			if !fitsByCount(n, want) { // NodeResourcesFit, which still filters in the profile
+				continue
+			}
+			if st := plugin.Filter(ctx, nil, pod, n.info); !st.IsSuccess() {
+				continue
+			}
+			s, st := plugin.Score(ctx, nil, pod, n.info)
+			if !st.IsSuccess() {
+				panic(st.Message())
+			}
+			scores = append(scores, fwk.NodeScore{Name: n.topo.Name, Score: s})
+			idx = append(idx, i)
+		}
+		if len(scores) == 0 {
+			return -1, nil
+		}
+		if err := plugin.ScoreExtensions().NormalizeScore(ctx, nil, pod, scores); !err.IsSuccess() {
+			panic(err.Message())
+		}
+		raw := make([]int64, len(scores))
+		for k, s := range scores {
+			raw[k] = s.Score
+		}
+		best := idx[pickMax(raw, rng)]
+		// Reserve: the devices gpu-fit's Place (the same Choose on the same holdings) gives on that node
+		return best, gpufit.Place(nodes[best].topo, nodes[best].pods, want).Devices
 	}
 }
 
@@ -253,6 +286,13 @@ func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
 			heldGPUs -= trace[e.job].gpus
 		}
 		res.maxPending = max(res.maxPending, len(pending))
+		if r.observe != nil {
+			sizes := make([]int, len(pending))
+			for i, k := range pending {
+				sizes[i] = trace[k].gpus
+			}
+			r.observe(t, sizes)
+		}
 		// one pass over the waiting jobs, oldest first
 		still := pending[:0]
 		for _, k := range pending {
@@ -268,6 +308,7 @@ func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
 			}
 			pods[k].Spec.NodeName = n.topo.Name
 			pods[k].Annotations[gputopo.AnnotationDevices] = gputopo.FormatIndices(devices)
+			pods[k].Status.StartTime = &metav1.Time{Time: simEpoch.Add(time.Duration(t * float64(time.Second)))}
 			n.info.AddPod(pods[k])
 			n.pods++
 			heldGPUs += want

@@ -49,6 +49,36 @@ func TestReplayPackingRulesKeepAWholeNodeForTheEightGPUJob(t *testing.T) {
 	}
 }
 
+// Node X holds one 4-GPU job until 30 s, node Y four 1-GPU jobs until after 60 s, both 4 GPUs free; then a 1-GPU
+// job (until 36 s) and an 8-GPU job arrive. Fragmentation, domain and free GPUs cannot tell X from Y. gpu-fit puts
+// the 1-GPU job on Y, which waits for four jobs anyway, so X is whole at 30 s and the 8-GPU job waits 23 s; on X it
+// would have waited until 36 s (29 s). MostAllocated and gpu-fit's previous Score leave it to the tie-break.
+func TestReplayGpuFitKeepsTheNodeNearestWholeForTheEightGPUJob(t *testing.T) {
+	trace := []job{
+		{name: "c-g4", at: 0, gpus: 4, duration: 30 * time.Second},
+		{name: "d-g4", at: 500 * time.Millisecond, gpus: 4, duration: 4500 * time.Millisecond},
+	}
+	for i := 1; i <= 4; i++ {
+		trace = append(trace, job{name: "b-g1", at: time.Duration(i) * time.Second, gpus: 1, duration: 60 * time.Second})
+	}
+	trace = append(trace,
+		job{name: "e-g1", at: 6 * time.Second, gpus: 1, duration: 30 * time.Second},
+		job{name: "f-g8", at: 7 * time.Second, gpus: 8, duration: 10 * time.Second})
+	for _, name := range []string{"gpu-fit", "default-scheduler", "gpu-fit-v1"} {
+		waits := map[float64]int{}
+		for seed := int64(1); seed <= 10; seed++ {
+			waits[replay(trace, 2, ruleNamed(t, name), seed).wait8]++
+		}
+		t.Logf("%s: 8-GPU wait (s) -> tie seeds: %v", name, waits)
+		if name == "gpu-fit" && (len(waits) != 1 || waits[23] != 10) {
+			t.Errorf("gpu-fit: 8-GPU waits %v over 10 tie seeds, want 23 s on every one", waits)
+		}
+		if name != "gpu-fit" && waits[29] == 0 {
+			t.Errorf("%s: 8-GPU waits %v: the trace never puts the 1-GPU job on X, so it proves nothing", name, waits)
+		}
+	}
+}
+
 // Four 1-GPU jobs on one node of two 4-GPU domains, then a 4-GPU job: the device choice keeps the 1-GPU jobs in one
 // domain under every rule, so the 4-GPU job gets the other whole domain.
 func TestReplayKeepsSmallJobsInOneDomain(t *testing.T) {

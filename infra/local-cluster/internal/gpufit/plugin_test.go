@@ -180,6 +180,50 @@ func TestScore(t *testing.T) {
 			want: "split",
 		},
 		{
+			// equal fragmentation, domain and free GPUs after: "four-pods" is whole again only once all four of its
+			// pods have left, "one-pod" as soon as its one pod ends; one more pod on "one-pod" would push that back
+			// by a whole lifetime, on "four-pods" usually by little. Without the GPU-pod key the two tie.
+			name: "among equal choices the node with more GPU pods, the other stays nearer whole",
+			pod:  gpuPod(1, ""),
+			nodes: []fwk.NodeInfo{
+				nodeInfo(gpuNode("one-pod", 8, 4, ""), gpuPod(4, "0,1,2,3")),
+				nodeInfo(gpuNode("four-pods", 8, 4, ""), gpuPod(1, "0"), gpuPod(1, "1"), gpuPod(1, "2"), gpuPod(1, "3")),
+			},
+			want: "four-pods",
+		},
+		{
+			// both lower fragmentation by the same (a stray pair of GPUs filled half); best fit alone would take
+			// "two-pods" (1 free after), but "four-pods" waits for four pods anyway before it is whole again
+			name: "more GPU pods comes before best fit",
+			pod:  gpuPod(1, ""),
+			nodes: []fwk.NodeInfo{
+				nodeInfo(gpuNode("two-pods", 8, 4, ""), gpuPod(4, "0,1,2,3"), gpuPod(2, "4,5")),
+				nodeInfo(gpuNode("four-pods", 8, 4, ""), gpuPod(1, "0"), gpuPod(1, "1"), gpuPod(1, "4"), gpuPod(1, "5")),
+			},
+			want: "four-pods",
+		},
+		{
+			// pods without GPUs (daemons, sidecars) never leave for a GPU job: they do not count
+			name: "counts only pods that hold GPUs",
+			pod:  gpuPod(1, ""),
+			nodes: []fwk.NodeInfo{
+				nodeInfo(gpuNode("daemons", 8, 4, ""), gpuPod(4, "0,1,2,3"), gpuPod(0, ""), gpuPod(0, ""), gpuPod(0, "")),
+				nodeInfo(gpuNode("two-gpu-pods", 8, 4, ""), gpuPod(2, "0,1"), gpuPod(2, "2,3")),
+			},
+			want: "two-gpu-pods",
+		},
+		{
+			// the GPU-pod key ranks below fragmentation: "crowded" has more pods, but the pod would open its whole
+			// second domain, while on "lone" it fills the last GPU of a domain
+			name: "fragmentation comes before the number of pods",
+			pod:  gpuPod(1, ""),
+			nodes: []fwk.NodeInfo{
+				nodeInfo(gpuNode("crowded", 8, 4, ""), gpuPod(1, "0"), gpuPod(1, "1"), gpuPod(1, "2"), gpuPod(1, "3")),
+				nodeInfo(gpuNode("lone", 8, 4, ""), gpuPod(3, "0,1,2")),
+			},
+			want: "lone",
+		},
+		{
 			name: "does not count unhealthy GPUs as room",
 			pod:  gpuPod(4, ""),
 			nodes: []fwk.NodeInfo{
@@ -213,7 +257,7 @@ func TestStranding(t *testing.T) {
 	gpuFit := replay(t, trace, func(nodes []*gputopo.Node, want int) int {
 		bestI, bestS := -1, int64(0)
 		for i, n := range nodes {
-			pl := Place(n, want)
+			pl := Place(n, 0, want) // the fragmentation alone decides here
 			if s := RawScore(pl); pl.Fits && (bestI < 0 || s > bestS) {
 				bestI, bestS = i, s
 			}
