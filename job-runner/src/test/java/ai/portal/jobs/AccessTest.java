@@ -61,6 +61,14 @@ class AccessTest extends JobRunnerTestSupport {
                 new Call(HttpMethod.GET, "/api/v1/teams/{team}/model-deployments", null, false),
                 new Call(HttpMethod.GET, "/api/v1/teams/{team}/model-deployments/md", null, false),
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/model-deployments", deployment, true),
+                new Call(HttpMethod.PATCH, "/api/v1/teams/{team}/model-deployments/md", Map.of("version", "2"),
+                        true),
+                new Call(HttpMethod.POST, "/api/v1/teams/{team}/model-deployments/md/rollback", null, true),
+                new Call(HttpMethod.GET, "/api/v1/teams/{team}/model-deployments/md/keys", null, false),
+                new Call(HttpMethod.POST, "/api/v1/teams/{team}/model-deployments/md/keys", Map.of("name", "ci"),
+                        true),
+                new Call(HttpMethod.DELETE, "/api/v1/teams/{team}/model-deployments/md/keys/"
+                        + "6f1c0c7e-3f0a-4c57-9d0b-3b1c2d7f9a10", null, true),
                 new Call(HttpMethod.DELETE, "/api/v1/teams/{team}/model-deployments/md", null, true));
     }
 

@@ -475,6 +475,24 @@ public class ClusterState implements SmartLifecycle {
         return found;
     }
 
+    /**
+     * Events of one reason about objects of one kind in a namespace whose names start with {@code namePrefix}
+     * (a Deployment's ReplicaSets, whose names end in a hash), oldest first.
+     */
+    public List<Event> events(String namespace, String kind, String namePrefix, String reason) {
+        if (events == null) {
+            return List.of();
+        }
+        return events.getIndexer().byIndex(io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX,
+                        namespace).stream()
+                .filter(event -> reason.equals(event.getReason()) && event.getInvolvedObject() != null
+                        && kind.equals(event.getInvolvedObject().getKind())
+                        && event.getInvolvedObject().getName() != null
+                        && event.getInvolvedObject().getName().startsWith(namePrefix))
+                .sorted(Comparator.comparing(ClusterState::eventTime))
+                .toList();
+    }
+
     /** When an event last happened, in whichever field its reporter filled. */
     public static String eventTime(Event event) {
         if (event.getLastTimestamp() != null) {

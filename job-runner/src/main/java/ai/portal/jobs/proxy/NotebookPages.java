@@ -49,6 +49,12 @@ final class NotebookPages {
         MODEL_NOT_RUNNING(HttpStatus.SERVICE_UNAVAILABLE,
                 "Model not serving", "No replica of this model deployment of team %s is ready: it is starting or failing. Its status in the portal says why.",
                 "模型未在服务", "团队 %s 的这个模型部署没有就绪的副本：它正在启动或出现故障。门户中的状态会说明原因。"),
+        MODEL_KEY_FORBIDDEN(HttpStatus.FORBIDDEN,
+                "API key not valid here", "This API key belongs to another model deployment; it opens only its own deployment, not this one of team %s.",
+                "API 密钥在此无效", "此 API 密钥属于另一个模型部署；它只能访问自己的部署，不能访问团队 %s 的这个部署。"),
+        MODEL_RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS,
+                "Too many requests", "This caller sent this model deployment of team %s more requests per second than its rate limit allows. Retry after the time in Retry-After.",
+                "请求过多", "此调用方发送到团队 %s 这个模型部署的每秒请求数超过了其速率限制。请在 Retry-After 指定的时间后重试。"),
         MODEL_CROSS_SITE(HttpStatus.FORBIDDEN,
                 "Request refused", "This request to a model of team %s came from another site.",
                 "请求被拒绝", "对团队 %s 模型的请求来自其他站点。");

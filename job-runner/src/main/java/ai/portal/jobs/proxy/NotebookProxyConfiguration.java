@@ -1,7 +1,9 @@
 package ai.portal.jobs.proxy;
 
 import ai.portal.jobs.cluster.ClusterState;
+import ai.portal.jobs.serving.ApiKeyService;
 import ai.portal.jobs.serving.ServingService;
+import io.micrometer.core.instrument.MeterRegistry;
 import ai.portal.jobs.tracking.TrackingService;
 import ai.portal.jobs.workload.NotebookTokens;
 import ai.portal.platform.security.PortalSecurityProperties;
@@ -20,7 +22,9 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
@@ -37,7 +41,6 @@ import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.oauth2.server.resource.web.server.BearerTokenServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.RedirectServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
@@ -47,6 +50,7 @@ import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.session.CookieWebSessionIdResolver;
 import org.springframework.web.server.session.DefaultWebSessionManager;
 import org.springframework.web.server.session.WebSessionManager;
+import reactor.core.publisher.Mono;
 
 /**
  * The notebook proxy: Spring Cloud Gateway routes {@code /notebooks/**} (HTTP and WebSockets) to notebook pods;
@@ -150,7 +154,8 @@ class NotebookProxyConfiguration {
      */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-    SecurityWebFilterChain mlflowProxySecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder) {
+    SecurityWebFilterChain mlflowProxySecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder,
+                                               ApiKeyService keys) {
         ServerWebExchangeMatcher program = exchange -> {
             var headers = exchange.getRequest().getHeaders();
             boolean browser = headers.getFirst(HttpHeaders.AUTHORIZATION) == null && headers.getAccept().stream()
@@ -159,10 +164,11 @@ class NotebookProxyConfiguration {
                     : ServerWebExchangeMatcher.MatchResult.match();
         };
         var entryPoint = new DelegatingServerAuthenticationEntryPoint(
-                new DelegatingServerAuthenticationEntryPoint.DelegateEntry(program,
-                        new BearerTokenServerAuthenticationEntryPoint()));
+                new DelegatingServerAuthenticationEntryPoint.DelegateEntry(program, ProgramSignIn::refuse));
         entryPoint.setDefaultEntryPoint(new RedirectServerAuthenticationEntryPoint("/oauth2/authorization/"
                 + REGISTRATION));
+        ReactiveAuthenticationManager jwtCallers = new JwtReactiveAuthenticationManager(decoder);
+        ReactiveAuthenticationManager modelCallers = ModelKeyAuthentication.keysOr(keys, jwtCallers);
         return http
                 .securityMatcher(ServerWebExchangeMatchers.pathMatchers(PROGRAM_PATHS))
                 // a browser's changes must come from the proxy's own origin (MlflowProxyFilter); bearer clients
@@ -174,7 +180,10 @@ class NotebookProxyConfiguration {
                 // the browser's sign-in is the notebook proxy's session
                 .securityContextRepository(new WebSessionServerSecurityContextRepository())
                 .authorizeExchange(exchanges -> exchanges.anyExchange().authenticated())
-                .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtDecoder(decoder))
+                // a model's path also takes its deployment's API keys; MLflow's only access tokens
+                .oauth2ResourceServer(server -> server.authenticationManagerResolver(exchange -> Mono.just(
+                                exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/models/")
+                                        ? modelCallers : jwtCallers))
                         .authenticationEntryPoint(entryPoint))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint))
                 .build();
@@ -210,10 +219,11 @@ class NotebookProxyConfiguration {
     @Bean
     RouteLocator notebookRoutes(RouteLocatorBuilder routes, NotebookAccess access, NotebookTargets targets,
                                 NotebookProxyProperties properties, TrackingService tracking,
-                                ServingService serving) {
+                                ServingService serving, MeterRegistry meters) {
         var decide = new NotebookProxyFilter(access, targets, properties.sessionCookie());
         var decideMlflow = new MlflowProxyFilter(access, tracking, properties.sessionCookie());
-        var decideModel = new ModelProxyFilter(access, serving, properties.sessionCookie());
+        var decideModel = new ModelProxyFilter(access, serving, properties.sessionCookie(), new ModelRateLimiter(),
+                new ModelMetrics(meters));
         return routes.routes()
                 .route("notebooks", route -> route.path("/notebooks/**")
                         // after the gateway made the request URL from the route's placeholder URI, before routing

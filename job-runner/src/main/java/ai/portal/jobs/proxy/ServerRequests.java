@@ -21,11 +21,12 @@ final class ServerRequests {
 
     /**
      * A browser's change (its session cookie rides along with any site's request) from another origin; a bearer
-     * token is no ambient credential, so bearer requests never are.
+     * token or API key is no ambient credential, so bearer requests never are.
      */
     static boolean crossSiteChange(ServerWebExchange exchange, Authentication login) {
         var request = exchange.getRequest();
-        return !(login instanceof JwtAuthenticationToken) && !NotebookProxyFilter.SAFE.contains(request.getMethod())
+        return !(login instanceof JwtAuthenticationToken) && !(login instanceof ModelKeyAuthentication)
+                && !NotebookProxyFilter.SAFE.contains(request.getMethod())
                 && !NotebookProxyFilter.sameOrigin(request.getHeaders().getOrigin(), request.getHeaders());
     }
 

@@ -12,6 +12,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param replicas how many model servers (1 to {@code portal.serving.max-replicas}, default 1)
  * @param cpu      CPU request per replica (Kubernetes quantity; default {@code portal.serving.cpu})
  * @param memory   memory request and limit per replica (default {@code portal.serving.memory})
+ * @param rateLimit requests per second one caller (an API key, a member's token) may send through the gateway
+ *                 (default {@code portal.serving.rate-limit}, at most {@code portal.serving.max-rate-limit}); over it
+ *                 the gateway answers 429 with {@code Retry-After}
  */
 @Schema(name = "ModelDeploymentRequest")
 public record DeployRequest(@Schema(example = "churn") String name,
@@ -19,5 +22,6 @@ public record DeployRequest(@Schema(example = "churn") String name,
                             @Schema(example = "3") String version,
                             @Schema(example = "2") Integer replicas,
                             @Schema(example = "250m") String cpu,
-                            @Schema(example = "768Mi") String memory) {
+                            @Schema(example = "768Mi") String memory,
+                            @Schema(example = "20") Integer rateLimit) {
 }

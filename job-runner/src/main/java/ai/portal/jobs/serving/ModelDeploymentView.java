@@ -7,12 +7,17 @@ import io.swagger.v3.oas.annotations.media.Schema;
 /**
  * A model deployment as the API shows it: what the team asked for and what serves, in plain words.
  *
- * @param invocationsPath where the model answers, behind the gateway's sign-in (relative to the job runner's
- *                        public URL): {@code POST} MLflow's scoring payloads ({@code dataframe_split},
+ * @param version         the model version asked for (what a rollout rolls out)
+ * @param previousVersion the version asked for before the last rollout: what {@code POST …/rollback} returns to
+ *                        (null: none)
+ * @param rateLimit       requests per second one caller (an API key, a member's token) may send through the gateway
+ * @param invocationsPath where the model answers, behind the gateway's sign-in or an API key (relative to the job
+ *                        runner's public URL): {@code POST} MLflow's scoring payloads ({@code dataframe_split},
  *                        {@code inputs}, ...)
  */
 @Schema(name = "ModelDeployment")
-public record ModelDeploymentView(String team, String name, String model, int version, int replicas, String cpu,
-                                  String memory, ServingStatus status, String invocationsPath, Instant createdAt,
-                                  String createdBy) {
+public record ModelDeploymentView(String team, String name, String model, int version, Integer previousVersion,
+                                  int replicas, String cpu, String memory, int rateLimit, ServingStatus status,
+                                  String invocationsPath, Instant createdAt, String createdBy, Instant updatedAt,
+                                  String updatedBy) {
 }

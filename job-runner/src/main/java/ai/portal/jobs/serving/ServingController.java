@@ -11,6 +11,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -77,5 +78,29 @@ class ServingController {
                     + "stays in the registry.")
     Mono<Void> delete(@AuthenticationPrincipal Jwt token, @PathVariable String team, @PathVariable String name) {
         return serving.delete(CurrentUser.from(token), team, name);
+    }
+
+    @PatchMapping("/model-deployments/{name}")
+    @Operation(summary = "Roll out another model version, or change the rate limit (owners, members)",
+            description = "`version`: a rolling update of the same Deployment; every replica keeps serving until its "
+                    + "successor is Ready (`maxUnavailable` 0, one surge replica, which must fit in the team's "
+                    + "quota). `status.servingVersions` and `status.rollout` say how far it is and, when stuck, why "
+                    + "(quota, no node, a server that fails to start or to pass its readiness check). The version "
+                    + "served before is kept for `POST …/rollback`. `rateLimit`: requests per second per caller, "
+                    + "applied at once. 400 bad input, 404 a version the registry does not have, 409 beyond quota or "
+                    + "an archived team; 403 for viewers. Audited as `model.update`.")
+    Mono<ModelDeploymentView> update(@AuthenticationPrincipal Jwt token, @PathVariable String team,
+                                     @PathVariable String name,
+                                     @RequestBody(required = false) DeploymentUpdate request) {
+        return serving.update(CurrentUser.from(token), team, name, request);
+    }
+
+    @PostMapping("/model-deployments/{name}/rollback")
+    @Operation(summary = "Roll back to the version served before the last rollout (owners, members)",
+            description = "A rollout like any other (so it can itself be rolled back). 409 when the deployment has "
+                    + "served only one version. Audited as `model.rollback`.")
+    Mono<ModelDeploymentView> rollback(@AuthenticationPrincipal Jwt token, @PathVariable String team,
+                                       @PathVariable String name) {
+        return serving.rollback(CurrentUser.from(token), team, name);
     }
 }

@@ -1,6 +1,7 @@
 package ai.portal.jobs.serving;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import ai.portal.platform.security.CurrentUser;
 import ai.portal.platform.team.TeamAuthorizer;
 import ai.portal.platform.team.TeamNames;
 import ai.portal.platform.team.TeamPermission;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,6 +56,8 @@ public class ServingService {
     private static final Logger log = LoggerFactory.getLogger(ServingService.class);
     static final String ACTION_DEPLOY = "model.deploy";
     static final String ACTION_UNDEPLOY = "model.undeploy";
+    static final String ACTION_UPDATE = "model.update";
+    static final String ACTION_ROLLBACK = "model.rollback";
 
     private final DatabaseClient db;
     private final TeamAuthorizer authorizer;
@@ -132,6 +137,84 @@ public class ServingService {
         return audit.onFailure(useCase, actor, team, ACTION_UNDEPLOY, target);
     }
 
+    /**
+     * Changes a deployment: another version of its model (a rolling update of the same Deployment: a new replica
+     * comes up and turns Ready before an old one goes, {@code maxUnavailable 0}) and/or its rate limit. The version
+     * must be in the team's registry and one more replica (the rollout's surge) must fit in the team's quota; the
+     * version served before is kept for {@link #rollback}.
+     */
+    public Mono<ModelDeploymentView> update(CurrentUser actor, String team, String name, DeploymentUpdate request) {
+        String target = "model-deployment/" + team + "/" + name;
+        Mono<ModelDeploymentView> useCase = authorizer.require(actor, team, TeamPermission.EDIT)
+                .then(Mono.fromRunnable(() -> checks.requireTeamOpen(team)))
+                .then(Mono.defer(() -> stored(team, name)))
+                .switchIfEmpty(Mono.error(() -> notFound(team, name)))
+                .flatMap(before -> {
+                    if (request == null || request.version() == null && request.rateLimit() == null) {
+                        return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "Nothing to change",
+                                "Name a version to roll out, a rate limit, or both.").withField("version"));
+                    }
+                    ModelDeployment after = before.deployment();
+                    if (request.rateLimit() != null) {
+                        after = after.withRateLimit(ServingValidator.rateLimit(request.rateLimit(), settings));
+                    }
+                    if (request.version() != null) {
+                        after = after.withVersion(ServingValidator.version(request.version()));
+                    }
+                    return change(actor, team, before, after, ACTION_UPDATE, target);
+                });
+        return audit.onFailure(useCase, actor, team, ACTION_UPDATE, target);
+    }
+
+    /** Rolls back to the version served before the last rollout (a rollout like any other, so it can be undone). */
+    public Mono<ModelDeploymentView> rollback(CurrentUser actor, String team, String name) {
+        String target = "model-deployment/" + team + "/" + name;
+        Mono<ModelDeploymentView> useCase = authorizer.require(actor, team, TeamPermission.EDIT)
+                .then(Mono.fromRunnable(() -> checks.requireTeamOpen(team)))
+                .then(Mono.defer(() -> stored(team, name)))
+                .switchIfEmpty(Mono.error(() -> notFound(team, name)))
+                .flatMap(before -> before.previousVersion() == null
+                        ? Mono.<ModelDeploymentView>error(new ApiException(HttpStatus.CONFLICT,
+                        "Nothing to roll back to", "Model deployment " + name + " of team " + team
+                        + " has served only version " + before.deployment().version() + "."))
+                        : change(actor, team, before, before.deployment().withVersion(before.previousVersion()),
+                        ACTION_ROLLBACK, target));
+        return audit.onFailure(useCase, actor, team, ACTION_ROLLBACK, target);
+    }
+
+    /** Writes the changed row and applies its objects in one transaction; a refused apply leaves the row as it was. */
+    private Mono<ModelDeploymentView> change(CurrentUser actor, String team, Stored before, ModelDeployment after,
+                                             String action, String target) {
+        ModelDeployment current = before.deployment();
+        boolean newVersion = after.version() != current.version();
+        Mono<Void> versionChecks = !newVersion ? Mono.empty()
+                : registry.version(team, after.model(), after.version())
+                .then(Mono.fromRunnable(() -> requireQuota(team, after.withReplicas(1))));
+        Integer previous = newVersion ? Integer.valueOf(current.version()) : before.previousVersion();
+        return versionChecks
+                .then(Mono.defer(() -> db.sql("""
+                                update model_deployment set version = :version, rate_limit = :rateLimit,
+                                    previous_version = :previous, updated_at = now(), updated_by = :by
+                                where team_slug = :team and name = :name""")
+                        .bind("version", after.version()).bind("rateLimit", after.rateLimit())
+                        .bind("previous", Parameter.fromOrEmpty(previous, Integer.class))
+                        .bind("by", actor.username()).bind("team", team).bind("name", after.name())
+                        .then()
+                        .then(newVersion ? applier.apply(ServingResources.desired(team, instance, after, settings))
+                                .onErrorMap(WorkloadApplyException.class, ServingService::clusterRefusal)
+                                : Mono.<Void>empty())
+                        .then(audit.record(actor, team, action, target, current, after, Outcome.SUCCESS,
+                                newVersion ? "version " + current.version() + " -> " + after.version() : ""))
+                        .as(tx::transactional)))
+                .doOnSuccess(done -> {
+                    if (newVersion) {
+                        log.info("model deployment {}/{}: rolling out version {} (was {})", team, after.name(),
+                                after.version(), current.version());
+                    }
+                })
+                .then(Mono.defer(() -> find(team, after.name())));
+    }
+
     /** A deployment's row with its team, for the reconciler. */
     record Row(String team, ModelDeployment deployment) {
     }
@@ -153,24 +236,28 @@ public class ServingService {
     }
 
     /** A Ready replica of the team's deployment, for the gateway: its pod IP (informer) and port. */
-    public Optional<ModelServer> readyServer(String team, String name) {
+    Optional<ModelServer> readyServer(String team, String name) {
         List<Pod> ready = pods(team, name).stream().filter(PodHealth::serving).toList();
         if (ready.isEmpty()) {
             return Optional.empty();
         }
         // spread requests over the Ready replicas, as a Service would
         Pod pod = ready.get(ThreadLocalRandom.current().nextInt(ready.size()));
-        return Optional.of(new ModelServer(pod.getStatus().getPodIP(), ServingResources.PORT));
+        return Optional.of(new ModelServer(pod.getStatus().getPodIP(), ServingResources.PORT, 0));
     }
 
     /**
-     * Where the gateway sends a request for the team's deployment: a Ready replica; {@link NoServer} when the team has
-     * no such deployment or none of its replicas is Ready.
+     * Where the gateway sends a request for the team's deployment: a Ready replica, with the deployment's rate limit
+     * (its row: one indexed read per request, so a changed limit applies at once); {@link NoServer} when the team
+     * has no such deployment or none of its replicas is Ready.
      */
     public Mono<ModelServer> route(String team, String name) {
-        return Mono.justOrEmpty(readyServer(team, name))
-                .switchIfEmpty(Mono.defer(() -> row(team, name).hasElement()
-                        .flatMap(deployed -> Mono.error(new NoServer(deployed)))));
+        return db.sql("select rate_limit from model_deployment where team_slug = :team and name = :name")
+                .bind("team", team).bind("name", name).map(row -> row.get("rate_limit", Integer.class)).one()
+                .switchIfEmpty(Mono.error(() -> new NoServer(false)))
+                .flatMap(rateLimit -> Mono.justOrEmpty(readyServer(team, name))
+                        .map(server -> new ModelServer(server.podIp(), server.port(), rateLimit))
+                        .switchIfEmpty(Mono.error(() -> new NoServer(true))));
     }
 
     /** No replica to send a request to: the deployment is not there ({@code deployed} false) or not Ready. */
@@ -187,8 +274,8 @@ public class ServingService {
         }
     }
 
-    /** A Ready model server's address. */
-    public record ModelServer(String podIp, int port) {
+    /** A Ready model server's address, and the deployment's requests per second per caller. */
+    public record ModelServer(String podIp, int port, int rateLimit) {
     }
 
     /** The deployment's pods (informer): this installation's, of this team's deployment of that name. */
@@ -209,18 +296,52 @@ public class ServingService {
     }
 
     private Mono<ModelDeployment> row(String team, String name) {
+        return stored(team, name).map(Stored::deployment);
+    }
+
+    /** The row: what the team asked for and the version it served before. */
+    private record Stored(ModelDeployment deployment, Integer previousVersion) {
+    }
+
+    private Mono<Stored> stored(String team, String name) {
         return db.sql("select * from model_deployment where team_slug = :team and name = :name")
-                .bind("team", team).bind("name", name).map(ServingService::deploymentOf).one();
+                .bind("team", team).bind("name", name)
+                .map(row -> new Stored(deploymentOf(row), row.get("previous_version", Integer.class))).one();
     }
 
     private ModelDeploymentView view(String team, Readable row) {
         ModelDeployment deployment = deploymentOf(row);
         OffsetDateTime created = row.get("created_at", OffsetDateTime.class);
+        OffsetDateTime updated = row.get("updated_at", OffsetDateTime.class);
         return new ModelDeploymentView(team, deployment.name(), deployment.model(), deployment.version(),
-                deployment.replicas(), deployment.cpu(), deployment.memory(),
-                ServingStatus.of(deployment, pods(team, deployment.name())),
+                row.get("previous_version", Integer.class), deployment.replicas(), deployment.cpu(),
+                deployment.memory(), deployment.rateLimit(),
+                ServingStatus.of(deployment, pods(team, deployment.name()),
+                        quotaRefusals(team, deployment.name(), updated == null ? null : updated.toInstant()),
+                        Instant.now()),
                 invocationsPath(team, deployment.name()), created == null ? null : created.toInstant(),
-                row.get("created_by", String.class));
+                row.get("created_by", String.class), updated == null ? null : updated.toInstant(),
+                row.get("updated_by", String.class));
+    }
+
+    /**
+     * The quota's refusals to create this deployment's pods since it last changed (its ReplicaSets' FailedCreate
+     * events, informer): with no pod at all, they are the only sign of why a rollout or a start does not progress.
+     */
+    private List<Event> quotaRefusals(String team, String name, Instant since) {
+        return cluster.events(TeamNames.namespace(team), "ReplicaSet", ServingResources.objectName(name) + "-",
+                        "FailedCreate").stream()
+                .filter(event -> event.getMessage() != null && event.getMessage().contains("exceeded quota"))
+                .filter(event -> since == null || !instant(ClusterState.eventTime(event)).isBefore(since))
+                .toList();
+    }
+
+    private static Instant instant(String time) {
+        try {
+            return Instant.parse(time);
+        } catch (RuntimeException unreadable) {
+            return Instant.EPOCH;
+        }
     }
 
     /** Where the gateway serves a deployment's model. */
@@ -231,16 +352,18 @@ public class ServingService {
     private static ModelDeployment deploymentOf(Readable row) {
         return new ModelDeployment(row.get("name", String.class), row.get("model", String.class),
                 row.get("version", Integer.class), row.get("replicas", Integer.class), row.get("cpu", String.class),
-                row.get("memory", String.class));
+                row.get("memory", String.class), row.get("rate_limit", Integer.class));
     }
 
     private Mono<Void> insert(CurrentUser actor, String team, ModelDeployment deployment) {
         return db.sql("""
-                        insert into model_deployment (team_slug, name, model, version, replicas, cpu, memory, created_by)
-                        values (:team, :name, :model, :version, :replicas, :cpu, :memory, :by)""")
+                        insert into model_deployment (team_slug, name, model, version, replicas, cpu, memory, rate_limit,
+                                                      created_by, updated_by)
+                        values (:team, :name, :model, :version, :replicas, :cpu, :memory, :rateLimit, :by, :by)""")
                 .bind("team", team).bind("name", deployment.name()).bind("model", deployment.model())
                 .bind("version", deployment.version()).bind("replicas", deployment.replicas())
-                .bind("cpu", deployment.cpu()).bind("memory", deployment.memory()).bind("by", actor.username())
+                .bind("cpu", deployment.cpu()).bind("memory", deployment.memory())
+                .bind("rateLimit", deployment.rateLimit()).bind("by", actor.username())
                 .then()
                 // a concurrent deploy of the same name got there first
                 .onErrorMap(DataIntegrityViolationException.class, taken -> new ApiException(HttpStatus.CONFLICT,

@@ -66,7 +66,28 @@ final class ServingValidator {
             throw bad("memory", "Memory per replica must be between " + limits.minMemory() + " and "
                     + limits.maxMemory() + ", not " + memory + ".");
         }
-        return new ModelDeployment(name, model, Integer.parseInt(version), replicas, cpu, memory);
+        return new ModelDeployment(name, model, Integer.parseInt(version), replicas, cpu, memory,
+                rateLimit(request.rateLimit(), limits));
+    }
+
+    /** A rate limit asked for (null: the default) within 1..{@code max-rate-limit}. */
+    static int rateLimit(Integer asked, ServingProperties limits) {
+        int rateLimit = asked == null ? limits.rateLimit() : asked;
+        if (rateLimit < 1 || rateLimit > limits.maxRateLimit()) {
+            throw bad("rateLimit", "The rate limit must be between 1 and " + limits.maxRateLimit()
+                    + " requests per second per caller, not " + rateLimit + ".");
+        }
+        return rateLimit;
+    }
+
+    /** A version number as the registry shows it. */
+    static int version(String asked) {
+        String version = asked == null ? null : asked.trim();
+        if (version == null || !VERSION.matcher(version).matches()) {
+            throw bad("version", "The model version must be a version number as the registry shows it (1, 2, ...)"
+                    + (version == null ? "." : ", not '" + shorten(version) + "'."));
+        }
+        return Integer.parseInt(version);
     }
 
     private static BigDecimal amount(String field, String quantity) {

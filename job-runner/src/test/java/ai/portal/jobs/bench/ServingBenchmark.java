@@ -31,8 +31,12 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>deploy → serving: the model deployed {@code rounds} times with one replica through the API as a member
  *       (deleted in between), from the call until the status says {@code serving} (the real {@code mlflow models
  *       serve} downloading the model from the team's registry and answering {@code /ping});</li>
- *   <li>inference latency: {@code requests} sequential {@code POST …/invocations} through the gateway (bearer token)
- *       and as many straight to the pod's IP, p50/p95 of each and their ratio, in one run;</li>
+ *   <li>inference latency: {@code requests} sequential {@code POST …/invocations} through the gateway with a
+ *       member's bearer token, as many with the deployment's API key, and as many straight to the pod's IP
+ *       (interleaved), p50/p95 of each and their ratios, in one run; the deployment's rate limit is set to the most
+ *       allowed so no call is refused, but every call still takes from its bucket;</li>
+ *   <li>the rate limiter alone: ns per {@code take} of the gateway's {@code ModelRateLimiter} in this JVM (1 million
+ *       takes over 1,000 callers);</li>
  *   <li>throughput: requests/s one replica answers with 4 concurrent clients for 10 s, through the gateway and
  *       direct.</li>
  * </ol>
@@ -122,7 +126,7 @@ public final class ServingBenchmark {
             awaitGone(deployments + "/" + NAME);
             long start = System.nanoTime();
             BenchHttp.expect(calls.send("POST", deployments, tokens.userToken(USER), Map.of("name", NAME, "model",
-                    MODEL, "version", VERSION, "replicas", 1)), 201);
+                    MODEL, "version", VERSION, "replicas", 1, "rateLimit", 1000)), 201);
             double serving = awaitServing(deployments + "/" + NAME) ? (System.nanoTime() - start) / 1e9 : Double.NaN;
             System.out.printf(Locale.ROOT, "BENCH serving round=%d deploy_to_serving_s=%.1f load=%s%n", round,
                     serving, BenchHttp.loadAverage());
@@ -131,16 +135,30 @@ public final class ServingBenchmark {
         String gateway = jobsUrl + "/models/" + TEAM + "/" + NAME + "/invocations";
         String direct = "http://" + podIp() + ":8080/invocations";
         String token = tokens.userToken(USER);
+        HttpResponse<String> created = calls.send("POST", deployments + "/" + NAME + "/keys", token,
+                Map.of("name", "bench"));
+        BenchHttp.expect(created, 201);
+        String key = JSON.readTree(created.body()).path("key").asString();
         List<Double> viaGateway = new ArrayList<>();
+        List<Double> withKey = new ArrayList<>();
         List<Double> straight = new ArrayList<>();
-        for (int i = 0; i < 20; i++) { // warm both paths (connections, the JIT)
+        for (int i = 0; i < 20; i++) { // warm every path (connections, the JIT)
             invoke(gateway, token);
+            invoke(gateway, key);
             invoke(direct, null);
         }
-        for (int i = 0; i < requests; i++) { // interleaved: both see the same moments of the machine's load
+        for (int i = 0; i < requests; i++) { // interleaved: all see the same moments of the machine's load
             viaGateway.add(invoke(gateway, token));
+            withKey.add(invoke(gateway, key));
             straight.add(invoke(direct, null));
         }
+        System.out.printf(Locale.ROOT, "BENCH serving_latency_key requests=%d | gateway+key p50=%.1f ms p95=%.1f ms | "
+                        + "gateway+token p50=%.1f ms | direct p50=%.1f ms | key-token p50=%+.1f ms | load=%s%n",
+                requests, BenchHttp.percentile(withKey, 50), BenchHttp.percentile(withKey, 95),
+                BenchHttp.percentile(viaGateway, 50), BenchHttp.percentile(straight, 50),
+                BenchHttp.percentile(withKey, 50) - BenchHttp.percentile(viaGateway, 50), BenchHttp.loadAverage());
+        System.out.printf(Locale.ROOT, "BENCH rate_limiter take=%.0f ns (1e6 takes, 1000 callers, one thread)%n",
+                ai.portal.jobs.proxy.ModelRateLimiterBench.nanosPerTake(1_000_000, 1000));
         double gatewayP50 = BenchHttp.percentile(viaGateway, 50);
         double directP50 = BenchHttp.percentile(straight, 50);
         System.out.printf(Locale.ROOT, "BENCH serving_latency requests=%d | gateway p50=%.1f ms p95=%.1f ms | direct "
@@ -149,8 +167,8 @@ public final class ServingBenchmark {
                 gatewayP50 / directP50, BenchHttp.percentile(viaGateway, 95) / BenchHttp.percentile(straight, 95),
                 BenchHttp.loadAverage());
         System.out.printf(Locale.ROOT, "BENCH serving_throughput clients=4 seconds=10 | gateway %.1f req/s | direct "
-                + "%.1f req/s | load=%s%n", throughput(gateway, token), throughput(direct, null),
-                BenchHttp.loadAverage());
+                + "%.1f req/s | gateway+key %.1f req/s | load=%s%n", throughput(gateway, token),
+                throughput(direct, null), throughput(gateway, key), BenchHttp.loadAverage());
         System.out.printf(Locale.ROOT, "BENCH serving_deploy rounds=%d | deploy->serving p50=%.1f s p95=%.1f s%n",
                 rounds, BenchHttp.percentile(deploys, 50), BenchHttp.percentile(deploys, 95));
         BenchHttp.expect(calls.send("DELETE", deployments + "/" + NAME, tokens.userToken(USER), null), 204);

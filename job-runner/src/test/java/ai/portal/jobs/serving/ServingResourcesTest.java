@@ -24,8 +24,8 @@ class ServingResourcesTest {
 
     static final String INSTANCE = "test-abc123";
     static final ServingProperties SETTINGS = new ServingProperties("ghcr.io/mlflow/mlflow:v3.17.2", 5, "250m",
-            "768Mi", "8", "32Gi", "256Mi");
-    static final ModelDeployment CHURN = new ModelDeployment("churn", "churn-classifier", 3, 2, "500m", "1Gi");
+            "768Mi", "8", "32Gi", "256Mi", 20, 1000);
+    static final ModelDeployment CHURN = new ModelDeployment("churn", "churn-classifier", 3, 2, "500m", "1Gi", 20);
 
     @Test
     void theServerServesTheRegisteredVersionFromTheTeamsRegistryOnThePodsIp() {
@@ -94,23 +94,23 @@ class ServingResourcesTest {
     @Test
     void requestsAreValidatedWithTheFieldAtFault() {
         ModelDeployment defaults = ServingValidator.validate(new DeployRequest("churn", "churn-classifier", "3", null,
-                null, null), SETTINGS);
-        assertThat(defaults).isEqualTo(new ModelDeployment("churn", "churn-classifier", 3, 1, "250m", "768Mi"));
-        assertRefused(new DeployRequest("Churn", "m", "1", 1, null, null), "name", "not a DNS label");
-        assertRefused(new DeployRequest("churn_1", "m", "1", 1, null, null), "name", "not a DNS label");
-        assertRefused(new DeployRequest("a".repeat(41), "m", "1", 1, null, null), "name", "at most 40");
-        assertRefused(new DeployRequest("churn-", "m", "1", 1, null, null), "name", "not a DNS label");
-        assertRefused(new DeployRequest(null, "m", "1", 1, null, null), "name", "Name the deployment");
-        assertRefused(new DeployRequest("churn", " ", "1", 1, null, null), "model", "Name the registered model");
-        assertRefused(new DeployRequest("churn", "a/b", "1", 1, null, null), "model", "no '/'");
-        assertRefused(new DeployRequest("churn", "m", "latest", 1, null, null), "version", "not 'latest'");
-        assertRefused(new DeployRequest("churn", "m", "0", 1, null, null), "version", "version number");
-        assertRefused(new DeployRequest("churn", "m", "1", 0, null, null), "replicas", "between 1 and 5, not 0");
-        assertRefused(new DeployRequest("churn", "m", "1", 6, null, null), "replicas", "between 1 and 5, not 6");
-        assertRefused(new DeployRequest("churn", "m", "1", 1, "lots", null), "cpu", "not a Kubernetes quantity");
-        assertRefused(new DeployRequest("churn", "m", "1", 1, "9", null), "cpu", "between 50m and 8");
-        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "128Mi"), "memory", "between 256Mi and 32Gi");
-        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "-1Gi"), "memory", "between 256Mi and 32Gi");
+                null, null, null), SETTINGS);
+        assertThat(defaults).isEqualTo(new ModelDeployment("churn", "churn-classifier", 3, 1, "250m", "768Mi", 20));
+        assertRefused(new DeployRequest("Churn", "m", "1", 1, null, null, null), "name", "not a DNS label");
+        assertRefused(new DeployRequest("churn_1", "m", "1", 1, null, null, null), "name", "not a DNS label");
+        assertRefused(new DeployRequest("a".repeat(41), "m", "1", 1, null, null, null), "name", "at most 40");
+        assertRefused(new DeployRequest("churn-", "m", "1", 1, null, null, null), "name", "not a DNS label");
+        assertRefused(new DeployRequest(null, "m", "1", 1, null, null, null), "name", "Name the deployment");
+        assertRefused(new DeployRequest("churn", " ", "1", 1, null, null, null), "model", "Name the registered model");
+        assertRefused(new DeployRequest("churn", "a/b", "1", 1, null, null, null), "model", "no '/'");
+        assertRefused(new DeployRequest("churn", "m", "latest", 1, null, null, null), "version", "not 'latest'");
+        assertRefused(new DeployRequest("churn", "m", "0", 1, null, null, null), "version", "version number");
+        assertRefused(new DeployRequest("churn", "m", "1", 0, null, null, null), "replicas", "between 1 and 5, not 0");
+        assertRefused(new DeployRequest("churn", "m", "1", 6, null, null, null), "replicas", "between 1 and 5, not 6");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, "lots", null, null), "cpu", "not a Kubernetes quantity");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, "9", null, null), "cpu", "between 50m and 8");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "128Mi", null), "memory", "between 256Mi and 32Gi");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "-1Gi", null), "memory", "between 256Mi and 32Gi");
     }
 
     @Test
@@ -132,6 +132,68 @@ class ServingResourcesTest {
         assertThat(failing.state()).isEqualTo("failing");
         assertThat(failing.message()).contains("CrashLoopBackOff").contains("exited with code 1");
         assertThat(failing.servingVersion()).isNull();
+    }
+
+    @Test
+    void aRolloutSaysWhichVersionServesHowFarItIsAndWhyItIsStuck() {
+        ModelDeployment toFour = CHURN.withVersion(4);
+        // the surge replica of version 4 is loading: version 3 serves on both replicas
+        ServingStatus started = ServingStatus.of(toFour, List.of(pod(true, null, "node-1", 3),
+                pod(true, null, "node-1", 3), pod(false, null, "node-1", 4)));
+        assertThat(started.state()).isEqualTo("serving");
+        assertThat(started.servingVersion()).isEqualTo(3);
+        assertThat(started.servingVersions()).containsExactly(3);
+        assertThat(started.rollout()).isEqualTo("Rolling out version 4: 0 of 2 replicas updated.");
+        // half way: both versions answer; the old one is what the deployment serves until the rollout is done
+        ServingStatus half = ServingStatus.of(toFour, List.of(pod(true, null, "node-1", 3),
+                pod(true, null, "node-1", 4)));
+        assertThat(half.servingVersions()).containsExactly(3, 4);
+        assertThat(half.servingVersion()).isEqualTo(3);
+        assertThat(half.rollout()).startsWith("Rolling out version 4: 1 of 2 replicas updated");
+        // stuck: the new server crashes; version 3 keeps serving
+        ServingStatus crashing = ServingStatus.of(toFour, List.of(pod(true, null, "node-1", 3),
+                pod(true, null, "node-1", 3), pod(false, "CrashLoopBackOff", "node-1", 4)));
+        assertThat(crashing.state()).isEqualTo("serving");
+        assertThat(crashing.rollout()).contains("stuck: The model server does not start: CrashLoopBackOff")
+                .contains("Version 3 keeps serving");
+        // stuck: no node for the surge replica
+        ServingStatus unscheduled = ServingStatus.of(toFour, List.of(pod(true, null, "node-1", 3),
+                pod(true, null, "node-1", 3), pod(false, null, null, 4)));
+        assertThat(unscheduled.rollout()).contains("stuck: no node to run on (0/4 nodes are available");
+        // stuck: the quota refuses the surge replica (no pod at all, only the ReplicaSet's event)
+        var refused = new io.fabric8.kubernetes.api.model.EventBuilder().withReason("FailedCreate")
+                .withMessage("pods \"portal-model-churn-5d8-x\" is forbidden: exceeded quota: team-quota, requested: "
+                        + "requests.cpu=500m, used: requests.cpu=2, limited: requests.cpu=2")
+                .withLastTimestamp("2026-11-30T17:00:00Z").build();
+        ServingStatus quota = ServingStatus.of(toFour, List.of(pod(true, null, "node-1", 3),
+                pod(true, null, "node-1", 3)), List.of(refused), java.time.Instant.now());
+        assertThat(quota.rollout()).contains("stuck: the team's quota refuses a new replica").contains("exceeded quota");
+        // stuck: running but never Ready
+        var running = pod(false, null, "node-1", 4);
+        running.getStatus().getContainerStatuses().getFirst().setState(new ContainerStateBuilder().withNewRunning()
+                .withStartedAt("2026-11-30T17:00:00Z").endRunning().build());
+        ServingStatus notReady = ServingStatus.of(toFour, List.of(pod(true, null, "node-1", 3),
+                pod(true, null, "node-1", 3), running), List.of(), java.time.Instant.parse("2026-11-30T17:05:00Z"));
+        assertThat(notReady.rollout()).contains("stuck: its readiness check (/ping) has failed since");
+        // done
+        ServingStatus done = ServingStatus.of(toFour, List.of(pod(true, null, "node-1", 4),
+                pod(true, null, "node-1", 4)));
+        assertThat(done.servingVersion()).isEqualTo(4);
+        assertThat(done.servingVersions()).containsExactly(4);
+        assertThat(done.rollout()).isNull();
+        assertThat(done.message()).isEqualTo("Serving version 4 of churn-classifier on 2 of 2 replicas.");
+        // a first start refused by the quota says so instead of "being created"
+        ServingStatus neverStarted = ServingStatus.of(CHURN, List.of(), List.of(refused), java.time.Instant.now());
+        assertThat(neverStarted.state()).isEqualTo("failing");
+        assertThat(neverStarted.message()).contains("the team's quota refuses a new replica");
+    }
+
+    @Test
+    void aRateLimitIsAskedWithinTheBoundsAndDefaultsToTheSetting() {
+        assertThat(ServingValidator.validate(new DeployRequest("churn", "m", "1", 1, null, null, 5), SETTINGS)
+                .rateLimit()).isEqualTo(5);
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, 0), "rateLimit", "between 1 and 1000");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, 1001), "rateLimit", "not 1001");
     }
 
     private static void assertRefused(DeployRequest request, String field, String detail) {

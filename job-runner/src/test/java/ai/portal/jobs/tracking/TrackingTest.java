@@ -9,10 +9,13 @@ import java.util.Map;
 import ai.portal.jobs.KueueTestSupport;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +32,9 @@ class TrackingTest extends KueueTestSupport {
     private static final String MODELS = "/api/v1/teams/{team}/models";
     private static final String DEPLOYMENTS = "/api/v1/teams/{team}/model-deployments";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    private MeterRegistry meters;
 
     @Test
     void aTeamsRunsAreTrackedInItsOwnMlflowReachedOnlyByItsMembers() {
@@ -218,6 +224,9 @@ class TrackingTest extends KueueTestSupport {
                 .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON).bodyValue(payload)
                 .exchange().expectStatus().isNotFound();
 
+        machineClientsCallWithKeysWithinTheRateLimit(team, other, payload, probe.path("predictions"));
+        aNewVersionRollsOutAndTheRollbackRestoresTheOld(team, model, payload, probe.path("predictions"));
+
         // delete: nothing left behind
         expectProblem(send("carol", HttpMethod.DELETE, DEPLOYMENTS + "/it", null, team), HttpStatus.FORBIDDEN, null);
         send("alice", HttpMethod.DELETE, DEPLOYMENTS + "/it", null, team).expectStatus().isNoContent();
@@ -230,9 +239,181 @@ class TrackingTest extends KueueTestSupport {
                         && kubernetes().pods().inNamespace(namespace).withLabel("portal.ai/model-deployment", "it")
                         .list().getItems().isEmpty());
         expectProblem(get("alice", DEPLOYMENTS + "/it", team), HttpStatus.NOT_FOUND, null);
+        assertThat(db.sql("select count(*) as n from model_api_key where team_slug = :team").bind("team", team)
+                .map(row -> row.get("n", Long.class)).one().block()).as("the deployment's keys deleted with it")
+                .isZero();
         client.post().uri(invocations, team).headers(h -> h.setBearerAuth(token("alice")))
                 .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON).bodyValue(payload)
                 .exchange().expectStatus().isNotFound();
+    }
+
+    /**
+     * API keys on the same deployment: created by a member (shown once), listed by a viewer without the key; a key
+     * calls its deployment and nothing else (403 on another deployment's or team's path), a revoked or unknown key
+     * is a 401 problem; over the deployment's rate limit a caller gets 429 with Retry-After; the requests are
+     * counted per deployment and outcome for Prometheus.
+     */
+    private void machineClientsCallWithKeysWithinTheRateLimit(String team, String other, Map<String, Object> payload,
+                                                              JsonNode predictions) {
+        String keys = DEPLOYMENTS + "/it/keys";
+        JsonNode created = json(send("alice", HttpMethod.POST, keys, Map.of("name", "nightly"), team),
+                HttpStatus.CREATED);
+        String key = created.path("key").asString();
+        assertThat(key).startsWith("pmk_").startsWith(created.path("prefix").asString());
+        expectProblem(send("alice", HttpMethod.POST, keys, Map.of("name", " "), team), HttpStatus.BAD_REQUEST,
+                "name");
+        JsonNode listed = json(get("carol", keys, team), HttpStatus.OK);
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).path("key").isNull()).as("never shown again").isTrue();
+        assertThat(listed.get(0).path("createdBy").asString()).isEqualTo("alice");
+        assertThat(db.sql("select count(*) as n from model_api_key where prefix = :prefix and key_hash = :hash")
+                .bind("prefix", created.path("prefix").asString())
+                .bind("hash", sha256(key)).map(row -> row.get("n", Long.class)).one().block())
+                .as("stored as its SHA-256").isEqualTo(1L);
+        assertThat(auditRows(team, "model.key.create")).extracting(row -> row.get("outcome"))
+                .containsExactly("rejected", "success");
+        assertThat(String.valueOf(auditRows(team, "model.key.create").getLast().get("after"))).doesNotContain(key)
+                .contains(created.path("prefix").asString());
+
+        assertThat(invoke(key, team, "it", payload).expectStatus().isOk().expectBody(JsonNode.class).returnResult()
+                .getResponseBody().path("predictions")).isEqualTo(predictions);
+        JsonNode used = json(get("alice", keys, team), HttpStatus.OK).get(0);
+        assertThat(used.path("lastUsedAt").isNull()).as("last use recorded").isFalse();
+        // its own deployment only
+        expectProblem(invoke(key, team, "not-its-deployment", payload), HttpStatus.FORBIDDEN, null);
+        expectProblem(invoke(key, other, "it", payload), HttpStatus.FORBIDDEN, null);
+        // an unknown key and a malformed one
+        JsonNode unknown = expectProblem(invoke("pmk_" + "A".repeat(43), team, "it", payload),
+                HttpStatus.UNAUTHORIZED, null);
+        assertThat(unknown.path("detail").asString()).contains("not valid");
+        invoke("pmk_short", team, "it", payload).expectStatus().isUnauthorized()
+                .expectHeader().valueMatches("WWW-Authenticate", "Bearer error=\"invalid_token\".*");
+
+        // over the rate limit: 429 with Retry-After; other callers keep their own budget
+        JsonNode limited = json(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("rateLimit", 1), team),
+                HttpStatus.OK);
+        assertThat(limited.path("rateLimit").asInt()).isEqualTo(1);
+        assertThat(limited.path("version").asInt()).as("a rate limit alone rolls nothing out").isEqualTo(1);
+        List<Integer> statuses = reactor.core.publisher.Flux.range(0, 8)
+                .flatMap(i -> reactor.core.publisher.Mono.fromCallable(() -> invoke(key, team, "it", payload)
+                        .returnResult(String.class))
+                        .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 8)
+                .map(result -> {
+                    if (result.getStatus().value() == 429) {
+                        assertThat(Integer.parseInt(result.getResponseHeaders().getFirst("Retry-After")))
+                                .isBetween(1, 2);
+                        assertThat(result.getResponseHeaders().getContentType())
+                                .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+                    }
+                    return result.getStatus().value();
+                })
+                .collectList().block(Duration.ofSeconds(120));
+        assertThat(statuses).as("8 requests at once with a limit of 1/s").contains(200, 429)
+                .filteredOn(status -> status == 200).hasSizeLessThanOrEqualTo(3);
+        expectProblem(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("rateLimit", 0), team),
+                HttpStatus.BAD_REQUEST, "rateLimit");
+        json(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("rateLimit", 100), team), HttpStatus.OK);
+
+        // counted per deployment and outcome (what /actuator/prometheus exports)
+        assertThat(meters.find("portal.model.requests").tags("team", team, "deployment", "it", "outcome", "success")
+                .timer()).isNotNull().satisfies(timer -> assertThat(timer.count()).isGreaterThanOrEqualTo(3));
+        assertThat(meters.find("portal.model.requests").tags("team", team, "deployment", "it", "outcome",
+                "rate_limited").timer()).isNotNull();
+        assertThat(meters.find("portal.model.requests").tags("deployment", "not-its-deployment").timer())
+                .as("no series for a path nobody deployed").isNull();
+
+        // revoked: refused from the next request on; a viewer may not revoke
+        String id = created.path("id").asString();
+        expectProblem(send("carol", HttpMethod.DELETE, keys + "/" + id, null, team), HttpStatus.FORBIDDEN, null);
+        JsonNode revoked = json(send("alice", HttpMethod.DELETE, keys + "/" + id, null, team), HttpStatus.OK);
+        assertThat(revoked.path("revokedBy").asString()).isEqualTo("alice");
+        assertThat(auditRows(team, "model.key.revoke").getFirst().get("outcome")).isEqualTo("success");
+        expectProblem(invoke(key, team, "it", payload), HttpStatus.UNAUTHORIZED, null);
+        assertThat(json(get("carol", keys, team), HttpStatus.OK).get(0).path("revokedAt").isNull()).isFalse();
+    }
+
+    /**
+     * Version 2 of the same model (registered from version 1's files through the registry's API: no second training
+     * run) rolls out as a rolling update of the same Deployment; the status says which version serves; the rollback
+     * restores version 1. Both audited.
+     */
+    private void aNewVersionRollsOutAndTheRollbackRestoresTheOld(String team, String model,
+                                                                Map<String, Object> payload, JsonNode predictions) {
+        String api = "/mlflow/{team}/api/2.0/mlflow";
+        JsonNode first = mlflow("alice", HttpMethod.GET, api + "/model-versions/get?name=" + model + "&version=1",
+                null, team, HttpStatus.OK).path("model_version");
+        // MLflow 3 registers a logged model (source models:/<model id>) only when its id is named as well
+        String source = first.path("source").asString();
+        String modelId = first.path("model_id").asString(source.startsWith("models:/m-")
+                ? source.substring("models:/".length()) : "");
+        Map<String, Object> create = new java.util.LinkedHashMap<>(Map.of("name", model, "source", source,
+                "run_id", first.path("run_id").asString()));
+        if (!modelId.isEmpty()) {
+            create.put("model_id", modelId);
+        }
+        JsonNode second = mlflow("alice", HttpMethod.POST, api + "/model-versions/create", create, team,
+                HttpStatus.OK).path("model_version");
+        assertThat(second.path("version").asString()).isEqualTo("2");
+        String uid = kubernetes().apps().deployments().inNamespace("team-" + team).withName("portal-model-it").get()
+                .getMetadata().getUid();
+
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS + "/it/rollback", null, team), HttpStatus.CONFLICT,
+                null);
+        expectProblem(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("version", "7"), team),
+                HttpStatus.NOT_FOUND, "version");
+        expectProblem(send("carol", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("version", "2"), team),
+                HttpStatus.FORBIDDEN, null);
+        JsonNode rolling = json(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("version", "2"), team),
+                HttpStatus.OK);
+        assertThat(rolling.path("version").asInt()).isEqualTo(2);
+        assertThat(rolling.path("previousVersion").asInt()).isEqualTo(1);
+        assertThat(auditRows(team, "model.update").getFirst().get("detail")).isEqualTo("version 1 -> 2");
+        JsonNode two = awaitServing(team, 2);
+        assertThat(two.path("status").path("rollout").isNull()).as(two.toString()).isTrue();
+        var deployment = kubernetes().apps().deployments().inNamespace("team-" + team).withName("portal-model-it")
+                .get();
+        assertThat(deployment.getMetadata().getUid()).as("the same Deployment, updated").isEqualTo(uid);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
+                .contains("models:/" + model + "/2");
+        assertThat(invoke(token("alice"), team, "it", payload).expectStatus().isOk().expectBody(JsonNode.class)
+                .returnResult().getResponseBody().path("predictions")).isEqualTo(predictions);
+
+        JsonNode back = json(send("alice", HttpMethod.POST, DEPLOYMENTS + "/it/rollback", null, team), HttpStatus.OK);
+        assertThat(back.path("version").asInt()).isEqualTo(1);
+        assertThat(back.path("previousVersion").asInt()).isEqualTo(2);
+        assertThat(auditRows(team, "model.rollback").getFirst().get("outcome")).isEqualTo("success");
+        awaitServing(team, 1);
+        assertThat(invoke(token("carol"), team, "it", payload).expectStatus().isOk().expectBody(JsonNode.class)
+                .returnResult().getResponseBody().path("predictions")).isEqualTo(predictions);
+    }
+
+    /** Waits until every Ready replica, both of them, serves {@code version}. */
+    private JsonNode awaitServing(String team, int version) {
+        JsonNode serving = await("both replicas of " + team + "/it serve version " + version, () -> json(get("carol",
+                        DEPLOYMENTS + "/it", team), HttpStatus.OK),
+                found -> found.path("status").path("servingVersions").size() == 1
+                        && found.path("status").path("servingVersions").get(0).asInt() == version
+                        && found.path("status").path("readyReplicas").asInt() == 2
+                        || "failing".equals(found.path("status").path("state").asString()),
+                Duration.ofSeconds(300));
+        assertThat(serving.path("status").path("servingVersion").asInt()).as(serving.toString()).isEqualTo(version);
+        return serving;
+    }
+
+    /** {@code POST /models/<team>/<name>/invocations} with a bearer credential (a member's token or an API key). */
+    private WebTestClient.ResponseSpec invoke(String bearer, String team, String name, Map<String, Object> payload) {
+        return client.post().uri("/models/{team}/{name}/invocations", team, name)
+                .headers(h -> h.setBearerAuth(bearer)).contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON).bodyValue(payload).exchange();
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {

@@ -124,22 +124,45 @@ public final class JobsApi {
     public record ModelVersion(int version, String status, String runId, Instant createdAt) {
     }
 
-    /** What a member asks for when deploying a model version; null CPU and memory take the platform's defaults. */
+    /**
+     * What a member asks for when deploying a model version; null CPU, memory and rate limit (requests/s per caller)
+     * take the platform's defaults.
+     */
     public record DeployModelRequest(String name, String model, String version, Integer replicas, String cpu,
-                                     String memory) {
+                                     String memory, Integer rateLimit) {
     }
 
     /**
      * A model deployment's status: {@code state} starting, serving or failing; {@code message} in English;
-     * {@code servingVersion} the version the Ready replicas serve.
+     * {@code servingVersion} the version the deployment serves ({@code servingVersions}: every version a Ready
+     * replica serves, two during a rollout); {@code rollout} how far a rollout is and why it is stuck (English), null
+     * when none runs.
      */
-    public record ModelDeploymentStatus(String state, String message, int readyReplicas, Integer servingVersion) {
+    public record ModelDeploymentStatus(String state, String message, int readyReplicas, Integer servingVersion,
+                                        List<Integer> servingVersions, String rollout) {
     }
 
-    /** A team's model deployment; {@code invocationsPath} is where it answers behind the job runner's gateway. */
-    public record ModelDeployment(String team, String name, String model, int version, int replicas, String cpu,
-                                  String memory, ModelDeploymentStatus status, String invocationsPath,
-                                  Instant createdAt, String createdBy) {
+    /**
+     * A team's model deployment; {@code invocationsPath} is where it answers behind the job runner's gateway;
+     * {@code previousVersion} what a rollback returns to (null: none); {@code rateLimit} requests/s per caller.
+     */
+    public record ModelDeployment(String team, String name, String model, int version, Integer previousVersion,
+                                  int replicas, String cpu, String memory, int rateLimit,
+                                  ModelDeploymentStatus status, String invocationsPath, Instant createdAt,
+                                  String createdBy) {
+    }
+
+    /** A change to a deployment: a version to roll out and/or a rate limit (null: unchanged). */
+    public record ModelDeploymentUpdate(String version, Integer rateLimit) {
+    }
+
+    /** An API key of a model deployment; {@code key} only in the answer to its creation. */
+    public record ModelApiKey(String id, String deployment, String name, String prefix, Instant createdAt,
+                              String createdBy, Instant lastUsedAt, Instant revokedAt, String revokedBy, String key) {
+    }
+
+    /** A new API key's name. */
+    public record ModelApiKeyRequest(String name) {
     }
 
     /** One team's idle limits: its own (null when it follows the platform) and the ones that hold. */

@@ -17,7 +17,10 @@ import ai.portal.ui.backend.JobsApi.SubmitJob;
 import ai.portal.ui.backend.JobsApi.TeamIdleLimits;
 import ai.portal.ui.backend.JobsApi.TeamIdleSettings;
 import ai.portal.ui.backend.JobsApi.DeployModelRequest;
+import ai.portal.ui.backend.JobsApi.ModelApiKey;
+import ai.portal.ui.backend.JobsApi.ModelApiKeyRequest;
 import ai.portal.ui.backend.JobsApi.ModelDeployment;
+import ai.portal.ui.backend.JobsApi.ModelDeploymentUpdate;
 import ai.portal.ui.backend.JobsApi.RegisteredModel;
 import ai.portal.ui.backend.JobsApi.TrackingStatus;
 import ai.portal.ui.backend.JobsApi.UsageQuery;
@@ -163,6 +166,37 @@ public class JobsClient {
     public void deleteModelDeployment(String team, String name) {
         Calls.run(Backend.JOBS, () -> rest.delete().uri("/api/v1/teams/{team}/model-deployments/{name}", team, name)
                 .retrieve().toBodilessEntity());
+    }
+
+    /** Rolls out another version and/or changes the rate limit (owners and members). */
+    public ModelDeployment updateModelDeployment(String team, String name, ModelDeploymentUpdate update) {
+        return Calls.call(Backend.JOBS, () -> rest.patch().uri("/api/v1/teams/{team}/model-deployments/{name}", team,
+                name).body(update).retrieve().body(ModelDeployment.class));
+    }
+
+    /** Rolls back to the version served before (owners and members). */
+    public ModelDeployment rollbackModelDeployment(String team, String name) {
+        return Calls.call(Backend.JOBS, () -> rest.post().uri("/api/v1/teams/{team}/model-deployments/{name}/rollback",
+                team, name).retrieve().body(ModelDeployment.class));
+    }
+
+    /** The deployment's API keys, never the keys themselves (any member). */
+    public List<ModelApiKey> modelKeys(String team, String name) {
+        return orEmpty(Calls.call(Backend.JOBS, () -> rest.get().uri(
+                        "/api/v1/teams/{team}/model-deployments/{name}/keys", team, name).retrieve()
+                .body(new ParameterizedTypeReference<List<ModelApiKey>>() { })));
+    }
+
+    /** A new API key: the answer holds the key, the only time it is shown (owners and members). */
+    public ModelApiKey createModelKey(String team, String name, String keyName) {
+        return Calls.call(Backend.JOBS, () -> rest.post().uri("/api/v1/teams/{team}/model-deployments/{name}/keys",
+                team, name).body(new ModelApiKeyRequest(keyName)).retrieve().body(ModelApiKey.class));
+    }
+
+    /** Revokes an API key (owners and members). */
+    public void revokeModelKey(String team, String name, String id) {
+        Calls.run(Backend.JOBS, () -> rest.delete().uri("/api/v1/teams/{team}/model-deployments/{name}/keys/{id}",
+                team, name, id).retrieve().toBodilessEntity());
     }
 
     /** Where programs call a deployed model: the job runner's gateway (a member's bearer token). */

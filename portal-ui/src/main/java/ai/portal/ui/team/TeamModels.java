@@ -4,7 +4,9 @@ import java.util.List;
 
 import ai.portal.ui.backend.BackendException;
 import ai.portal.ui.backend.JobsApi.DeployModelRequest;
+import ai.portal.ui.backend.JobsApi.ModelApiKey;
 import ai.portal.ui.backend.JobsApi.ModelDeployment;
+import ai.portal.ui.backend.JobsApi.ModelDeploymentUpdate;
 import ai.portal.ui.backend.JobsApi.ModelVersion;
 import ai.portal.ui.backend.JobsApi.RegisteredModel;
 import ai.portal.ui.backend.JobsClient;
@@ -126,6 +128,9 @@ final class TeamModels {
                 url.addClassName("portal-hint");
                 return url;
             }).setHeader(section.getTranslation("team.models.endpoint")).setFlexGrow(2);
+            grid.addComponentColumn(deployment -> actions(section, jobs, team, canDeploy, deployment,
+                    versionsOf(models, deployment.model()))).setHeader(section.getTranslation("team.models.actions"))
+                    .setFlexGrow(2);
             if (canDeploy) {
                 grid.addComponentColumn(deployment -> {
                     Button delete = new Button(VaadinIcon.TRASH.create());
@@ -147,6 +152,65 @@ final class TeamModels {
         return content;
     }
 
+    /** The registered versions of {@code model}, newest first (none when the registry cannot be read). */
+    private static List<ModelVersion> versionsOf(Models models, String model) {
+        return models.registered().stream().filter(found -> found.name().equals(model)).findFirst()
+                .map(RegisteredModel::versions).orElse(List.of());
+    }
+
+    /**
+     * API keys (everyone sees them; owners and members create and revoke), and for owners and members: roll out
+     * another version or change the rate limit, and roll back to the version served before.
+     */
+    private static Component actions(Section section, JobsClient jobs, String team, boolean canEdit,
+                                     ModelDeployment deployment, List<ModelVersion> versions) {
+        HorizontalLayout actions = new HorizontalLayout();
+        actions.setSpacing(false);
+        actions.getStyle().set("flex-wrap", "wrap").set("gap", "var(--lumo-space-xs)");
+        Button keys = new Button(section.getTranslation("team.models.keys"), VaadinIcon.KEY.create());
+        keys.setId("model-keys-" + deployment.name());
+        keys.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+        keys.addClickListener(click -> new KeysDialog(jobs, team, deployment.name(), canEdit).open());
+        actions.add(keys);
+        if (canEdit) {
+            Button change = new Button(section.getTranslation("team.models.change"), VaadinIcon.EDIT.create());
+            change.setId("change-model-deployment-" + deployment.name());
+            change.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+            change.addClickListener(click -> new ChangeDialog(jobs, team, deployment, versions, section::reload)
+                    .open());
+            actions.add(change);
+            if (deployment.previousVersion() != null) {
+                Button rollback = new Button(section.getTranslation("team.models.rollback",
+                        deployment.previousVersion()), VaadinIcon.ARROW_BACKWARD.create());
+                rollback.setId("rollback-model-deployment-" + deployment.name());
+                rollback.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+                rollback.addClickListener(click -> confirmRollback(section, jobs, team, deployment));
+                actions.add(rollback);
+            }
+        }
+        return actions;
+    }
+
+    private static void confirmRollback(Section section, JobsClient jobs, String team, ModelDeployment deployment) {
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setId("rollback-model-dialog");
+        confirm.setHeader(section.getTranslation("team.models.rollback-title", deployment.name(),
+                deployment.previousVersion()));
+        confirm.setText(section.getTranslation("team.models.rollback-text", deployment.version(),
+                deployment.previousVersion()));
+        confirm.setCancelable(true);
+        confirm.setCancelText(section.getTranslation("common.cancel"));
+        confirm.setConfirmText(section.getTranslation("team.models.rollback", deployment.previousVersion()));
+        confirm.addConfirmListener(yes -> Async.run(UI.getCurrent(),
+                () -> jobs.rollbackModelDeployment(team, deployment.name()),
+                done -> {
+                    Toasts.success(section.getTranslation("team.models.rolling-out", done.name(), done.version()));
+                    section.reload();
+                },
+                failure -> Toasts.failure(section, "team.action.rollback-model", failure)));
+        confirm.open();
+    }
+
     /** The state as a badge, and in words: which version serves on how many replicas, or why not. */
     private static Component status(Section section, ModelDeployment deployment) {
         var status = deployment.status();
@@ -160,6 +224,14 @@ final class TeamModels {
         Span text = new Span(words);
         text.addClassName("portal-hint");
         Div cell = new Div(state, new Span(" "), text);
+        if (status.rollout() != null) {
+            // how far a rollout is and, when stuck, why (the job runner's words)
+            Paragraph rollout = new Paragraph(section.getTranslation("model-state.rollout", deployment.version())
+                    + " " + status.rollout());
+            rollout.setId("model-deployment-rollout-" + deployment.name());
+            rollout.addClassName("portal-hint");
+            cell.add(rollout);
+        }
         cell.setId("model-deployment-status-" + deployment.name());
         cell.getElement().setAttribute("data-state", status.state());
         return cell;
@@ -216,11 +288,15 @@ final class TeamModels {
             TextField memory = new TextField(getTranslation("team.models.memory"));
             memory.setId("deploy-model-memory");
             memory.setValue("768Mi");
+            IntegerField rateLimit = new IntegerField(getTranslation("team.models.rate-limit"));
+            rateLimit.setId("deploy-model-rate-limit");
+            rateLimit.setMin(1);
+            rateLimit.setHelperText(getTranslation("team.models.rate-limit.default"));
             Paragraph error = new Paragraph();
             error.addClassName("portal-problem");
             error.setVisible(false);
             add(new Paragraph(getTranslation("team.models.deploy-text")),
-                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory)), error);
+                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory), rateLimit), error);
 
             Button deploy = new Button(getTranslation("team.models.deploy"));
             deploy.setId("deploy-model-confirm");
@@ -229,7 +305,7 @@ final class TeamModels {
                 deploy.setEnabled(false);
                 var request = new DeployModelRequest(name.getValue().strip(), model.name(),
                         version.getValue() == null ? null : Integer.toString(version.getValue().version()),
-                        replicas.getValue(), cpu.getValue().strip(), memory.getValue().strip());
+                        replicas.getValue(), cpu.getValue().strip(), memory.getValue().strip(), rateLimit.getValue());
                 Async.run(UI.getCurrent(), () -> jobs.deployModel(team, request), created -> {
                     Toasts.success(getTranslation("team.models.deployed", created.name()));
                     close();
@@ -250,6 +326,169 @@ final class TeamModels {
                     .replaceAll("^[^a-z]+", "").replaceAll("-+", "-");
             name = name.length() > 40 ? name.substring(0, 40) : name;
             return name.replaceAll("-+$", "");
+        }
+    }
+
+    /** Roll out another version of the deployment's model, or change its rate limit. */
+    private static final class ChangeDialog extends Dialog {
+
+        ChangeDialog(JobsClient jobs, String team, ModelDeployment deployment, List<ModelVersion> versions,
+                     Runnable afterChange) {
+            setHeaderTitle(getTranslation("team.models.change-title", deployment.name()));
+            setId("change-model-dialog");
+            setWidth("min(32rem, 95vw)");
+            Select<Integer> version = new Select<>();
+            version.setId("change-model-version");
+            version.setLabel(getTranslation("team.models.version"));
+            List<Integer> numbers = new java.util.ArrayList<>(versions.stream().map(ModelVersion::version).toList());
+            if (!numbers.contains(deployment.version())) {
+                numbers.add(deployment.version());
+            }
+            version.setItems(numbers);
+            version.setItemLabelGenerator(number -> number == deployment.version()
+                    ? getTranslation("team.models.version-current", number) : Integer.toString(number));
+            version.setValue(deployment.version());
+            IntegerField rateLimit = new IntegerField(getTranslation("team.models.rate-limit"));
+            rateLimit.setId("change-model-rate-limit");
+            rateLimit.setHelperText(getTranslation("team.models.rate-limit.help"));
+            rateLimit.setMin(1);
+            rateLimit.setValue(deployment.rateLimit());
+            Paragraph error = new Paragraph();
+            error.addClassName("portal-problem");
+            error.setVisible(false);
+            add(new Paragraph(getTranslation("team.models.change-text")), new VerticalLayout(version, rateLimit),
+                    error);
+            Button save = new Button(getTranslation("team.models.change-confirm"));
+            save.setId("change-model-confirm");
+            save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+            save.addClickListener(click -> {
+                Integer chosen = version.getValue();
+                String newVersion = chosen == null || chosen == deployment.version() ? null : chosen.toString();
+                Integer newLimit = rateLimit.getValue() == null || rateLimit.getValue() == deployment.rateLimit()
+                        ? null : rateLimit.getValue();
+                if (newVersion == null && newLimit == null) {
+                    close();
+                    return;
+                }
+                save.setEnabled(false);
+                Async.run(UI.getCurrent(), () -> jobs.updateModelDeployment(team, deployment.name(),
+                        new ModelDeploymentUpdate(newVersion, newLimit)), changed -> {
+                    Toasts.success(newVersion == null
+                            ? getTranslation("team.models.changed", changed.name())
+                            : getTranslation("team.models.rolling-out", changed.name(), changed.version()));
+                    close();
+                    afterChange.run();
+                }, failure -> {
+                    save.setEnabled(true);
+                    error.setText(Problems.message(this, "team.action.change-model", failure));
+                    error.setVisible(true);
+                });
+            });
+            getFooter().add(new Button(getTranslation("common.cancel"), click -> close()), save);
+        }
+    }
+
+    /**
+     * A deployment's API keys: listed for everyone (never the key), created (the key shown once, here) and revoked
+     * by owners and members.
+     */
+    private static final class KeysDialog extends Dialog {
+
+        private final JobsClient jobs;
+        private final String team;
+        private final String deployment;
+        private final boolean canEdit;
+        private final Grid<ModelApiKey> grid = new Grid<>();
+        private final Paragraph error = new Paragraph();
+
+        KeysDialog(JobsClient jobs, String team, String deployment, boolean canEdit) {
+            this.jobs = jobs;
+            this.team = team;
+            this.deployment = deployment;
+            this.canEdit = canEdit;
+            setHeaderTitle(getTranslation("team.models.keys-title", deployment));
+            setId("model-keys-dialog");
+            setWidth("min(52rem, 95vw)");
+            error.addClassName("portal-problem");
+            error.setVisible(false);
+            grid.setId("model-keys");
+            grid.addThemeVariants(GridVariant.LUMO_COMPACT);
+            grid.setAllRowsVisible(true);
+            grid.addColumn(ModelApiKey::name).setHeader(getTranslation("team.models.key-name"));
+            grid.addColumn(key -> key.prefix() + "…").setHeader(getTranslation("team.models.key-prefix"));
+            grid.addColumn(key -> key.createdBy() + ", " + ai.portal.ui.i18n.Formats.dateTime(key.createdAt()))
+                    .setHeader(getTranslation("team.models.key-created"));
+            grid.addColumn(key -> key.lastUsedAt() == null ? getTranslation("team.models.key-never")
+                    : ai.portal.ui.i18n.Formats.dateTime(key.lastUsedAt())).setHeader(getTranslation("team.models.key-used"));
+            grid.addComponentColumn(key -> {
+                if (key.revokedAt() != null) {
+                    return new Span(getTranslation("team.models.key-revoked", key.revokedBy()));
+                }
+                if (!canEdit) {
+                    return new Span(getTranslation("team.models.key-active"));
+                }
+                Button revoke = new Button(getTranslation("team.models.key-revoke"));
+                revoke.setId("revoke-model-key-" + key.name());
+                revoke.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_ERROR);
+                revoke.addClickListener(click -> Async.run(UI.getCurrent(),
+                        () -> {
+                            jobs.revokeModelKey(team, deployment, key.id());
+                            return true;
+                        },
+                        done -> {
+                            Toasts.success(getTranslation("team.models.key-revoked-toast", key.name()));
+                            reload();
+                        },
+                        failure -> Toasts.failure(this, "team.action.revoke-key", failure)));
+                return revoke;
+            });
+            add(new Paragraph(getTranslation("team.models.keys-text")), grid);
+            if (canEdit) {
+                TextField name = new TextField(getTranslation("team.models.key-name"));
+                name.setId("model-key-name");
+                name.setMaxLength(64);
+                name.setPlaceholder("nightly-scoring");
+                Div shown = new Div();
+                shown.setId("model-key-created");
+                Button create = new Button(getTranslation("team.models.key-create"), VaadinIcon.PLUS.create());
+                create.setId("model-key-create");
+                create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+                create.addClickListener(click -> {
+                    create.setEnabled(false);
+                    Async.run(UI.getCurrent(), () -> jobs.createModelKey(team, deployment, name.getValue().strip()),
+                            created -> {
+                                create.setEnabled(true);
+                                error.setVisible(false);
+                                name.clear();
+                                TextField secret = new TextField(getTranslation("team.models.key-secret"));
+                                secret.setId("model-key-secret");
+                                secret.setReadOnly(true);
+                                secret.setWidthFull();
+                                secret.setValue(created.key());
+                                secret.setHelperText(getTranslation("team.models.key-secret.help"));
+                                shown.removeAll();
+                                shown.add(secret);
+                                reload();
+                            }, failure -> {
+                                create.setEnabled(true);
+                                error.setText(Problems.message(this, "team.action.create-key", failure));
+                                error.setVisible(true);
+                            });
+                });
+                HorizontalLayout form = new HorizontalLayout(name, create);
+                form.setAlignItems(com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment.BASELINE);
+                add(form, shown);
+            }
+            add(error);
+            getFooter().add(new Button(getTranslation("team.models.close"), click -> close()));
+            reload();
+        }
+
+        private void reload() {
+            Async.run(UI.getCurrent(), () -> jobs.modelKeys(team, deployment), grid::setItems, failure -> {
+                error.setText(Problems.message(this, "team.load-model-keys", failure));
+                error.setVisible(true);
+            });
         }
     }
 }
