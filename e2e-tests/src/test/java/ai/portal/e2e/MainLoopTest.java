@@ -95,7 +95,9 @@ class MainLoopTest {
         Portal.screenshot(page, "loop-notebook-running");
 
         // Open: JupyterLab through the portal's proxy, signed in by the same SSO session, no token to handle
-        Page lab = page.waitForPopup(() -> page.locator("#open-lab").click());
+        // a new tab (target=_blank); on a loaded machine Chromium may take more than the default minute to open it
+        Page lab = page.waitForPopup(new Page.WaitForPopupOptions().setTimeout(SLOW),
+                () -> page.locator("#open-lab").click());
         lab.setDefaultTimeout(SLOW);
         lab.waitForURL(url -> url.contains("/lab"));
         labUrl = lab.url();
