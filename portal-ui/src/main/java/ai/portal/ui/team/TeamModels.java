@@ -447,7 +447,7 @@ final class TeamModels {
                 TextField name = new TextField(getTranslation("team.models.key-name"));
                 name.setId("model-key-name");
                 name.setMaxLength(64);
-                name.setPlaceholder("nightly-scoring");
+                name.setPlaceholder(getTranslation("team.models.key-name-placeholder"));
                 Div shown = new Div();
                 shown.setId("model-key-created");
                 Button create = new Button(getTranslation("team.models.key-create"), VaadinIcon.PLUS.create());
