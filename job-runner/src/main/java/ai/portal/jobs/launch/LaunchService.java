@@ -361,7 +361,7 @@ public class LaunchService {
                 .flatMap(record -> Mono.zip(status.view(record), workloads.events(record.id()).collectList())
                         .map(parts -> new WorkloadDetail(parts.getT1(),
                                 parts.getT2().stream().map(WorkloadDetail.HistoryEntry::of).toList(),
-                                status.kubernetesEvents(record))));
+                                status.kubernetesEvents(record), status.rightSizing(record))));
     }
 
     /** The caller's own live workloads in every team they are in, with status. */
