@@ -67,8 +67,8 @@ public class ClusterState implements SmartLifecycle {
     public static final ResourceDefinitionContext LOCAL_QUEUES = kueue("LocalQueue", "localqueues", true);
     /** VerticalPodAutoscalers: a CRD of the cluster's VPA installation, watched only with right-sizing on. */
     public static final ResourceDefinitionContext RIGHT_SIZERS = new ResourceDefinitionContext.Builder()
-            .withGroup("autoscaling.k8s.io").withVersion("v1").withKind("VerticalPodAutoscaler")
-            .withPlural("verticalpodautoscalers").withNamespaced(true).build();
+            .withGroup(RightSizerApi.GROUP).withVersion(RightSizerApi.VERSION).withKind(RightSizerApi.KIND)
+            .withPlural(RightSizerApi.PLURAL).withNamespaced(true).build();
 
     private final KubernetesClient client;
     private final Installation installation;

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import ai.portal.jobs.cluster.ClusterState;
+import ai.portal.jobs.cluster.RightSizerApi;
 import ai.portal.platform.team.GpuResources;
 import ai.portal.platform.team.KueueNames;
 import ai.portal.platform.team.PortalLabels;
@@ -315,8 +315,8 @@ public final class WorkloadResources {
         spec.put("resourcePolicy", Map.of("containerPolicies", List.of(Map.of("containerName", CONTAINER,
                 "controlledResources", List.of("cpu", "memory")))));
         GenericKubernetesResource vpa = new GenericKubernetesResource();
-        vpa.setApiVersion(ClusterState.RIGHT_SIZERS.getGroup() + "/" + ClusterState.RIGHT_SIZERS.getVersion());
-        vpa.setKind(ClusterState.RIGHT_SIZERS.getKind());
+        vpa.setApiVersion(RightSizerApi.API_VERSION);
+        vpa.setKind(RightSizerApi.KIND);
         vpa.setMetadata(metadata(workload, instance, workload.name(), Map.of()));
         vpa.setAdditionalProperty("spec", spec);
         return vpa;

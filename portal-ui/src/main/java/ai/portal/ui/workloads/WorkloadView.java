@@ -7,6 +7,8 @@ import ai.portal.ui.backend.BackendException;
 import ai.portal.ui.backend.JobsApi.Detail;
 import ai.portal.ui.backend.JobsApi.Event;
 import ai.portal.ui.backend.JobsApi.HistoryEntry;
+import ai.portal.ui.backend.JobsApi.RightSizing;
+import ai.portal.ui.backend.JobsApi.SizedResource;
 import ai.portal.ui.backend.JobsClient;
 import ai.portal.ui.backend.LogsClient;
 import ai.portal.ui.backend.MetricsClient;
@@ -59,6 +61,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
     private final Div summary = new Div();
     private Section timeline;
     private Section events;
+    private Section rightSizing;
 
     public WorkloadView(TenantClient tenants, JobsClient jobs, LogsClient logs, MetricsClient metrics,
                         LiveUpdates live) {
@@ -97,6 +100,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         summary.addClassName("portal-card");
         timeline = new Section("workload-timeline", getTranslation("workload.timeline"));
         events = new Section("workload-events", getTranslation("workload.events"));
+        rightSizing = new Section("workload-right-sizing", getTranslation("workload.right-sizing"));
         Section logSection = new Section("workload-logs", getTranslation("workload.logs"));
         logSection.show(new LogTail(logs, team.slug(), name));
         Section gpu = new Section("workload-gpu", getTranslation("workload.gpu"));
@@ -108,7 +112,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
             none.setId("workload-no-gpu");
             gpu.show(none);
         }
-        add(summary, timeline, events, logSection, gpu);
+        add(summary, timeline, events, rightSizing, logSection, gpu);
         show(detail);
         watches.clear().add(Topic.workloads(team.slug()), name, event.getUI(), this::refresh);
     }
@@ -144,6 +148,38 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         }
         timeline.show(timelineView(detail.history()));
         events.show(eventsView(detail.events()));
+        rightSizing.show(rightSizingView(detail.rightSizing()));
+    }
+
+    /**
+     * "Requested 2 CPU, recommended 0.23 (0.03 – 1.2)": the VPA recommender's view of what the container needs,
+     * from its measured usage, beside what it asks for; a request above the recommendation's upper bound is called out.
+     */
+    private Component rightSizingView(RightSizing sizing) {
+        if (!"ready".equals(sizing.state())) {
+            Paragraph why = new Paragraph(getTranslation("workload.right-sizing." + sizing.state()));
+            why.setId("right-sizing-" + sizing.state());
+            return why;
+        }
+        Div lines = new Div();
+        lines.setId("right-sizing");
+        for (SizedResource resource : sizing.resources()) {
+            boolean cpu = "cpu".equals(resource.name());
+            java.util.function.Function<java.math.BigDecimal, String> amount = cpu ? Formats::cores : Formats::bytes;
+            Paragraph line = new Paragraph(getTranslation(cpu ? "workload.right-sizing.cpu"
+                            : "workload.right-sizing.memory", amount.apply(resource.requested()),
+                    amount.apply(resource.target()),
+                    amount.apply(resource.lowerBound()), amount.apply(resource.upperBound())));
+            line.getElement().setAttribute("data-resource", resource.name());
+            lines.add(line);
+            if (resource.requested().compareTo(resource.upperBound()) > 0) {
+                Span over = new Span(getTranslation("workload.right-sizing.over", amount.apply(resource.target())));
+                over.addClassName("portal-hint");
+                over.getElement().setAttribute("data-over", resource.name());
+                lines.add(over);
+            }
+        }
+        return lines;
     }
 
     private Component timelineView(List<HistoryEntry> history) {
