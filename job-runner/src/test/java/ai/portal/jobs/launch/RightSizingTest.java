@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A notebook that asks far more than it uses: its VerticalPodAutoscaler (recommendation mode only) is written beside
  * it, the cluster's real VPA recommender fills in what the container needs from its measured usage (the node
- * agent's kubelet metrics, through Prometheus and the metrics API), and the notebook's detail says so; deleting
- * the notebook deletes its VPA.
+ * agent's kubelet metrics, through Prometheus and the metrics API), and the notebook's detail says so; applying
+ * the recommendation restarts it with those requests; deleting the notebook deletes its VPA.
  */
 class RightSizingTest extends KueueTestSupport {
 
@@ -50,6 +50,27 @@ class RightSizingTest extends KueueTestSupport {
         JsonNode memory = sizing.path("resources").get(1);
         assertThat(memory.path("name").asString()).isEqualTo("memory");
         assertThat(memory.path("requested").asDouble()).isEqualTo(4.0 * (1L << 30));
+
+        // applied on a click: the notebook restarts asking for the recommendation (rounded up), its workspace kept
+        String resize = "/api/v1/teams/{team}/notebooks/big/resize";
+        expectProblem(send("alice", HttpMethod.POST, resize, Map.of("cpu", "lots", "memory", "2Gi"), team),
+                HttpStatus.BAD_REQUEST, "cpu");
+        String cpuRecommended = (int) Math.ceil(cpu.path("target").asDouble() * 100) * 10 + "m";
+        String memoryRecommended = (long) Math.ceil(memory.path("target").asDouble() / (1 << 20)) + "Mi";
+        json(send("alice", HttpMethod.POST, resize, Map.of("cpu", cpuRecommended, "memory", memoryRecommended),
+                team), HttpStatus.OK);
+        awaitTrue("big running again with the recommended requests", () -> {
+            var pod = kubernetes().pods().inNamespace(ns).withName("big-0").get();
+            return pod != null && "Running".equals(pod.getStatus().getPhase()) && pod.getMetadata()
+                    .getDeletionTimestamp() == null && new io.fabric8.kubernetes.api.model.Quantity(cpuRecommended)
+                    .equals(pod.getSpec().getContainers().getFirst().getResources().getRequests().get("cpu"));
+        });
+        assertThat(json(get("alice", "/api/v1/teams/{team}/workloads/big", team), HttpStatus.OK)
+                .path("workload").path("spec").path("memory").asString()).isEqualTo(memoryRecommended);
+        assertThat(auditRows(team, "notebook.resize")).anySatisfy(row -> {
+            assertThat(row.get("outcome")).isEqualTo("success");
+            assertThat(String.valueOf(row.get("after"))).contains(cpuRecommended);
+        });
 
         send("alice", HttpMethod.DELETE, "/api/v1/teams/{team}/notebooks/big?deleteWorkspace=true", null, team)
                 .expectStatus().is2xxSuccessful();
