@@ -69,6 +69,9 @@ public class ClusterState implements SmartLifecycle {
     public static final ResourceDefinitionContext RIGHT_SIZERS = new ResourceDefinitionContext.Builder()
             .withGroup(RightSizerApi.GROUP).withVersion(RightSizerApi.VERSION).withKind(RightSizerApi.KIND)
             .withPlural(RightSizerApi.PLURAL).withNamespaced(true).build();
+    public static final ResourceDefinitionContext RIGHT_SIZER_CHECKPOINTS = new ResourceDefinitionContext.Builder()
+            .withGroup(RightSizerApi.GROUP).withVersion(RightSizerApi.VERSION).withKind(RightSizerApi.CHECKPOINT_KIND)
+            .withPlural(RightSizerApi.CHECKPOINT_PLURAL).withNamespaced(true).build();
 
     private final KubernetesClient client;
     private final Installation installation;
@@ -92,6 +95,7 @@ public class ClusterState implements SmartLifecycle {
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Event> events;
     private SharedIndexInformer<GenericKubernetesResource> rightSizers;
+    private SharedIndexInformer<GenericKubernetesResource> rightSizerCheckpoints;
 
     public ClusterState(KubernetesClient client, Installation installation, Duration resync, boolean rightSizing) {
         this.rightSizing = rightSizing;
@@ -152,6 +156,9 @@ public class ClusterState implements SmartLifecycle {
         if (rightSizing) {
             rightSizers = start("VerticalPodAutoscaler", client.genericKubernetesResources(RIGHT_SIZERS)
                     .inAnyNamespace().withLabelSelector(ours), Map.of(), (before, after) -> { });
+            // the recommender's own objects (no labels of ours): how much it has measured behind a recommendation
+            rightSizerCheckpoints = start("VerticalPodAutoscalerCheckpoint", client.genericKubernetesResources(
+                    RIGHT_SIZER_CHECKPOINTS).inAnyNamespace(), Map.of(), (before, after) -> { });
         }
         running = true;
     }
@@ -383,6 +390,12 @@ public class ClusterState implements SmartLifecycle {
     public Optional<GenericKubernetesResource> rightSizer(String namespace, String name) {
         return rightSizers == null ? Optional.empty()
                 : Optional.ofNullable(rightSizers.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+    }
+
+    /** What the VPA recommender measured for one container of a VPA: its checkpoint, as the informer has it. */
+    public Optional<GenericKubernetesResource> rightSizerCheckpoint(String namespace, String vpa, String container) {
+        return rightSizerCheckpoints == null ? Optional.empty() : Optional.ofNullable(rightSizerCheckpoints.getStore()
+                .getByKey(Cache.namespaceKeyFunc(namespace, vpa + "-" + container)));
     }
 
     public Optional<StatefulSet> statefulSet(String namespace, String name) {

@@ -11,6 +11,9 @@ public final class RightSizerApi {
     public static final String API_VERSION = GROUP + "/" + VERSION;
     public static final String KIND = "VerticalPodAutoscaler";
     public static final String PLURAL = "verticalpodautoscalers";
+    /** What the recommender measured per VPA and container (named {@code <vpa>-<container>}; it makes them). */
+    public static final String CHECKPOINT_KIND = "VerticalPodAutoscalerCheckpoint";
+    public static final String CHECKPOINT_PLURAL = "verticalpodautoscalercheckpoints";
 
     private RightSizerApi() {
     }

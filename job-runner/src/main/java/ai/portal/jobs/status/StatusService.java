@@ -195,6 +195,8 @@ public class StatusService {
         return RightSizing.of(cluster.rightSizer(workload.namespace(), workload.name())
                         .filter(vpa -> workload.id().toString().equals(vpa.getMetadata().getLabels()
                                 .get(WorkloadNames.WORKLOAD_ID_LABEL))).orElse(null),
+                cluster.rightSizerCheckpoint(workload.namespace(), workload.name(), WorkloadResources.CONTAINER)
+                        .orElse(null),
                 WorkloadResources.CONTAINER, workload.spec().cpu(), workload.spec().memory());
     }
 

@@ -42,6 +42,8 @@ class RightSizingTest extends KueueTestSupport {
         JsonNode sizing = await("the VPA recommender's recommendation in the notebook's detail", () -> json(
                         get("alice", "/api/v1/teams/{team}/workloads/big", team), HttpStatus.OK).path("rightSizing"),
                 found -> "ready".equals(found.path("state").asString()), Duration.ofSeconds(240));
+        assertThat(sizing.path("samples").asInt()).as("measured usage behind it").isPositive();
+        assertThat(sizing.path("measuredSince").asString()).isNotBlank();
         JsonNode cpu = sizing.path("resources").get(0);
         assertThat(cpu.path("name").asString()).isEqualTo("cpu");
         assertThat(cpu.path("requested").asDouble()).isEqualTo(2.0);

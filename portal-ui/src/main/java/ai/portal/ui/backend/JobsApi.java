@@ -70,12 +70,13 @@ public final class JobsApi {
         public Detail {
             history = history == null ? List.of() : history;
             events = events == null ? List.of() : events;
-            rightSizing = rightSizing == null ? new RightSizing("unavailable", List.of()) : rightSizing;
+            rightSizing = rightSizing == null ? new RightSizing("unavailable", List.of(), null, null, 0) : rightSizing;
         }
     }
 
     /** The workload's requests against the VPA recommender's recommendation: unavailable, collecting or ready. */
-    public record RightSizing(String state, List<SizedResource> resources) {
+    public record RightSizing(String state, List<SizedResource> resources, Instant measuredSince,
+                              Instant measuredUntil, int samples) {
 
         public RightSizing {
             resources = resources == null ? List.of() : resources;

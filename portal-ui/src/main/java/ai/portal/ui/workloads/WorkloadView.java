@@ -168,6 +168,12 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         }
         Div lines = new Div();
         lines.setId("right-sizing");
+        if (sizing.measuredSince() != null && sizing.measuredUntil() != null) {
+            Span basis = new Span(getTranslation("workload.right-sizing.basis", Formats.duration(
+                    java.time.Duration.between(sizing.measuredSince(), sizing.measuredUntil())), sizing.samples()));
+            basis.addClassName("portal-hint");
+            lines.add(basis);
+        }
         for (SizedResource resource : sizing.resources()) {
             boolean cpu = "cpu".equals(resource.name());
             java.util.function.Function<java.math.BigDecimal, String> amount = cpu ? Formats::cores : Formats::bytes;
