@@ -256,6 +256,8 @@ public final class TeamResources {
                 rule("apps", List.of("deployments"), List.of("create", "patch", "delete")),
                 rule("policy", List.of("poddisruptionbudgets"), List.of("create", "patch", "delete")),
                 rule("batch", List.of("jobs"), workloadWrites),
+                // a workload's VerticalPodAutoscaler in recommendation mode, where the cluster runs a VPA recommender
+                rule("autoscaling.k8s.io", List.of("verticalpodautoscalers"), workloadWrites),
                 rule("", List.of("services", "persistentvolumeclaims"), workloadWrites),
                 rule("", List.of("secrets"), List.of("create", "delete")),
                 rule("", List.of("events"), List.of("create")));
