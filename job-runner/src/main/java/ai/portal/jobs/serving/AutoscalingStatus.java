@@ -23,14 +23,36 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param maxReplicas     the policy's bounds
  * @param lastScaleTime   when it last changed the replica count (null: never)
  * @param metrics         each target with the value the controller last read (null: none, the metric is unavailable)
- * @param conditions      the controller's conditions in words: "at max replicas", "metric unavailable: …",
- *                        "scaling limited: …", "waiting … before scaling down", "cannot scale: …"
+ * @param conditions      the controller's conditions that matter to a user, each with a code and in words: "at max
+ *                        replicas", "metric unavailable: …", "scaling limited: …", "waiting … before scaling
+ *                        down", "cannot scale: …"
  * @param message         all of it in one sentence, in English
  */
 @Schema(name = "ModelAutoscalingStatus")
 public record AutoscalingStatus(Integer currentReplicas, Integer desiredReplicas, int minReplicas, int maxReplicas,
-                                Instant lastScaleTime, List<MetricValue> metrics, List<String> conditions,
+                                Instant lastScaleTime, List<MetricValue> metrics, List<Condition> conditions,
                                 String message) {
+
+    /**
+     * One condition of the controller in words.
+     *
+     * @param code   what it is, for a translation: {@code at-max-replicas}, {@code at-min-replicas},
+     *               {@code metric-unavailable}, {@code scaling-limited}, {@code scale-down-stabilized},
+     *               {@code cannot-scale}, {@code scaling-disabled}, {@code first-reading}
+     * @param metric the metric it is about ({@code metric-unavailable}; null otherwise)
+     * @param words  the condition in plain English, with the controller's own message where it says more
+     */
+    @Schema(name = "ModelAutoscalingCondition")
+    public record Condition(String code, String metric, String words) {
+
+        static Condition of(String code, String words) {
+            return new Condition(code, null, words);
+        }
+
+        boolean unavailable() {
+            return "metric-unavailable".equals(code);
+        }
+    }
 
     /**
      * One target and its reading.
@@ -72,23 +94,24 @@ public record AutoscalingStatus(Integer currentReplicas, Integer desiredReplicas
         Instant lastScale = status.map(found -> found.getLastScaleTime()).map(Instant::parse).orElse(null);
         List<HorizontalPodAutoscalerCondition> conditions = status.map(found -> found.getConditions())
                 .orElse(List.of());
-        List<String> words = conditions == null ? new ArrayList<>() : words(conditions, metrics, policy);
+        List<Condition> words = conditions == null ? new ArrayList<>() : words(conditions, metrics, policy);
         boolean read = conditions != null && !conditions.isEmpty();
         if (!read) {
-            words.add("waiting for the autoscaler's first reading");
+            words.add(Condition.of("first-reading", "waiting for the autoscaler's first reading"));
         }
-        if (read && words.stream().noneMatch(word -> word.startsWith("metric unavailable"))) {
+        if (read && words.stream().noneMatch(Condition::unavailable)) {
             metrics.stream().filter(metric -> metric.current() == null).forEach(metric -> words.add(
-                    "metric unavailable: " + name(metric.metric()) + " (no value yet)"));
+                    new Condition("metric-unavailable", metric.metric(), "metric unavailable: "
+                            + name(metric.metric()) + " (no value yet)")));
         }
         return new AutoscalingStatus(current, desired, policy.minReplicas(), policy.maxReplicas(), lastScale,
                 metrics, words, message(policy, current, desired, metrics, words));
     }
 
     /** The controller's conditions that matter to a user, in words; the routine ones say nothing. */
-    private static List<String> words(List<HorizontalPodAutoscalerCondition> conditions, List<MetricValue> metrics,
-                                      ModelAutoscaling policy) {
-        List<String> words = new ArrayList<>();
+    private static List<Condition> words(List<HorizontalPodAutoscalerCondition> conditions,
+                                         List<MetricValue> metrics, ModelAutoscaling policy) {
+        List<Condition> words = new ArrayList<>();
         for (HorizontalPodAutoscalerCondition condition : conditions) {
             String reason = String.valueOf(condition.getReason());
             String detail = condition.getMessage() == null ? "" : " (" + condition.getMessage() + ")";
@@ -97,31 +120,37 @@ public record AutoscalingStatus(Integer currentReplicas, Integer desiredReplicas
                 case "ScalingActive" -> {
                     if (!isTrue) {
                         words.add(switch (reason) {
-                            case "FailedGetObjectMetric" -> "metric unavailable: " + name(REQUESTS) + detail;
-                            case "FailedGetPodsMetric" -> "metric unavailable: " + name(GPU) + detail;
-                            case "FailedGetResourceMetric" -> "metric unavailable: " + resourceNames(metrics)
-                                    + detail;
-                            case "ScalingDisabled" -> "scaling off: the Deployment has 0 replicas";
-                            default -> "metric unavailable: " + reason + detail;
+                            case "FailedGetObjectMetric" -> new Condition("metric-unavailable", REQUESTS,
+                                    "metric unavailable: " + name(REQUESTS) + detail);
+                            case "FailedGetPodsMetric" -> new Condition("metric-unavailable", GPU,
+                                    "metric unavailable: " + name(GPU) + detail);
+                            case "FailedGetResourceMetric" -> new Condition("metric-unavailable",
+                                    resourceMetric(metrics), "metric unavailable: " + resourceNames(metrics) + detail);
+                            case "ScalingDisabled" -> Condition.of("scaling-disabled",
+                                    "scaling off: the Deployment has 0 replicas");
+                            default -> new Condition("metric-unavailable", null, "metric unavailable: " + reason
+                                    + detail);
                         });
                     }
                 }
                 case "ScalingLimited" -> {
                     if (isTrue) {
                         words.add(switch (reason) {
-                            case "TooManyReplicas" -> "at max replicas (" + policy.maxReplicas()
-                                    + "): the load asks for more";
-                            case "TooFewReplicas" -> "at min replicas (" + policy.minReplicas() + ")";
-                            default -> "scaling limited" + detail;
+                            case "TooManyReplicas" -> Condition.of("at-max-replicas", "at max replicas ("
+                                    + policy.maxReplicas() + "): the load asks for more");
+                            case "TooFewReplicas" -> Condition.of("at-min-replicas", "at min replicas ("
+                                    + policy.minReplicas() + ")");
+                            default -> Condition.of("scaling-limited", "scaling limited" + detail);
                         });
                     }
                 }
                 case "AbleToScale" -> {
                     if (!isTrue) {
-                        words.add("cannot scale: " + reason + detail);
+                        words.add(Condition.of("cannot-scale", "cannot scale: " + reason + detail));
                     } else if ("ScaleDownStabilized".equals(reason)) {
-                        words.add("waiting " + policy.scaleDownStabilizationSeconds() + " s before scaling down "
-                                + "(the load asked for more replicas within that window)");
+                        words.add(Condition.of("scale-down-stabilized", "waiting "
+                                + policy.scaleDownStabilizationSeconds() + " s before scaling down (the load asked "
+                                + "for more replicas within that window)"));
                     }
                 }
                 default -> {
@@ -132,7 +161,7 @@ public record AutoscalingStatus(Integer currentReplicas, Integer desiredReplicas
     }
 
     private static String message(ModelAutoscaling policy, Integer current, Integer desired,
-                                  List<MetricValue> metrics, List<String> words) {
+                                  List<MetricValue> metrics, List<Condition> conditions) {
         StringBuilder message = new StringBuilder("Autoscaling between " + policy.minReplicas() + " and "
                 + policy.maxReplicas() + " replicas");
         if (current != null) {
@@ -150,8 +179,8 @@ public record AutoscalingStatus(Integer currentReplicas, Integer desiredReplicas
             message.append(" ").append(Character.toUpperCase(readings.getFirst().charAt(0)))
                     .append(String.join("; ", readings).substring(1)).append(".");
         }
-        if (!words.isEmpty()) {
-            String all = String.join("; ", words);
+        if (!conditions.isEmpty()) {
+            String all = String.join("; ", conditions.stream().map(Condition::words).toList());
             message.append(" ").append(Character.toUpperCase(all.charAt(0))).append(all.substring(1)).append(".");
         }
         return message.toString();
@@ -169,6 +198,13 @@ public record AutoscalingStatus(Integer currentReplicas, Integer desiredReplicas
 
     private static String unit(String metric) {
         return REQUESTS.equals(metric) ? "/s" : " %";
+    }
+
+    /** The Resource metric a failed reading is about when the policy has one only (else null: either). */
+    private static String resourceMetric(List<MetricValue> metrics) {
+        List<String> resources = metrics.stream().map(MetricValue::metric)
+                .filter(metric -> CPU.equals(metric) || MEMORY.equals(metric)).toList();
+        return resources.size() == 1 ? resources.getFirst() : null;
     }
 
     private static String resourceNames(List<MetricValue> metrics) {

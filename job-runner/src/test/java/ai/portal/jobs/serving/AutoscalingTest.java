@@ -139,21 +139,27 @@ class AutoscalingTest {
     @Test
     void theControllersConditionsAreSaidInPlainWords() {
         AutoscalingStatus none = AutoscalingStatus.of(RPS, Optional.empty());
-        assertThat(none.conditions()).containsExactly("waiting for the autoscaler's first reading");
+        assertThat(none.conditions()).extracting(AutoscalingStatus.Condition::words)
+                .containsExactly("waiting for the autoscaler's first reading");
         assertThat(none.metrics()).singleElement().satisfies(metric -> assertThat(metric.current()).isNull());
 
         HorizontalPodAutoscaler unavailable = hpa(1, 1, null, "ScalingActive", "False", "FailedGetObjectMetric",
                 "the HPA was unable to compute the replica count: unable to get metric "
                         + "portal_model_requests_per_second: no metrics returned from custom metrics API");
         AutoscalingStatus blind = AutoscalingStatus.of(RPS, Optional.of(unavailable));
-        assertThat(blind.conditions()).singleElement().asString()
-                .startsWith("metric unavailable: requests per second per replica (");
+        assertThat(blind.conditions()).singleElement().satisfies(condition -> {
+            assertThat(condition.code()).isEqualTo("metric-unavailable");
+            assertThat(condition.metric()).isEqualTo("requestsPerSecond");
+            assertThat(condition.words()).startsWith("metric unavailable: requests per second per replica (");
+        });
         assertThat(blind.message()).contains("Metric unavailable");
 
         HorizontalPodAutoscaler atMax = hpa(3, 3, "6500m", "ScalingLimited", "True", "TooManyReplicas",
                 "the desired replica count is more than the maximum replica count");
         AutoscalingStatus full = AutoscalingStatus.of(RPS, Optional.of(atMax));
-        assertThat(full.conditions()).containsExactly("at max replicas (3): the load asks for more");
+        assertThat(full.conditions()).extracting(AutoscalingStatus.Condition::code, AutoscalingStatus.Condition::words)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("at-max-replicas",
+                        "at max replicas (3): the load asks for more"));
         assertThat(full.currentReplicas()).isEqualTo(3);
         assertThat(full.metrics().getFirst().current()).isEqualByComparingTo("6.5");
         assertThat(full.message()).contains("3 now").contains("Requests per second per replica 6.5/s (target 2/s)");
@@ -162,7 +168,7 @@ class AutoscalingTest {
         HorizontalPodAutoscaler holding = hpa(3, 3, "0", "AbleToScale", "True", "ScaleDownStabilized",
                 "recent recommendations were higher than current one, applying the highest recent recommendation");
         assertThat(AutoscalingStatus.of(RPS, Optional.of(holding)).conditions())
-                .containsExactly("waiting 15 s before scaling down (the load asked for more replicas within that "
+                .extracting(AutoscalingStatus.Condition::words).containsExactly("waiting 15 s before scaling down (the load asked for more replicas within that "
                         + "window)");
     }
 
