@@ -255,6 +255,8 @@ public final class TeamResources {
                 // packages): applied and deleted by name
                 rule("apps", List.of("deployments"), List.of("create", "patch", "delete")),
                 rule("policy", List.of("poddisruptionbudgets"), List.of("create", "patch", "delete")),
+                // model servers' autoscalers (the cluster's HPA controller scales; the job runner writes the HPA)
+                rule("autoscaling", List.of("horizontalpodautoscalers"), List.of("create", "patch", "delete")),
                 rule("batch", List.of("jobs"), workloadWrites),
                 rule("", List.of("services", "persistentvolumeclaims"), workloadWrites),
                 rule("", List.of("secrets"), List.of("create", "delete")),
