@@ -28,11 +28,28 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *                                      {@code portal.serving.scale-down-stabilization}, 300 s)
  */
 @Schema(name = "ModelAutoscaling")
-public record ModelAutoscaling(@Schema(example = "1") Integer minReplicas,
-                               @Schema(example = "4") Integer maxReplicas,
-                               @Schema(example = "70") Integer cpuUtilization,
-                               @Schema(example = "80") Integer memoryUtilization,
-                               @Schema(example = "10") BigDecimal requestsPerSecond,
-                               @Schema(example = "60") Integer gpuUtilization,
-                               @Schema(example = "300") Integer scaleDownStabilizationSeconds) {
+public record ModelAutoscaling(
+        @Schema(example = "1", description = "The fewest replicas (default 1); the deployment starts with this many")
+        Integer minReplicas,
+        @Schema(example = "4", description = "The most replicas: at most portal.serving.max-autoscaled-replicas "
+                + "(10), and all of them within the team's quota (422 otherwise)")
+        Integer maxReplicas,
+        @Schema(example = "70", description = "Average CPU use in % of each replica's CPU request (a Resource "
+                + "metric, metrics.k8s.io)")
+        Integer cpuUtilization,
+        @Schema(example = "80", description = "Average memory use in % of each replica's memory request (Resource)")
+        Integer memoryUtilization,
+        @Schema(example = "10", description = "Requests per second per replica through the gateway: an Object "
+                + "metric (portal_model_requests_per_second) on the deployment's Service with an AverageValue "
+                + "target, which the HPA controller divides by the replica count")
+        BigDecimal requestsPerSecond,
+        @Schema(example = "60", description = "Average GPU utilisation in % (a Pods metric, gpu_utilization_percent "
+                + "from DCGM). Not a Resource metric: type Resource with nvidia.com/gpu is not valid Kubernetes, "
+                + "Resource metrics are CPU and memory only. Only for deployments with GPUs (model servers run on "
+                + "CPU: refused with 400)")
+        Integer gpuUtilization,
+        @Schema(example = "300", description = "Seconds the load must ask for fewer replicas before any go (the "
+                + "HPA's behavior.scaleDown.stabilizationWindowSeconds; default portal.serving"
+                + ".scale-down-stabilization, 300)")
+        Integer scaleDownStabilizationSeconds) {
 }
