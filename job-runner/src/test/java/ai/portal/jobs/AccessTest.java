@@ -89,6 +89,18 @@ class AccessTest extends JobRunnerTestSupport {
                 assertThat(row.get("outcome")).isEqualTo("denied"));
     }
 
+    /**
+     * Answers about membership are reused for a while (portal.teams.cache-for), but only a removal may wait for them
+     * to expire: someone just added to a team gets in with their very next request.
+     */
+    @Test
+    void aMemberJustAddedIsLetInAtOnce() {
+        String other = createTeam("acn", "alice");
+        get("carol", "/api/v1/teams/{team}/workloads", other).expectStatus().isNotFound();
+        addMember(other, "carol", "viewer");
+        get("carol", "/api/v1/teams/{team}/workloads", other).expectStatus().isOk();
+    }
+
     /** The call's answer; a call that fails or does not answer in time is named in the failure. */
     private static <T> T named(Call call, Supplier<T> answer) {
         try {

@@ -2,6 +2,7 @@ package ai.portal.platform.me;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.security.CurrentUser;
@@ -21,7 +22,7 @@ import reactor.core.publisher.Mono;
  * For services that keep no membership data: the caller's teams come from tenant-service ({@code GET /api/v1/me}
  * with the caller's own token), so access follows the database and ends when tenant-service removes a member, not
  * when the token expires. Answers are kept for a few seconds per token, which bounds how long a removal takes to
- * reach this service.
+ * reach this service; an addition takes effect at once ({@link #membershipOf}).
  */
 public class TenantServiceTeamDirectory implements TeamDirectory {
 
@@ -40,13 +41,37 @@ public class TenantServiceTeamDirectory implements TeamDirectory {
 
     @Override
     public Flux<TeamMembership> teamsOf(CurrentUser user) {
+        return callerToken().flatMap(this::answer).flatMapIterable(teams -> teams);
+    }
+
+    /**
+     * A reused answer that lacks the team is dropped and asked again: a member just added must not wait out the
+     * cache. Concurrent requests share the one call (the cache holds it while it is under way).
+     */
+    @Override
+    public Mono<TeamMembership> membershipOf(CurrentUser user, String slug) {
+        return callerToken().flatMap(token -> answer(token)
+                .flatMap(teams -> find(teams, slug).map(Mono::just).orElseGet(() -> {
+                    answers.synchronous().invalidate(token);
+                    return answer(token).flatMap(fresh -> Mono.justOrEmpty(find(fresh, slug)));
+                })));
+    }
+
+    private static Optional<TeamMembership> find(List<TeamMembership> teams, String slug) {
+        return teams.stream().filter(membership -> slug.equals(membership.slug())).findFirst();
+    }
+
+    private static Mono<String> callerToken() {
         return ReactiveSecurityContextHolder.getContext()
                 .mapNotNull(context -> context.getAuthentication() instanceof JwtAuthenticationToken jwt
                         ? jwt.getToken().getTokenValue() : null)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException(
-                        "no bearer token in the security context to ask tenant-service with")))
-                .flatMap(token -> Mono.fromFuture(answers.get(token, (key, executor) -> fetch(key).toFuture())))
-                .flatMapIterable(teams -> teams);
+                        "no bearer token in the security context to ask tenant-service with")));
+    }
+
+    // suppressCancel: the future is shared through the cache; one caller going away must not cancel it for others
+    private Mono<List<TeamMembership>> answer(String token) {
+        return Mono.fromFuture(answers.get(token, (key, executor) -> fetch(key).toFuture()), true);
     }
 
     /** Forgets every cached answer, e.g. when a test or an operator needs removals to take effect at once. */

@@ -24,9 +24,7 @@ public class TeamAuthorizer {
         if (!TeamNames.isSlug(slug)) {
             return Mono.error(TeamAccessDenied.notFoundOrNotAllowed(slug));
         }
-        Mono<Optional<TeamRole>> role = directory.teamsOf(caller)
-                .filter(membership -> slug.equals(membership.slug()))
-                .next()
+        Mono<Optional<TeamRole>> role = directory.membershipOf(caller, slug)
                 .map(membership -> TeamRole.parse(membership.role()))
                 .defaultIfEmpty(Optional.empty());
         return role.flatMap(found -> {
