@@ -243,7 +243,7 @@ public record AutoscalingStatus(Integer currentReplicas, Integer desiredReplicas
     }
 
     private static BigDecimal amount(Quantity quantity) {
-        return Quantity.getAmountInBytes(quantity).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros();
+        return ServingValidator.plain(Quantity.getAmountInBytes(quantity).setScale(2, RoundingMode.HALF_UP));
     }
 
     private static String plain(BigDecimal value) {

@@ -465,7 +465,7 @@ public class ServingService {
         ModelAutoscaling autoscaling = max == null ? null : new ModelAutoscaling(
                 row.get("min_replicas", Integer.class), max, row.get("target_cpu_percent", Integer.class),
                 row.get("target_memory_percent", Integer.class), Optional.ofNullable(row.get("target_rps",
-                BigDecimal.class)).map(BigDecimal::stripTrailingZeros).orElse(null),
+                BigDecimal.class)).map(ServingValidator::plain).orElse(null),
                 row.get("target_gpu_percent", Integer.class), row.get("scale_down_seconds", Integer.class));
         return new ModelDeployment(row.get("name", String.class), row.get("model", String.class),
                 row.get("version", Integer.class), row.get("replicas", Integer.class), row.get("cpu", String.class),

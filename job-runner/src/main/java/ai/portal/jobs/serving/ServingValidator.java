@@ -131,7 +131,13 @@ final class ServingValidator {
                     + "3600 seconds, not " + window + ".");
         }
         return new ModelAutoscaling(min, max, asked.cpuUtilization(), asked.memoryUtilization(),
-                rps == null ? null : rps.stripTrailingZeros(), asked.gpuUtilization(), window);
+                rps == null ? null : plain(rps), asked.gpuUtilization(), window);
+    }
+
+    /** Without trailing zeros and never in exponent form (10, not 1E+1): what the API shows back. */
+    static BigDecimal plain(BigDecimal number) {
+        BigDecimal stripped = number.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     private static void percent(String field, String what, Integer percent, int most) {

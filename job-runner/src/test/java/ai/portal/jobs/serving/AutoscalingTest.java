@@ -134,6 +134,8 @@ class AutoscalingTest {
         assertThat(scaled.replicas()).as("starts with its minimum").isEqualTo(2);
         assertThat(scaled.autoscaling().requestsPerSecond()).isEqualByComparingTo("1.5");
         assertThat(ServingResources.perSecond(new BigDecimal("10"))).isEqualTo(new Quantity("10"));
+        assertThat(ServingValidator.autoscaling(new ModelAutoscaling(1, 2, null, null, new BigDecimal("10.00"), null,
+                null), false, SETTINGS).requestsPerSecond().toString()).as("shown back as written").isEqualTo("10");
     }
 
     @Test
