@@ -20,10 +20,10 @@ import reactor.util.retry.Retry;
 
 /**
  * Records the Running intervals usage is computed from, on the leading replica: for every pod of this installation
- * the informer shows running or ended, its interval is opened, kept open ({@code last_seen_at}) or closed with the
- * container's own start and finish times; an open interval whose pod is gone is closed when it was last seen
- * running. Writes are upserts keyed by (workload, pod uid), so seeing a pod again, a restart or a second replica
- * never counts time twice. What a crash costs: a pod deleted while no replica led is closed at its last sighting,
+ * (a notebook's, a job's or a model server's) the informer shows running or ended, its interval is opened, kept open
+ * ({@code last_seen_at}) or closed with the container's own start and finish times; an open interval whose pod is
+ * gone is closed when it was last seen running. Writes are upserts keyed by the pod's uid, so seeing a pod again, a
+ * restart or a second replica never counts time twice. What a crash costs: a pod deleted while no replica led is closed at its last sighting,
  * at most one sweep period early.
  */
 @Component
@@ -71,13 +71,13 @@ public class UsageRecorder implements SmartLifecycle {
         return Flux.fromIterable(cluster.portalPods())
                 .concatMap(pod -> RunningInterval.of(pod)
                         .map(interval -> {
-                            seen.add(interval.workloadId() + "/" + interval.podUid());
+                            seen.add(interval.podUid());
                             return usage.upsert(closedIfDeleted(interval, pod, now), now);
                         })
                         .orElse(Mono.empty()))
                 .thenMany(usage.open())
-                .filter(open -> !seen.contains(open.workloadId() + "/" + open.podUid()))
-                .concatMap(open -> usage.close(open.workloadId(), open.podUid(), open.lastSeen()))
+                .filter(open -> !seen.contains(open.podUid()))
+                .concatMap(open -> usage.close(open.podUid(), open.lastSeen()))
                 .then();
     }
 
@@ -90,9 +90,9 @@ public class UsageRecorder implements SmartLifecycle {
         long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 0
                 : pod.getMetadata().getDeletionGracePeriodSeconds();
         Instant deleting = Instant.parse(pod.getMetadata().getDeletionTimestamp()).minusSeconds(grace);
-        return new RunningInterval(interval.workloadId(), interval.podUid(), interval.start(),
-                deleting.isAfter(now) ? now : deleting, interval.team(), interval.ownerSubject(), interval.gpuType(),
-                interval.gpus(), interval.cpuMillis(), interval.memoryBytes());
+        return new RunningInterval(interval.workloadId(), interval.modelDeployment(), interval.podUid(),
+                interval.start(), deleting.isAfter(now) ? now : deleting, interval.team(), interval.ownerSubject(),
+                interval.gpuType(), interval.gpus(), interval.cpuMillis(), interval.memoryBytes());
     }
 
     @Override

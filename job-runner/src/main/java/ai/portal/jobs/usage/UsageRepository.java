@@ -22,44 +22,48 @@ class UsageRepository {
 
     /**
      * Opens (or keeps open) the interval of a running pod, or closes it when the pod ended. The first start seen
-     * wins; an interval once closed is never reopened. Owner username comes from the workload row.
+     * wins; an interval once closed is never reopened. The owner comes from the workload's row, or for a model
+     * server from its deployment's (who deployed it); a pod whose row is already gone is not recorded.
      */
     Mono<Void> upsert(RunningInterval interval, Instant seenAt) {
-        return db.sql("""
-                        insert into running_interval (workload_id, pod_uid, started_at, ended_at, last_seen_at, team_slug,
-                                                      owner_subject, owner_username, gpu_type, gpus, cpu_millis,
-                                                      memory_bytes)
-                        select w.id, :pod, :start, :end, :seen, w.team_slug, w.owner_subject, w.owner_username,
-                               :gpuType, :gpus, :cpu, :memory
-                          from workload w where w.id = :workload
-                        on conflict (workload_id, pod_uid) do update
+        String owner = interval.workloadId() != null
+                ? "select w.id, null::varchar, w.team_slug, w.owner_subject, w.owner_username from workload w where w.id = :workload"
+                : "select null::uuid, d.name, d.team_slug, '', d.created_by from model_deployment d "
+                        + "where d.team_slug = :team and d.name = :deployment";
+        var spec = db.sql("""
+                        insert into running_interval (workload_id, model_deployment, team_slug, owner_subject,
+                                                      owner_username, pod_uid, started_at, ended_at, last_seen_at,
+                                                      gpu_type, gpus, cpu_millis, memory_bytes)
+                        select owner.*, :pod, :start, :end, :seen, :gpuType, :gpus, :cpu, :memory from (%s) owner
+                        on conflict (pod_uid) do update
                            set last_seen_at = greatest(running_interval.last_seen_at, excluded.last_seen_at),
-                               ended_at = coalesce(running_interval.ended_at, excluded.ended_at)""")
-                .bind("workload", interval.workloadId()).bind("pod", interval.podUid())
+                               ended_at = coalesce(running_interval.ended_at, excluded.ended_at)""".formatted(owner))
+                .bind("pod", interval.podUid())
                 .bind("start", interval.start())
                 .bind("end", Parameter.fromOrEmpty(interval.end(), Instant.class))
                 .bind("seen", seenAt).bind("gpuType", interval.gpuType()).bind("gpus", interval.gpus())
-                .bind("cpu", interval.cpuMillis()).bind("memory", interval.memoryBytes())
-                .then();
+                .bind("cpu", interval.cpuMillis()).bind("memory", interval.memoryBytes());
+        spec = interval.workloadId() != null ? spec.bind("workload", interval.workloadId())
+                : spec.bind("team", interval.team()).bind("deployment", interval.modelDeployment());
+        return spec.then();
     }
 
-    /** Open intervals, for closing those whose pod is gone. */
+    /** The pods of open intervals, for closing those whose pod is gone. */
     Flux<OpenInterval> open() {
-        return db.sql("select workload_id, pod_uid, last_seen_at from running_interval where ended_at is null")
-                .map(row -> new OpenInterval(row.get("workload_id", UUID.class), row.get("pod_uid", String.class),
-                        row.get("last_seen_at", Instant.class)))
+        return db.sql("select pod_uid, last_seen_at from running_interval where ended_at is null")
+                .map(row -> new OpenInterval(row.get("pod_uid", String.class), row.get("last_seen_at", Instant.class)))
                 .all();
     }
 
-    record OpenInterval(UUID workloadId, String podUid, Instant lastSeen) {
+    record OpenInterval(String podUid, Instant lastSeen) {
     }
 
-    /** Closes an interval at {@code end} (the pod's deletion, or when it was last seen running). */
-    Mono<Void> close(UUID workload, String podUid, Instant end) {
+    /** Closes a pod's interval at {@code end} (the pod's deletion, or when it was last seen running). */
+    Mono<Void> close(String podUid, Instant end) {
         return db.sql("""
                         update running_interval set ended_at = greatest(started_at, :end)
-                         where workload_id = :workload and pod_uid = :pod and ended_at is null""")
-                .bind("workload", workload).bind("pod", podUid).bind("end", end).then();
+                         where pod_uid = :pod and ended_at is null""")
+                .bind("pod", podUid).bind("end", end).then();
     }
 
     /**
@@ -74,7 +78,7 @@ class UsageRepository {
                        sum(seconds * cpu_millis / 1000.0) as cpu_seconds,
                        sum(seconds * memory_bytes) as memory_byte_seconds,
                        sum(seconds) as run_seconds,
-                       count(distinct workload_id) as workloads
+                       count(distinct coalesce(workload_id::text, team_slug || '/' || model_deployment)) as workloads
                   from (select i.*, extract(epoch from (least(coalesce(i.ended_at, :now), :to)
                                                      - greatest(i.started_at, :from))) as seconds
                           from running_interval i

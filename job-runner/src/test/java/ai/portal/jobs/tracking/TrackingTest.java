@@ -279,6 +279,20 @@ class TrackingTest extends KueueTestSupport {
         client.post().uri(invocations, team).headers(h -> h.setBearerAuth(token("alice")))
                 .contentType(MediaType.APPLICATION_JSON).accept(MediaType.APPLICATION_JSON).bodyValue(payload)
                 .exchange().expectStatus().isNotFound();
+
+        // usage: the model servers' pods were billed to the team like its job's, and stay after the deletion
+        awaitTrue("the model servers' intervals closed", () -> db.sql("""
+                        select count(*) filter (where ended_at is null) as open, count(*) as all
+                          from running_interval where team_slug = :team and model_deployment = 'it'""")
+                .bind("team", team).map(row -> row.get("open", Long.class) == 0 && row.get("all", Long.class) >= 2)
+                .one().block());
+        JsonNode usage = json(get("carol", "/api/v1/usage?groupBy=user&team={team}", team), HttpStatus.OK);
+        assertThat(usage).as(usage.toString()).hasSize(1);
+        assertThat(usage.get(0).path("key").asString()).isEqualTo("alice");
+        long workloads = db.sql("select count(distinct workload_id) as n from running_interval where team_slug = :team")
+                .bind("team", team).map(row -> row.get("n", Long.class)).one().block();
+        assertThat(usage.get(0).path("workloads").asLong()).as("the jobs and the model deployment")
+                .isEqualTo(workloads + 1);
     }
 
     /**

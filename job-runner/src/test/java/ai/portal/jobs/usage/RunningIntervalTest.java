@@ -46,6 +46,25 @@ class RunningIntervalTest {
     }
 
     @Test
+    void aModelServersPodIsAnIntervalOfItsDeployment() {
+        Pod server = new PodBuilder().withNewMetadata().withUid("pod-2").addToLabels("portal.ai/team", "vision")
+                .addToLabels("portal.ai/component", "model-server").addToLabels("portal.ai/model-deployment", "churn")
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("server").withNewResources()
+                .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("1Gi"))
+                .endResources().endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewContainerStatus().withName("server")
+                .withNewState().withNewRunning().withStartedAt("2026-01-01T10:00:00Z").endRunning().endState()
+                .endContainerStatus().endStatus().build();
+        RunningInterval interval = RunningInterval.of(server).orElseThrow();
+        assertThat(interval.workloadId()).isNull();
+        assertThat(interval.modelDeployment()).isEqualTo("churn");
+        assertThat(interval.team()).isEqualTo("vision");
+        assertThat(interval.cpuMillis()).isEqualTo(500);
+        assertThat(interval.gpus()).isZero();
+    }
+
+    @Test
     void aPodThatNeverRanIsNoInterval() {
         Pod pending = pod().withNewStatus().withPhase("Pending").endStatus().build();
         assertThat(RunningInterval.of(pending)).isEmpty();
