@@ -97,6 +97,9 @@ public record AutoscalingStatus(Integer currentReplicas, Integer desiredReplicas
         List<Condition> words = conditions == null ? new ArrayList<>() : words(conditions, metrics, policy);
         boolean read = conditions != null && !conditions.isEmpty();
         if (!read) {
+            // a new HPA's status says 0 desired replicas until the controller's first sync: no figure yet
+            current = null;
+            desired = null;
             words.add(Condition.of("first-reading", "waiting for the autoscaler's first reading"));
         }
         if (read && words.stream().noneMatch(Condition::unavailable)) {

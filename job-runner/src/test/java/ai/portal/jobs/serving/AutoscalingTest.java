@@ -144,6 +144,12 @@ class AutoscalingTest {
         assertThat(none.conditions()).extracting(AutoscalingStatus.Condition::words)
                 .containsExactly("waiting for the autoscaler's first reading");
         assertThat(none.metrics()).singleElement().satisfies(metric -> assertThat(metric.current()).isNull());
+        // a new HPA before the controller's first sync: its status says 0 desired, which is no figure yet
+        AutoscalingStatus fresh = AutoscalingStatus.of(RPS, Optional.of(new HorizontalPodAutoscalerBuilder()
+                .withNewMetadata().withName("portal-model-churn").endMetadata()
+                .withNewStatus().withDesiredReplicas(0).endStatus().build()));
+        assertThat(fresh.desiredReplicas()).isNull();
+        assertThat(fresh.conditions()).extracting(AutoscalingStatus.Condition::code).containsExactly("first-reading");
 
         HorizontalPodAutoscaler unavailable = hpa(1, 1, null, "ScalingActive", "False", "FailedGetObjectMetric",
                 "the HPA was unable to compute the replica count: unable to get metric "
