@@ -90,7 +90,9 @@ public record AutoscalingStatus(Integer currentReplicas, Integer desiredReplicas
             metrics.add(new MetricValue(GPU, pods(readings), BigDecimal.valueOf(policy.gpuUtilization())));
         }
         Integer current = status.map(found -> found.getCurrentReplicas()).orElse(null);
-        Integer desired = status.map(found -> found.getDesiredReplicas()).orElse(null);
+        // 0 desired is what a new HPA's status says until the controller has decided once (minReplicas is 1 or
+        // more): no figure yet, not "scale to zero"
+        Integer desired = status.map(found -> found.getDesiredReplicas()).filter(count -> count > 0).orElse(null);
         Instant lastScale = status.map(found -> found.getLastScaleTime()).map(Instant::parse).orElse(null);
         List<HorizontalPodAutoscalerCondition> conditions = status.map(found -> found.getConditions())
                 .orElse(List.of());

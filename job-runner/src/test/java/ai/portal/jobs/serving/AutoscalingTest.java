@@ -161,6 +161,10 @@ class AutoscalingTest {
             assertThat(condition.words()).startsWith("metric unavailable: requests per second per replica (");
         });
         assertThat(blind.message()).contains("Metric unavailable");
+        HorizontalPodAutoscaler undecided = hpa(1, 0, null, "ScalingActive", "False", "FailedGetResourceMetric",
+                "the HPA was unable to compute the replica count: failed to get cpu utilization");
+        assertThat(AutoscalingStatus.of(RPS, Optional.of(undecided)).desiredReplicas())
+                .as("never decided: no figure, not 0").isNull();
 
         HorizontalPodAutoscaler atMax = hpa(3, 3, "6500m", "ScalingLimited", "True", "TooManyReplicas",
                 "the desired replica count is more than the maximum replica count");

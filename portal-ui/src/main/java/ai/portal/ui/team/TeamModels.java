@@ -260,7 +260,7 @@ final class TeamModels {
                 ? section.getTranslation("model-autoscaling.summary-waiting", scaling.minReplicas(),
                 scaling.maxReplicas())
                 : section.getTranslation("model-autoscaling.summary", scaling.minReplicas(), scaling.maxReplicas(),
-                scaling.currentReplicas(), scaling.desiredReplicas()));
+                scaling.currentReplicas(), scaling.desiredReplicas() == null ? "–" : scaling.desiredReplicas()));
         for (ModelAutoscalingMetric metric : scaling.metrics()) {
             String what = section.getTranslation("model-autoscaling.metric." + metric.metric());
             parts.add(metric.current() == null
@@ -279,7 +279,7 @@ final class TeamModels {
         Div conditions = new Div();
         conditions.setId("model-deployment-scaling-conditions-" + name);
         for (ModelAutoscalingCondition condition : scaling.conditions()) {
-            Span words = new Span(condition(section, condition, deployment));
+            Badge words = new Badge(condition(section, condition, deployment));
             words.addClassName("portal-scaling-condition");
             words.getElement().setAttribute("data-code", condition.code());
             // the controller's own words (English, with its message) stay one hover away
