@@ -416,7 +416,7 @@ final class TeamModels {
                      Runnable afterChange) {
             setHeaderTitle(getTranslation("team.models.change-title", deployment.name()));
             setId("change-model-dialog");
-            setWidth("min(32rem, 95vw)");
+            setWidth("min(40rem, 95vw)");
             Select<Integer> version = new Select<>();
             version.setId("change-model-version");
             version.setLabel(getTranslation("team.models.version"));
@@ -517,6 +517,9 @@ final class TeamModels {
             window.setMin(0);
             HorizontalLayout bounds = new HorizontalLayout(min, max, window);
             HorizontalLayout targets = new HorizontalLayout(cpu, memory, requests);
+            // three fields a row do not fit a narrow dialog: they wrap
+            bounds.setWrap(true);
+            targets.setWrap(true);
             if (current != null) {
                 enabled.setValue(true);
                 min.setValue(current.minReplicas());
