@@ -40,6 +40,7 @@ KUEUE_METRICS_PORT="${CLUSTER_KUEUE_METRICS_PORT:-9445}"
 KUEUE_HEALTH_PORT="${CLUSTER_KUEUE_HEALTH_PORT:-9446}"
 ADAPTER_PORT="${CLUSTER_ADAPTER_PORT:-9447}"
 ADAPTER_CONFIG="${CLUSTER_ADAPTER_CONFIG:-$HERE/../monitoring/prometheus-adapter/config.yaml}"
+VPA_PORT="${CLUSTER_VPA_PORT:-9448}"
 NODES_FILE="${CLUSTER_NODES:-$HERE/nodes.yaml}"
 REPO_ROOT="$(cd "$HERE/../.." && pwd)"
 RUNTIME_CONFIG="${CLUSTER_RUNTIME_CONFIG:-$HERE/config/process-runtime.yaml}"
@@ -50,7 +51,8 @@ READY_TIMEOUT="${CLUSTER_READY_TIMEOUT:-180}"
 K8S_VERSION="v1.36.3" # keep in step with go.mod
 KUEUE_VERSION="v0.17.0" # keep in step with kueue/go.mod
 ADAPTER_VERSION="v0.12.0" # keep in step with adapter/go.mod
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok sim-agent kueue prometheus-adapter)
+VPA_VERSION="v1.5.1" # keep in step with vpa/go.mod
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok sim-agent kueue prometheus-adapter vpa-recommender)
 
 log() { printf '[local-cluster] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -21,11 +21,15 @@ kueue_dir() { echo "$CACHE_ROOT/kueue-$(kueue_hash)"; }
 
 # The prometheus-adapter serves the metrics APIs the HPA controller reads (metrics.k8s.io, custom.metrics.k8s.io,
 # external.metrics.k8s.io) from Prometheus; its own module too (k8s.io v0.30): <cache>/adapter-<hash>/bin/adapter.
-ADAPTER_LDFLAGS="-s -w"
-adapter_hash() {
-  ( cd "$HERE/adapter" && { cat go.mod go.sum; "$GO" version; echo "$ADAPTER_LDFLAGS"; } ) | sha256sum | cut -c1-16
+# The VPA recommender (the Vertical Pod Autoscaler's, recommendation mode only: no updater, no admission webhook)
+# reads metrics.k8s.io and writes right-size recommendations into VerticalPodAutoscaler objects; its own module too:
+# <cache>/vpa-<hash>/{bin/recommender,config/vpa-v1-crd-gen.yaml}.
+TOOL_LDFLAGS="-s -w"
+tool_hash() { # module folder
+  ( cd "$HERE/$1" && { cat go.mod go.sum; "$GO" version; echo "$TOOL_LDFLAGS"; } ) | sha256sum | cut -c1-16
 }
-adapter_dir() { echo "$CACHE_ROOT/adapter-$(adapter_hash)"; }
+adapter_dir() { echo "$CACHE_ROOT/adapter-$(tool_hash adapter)"; }
+vpa_dir() { echo "$CACHE_ROOT/vpa-$(tool_hash vpa)"; }
 
 cmd_build() {
   mkdir -p "$CACHE_ROOT"
@@ -38,7 +42,14 @@ cmd_build() {
   flock 8 # one build at a time (./portal up and a test run may ask together); the second finds it done
   build_locked
   build_kueue_locked
-  build_adapter_locked
+  build_tool_locked prometheus-adapter adapter "$(adapter_dir)" sigs.k8s.io/prometheus-adapter/cmd/adapter adapter
+  build_tool_locked vpa-recommender vpa "$(vpa_dir)" k8s.io/autoscaler/vertical-pod-autoscaler/pkg/recommender recommender
+  if [[ ! -f "$(vpa_dir)/config/vpa-v1-crd-gen.yaml" ]]; then
+    # the VerticalPodAutoscaler CRDs, from the module the recommender was built from (never committed here)
+    local src; src="$(cd "$HERE/vpa" && "$GO" list -mod=readonly -m -f '{{.Dir}}' k8s.io/autoscaler/vertical-pod-autoscaler)"
+    mkdir -p "$(vpa_dir)/config"
+    cp --no-preserve=mode "$src/deploy/vpa-v1-crd-gen.yaml" "$(vpa_dir)/config/"
+  fi
   exec 8>&-
   local venvs_ok=0; wait "$venvs" || venvs_ok=$?
   cat "$venvs_log" >&2; rm -f "$venvs_log"
@@ -103,23 +114,23 @@ build_kueue_locked() {
   echo "kueue_build_seconds=$(secs_since "$t0")"
 }
 
-build_adapter_locked() {
-  local dir; dir="$(adapter_dir)"
+# build_tool_locked NAME MODULE CACHE_DIR PACKAGE BINARY: a tool module's binary into CACHE_DIR/bin/BINARY, once
+build_tool_locked() {
+  local name="$1" module="$2" dir="$3" package="$4" binary="$5"
   if [[ -f "$dir/.complete" ]]; then
-    log "prometheus-adapter up to date in $dir"
+    log "$name up to date in $dir"
     return 0
   fi
   mkdir -p "$dir/bin"
-  log "building prometheus-adapter $ADAPTER_VERSION into $dir (a cold build takes ~4 min of CPU)"
+  log "building $name into $dir (a cold build takes minutes of CPU)"
   local t0; t0=$(now_ms)
-  ( cd "$HERE/adapter" && nice -n "${CLUSTER_BUILD_NICE:-15}" \
-      "$GO" build -mod=readonly -buildvcs=false -ldflags "$ADAPTER_LDFLAGS" -o "$dir/bin/adapter" \
-        sigs.k8s.io/prometheus-adapter/cmd/adapter )
+  ( cd "$HERE/$module" && nice -n "${CLUSTER_BUILD_NICE:-15}" \
+      "$GO" build -mod=readonly -buildvcs=false -ldflags "$TOOL_LDFLAGS" -o "$dir/bin/$binary" "$package" )
   secs_since "$t0" > "$dir/build-seconds"
   touch "$dir/.complete"
-  prune_cache 'adapter-[0-9a-f]{16}'
-  log "prometheus-adapter build took $(secs_since "$t0") s"
-  echo "adapter_build_seconds=$(secs_since "$t0")"
+  prune_cache "$(basename "${dir%-*}")-[0-9a-f]{16}"
+  log "$name build took $(secs_since "$t0") s"
+  echo "${module}_build_seconds=$(secs_since "$t0")"
 }
 
 # Helm is its own Go module too (helm/: its k8s.io versions are not the control plane's) and is built only when

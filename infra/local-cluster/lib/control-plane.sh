@@ -30,9 +30,9 @@ cmd_start() {
   # CA, certificates and kubeconfigs: created once, kubeconfigs rewritten for this start's API port
   "$bin/sim-agent" pki --state "$st" --server "https://127.0.0.1:$API_PORT" || die "creating certificates in $st/pki failed"
   local pki="$st/pki"
-  printf 'CLUSTER_API_PORT=%s\nCLUSTER_ETCD_PORT=%s\nCLUSTER_AGENT_PORT=%s\nCLUSTER_KWOK_PORT=%s\nCLUSTER_KCM_PORT=%s\nCLUSTER_SCHEDULER_PORT=%s\nCLUSTER_KUEUE_WEBHOOK_PORT=%s\nCLUSTER_KUEUE_VISIBILITY_PORT=%s\nCLUSTER_KUEUE_METRICS_PORT=%s\nCLUSTER_KUEUE_HEALTH_PORT=%s\nCLUSTER_ADAPTER_PORT=%s\n' \
+  printf 'CLUSTER_API_PORT=%s\nCLUSTER_ETCD_PORT=%s\nCLUSTER_AGENT_PORT=%s\nCLUSTER_KWOK_PORT=%s\nCLUSTER_KCM_PORT=%s\nCLUSTER_SCHEDULER_PORT=%s\nCLUSTER_KUEUE_WEBHOOK_PORT=%s\nCLUSTER_KUEUE_VISIBILITY_PORT=%s\nCLUSTER_KUEUE_METRICS_PORT=%s\nCLUSTER_KUEUE_HEALTH_PORT=%s\nCLUSTER_ADAPTER_PORT=%s\nCLUSTER_VPA_PORT=%s\n' \
     "$API_PORT" "$ETCD_PORT" "$AGENT_PORT" "$KWOK_PORT" "$KCM_PORT" "$SCHED_PORT" \
-    "$KUEUE_WEBHOOK_PORT" "$KUEUE_VISIBILITY_PORT" "$KUEUE_METRICS_PORT" "$KUEUE_HEALTH_PORT" "$ADAPTER_PORT" > "$st/run/cluster.env"
+    "$KUEUE_WEBHOOK_PORT" "$KUEUE_VISIBILITY_PORT" "$KUEUE_METRICS_PORT" "$KUEUE_HEALTH_PORT" "$ADAPTER_PORT" "$VPA_PORT" > "$st/run/cluster.env"
   mkdir -p "$st/etcd" "$st/var/log/pods" "$st/var/log/containers" "$st/volumes"
 
   launch "$st" etcd "$bin/etcd" --name=ai-portal-local --data-dir="$st/etcd" \
@@ -102,6 +102,7 @@ cmd_start() {
     --runtime-root "$rroot" --runtime-venv "$(runtime_venv)" --image-venvs "$image_venvs" --run-as "$(runtime_user)"
   start_kueue "$st" "$bin"
   start_adapter "$st" "$bin"
+  start_vpa_recommender "$st" "$bin"
 
   local want; want="$("$bin/sim-agent" nodes --nodes "$NODES_FILE" "${scale_arg[@]}" | cut -d' ' -f1)"
   wait_for "$want Ready nodes" "$READY_TIMEOUT" nodes_ready "$bin" "$st" "$want"
@@ -173,6 +174,22 @@ start_adapter() {
     --tls-cert-file="$st/adapter/certs/tls.crt" --tls-private-key-file="$st/adapter/certs/tls.key" --v=1
 }
 
+# The VPA recommender, recommendation mode only (as `updateMode: "Off"` VerticalPodAutoscalers ask): it reads the
+# pods' usage from metrics.k8s.io (the adapter, so it needs CLUSTER_PROMETHEUS_URL too) and writes each VPA's
+# recommendation into its status; nothing evicts or resizes pods. Checkpoints keep its histograms across restarts.
+# CLUSTER_VPA_INTERVAL: how often it recomputes (1m on a real cluster; tests shorten it).
+start_vpa_recommender() {
+  local st="$1" bin="$2"
+  [[ -n "${CLUSTER_PROMETHEUS_URL:-}" ]] || return 0
+  pid_of "$st" vpa-recommender >/dev/null && { log "vpa-recommender already running"; return 0; }
+  "$bin/kubectl" --kubeconfig "$st/kubeconfig" apply --server-side --field-manager=ai-portal-local-cluster \
+      -f "$(vpa_dir)/config/vpa-v1-crd-gen.yaml" >>"$st/logs/vpa-install.log" 2>&1 \
+    || die "installing the VerticalPodAutoscaler CRDs failed: $(tail -3 "$st/logs/vpa-install.log")"
+  launch "$st" vpa-recommender "$(vpa_dir)/bin/recommender" --kubeconfig="$st/run/vpa-recommender.kubeconfig" \
+    --address="127.0.0.1:$VPA_PORT" --recommender-interval="${CLUSTER_VPA_INTERVAL:-1m}" \
+    --checkpoints-gc-interval=10m --leader-elect=false --v=1
+}
+
 nodes_ready() { # bin state want: at least `want` managed nodes, all Ready
   local out
   out="$("$1/kubectl" --kubeconfig "$2/kubeconfig" get nodes -l sim.portal.ai/managed=true --no-headers 2>/dev/null)" || return 1
@@ -215,6 +232,7 @@ cmd_status() {
         sim-agent) url="http://127.0.0.1:$AGENT_PORT/healthz" ;;
         kueue) url="http://127.0.0.1:$KUEUE_HEALTH_PORT/readyz" ;;
         prometheus-adapter) url="https://127.0.0.1:$ADAPTER_PORT/healthz" ;;
+        vpa-recommender) url="http://127.0.0.1:$VPA_PORT/health-check" ;;
       esac
       if [[ -f "$st/pki/admin.crt" ]] && curl -ksS --max-time 2 --cert "$st/pki/admin.crt" --key "$st/pki/admin.key" -o /dev/null -w '%{http_code}' "$url" 2>/dev/null | grep -q 200; then
         health=healthy

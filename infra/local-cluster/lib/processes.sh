@@ -31,6 +31,7 @@ component_ports() {
     sim-agent) echo "$AGENT_PORT" ;;
     kueue) echo "$KUEUE_WEBHOOK_PORT $KUEUE_VISIBILITY_PORT $KUEUE_METRICS_PORT $KUEUE_HEALTH_PORT" ;;
     prometheus-adapter) echo "$ADAPTER_PORT" ;;
+    vpa-recommender) echo "$VPA_PORT" ;;
   esac
 }
 

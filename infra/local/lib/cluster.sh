@@ -17,6 +17,9 @@ cluster_env() {
     export CLUSTER_KUEUE_HEALTH_PORT=${CLUSTER_KUEUE_HEALTH_PORT:-9446}
     # the cluster's prometheus-adapter answers the metrics APIs from the stack's Prometheus
     export CLUSTER_ADAPTER_PORT=${CLUSTER_ADAPTER_PORT:-9447}
+    # its VPA recommender right-sizes from the same metrics; the test stack's recomputes every 10 s, not every minute
+    export CLUSTER_VPA_PORT=${CLUSTER_VPA_PORT:-9448}
+    if [ "${PORTAL_INSTANCE:-}" = test ]; then export CLUSTER_VPA_INTERVAL=${CLUSTER_VPA_INTERVAL:-10s}; fi
     export CLUSTER_PROMETHEUS_URL=${PROMETHEUS_URL:-http://127.0.0.1:${PROMETHEUS_PORT:-9090}}
 }
 
@@ -26,7 +29,8 @@ cluster_choose() {
         export PORTAL_EXTERNAL_KUBECONFIG=$KUBECONFIG
     fi
     cluster_env
-    if cluster_owned; then export KUBECONFIG=$CLUSTER_STATE/kubeconfig; fi
+    # our cluster runs a VPA recommender: the job runner gives workloads VerticalPodAutoscalers ("Off" mode)
+    if cluster_owned; then export KUBECONFIG=$CLUSTER_STATE/kubeconfig PORTAL_RIGHT_SIZING=true; fi
 }
 
 cluster_build() {

@@ -66,6 +66,7 @@ var components = []component{
 	{cert: "sim-agent", user: "ai-portal-sim-agent", groups: []string{"system:masters"}, kubeconfig: "run/sim-agent.kubeconfig"},
 	{cert: "kueue", user: "kueue-controller-manager", groups: []string{"system:masters"}, kubeconfig: "run/kueue.kubeconfig"},
 	{cert: "prometheus-adapter", user: "ai-portal-prometheus-adapter", groups: []string{"system:masters"}, kubeconfig: "run/prometheus-adapter.kubeconfig"},
+	{cert: "vpa-recommender", user: "ai-portal-vpa-recommender", groups: []string{"system:masters"}, kubeconfig: "run/vpa-recommender.kubeconfig"},
 }
 
 // Ensure creates what is missing and rewrites every kubeconfig (they follow the API port of this start).

@@ -61,7 +61,7 @@ func TestEnsureCreatesAChainTheKubeconfigsTrust(t *testing.T) {
 		t.Fatal("the front-proxy client must be signed by its own CA, not the cluster CA")
 	}
 	for _, kc := range []string{"kubeconfig", "run/controller-manager.kubeconfig", "run/scheduler.kubeconfig",
-		"run/kwok.kubeconfig", "run/sim-agent.kubeconfig", "run/kueue.kubeconfig", "run/prometheus-adapter.kubeconfig"} {
+		"run/kwok.kubeconfig", "run/sim-agent.kubeconfig", "run/kueue.kubeconfig", "run/prometheus-adapter.kubeconfig", "run/vpa-recommender.kubeconfig"} {
 		if _, err := clientcmd.LoadFromFile(filepath.Join(state, kc)); err != nil {
 			t.Errorf("every component gets its kubeconfig: %v", err)
 		}

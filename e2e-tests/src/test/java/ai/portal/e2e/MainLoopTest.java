@@ -213,6 +213,10 @@ class MainLoopTest {
         explained(() -> assertThat(page.locator("#gpu-panels [data-signal='utilization']")).isVisible(
                 new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "train's GPU panels",
                 page.locator("#workload-gpu"));
+        // right-sizing: the cluster's VPA recommender measures the job (a recommendation, or one on its way)
+        explained(() -> assertThat(page.locator("#right-sizing, #right-sizing-collecting")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "train's right-sizing",
+                page.locator("#workload-right-sizing"));
         Portal.screenshot(page, "loop-job-detail");
 
         // a job behind it is told when it will start: when train's maximum runtime (60 minutes) at the latest

@@ -49,6 +49,8 @@ class AccessTest extends JobRunnerTestSupport {
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/notebooks?dryRun=true", notebook, true),
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/notebooks/nb/stop", null, true),
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/notebooks/nb/start", null, true),
+                new Call(HttpMethod.POST, "/api/v1/teams/{team}/notebooks/nb/resize",
+                        Map.of("cpu", "500m", "memory", "1Gi"), true),
                 new Call(HttpMethod.DELETE, "/api/v1/teams/{team}/notebooks/nb", null, true),
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/jobs", job, true),
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/jobs?dryRun=true", job, true),

@@ -57,7 +57,9 @@ import tools.jackson.databind.JsonNode;
         "portal.jobs.reconcile.resync-period=5s",
         "portal.jobs.history.sweep-period=2s",
         "portal.jobs.usage.sweep-period=2s",
-        "portal.teams.cache-for=1s"})
+        "portal.teams.cache-for=1s",
+        // the suite's cluster runs the VPA recommender (./portal's clusters do)
+        "portal.jobs.kubernetes.right-sizing=true"})
 public abstract class JobRunnerTestSupport {
 
     protected static final Tokens TOKENS = Tokens.fromTestStack();

@@ -67,10 +67,18 @@ public class ClusterState implements SmartLifecycle {
     public static final ResourceDefinitionContext CLUSTER_QUEUES = kueue("ClusterQueue", "clusterqueues", false);
     public static final ResourceDefinitionContext RESOURCE_FLAVORS = kueue("ResourceFlavor", "resourceflavors", false);
     public static final ResourceDefinitionContext LOCAL_QUEUES = kueue("LocalQueue", "localqueues", true);
+    /** VerticalPodAutoscalers: a CRD of the cluster's VPA installation, watched only with right-sizing on. */
+    public static final ResourceDefinitionContext RIGHT_SIZERS = new ResourceDefinitionContext.Builder()
+            .withGroup(RightSizerApi.GROUP).withVersion(RightSizerApi.VERSION).withKind(RightSizerApi.KIND)
+            .withPlural(RightSizerApi.PLURAL).withNamespaced(true).build();
+    public static final ResourceDefinitionContext RIGHT_SIZER_CHECKPOINTS = new ResourceDefinitionContext.Builder()
+            .withGroup(RightSizerApi.GROUP).withVersion(RightSizerApi.VERSION).withKind(RightSizerApi.CHECKPOINT_KIND)
+            .withPlural(RightSizerApi.CHECKPOINT_PLURAL).withNamespaced(true).build();
 
     private final KubernetesClient client;
     private final Installation installation;
     private final long resyncMillis;
+    private final boolean rightSizing;
     private final Map<String, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
     private final Sinks.Many<ClusterChange> changes = Sinks.many().multicast().directBestEffort();
     private final List<Runnable> kueueWatchers = new CopyOnWriteArrayList<>();
@@ -90,8 +98,11 @@ public class ClusterState implements SmartLifecycle {
     private SharedIndexInformer<Event> events;
     private SharedIndexInformer<Deployment> deployments;
     private SharedIndexInformer<HorizontalPodAutoscaler> autoscalers;
+    private SharedIndexInformer<GenericKubernetesResource> rightSizers;
+    private SharedIndexInformer<GenericKubernetesResource> rightSizerCheckpoints;
 
-    public ClusterState(KubernetesClient client, Installation installation, Duration resync) {
+    public ClusterState(KubernetesClient client, Installation installation, Duration resync, boolean rightSizing) {
+        this.rightSizing = rightSizing;
         this.client = client;
         this.installation = installation;
         this.resyncMillis = resync.toMillis();
@@ -151,6 +162,13 @@ public class ClusterState implements SmartLifecycle {
                 Map.of(), this::onWorkloadObject);
         autoscalers = start("HorizontalPodAutoscaler", client.autoscaling().v2().horizontalPodAutoscalers()
                 .inAnyNamespace().withLabelSelector(ours), Map.of(), this::onWorkloadObject);
+        if (rightSizing) {
+            rightSizers = start("VerticalPodAutoscaler", client.genericKubernetesResources(RIGHT_SIZERS)
+                    .inAnyNamespace().withLabelSelector(ours), Map.of(), (before, after) -> { });
+            // the recommender's own objects (no labels of ours): how much it has measured behind a recommendation
+            rightSizerCheckpoints = start("VerticalPodAutoscalerCheckpoint", client.genericKubernetesResources(
+                    RIGHT_SIZER_CHECKPOINTS).inAnyNamespace(), Map.of(), (before, after) -> { });
+        }
         running = true;
     }
 
@@ -370,6 +388,23 @@ public class ClusterState implements SmartLifecycle {
 
     public List<Pod> portalPods() {
         return portalPods == null ? List.of() : portalPods.getStore().list();
+    }
+
+    /** Whether the cluster runs a VPA recommender, so that workloads get VerticalPodAutoscalers (configuration). */
+    public boolean rightSizing() {
+        return rightSizing;
+    }
+
+    /** The VerticalPodAutoscaler of this installation with this name, as the informer has it. */
+    public Optional<GenericKubernetesResource> rightSizer(String namespace, String name) {
+        return rightSizers == null ? Optional.empty()
+                : Optional.ofNullable(rightSizers.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+    }
+
+    /** What the VPA recommender measured for one container of a VPA: its checkpoint, as the informer has it. */
+    public Optional<GenericKubernetesResource> rightSizerCheckpoint(String namespace, String vpa, String container) {
+        return rightSizerCheckpoints == null ? Optional.empty() : Optional.ofNullable(rightSizerCheckpoints.getStore()
+                .getByKey(Cache.namespaceKeyFunc(namespace, vpa + "-" + container)));
     }
 
     public Optional<StatefulSet> statefulSet(String namespace, String name) {

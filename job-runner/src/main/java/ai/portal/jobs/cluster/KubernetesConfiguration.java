@@ -32,7 +32,7 @@ class KubernetesConfiguration {
 
     @Bean
     ClusterState clusterState(KubernetesClient client, Installation installation, KubernetesProperties properties) {
-        return new ClusterState(client, installation, properties.resync());
+        return new ClusterState(client, installation, properties.resync(), properties.rightSizing());
     }
 
     @Bean

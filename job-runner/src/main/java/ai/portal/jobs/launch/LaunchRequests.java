@@ -17,6 +17,12 @@ public final class LaunchRequests {
     private LaunchRequests() {
     }
 
+    @Schema(description = "A notebook's new CPU and memory request (e.g. its right-sizing recommendation)")
+    public record Resize(
+            @Schema(example = "500m", description = "CPU cores (Kubernetes quantity)") @NotBlank String cpu,
+            @Schema(example = "3Gi", description = "Memory (Kubernetes quantity)") @NotBlank String memory) {
+    }
+
     @Schema(description = "A notebook to launch")
     public record LaunchNotebook(
             @Schema(example = "exploration", description = "DNS label, at most 40 characters; unique in the team")

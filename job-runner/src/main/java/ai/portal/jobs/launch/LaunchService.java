@@ -272,6 +272,42 @@ public class LaunchService {
     }
 
     /**
+     * A notebook's CPU and memory changed (the right-sizing recommendation, applied on a click): validated as a
+     * launch is, audited ({@code notebook.resize}, before and after), and, when it runs, restarted with the new size
+     * (its workspace is kept): stopped, then started once the team's quota has room for it again. A restart the quota
+     * or the cluster refuses leaves it stopped at its new size, and the error says why.
+     */
+    public Mono<WorkloadView> resizeNotebook(CurrentUser actor, String team, String name,
+                                             LaunchRequests.Resize request) {
+        Mono<WorkloadView> useCase = editable(actor, team, name, WorkloadKind.NOTEBOOK)
+                .flatMap(record -> Mono.fromCallable(() -> validator.resized(record.spec(), request))
+                        .flatMap(spec -> {
+                            boolean running = record.desired() == Desired.RUNNING;
+                            Mono<WorkloadRecord> resized = workloads.setSpec(record.id(), spec)
+                                    .then(running ? workloads.setDesired(record.id(), Desired.STOPPED) : Mono.empty())
+                                    .then(audit.record(actor, team, "notebook.resize", "notebook/" + name,
+                                            Map.of("cpu", record.spec().cpu(), "memory", record.spec().memory()),
+                                            Map.of("cpu", spec.cpu(), "memory", spec.memory()), Outcome.SUCCESS,
+                                            running ? "restarted with the new size" : ""))
+                                    .as(tx::transactional)
+                                    .then(Mono.defer(() -> workloads.find(record.id())));
+                            return resized.flatMap(stopped -> applier.apply(stopped).thenReturn(stopped))
+                                    .flatMap(stopped -> running ? restart(actor, team, stopped) : Mono.just(stopped));
+                        }))
+                .flatMap(status::view);
+        return audit.onFailure(useCase, actor, team, "notebook.resize", "notebook/" + name);
+    }
+
+    private Mono<WorkloadRecord> restart(CurrentUser actor, String team, WorkloadRecord stopped) {
+        return restartVerdict(team, stopped)
+                .flatMap(check -> refuseIf(team, check, true))
+                .then(changeDesired(actor, stopped, Desired.RUNNING, "notebook.start"))
+                .flatMap(record -> applier.apply(record)
+                        .flatMap(uid -> workloads.replaceObjectUid(record.id(), uid))
+                        .thenReturn(record));
+    }
+
+    /**
      * The verdict on starting a stopped notebook. Right after a stop, the quota controller and Kueue still count the
      * notebook's last run for a moment after its pod is gone; a start then re-checks for a few seconds rather than
      * refusing the notebook because of itself.
@@ -361,7 +397,7 @@ public class LaunchService {
                 .flatMap(record -> Mono.zip(status.view(record), workloads.events(record.id()).collectList())
                         .map(parts -> new WorkloadDetail(parts.getT1(),
                                 parts.getT2().stream().map(WorkloadDetail.HistoryEntry::of).toList(),
-                                status.kubernetesEvents(record))));
+                                status.kubernetesEvents(record), status.rightSizing(record))));
     }
 
     /** The caller's own live workloads in every team they are in, with status. */

@@ -77,6 +77,17 @@ public final class LaunchValidator {
                 null, null, null, Priority.NORMAL, null, scheduler);
     }
 
+    /** The spec with a new CPU and memory request, each checked as a launch checks it. */
+    public WorkloadSpec resized(WorkloadSpec spec, LaunchRequests.Resize request) {
+        Errors errors = new Errors();
+        String cpu = cpu(request.cpu(), errors);
+        String memory = memory(request.memory(), errors);
+        errors.throwIfAny();
+        return new WorkloadSpec(spec.image(), spec.imageId(), cpu, memory, spec.gpuType(), spec.gpus(),
+                spec.workspaceSize(), spec.command(), spec.args(), spec.env(), spec.maxRuntimeSeconds(),
+                spec.retries(), spec.priority(), spec.annotations(), spec.schedulerName());
+    }
+
     public WorkloadSpec job(SubmitJob request) {
         Errors errors = new Errors();
         name(request.name(), errors);

@@ -79,6 +79,16 @@ class NotebookController {
         return launches.startNotebook(CurrentUser.from(token), team, name);
     }
 
+    @PostMapping("/{name}/resize")
+    @Operation(summary = "Change a notebook's CPU and memory (owners and members)",
+            description = "E.g. to its right-sizing recommendation. A running notebook restarts with the new size (its "
+                    + "workspace is kept); a restart the quota refuses leaves it stopped at the new size, with the "
+                    + "reason (409/422)")
+    Mono<WorkloadView> resize(@AuthenticationPrincipal Jwt token, @PathVariable String team, @PathVariable String name,
+                              @Valid @RequestBody LaunchRequests.Resize request) {
+        return launches.resizeNotebook(CurrentUser.from(token), team, name, request);
+    }
+
     @DeleteMapping("/{name}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete a notebook",

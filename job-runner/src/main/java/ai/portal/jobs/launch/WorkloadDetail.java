@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import ai.portal.jobs.status.KubernetesEvent;
+import ai.portal.jobs.status.RightSizing;
 import ai.portal.jobs.status.WorkloadView;
 import ai.portal.jobs.workload.WorkloadEvent;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -15,7 +16,9 @@ public record WorkloadDetail(
         @Schema(description = "Phase changes and queue decisions, oldest first; kept after the objects are gone")
         List<HistoryEntry> history,
         @Schema(description = "Kubernetes events of its objects and pods, oldest first, in plain language")
-        List<KubernetesEvent> events) {
+        List<KubernetesEvent> events,
+        @Schema(description = "Its requests against what the cluster's VPA recommender measured it to need")
+        RightSizing rightSizing) {
 
     @Schema(description = "One entry of the history")
     public record HistoryEntry(Instant at,

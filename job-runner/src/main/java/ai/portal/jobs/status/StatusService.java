@@ -25,8 +25,10 @@ import ai.portal.jobs.status.Observation.QueuePosition;
 import ai.portal.jobs.workload.Desired;
 import ai.portal.jobs.workload.WorkloadEvent;
 import ai.portal.jobs.workload.WorkloadKind;
+import ai.portal.jobs.workload.WorkloadNames;
 import ai.portal.jobs.workload.WorkloadRecord;
 import ai.portal.jobs.workload.WorkloadRepository;
+import ai.portal.jobs.workload.WorkloadResources;
 import ai.portal.jobs.workload.WorkloadSpec;
 import ai.portal.platform.team.GpuResources;
 import ai.portal.platform.team.KueueNames;
@@ -185,6 +187,19 @@ public class StatusService {
     }
 
     /** A workload's Kubernetes events (its object, its pods, its Kueue Workload), oldest first, said plainly. */
+    /** The workload's requests against its VerticalPodAutoscaler's recommendation (informer). */
+    public RightSizing rightSizing(WorkloadRecord workload) {
+        if (!cluster.rightSizing()) {
+            return RightSizing.unavailable();
+        }
+        return RightSizing.of(cluster.rightSizer(workload.namespace(), workload.name())
+                        .filter(vpa -> workload.id().toString().equals(vpa.getMetadata().getLabels()
+                                .get(WorkloadNames.WORKLOAD_ID_LABEL))).orElse(null),
+                cluster.rightSizerCheckpoint(workload.namespace(), workload.name(), WorkloadResources.CONTAINER)
+                        .orElse(null),
+                WorkloadResources.CONTAINER, workload.spec().cpu(), workload.spec().memory());
+    }
+
     public List<KubernetesEvent> kubernetesEvents(WorkloadRecord workload) {
         List<Pod> pods = cluster.pods(workload.namespace(), workload.name());
         KueueWorkload kueue = cluster.kueueWorkload(workload.namespace(), workload.kind().objectKind(),

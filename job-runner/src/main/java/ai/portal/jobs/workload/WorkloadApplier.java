@@ -89,6 +89,7 @@ public class WorkloadApplier {
         if (workload.desired() != Desired.RUNNING) {
             deleteOwn(StatefulSet.class, workload);
         }
+        applyRightSizer(workload);
         before.filter(name -> !name.equals(secretName)).ifPresent(name -> {
             log.info("notebook {}/{} now uses token Secret {}; deleting {}", workload.namespace(), workload.name(),
                     secretName, name);
@@ -162,7 +163,22 @@ public class WorkloadApplier {
         }
     }
 
+    private void deleteOwnRightSizer(WorkloadRecord workload) {
+        try {
+            client.genericKubernetesResources(ClusterState.RIGHT_SIZERS).inNamespace(workload.namespace())
+                    .withLabel(PortalLabels.INSTANCE, instance)
+                    .withLabel(WorkloadNames.WORKLOAD_ID_LABEL, workload.id().toString())
+                    .delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw new WorkloadApplyException(e.getCode(), "deleting the VerticalPodAutoscaler of "
+                        + workload.namespace() + "/" + workload.name() + " failed: " + e.getMessage());
+            }
+        }
+    }
+
     private String applyJob(WorkloadRecord workload, Map<String, String> teamEnv) {
+        applyRightSizer(workload);
         Job existing = client.batch().v1().jobs().inNamespace(workload.namespace()).withName(workload.name()).get();
         if (existing != null) {
             if (!isOurs(existing, workload)) {
@@ -172,6 +188,13 @@ public class WorkloadApplier {
             return existing.getMetadata().getUid();
         }
         return serverSideApply(WorkloadResources.job(workload, instance, teamEnv)).getMetadata().getUid();
+    }
+
+    /** The workload's VerticalPodAutoscaler, where the cluster runs a VPA recommender. */
+    private void applyRightSizer(WorkloadRecord workload) {
+        if (cluster.rightSizing()) {
+            serverSideApply(WorkloadResources.rightSizer(workload, instance));
+        }
     }
 
     private HasMetadata serverSideApply(HasMetadata object) {
@@ -200,6 +223,9 @@ public class WorkloadApplier {
                     : WorkloadResources.KINDS.stream().filter(kind -> kind != PersistentVolumeClaim.class).toList();
             for (Class<? extends HasMetadata> kind : kinds) {
                 deleteOwn(kind, workload);
+            }
+            if (cluster.rightSizing()) {
+                deleteOwnRightSizer(workload);
             }
             secrets.forEach(name -> deleteTokenSecret(workload, name));
             log.info("deleted {} {}/{}{}", workload.kind().wireName(), workload.namespace(), workload.name(),

@@ -83,6 +83,12 @@ public class WorkloadRepository {
                 .bind("id", id).bind("desired", desired.wireName()).fetch().rowsUpdated();
     }
 
+    /** A new spec for a live workload (a notebook resized); its objects follow when next applied. */
+    public Mono<Long> setSpec(UUID id, WorkloadSpec spec) {
+        return db.sql("update workload set spec = :spec, updated_at = now() where id = :id and deleted_at is null")
+                .bind("id", id).bind("spec", Json.of(json.writeValueAsString(spec))).fetch().rowsUpdated();
+    }
+
     public Mono<Long> markDeleted(UUID id, boolean deleteWorkspace) {
         return db.sql("""
                         update workload set desired = 'deleted', delete_workspace = :workspace, deleted_at = now(),

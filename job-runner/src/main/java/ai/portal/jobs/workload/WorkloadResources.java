@@ -4,12 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.portal.jobs.cluster.RightSizerApi;
 import ai.portal.platform.team.GpuResources;
 import ai.portal.platform.team.KueueNames;
 import ai.portal.platform.team.PortalLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -297,6 +299,27 @@ public final class WorkloadResources {
         labels.put(PortalLabels.OWNER, workload.ownerSubject());
         labels.put(WorkloadNames.WORKLOAD_ID_LABEL, workload.id().toString());
         return labels;
+    }
+
+    /**
+     * The workload's VerticalPodAutoscaler in recommendation mode ({@code updateMode: "Off"}): the cluster's VPA
+     * recommender writes into its status what the workload's container uses (target, bounds), and nothing else acts
+     * on it: no pod is evicted or resized. Named and labelled like the workload, pointing at its StatefulSet or Job;
+     * it stays while a notebook is stopped, so its history survives a restart.
+     */
+    public static GenericKubernetesResource rightSizer(WorkloadRecord workload, String instance) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("targetRef", Map.of("apiVersion", workload.notebook() ? "apps/v1" : "batch/v1",
+                "kind", workload.notebook() ? "StatefulSet" : "Job", "name", workload.name()));
+        spec.put("updatePolicy", Map.of("updateMode", "Off"));
+        spec.put("resourcePolicy", Map.of("containerPolicies", List.of(Map.of("containerName", CONTAINER,
+                "controlledResources", List.of("cpu", "memory")))));
+        GenericKubernetesResource vpa = new GenericKubernetesResource();
+        vpa.setApiVersion(RightSizerApi.API_VERSION);
+        vpa.setKind(RightSizerApi.KIND);
+        vpa.setMetadata(metadata(workload, instance, workload.name(), Map.of()));
+        vpa.setAdditionalProperty("spec", spec);
+        return vpa;
     }
 
     /** Kueue's labels: the team's LocalQueue and the priority class. Only on the Job or StatefulSet. */

@@ -65,12 +65,27 @@ public final class JobsApi {
     public record Exit(Integer code, String reason, String message) {
     }
 
-    public record Detail(Workload workload, List<HistoryEntry> history, List<Event> events) {
+    public record Detail(Workload workload, List<HistoryEntry> history, List<Event> events, RightSizing rightSizing) {
 
         public Detail {
             history = history == null ? List.of() : history;
             events = events == null ? List.of() : events;
+            rightSizing = rightSizing == null ? new RightSizing("unavailable", List.of(), null, null, 0) : rightSizing;
         }
+    }
+
+    /** The workload's requests against the VPA recommender's recommendation: unavailable, collecting or ready. */
+    public record RightSizing(String state, List<SizedResource> resources, Instant measuredSince,
+                              Instant measuredUntil, int samples) {
+
+        public RightSizing {
+            resources = resources == null ? List.of() : resources;
+        }
+    }
+
+    /** cpu (cores) or memory (bytes): requested, the recommended target, and the range the usage supports. */
+    public record SizedResource(String name, java.math.BigDecimal requested, java.math.BigDecimal target,
+                                java.math.BigDecimal lowerBound, java.math.BigDecimal upperBound) {
     }
 
     public record HistoryEntry(Instant at, String type, String phase, String reason, String message) {

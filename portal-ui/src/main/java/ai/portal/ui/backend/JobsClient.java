@@ -337,6 +337,12 @@ public class JobsClient {
         return action("/api/v1/teams/{team}/notebooks/{name}/start", team, name);
     }
 
+    /** A notebook's new CPU and memory request; a running notebook restarts with it. */
+    public Workload resizeNotebook(String team, String name, String cpu, String memory) {
+        return Calls.call(Backend.JOBS, () -> rest.post().uri("/api/v1/teams/{team}/notebooks/{name}/resize",
+                team, name).body(java.util.Map.of("cpu", cpu, "memory", memory)).retrieve().body(Workload.class));
+    }
+
     /** Keeps a running notebook from being stopped for idleness for {@code seconds} from now. */
     public Workload extendIdle(String team, String name, long seconds) {
         return Calls.call(Backend.JOBS, () -> rest.post().uri("/api/v1/teams/{team}/notebooks/{name}/idle-extension",

@@ -58,6 +58,27 @@ public final class Formats {
         return format.format(value);
     }
 
+    /** Cores with two decimals at most: 2, 0.23. */
+    public static String cores(java.math.BigDecimal cores) {
+        NumberFormat format = NumberFormat.getNumberInstance(locale());
+        format.setMaximumFractionDigits(cores.compareTo(java.math.BigDecimal.valueOf(0.01)) < 0 ? 3 : 2);
+        return format.format(cores);
+    }
+
+    /** Bytes in binary units with one decimal at most: 512 MiB, 2.3 GiB. */
+    public static String bytes(java.math.BigDecimal bytes) {
+        double value = bytes.doubleValue();
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        NumberFormat format = NumberFormat.getNumberInstance(locale());
+        format.setMaximumFractionDigits(1);
+        return format.format(value) + " " + units[unit];
+    }
+
     public static String percent(double fraction) {
         NumberFormat percent = NumberFormat.getPercentInstance(locale());
         percent.setMaximumFractionDigits(0);

@@ -7,6 +7,9 @@ import ai.portal.ui.backend.BackendException;
 import ai.portal.ui.backend.JobsApi.Detail;
 import ai.portal.ui.backend.JobsApi.Event;
 import ai.portal.ui.backend.JobsApi.HistoryEntry;
+import ai.portal.ui.backend.JobsApi.RightSizing;
+import ai.portal.ui.backend.JobsApi.SizedResource;
+import ai.portal.ui.backend.JobsApi.Workload;
 import ai.portal.ui.backend.JobsClient;
 import ai.portal.ui.backend.LogsClient;
 import ai.portal.ui.backend.MetricsClient;
@@ -15,6 +18,7 @@ import ai.portal.ui.backend.TenantClient;
 import ai.portal.ui.components.Async;
 import ai.portal.ui.components.PortalView;
 import ai.portal.ui.components.Section;
+import ai.portal.ui.components.Toasts;
 import ai.portal.ui.i18n.Formats;
 import ai.portal.ui.live.LiveUpdates;
 import ai.portal.ui.live.Topic;
@@ -24,6 +28,9 @@ import ai.portal.ui.security.CurrentUser;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.badge.Badge;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
@@ -59,6 +66,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
     private final Div summary = new Div();
     private Section timeline;
     private Section events;
+    private Section rightSizing;
 
     public WorkloadView(TenantClient tenants, JobsClient jobs, LogsClient logs, MetricsClient metrics,
                         LiveUpdates live) {
@@ -97,6 +105,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         summary.addClassName("portal-card");
         timeline = new Section("workload-timeline", getTranslation("workload.timeline"));
         events = new Section("workload-events", getTranslation("workload.events"));
+        rightSizing = new Section("workload-right-sizing", getTranslation("workload.right-sizing"));
         Section logSection = new Section("workload-logs", getTranslation("workload.logs"));
         logSection.show(new LogTail(logs, team.slug(), name));
         Section gpu = new Section("workload-gpu", getTranslation("workload.gpu"));
@@ -108,7 +117,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
             none.setId("workload-no-gpu");
             gpu.show(none);
         }
-        add(summary, timeline, events, logSection, gpu);
+        add(summary, timeline, events, rightSizing, logSection, gpu);
         show(detail);
         watches.clear().add(Topic.workloads(team.slug()), name, event.getUI(), this::refresh);
     }
@@ -144,6 +153,86 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         }
         timeline.show(timelineView(detail.history()));
         events.show(eventsView(detail.events()));
+        rightSizing.show(rightSizingView(detail.rightSizing(), workload));
+    }
+
+    /**
+     * "Requested 2 CPU, recommended 0.23 (0.03 – 1.2)": the VPA recommender's view of what the container needs,
+     * from its measured usage, beside what it asks for; a request above the recommendation's upper bound is called out.
+     */
+    private Component rightSizingView(RightSizing sizing, Workload workload) {
+        if (!"ready".equals(sizing.state())) {
+            Paragraph why = new Paragraph(getTranslation("workload.right-sizing." + sizing.state()));
+            why.setId("right-sizing-" + sizing.state());
+            return why;
+        }
+        Div lines = new Div();
+        lines.setId("right-sizing");
+        if (sizing.measuredSince() != null && sizing.measuredUntil() != null) {
+            Span basis = new Span(getTranslation("workload.right-sizing.basis", Formats.duration(
+                    java.time.Duration.between(sizing.measuredSince(), sizing.measuredUntil())), sizing.samples()));
+            basis.addClassName("portal-hint");
+            lines.add(basis);
+        }
+        for (SizedResource resource : sizing.resources()) {
+            boolean cpu = "cpu".equals(resource.name());
+            java.util.function.Function<java.math.BigDecimal, String> amount = cpu ? Formats::cores : Formats::bytes;
+            Paragraph line = new Paragraph(getTranslation(cpu ? "workload.right-sizing.cpu"
+                            : "workload.right-sizing.memory", amount.apply(resource.requested()),
+                    amount.apply(resource.target()),
+                    amount.apply(resource.lowerBound()), amount.apply(resource.upperBound())));
+            line.getElement().setAttribute("data-resource", resource.name());
+            lines.add(line);
+            if (resource.requested().compareTo(resource.upperBound()) > 0) {
+                Span over = new Span(getTranslation("workload.right-sizing.over", amount.apply(resource.target())));
+                over.addClassName("portal-hint");
+                over.getElement().setAttribute("data-over", resource.name());
+                lines.add(over);
+            }
+        }
+        if (workload.notebook() && TeamGate.canLaunch(team) && sizing.resources().size() == 2) {
+            lines.add(applyButton(workload, sizing));
+        }
+        return lines;
+    }
+
+    /**
+     * Applies the recommendation to a notebook: its requests become the targets (CPU rounded up to 10 millicores,
+     * memory up to a mebibyte), after a confirmation that says a running notebook restarts (its workspace is kept).
+     */
+    private Component applyButton(Workload workload, RightSizing sizing) {
+        String cpu = sizing.resources().get(0).target().movePointRight(3)
+                .divide(java.math.BigDecimal.TEN, 0, java.math.RoundingMode.CEILING).multiply(java.math.BigDecimal.TEN)
+                .max(java.math.BigDecimal.TEN).toPlainString() + "m";
+        String memory = sizing.resources().get(1).target().divide(java.math.BigDecimal.valueOf(1L << 20), 0,
+                java.math.RoundingMode.CEILING).toPlainString() + "Mi";
+        Button apply = new Button(getTranslation("workload.right-sizing.apply"));
+        apply.setId("right-sizing-apply");
+        apply.addThemeVariants(ButtonVariant.LUMO_SMALL);
+        apply.addClickListener(click -> {
+            ConfirmDialog confirm = new ConfirmDialog();
+            confirm.setId("right-sizing-confirm");
+            confirm.setHeader(getTranslation("workload.right-sizing.apply"));
+            confirm.setText(getTranslation(workload.status() != null && "Running".equals(workload.status().phase())
+                    ? "workload.right-sizing.apply.running" : "workload.right-sizing.apply.stopped",
+                    Formats.cores(sizing.resources().get(0).target()),
+                    Formats.bytes(sizing.resources().get(1).target())));
+            confirm.setCancelable(true);
+            confirm.setCancelText(getTranslation("common.cancel"));
+            confirm.setConfirmText(getTranslation("workload.right-sizing.apply.confirm"));
+            confirm.addConfirmListener(ok -> {
+                apply.setEnabled(false);
+                Async.run(UI.getCurrent(), () -> jobs.resizeNotebook(team.slug(), name, cpu, memory), done -> {
+                    Toasts.success(getTranslation("workload.right-sizing.applied", name));
+                    refresh();
+                }, failure -> {
+                    apply.setEnabled(true);
+                    Toasts.failure(this, "workload.right-sizing.action", failure);
+                });
+            });
+            confirm.open();
+        });
+        return apply;
     }
 
     private Component timelineView(List<HistoryEntry> history) {

@@ -258,6 +258,8 @@ public final class TeamResources {
                 // model servers' autoscalers (the cluster's HPA controller scales; the job runner writes the HPA)
                 rule("autoscaling", List.of("horizontalpodautoscalers"), List.of("create", "patch", "delete")),
                 rule("batch", List.of("jobs"), workloadWrites),
+                // a workload's VerticalPodAutoscaler in recommendation mode, where the cluster runs a VPA recommender
+                rule("autoscaling.k8s.io", List.of("verticalpodautoscalers"), workloadWrites),
                 rule("", List.of("services", "persistentvolumeclaims"), workloadWrites),
                 rule("", List.of("secrets"), List.of("create", "delete")),
                 rule("", List.of("events"), List.of("create")));

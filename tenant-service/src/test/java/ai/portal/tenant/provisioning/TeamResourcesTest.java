@@ -259,7 +259,7 @@ class TeamResourcesTest {
                 .get("Role/portal-job-runner");
 
         for (String[] kind : new String[][] {{"apps", "statefulsets"}, {"batch", "jobs"}, {"", "services"},
-                {"", "persistentvolumeclaims"}}) {
+                {"", "persistentvolumeclaims"}, {"autoscaling.k8s.io", "verticalpodautoscalers"}}) {
             assertThat(verbsOn(role, kind[0], kind[1])).as(kind[1])
                     .containsExactlyInAnyOrder("create", "patch", "delete", "deletecollection");
         }
