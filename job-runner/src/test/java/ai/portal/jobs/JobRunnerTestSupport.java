@@ -121,6 +121,28 @@ public abstract class JobRunnerTestSupport {
         registry.add("portal.teams.tenant-service-url", JobRunnerTestSupport::tenantUrl);
         registry.add("portal.jobs.kubernetes.kubeconfig", JobRunnerTestSupport::kubeconfig);
         registry.add("portal.notebooks.token-key", () -> TestStack.get().value("NOTEBOOK_TOKEN_KEY"));
+        managementPortPrometheusScrapes().ifPresent(port -> registry.add("management.server.port", () -> port));
+    }
+
+    /**
+     * The job runner's management port as the suite's Prometheus knows it (the stack's job-runner port + 1100, which
+     * it scrapes), when free: {@code ./portal test} runs module tests before it starts the services, so the job runner
+     * under test is scraped as the real one would be, and its gateway's request rate reaches the metrics APIs
+     * (autoscaling on requests per second). Busy (a developer's {@code ./portal up} job runner): a port of its own.
+     */
+    private static java.util.Optional<Integer> managementPortPrometheusScrapes() {
+        Object jobsPort = TestStack.get().values().get("PORTAL_JOBS_PORT");
+        if (jobsPort == null || String.valueOf(jobsPort).isBlank()) {
+            return java.util.Optional.empty();
+        }
+        int port = Integer.parseInt(String.valueOf(jobsPort).strip()) + 1100;
+        try (var probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return java.util.Optional.of(port);
+        } catch (IOException busy) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** The suite's cluster: {@code KUBECONFIG} of the test stack; fails clearly when there is none. */

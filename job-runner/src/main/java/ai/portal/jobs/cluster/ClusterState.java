@@ -23,7 +23,9 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -44,9 +46,9 @@ import reactor.core.publisher.Sinks;
  * per request. Indexes answer the questions asked most: a workload's pods, a Kueue Workload by the object it stands
  * for, the pods on a node, the events of an object.
  *
- * <p>Only objects of this installation are watched where the job runner owns them (pods, StatefulSets, Jobs, PVCs
- * carry {@code portal.ai/instance}); nodes, all active pods (GPU allocation per node), Kueue's objects, team
- * namespaces and quotas are read cluster-wide because capacity is shared.
+ * <p>Only objects of this installation are watched where the job runner owns them (pods, StatefulSets, Jobs, PVCs,
+ * Deployments, HorizontalPodAutoscalers carry {@code portal.ai/instance}); nodes, all active pods (GPU allocation
+ * per node), Kueue's objects, team namespaces and quotas are read cluster-wide because capacity is shared.
  *
  * <p>Informers start in the background and retry while the API server (or Kueue's API) cannot be reached; the
  * application starts either way and {@link #informerHealth()} says what is not synced.
@@ -94,6 +96,8 @@ public class ClusterState implements SmartLifecycle {
     private SharedIndexInformer<ResourceQuota> quotas;
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Event> events;
+    private SharedIndexInformer<Deployment> deployments;
+    private SharedIndexInformer<HorizontalPodAutoscaler> autoscalers;
     private SharedIndexInformer<GenericKubernetesResource> rightSizers;
     private SharedIndexInformer<GenericKubernetesResource> rightSizerCheckpoints;
 
@@ -153,6 +157,11 @@ public class ClusterState implements SmartLifecycle {
                 event.getInvolvedObject() == null || event.getInvolvedObject().getName() == null ? List.of()
                         : List.of(event.getMetadata().getNamespace() + "/" + event.getInvolvedObject().getName())),
                 this::onEvent);
+        // this installation's Deployments (tracking and model servers) and the HPAs of its model servers
+        deployments = start("Deployment", client.apps().deployments().inAnyNamespace().withLabelSelector(ours),
+                Map.of(), this::onWorkloadObject);
+        autoscalers = start("HorizontalPodAutoscaler", client.autoscaling().v2().horizontalPodAutoscalers()
+                .inAnyNamespace().withLabelSelector(ours), Map.of(), this::onWorkloadObject);
         if (rightSizing) {
             rightSizers = start("VerticalPodAutoscaler", client.genericKubernetesResources(RIGHT_SIZERS)
                     .inAnyNamespace().withLabelSelector(ours), Map.of(), (before, after) -> { });
@@ -405,6 +414,18 @@ public class ClusterState implements SmartLifecycle {
 
     public List<StatefulSet> statefulSets() {
         return statefulSets == null ? List.of() : statefulSets.getStore().list();
+    }
+
+    /** One of this installation's Deployments. */
+    public Optional<Deployment> deployment(String namespace, String name) {
+        return deployments == null ? Optional.empty()
+                : Optional.ofNullable(deployments.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+    }
+
+    /** One of this installation's HorizontalPodAutoscalers. */
+    public Optional<HorizontalPodAutoscaler> autoscaler(String namespace, String name) {
+        return autoscalers == null ? Optional.empty()
+                : Optional.ofNullable(autoscalers.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
     }
 
     public Optional<Job> job(String namespace, String name) {

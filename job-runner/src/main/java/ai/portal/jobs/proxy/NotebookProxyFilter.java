@@ -46,6 +46,11 @@ class NotebookProxyFilter implements GatewayFilter {
     /** Exchange attribute with the notebook's token, for {@link #TOKEN_SCRUBBER}; never logged. */
     private static final String TOKEN = NotebookProxyFilter.class.getName() + ".token";
     private static final Logger log = LoggerFactory.getLogger(NotebookProxyFilter.class);
+    /**
+     * The longest a browser waits for the access decision (token refresh at Keycloak, membership at tenant-service,
+     * each bounded on its own) before it gets the "unavailable" page, and the wait is logged with what was pending.
+     */
+    static final java.time.Duration DECISION_TIMEOUT = java.time.Duration.ofSeconds(30);
     /** Methods that change nothing (the proxies of notebooks and MLflow both read them so). */
     static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
@@ -94,6 +99,7 @@ class NotebookProxyFilter implements GatewayFilter {
                 .cast(Authentication.class)
                 .flatMap(login -> access.check(login, path.team())
                         .then(targets.find(path.team(), path.name()))
+                        .timeout(DECISION_TIMEOUT)
                         .<Decision>map(target -> new Proceed(login, path, target))
                         .onErrorResume(failure -> Mono.just(new Refuse(pageFor(failure, login, path)))))
                 .defaultIfEmpty(new Refuse(Page.FORBIDDEN))

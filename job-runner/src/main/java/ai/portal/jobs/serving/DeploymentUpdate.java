@@ -8,7 +8,11 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param version   another version of the same registered model to roll out (a rolling update: every replica keeps
  *                  serving until its successor is Ready)
  * @param rateLimit requests per second one caller may send (1 to {@code portal.serving.max-rate-limit})
+ * @param replicas  a fixed replica count (1 to {@code portal.serving.max-replicas}); turns autoscaling off
+ * @param autoscaling autoscaling on, or its new bounds and targets (the whole policy: what is left out takes its
+ *                  default); not together with {@code replicas}
  */
 @Schema(name = "ModelDeploymentUpdate")
-public record DeploymentUpdate(@Schema(example = "4") String version, @Schema(example = "50") Integer rateLimit) {
+public record DeploymentUpdate(@Schema(example = "4") String version, @Schema(example = "50") Integer rateLimit,
+                               @Schema(example = "2") Integer replicas, ModelAutoscaling autoscaling) {
 }

@@ -11,13 +11,18 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param previousVersion the version asked for before the last rollout: what {@code POST …/rollback} returns to
  *                        (null: none)
  * @param rateLimit       requests per second one caller (an API key, a member's token) may send through the gateway
+ * @param replicas        the fixed replica count; with autoscaling, its minimum
+ * @param autoscaling     the autoscaling policy (null: a fixed replica count)
+ * @param autoscalingStatus what the cluster's HPA controller makes of it: replicas now and wanted, each metric's
+ *                        reading against its target, the last scale, its conditions in words (null: no autoscaling)
  * @param invocationsPath where the model answers, behind the gateway's sign-in or an API key (relative to the job
  *                        runner's public URL): {@code POST} MLflow's scoring payloads ({@code dataframe_split},
  *                        {@code inputs}, ...)
  */
 @Schema(name = "ModelDeployment")
 public record ModelDeploymentView(String team, String name, String model, int version, Integer previousVersion,
-                                  int replicas, String cpu, String memory, int rateLimit, ServingStatus status,
-                                  String invocationsPath, Instant createdAt, String createdBy, Instant updatedAt,
+                                  int replicas, String cpu, String memory, int rateLimit,
+                                  ModelAutoscaling autoscaling, ServingStatus status,
+                                  AutoscalingStatus autoscalingStatus, String invocationsPath, Instant createdAt, String createdBy, Instant updatedAt,
                                   String updatedBy) {
 }

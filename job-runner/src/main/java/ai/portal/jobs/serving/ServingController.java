@@ -62,9 +62,19 @@ class ServingController {
             description = "Runs `mlflow models serve` for the version as a Deployment with a Service and a "
                     + "PodDisruptionBudget in the team's namespace, inside its quota. The model answers at "
                     + "`invocationsPath` (`/models/<team>/<name>/invocations`) behind the gateway's sign-in, for the "
-                    + "team's members and viewers. 400 for bad input (a name that is not a DNS label, replicas, CPU "
-                    + "or memory out of range), 404 for a model or version the registry does not have, 409 for a name "
-                    + "taken, tracking off, an archived team or one beyond its quota; 403 for viewers. Nothing is "
+                    + "team's members and viewers. `autoscaling` instead of `replicas`: a HorizontalPodAutoscaler "
+                    + "(autoscaling/v2) beside the Deployment, acted on by the cluster's HPA controller, between "
+                    + "`minReplicas` and `maxReplicas` on any of: `cpuUtilization` and `memoryUtilization` (% of the "
+                    + "requests; Resource metrics), `requestsPerSecond` per replica (an Object metric on the "
+                    + "deployment's Service: the gateway's rate for the deployment, divided by the replicas), "
+                    + "`gpuUtilization` (% , a Pods metric from DCGM, only for deployments with GPUs: a Resource "
+                    + "metric `nvidia.com/gpu` is not valid Kubernetes, Resource metrics are CPU and memory only). "
+                    + "`status` says how many replicas serve, `autoscalingStatus` what the controller reads and "
+                    + "wants, in words (\"at max replicas\", \"metric unavailable: …\"). 400 for bad input (a name "
+                    + "that is not a DNS label, replicas, CPU, memory or autoscaling out of range, `replicas` with "
+                    + "`autoscaling`, a GPU target without GPUs), 404 for a model or version the registry does not "
+                    + "have, 409 for a name taken, tracking off, an archived team or one beyond what its quota has "
+                    + "left, 422 for a `maxReplicas` its whole quota could never hold; 403 for viewers. Nothing is "
                     + "created when refused.")
     Mono<ModelDeploymentView> deploy(@AuthenticationPrincipal Jwt token, @PathVariable String team,
                                      @RequestBody(required = false) DeployRequest request) {
@@ -74,21 +84,27 @@ class ServingController {
     @DeleteMapping("/model-deployments/{name}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete a model deployment (owners, members)",
-            description = "Deletes its Deployment, Service and PodDisruptionBudget and the row. The registered model "
+            description = "Deletes its HorizontalPodAutoscaler, Deployment, Service and PodDisruptionBudget and the "
+                    + "row. The registered model "
                     + "stays in the registry.")
     Mono<Void> delete(@AuthenticationPrincipal Jwt token, @PathVariable String team, @PathVariable String name) {
         return serving.delete(CurrentUser.from(token), team, name);
     }
 
     @PatchMapping("/model-deployments/{name}")
-    @Operation(summary = "Roll out another model version, or change the rate limit (owners, members)",
+    @Operation(summary = "Roll out another model version, change the rate limit, the replicas or autoscaling "
+            + "(owners, members)",
             description = "`version`: a rolling update of the same Deployment; every replica keeps serving until its "
                     + "successor is Ready (`maxUnavailable` 0, one surge replica, which must fit in the team's "
                     + "quota). `status.servingVersions` and `status.rollout` say how far it is and, when stuck, why "
                     + "(quota, no node, a server that fails to start or to pass its readiness check). The version "
                     + "served before is kept for `POST …/rollback`. `rateLimit`: requests per second per caller, "
-                    + "applied at once. 400 bad input, 404 a version the registry does not have, 409 beyond quota or "
-                    + "an archived team; 403 for viewers. Audited as `model.update`.")
+                    + "applied at once. `autoscaling`: switches autoscaling on or replaces its policy (the whole "
+                    + "block; see the deploy operation); the HPA controller owns the replica count from then on and "
+                    + "the portal no longer sets it. `replicas`: a fixed count, which switches autoscaling off (the "
+                    + "HPA is deleted). Not both. 400 bad input, 404 a version the registry does not have, 409 beyond "
+                    + "what the quota has left or an archived team, 422 a `maxReplicas` beyond the whole quota; 403 "
+                    + "for viewers. Audited as `model.update`.")
     Mono<ModelDeploymentView> update(@AuthenticationPrincipal Jwt token, @PathVariable String team,
                                      @PathVariable String name,
                                      @RequestBody(required = false) DeploymentUpdate request) {

@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rateLimit   default requests per second one caller (an API key, a member) may send one deployment through
  *                    the gateway (per job-runner replica: buckets are in memory)
  * @param maxRateLimit the most a deployment may allow
+ * @param maxAutoscaledReplicas the most replicas an autoscaled deployment may grow to
+ * @param scaleDownStabilization how long, by default, the load must have asked for fewer replicas before the HPA
+ *                    controller removes any (Kubernetes' own default)
  */
 @ConfigurationProperties("portal.serving")
 public record ServingProperties(@DefaultValue("ghcr.io/mlflow/mlflow:v3.17.2") String image,
@@ -27,5 +30,7 @@ public record ServingProperties(@DefaultValue("ghcr.io/mlflow/mlflow:v3.17.2") S
                                 @DefaultValue("32Gi") String maxMemory,
                                 @DefaultValue("256Mi") String minMemory,
                                 @DefaultValue("20") int rateLimit,
-                                @DefaultValue("1000") int maxRateLimit) {
+                                @DefaultValue("1000") int maxRateLimit,
+                                @DefaultValue("10") int maxAutoscaledReplicas,
+                                @DefaultValue("5m") java.time.Duration scaleDownStabilization) {
 }

@@ -15,10 +15,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 
@@ -38,6 +43,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
  *   <li>Pod Security {@code restricted}; CPU and memory requested (memory limited to its request), so the team's
  *       ResourceQuota counts every replica. Not queued by Kueue: it holds no GPU (CPU serving) and must not wait
  *       behind the team's jobs. Rolling updates never go below the replicas asked for ({@code maxUnavailable 0}).</li>
+ *   <li>With autoscaling, a HorizontalPodAutoscaler {@code portal-model-<name>} scales the Deployment, whose
+ *       {@code spec.replicas} the portal then leaves to the HPA controller ({@link #autoscaler}).</li>
  *   <li>The PodDisruptionBudget lets a drain take one replica at a time ({@code maxUnavailable 1}): with one replica
  *       a drain is not blocked forever, with more the rest keep serving.</li>
  * </ul>
@@ -51,6 +58,10 @@ public final class ServingResources {
     public static final String PREFIX = "portal-model-";
     public static final String CONTAINER = "server";
     public static final int PORT = 8080;
+    /** The gateway's requests per second to a deployment, as the adapter serves it for the deployment's Service. */
+    public static final String REQUESTS_METRIC = "portal_model_requests_per_second";
+    /** The average GPU utilisation of a pod's GPUs (DCGM), as the adapter serves it per pod. */
+    public static final String GPU_METRIC = "gpu_utilization_percent";
 
     private ServingResources() {
     }
@@ -65,11 +76,109 @@ public final class ServingResources {
         return "models:/" + deployment.model() + "/" + deployment.version();
     }
 
-    /** The objects in apply order: the Deployment last, so the Service and budget are there when pods come. */
+    /**
+     * The objects in apply order: the Deployment after the Service and budget, so they are there when pods come, and
+     * the HorizontalPodAutoscaler (when autoscaled) after the Deployment it scales. An autoscaled Deployment carries
+     * no {@code spec.replicas} unless {@code withReplicas} (its creation): the HPA controller owns the count.
+     */
+    static List<HasMetadata> desired(String team, String instance, ModelDeployment deployment,
+                                     ServingProperties settings, boolean withReplicas) {
+        List<HasMetadata> objects = new java.util.ArrayList<>(List.of(service(team, instance, deployment),
+                disruptionBudget(team, instance, deployment),
+                deployment(team, instance, deployment, settings, withReplicas)));
+        if (deployment.autoscaled()) {
+            objects.add(autoscaler(team, instance, deployment));
+        }
+        return objects;
+    }
+
+    /** The objects of a deployment being created (an autoscaled one starts with its minimum). */
     static List<HasMetadata> desired(String team, String instance, ModelDeployment deployment,
                                      ServingProperties settings) {
-        return List.of(service(team, instance, deployment), disruptionBudget(team, instance, deployment),
-                deployment(team, instance, deployment, settings));
+        return desired(team, instance, deployment, settings, true);
+    }
+
+    /**
+     * The HorizontalPodAutoscaler of an autoscaled deployment ({@code autoscaling/v2}), scaling its Deployment:
+     * CPU and memory as Resource metrics ({@code Utilization} of the requests), requests per second as an Object
+     * metric on the deployment's Service ({@value #REQUESTS_METRIC}, the gateway's rate for the whole deployment,
+     * with an {@code AverageValue} target that the controller divides by the replica count), GPU utilisation as a
+     * Pods metric ({@value #GPU_METRIC}; Resource metrics are CPU and memory only). The scale-down window is the
+     * policy's; scaling up keeps Kubernetes' defaults.
+     */
+    static HorizontalPodAutoscaler autoscaler(String team, String instance, ModelDeployment deployment) {
+        ModelAutoscaling policy = deployment.autoscaling();
+        List<MetricSpec> metrics = new java.util.ArrayList<>();
+        if (policy.cpuUtilization() != null) {
+            metrics.add(resourceMetric("cpu", policy.cpuUtilization()));
+        }
+        if (policy.memoryUtilization() != null) {
+            metrics.add(resourceMetric("memory", policy.memoryUtilization()));
+        }
+        if (policy.requestsPerSecond() != null) {
+            metrics.add(new MetricSpecBuilder().withType("Object").withNewObject()
+                    .withNewDescribedObject().withApiVersion("v1").withKind("Service")
+                    .withName(objectName(deployment.name())).endDescribedObject()
+                    .withNewMetric().withName(REQUESTS_METRIC).endMetric()
+                    .withNewTarget().withType("AverageValue").withAverageValue(perSecond(policy.requestsPerSecond()))
+                    .endTarget()
+                    .endObject().build());
+        }
+        if (policy.gpuUtilization() != null) {
+            metrics.add(new MetricSpecBuilder().withType("Pods").withNewPods()
+                    .withNewMetric().withName(GPU_METRIC).endMetric()
+                    .withNewTarget().withType("AverageValue")
+                    .withAverageValue(new Quantity(Integer.toString(policy.gpuUtilization()))).endTarget()
+                    .endPods().build());
+        }
+        return new HorizontalPodAutoscalerBuilder()
+                .withMetadata(metadata(team, instance, deployment))
+                .withNewSpec()
+                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
+                .withName(objectName(deployment.name())).endScaleTargetRef()
+                .withMinReplicas(policy.minReplicas()).withMaxReplicas(policy.maxReplicas())
+                .withMetrics(metrics)
+                .withNewBehavior().withNewScaleDown()
+                .withStabilizationWindowSeconds(policy.scaleDownStabilizationSeconds()).endScaleDown()
+                .endBehavior()
+                .endSpec()
+                .build();
+    }
+
+    /**
+     * Only {@code spec.replicas} of the deployment's Deployment, for the hand-over to the HPA controller under a
+     * field manager of its own (serving/DESIGN.md, "Who owns the replica count").
+     */
+    static Deployment replicasOnly(String team, String name, int replicas) {
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(objectName(name)).withNamespace(TeamNames.namespace(team)).endMetadata()
+                .withNewSpec().withReplicas(replicas).endSpec()
+                .build();
+    }
+
+    /**
+     * Whether {@code manager} owns the Deployment's {@code spec.replicas} through server-side apply (its
+     * {@code managedFields}): then an apply without the field would reset the count, so it is handed over first.
+     */
+    static boolean ownsReplicas(Deployment live, String manager) {
+        return live.getMetadata().getManagedFields() != null && live.getMetadata().getManagedFields().stream()
+                .filter(entry -> manager.equals(entry.getManager()) && "Apply".equals(entry.getOperation())
+                        && entry.getFieldsV1() != null && entry.getFieldsV1().getAdditionalProperties() != null)
+                .anyMatch(entry -> entry.getFieldsV1().getAdditionalProperties().get("f:spec") instanceof Map<?, ?> spec
+                        && spec.containsKey("f:replicas"));
+    }
+
+    /** Requests per second as a quantity: whole numbers as they are, fractions in thousandths ("500m"). */
+    static Quantity perSecond(java.math.BigDecimal rate) {
+        java.math.BigDecimal plain = rate.stripTrailingZeros();
+        return plain.scale() <= 0 ? new Quantity(plain.toBigInteger().toString())
+                : new Quantity(plain.movePointRight(3).toBigInteger() + "m");
+    }
+
+    private static MetricSpec resourceMetric(String resource, int percent) {
+        return new MetricSpecBuilder().withType("Resource").withNewResource().withName(resource)
+                .withNewTarget().withType("Utilization").withAverageUtilization(percent).endTarget()
+                .endResource().build();
     }
 
     static Service service(String team, String instance, ModelDeployment deployment) {
@@ -94,6 +203,12 @@ public final class ServingResources {
 
     static Deployment deployment(String team, String instance, ModelDeployment deployment,
                                  ServingProperties settings) {
+        return deployment(team, instance, deployment, settings, true);
+    }
+
+    /** The Deployment; {@code withReplicas} false leaves {@code spec.replicas} to the HPA controller. */
+    static Deployment deployment(String team, String instance, ModelDeployment deployment,
+                                 ServingProperties settings, boolean withReplicas) {
         Container container = new ContainerBuilder(WorkloadResources.restrictedContainer(CONTAINER,
                 settings.image(), deployment.cpu(), deployment.memory()))
                 .withCommand("mlflow")
@@ -119,7 +234,7 @@ public final class ServingResources {
         return new DeploymentBuilder()
                 .withMetadata(metadata(team, instance, deployment))
                 .withNewSpec()
-                .withReplicas(deployment.replicas())
+                .withReplicas(withReplicas || !deployment.autoscaled() ? deployment.replicas() : null)
                 .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
                 .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1))
                 .endRollingUpdate().endStrategy()

@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.r2dbc.spi.Readable;
 import org.slf4j.Logger;
@@ -58,6 +59,8 @@ public class ServingService {
     static final String ACTION_UNDEPLOY = "model.undeploy";
     static final String ACTION_UPDATE = "model.update";
     static final String ACTION_ROLLBACK = "model.rollback";
+    /** The field manager that holds an autoscaled Deployment's replica count until the HPA controller takes it. */
+    static final String HANDOVER_SUFFIX = "-handover-to-hpa";
 
     private final DatabaseClient db;
     private final TeamAuthorizer authorizer;
@@ -114,7 +117,10 @@ public class ServingService {
                         .then(find(team, deployment.name()).flatMap(taken -> Mono.<ModelDeployment>error(
                                 new ApiException(HttpStatus.CONFLICT, "Name taken", "Team " + team + " already has "
                                         + "a model deployment named " + deployment.name() + ".").withField("name"))))
-                        .then(Mono.fromRunnable(() -> requireQuota(team, deployment)))
+                        .then(Mono.fromRunnable(() -> {
+                            requireQuota(team, deployment);
+                            requireQuotaCeiling(team, deployment);
+                        }))
                         .then(Mono.defer(() -> insert(actor, team, deployment)
                                 .then(start(team, deployment))
                                 .then(audit.record(actor, team, ACTION_DEPLOY, target, null, deployment,
@@ -150,9 +156,16 @@ public class ServingService {
                 .then(Mono.defer(() -> stored(team, name)))
                 .switchIfEmpty(Mono.error(() -> notFound(team, name)))
                 .flatMap(before -> {
-                    if (request == null || request.version() == null && request.rateLimit() == null) {
+                    if (request == null || request.version() == null && request.rateLimit() == null
+                            && request.replicas() == null && request.autoscaling() == null) {
                         return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "Nothing to change",
-                                "Name a version to roll out, a rate limit, or both.").withField("version"));
+                                "Name a version to roll out, a rate limit, a replica count or autoscaling.")
+                                .withField("version"));
+                    }
+                    if (request.replicas() != null && request.autoscaling() != null) {
+                        return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "Invalid model deployment",
+                                "Ask for a fixed number of replicas (autoscaling off) or for autoscaling, not both.")
+                                .withField("replicas"));
                     }
                     ModelDeployment after = before.deployment();
                     if (request.rateLimit() != null) {
@@ -160,6 +173,13 @@ public class ServingService {
                     }
                     if (request.version() != null) {
                         after = after.withVersion(ServingValidator.version(request.version()));
+                    }
+                    if (request.replicas() != null) {
+                        after = after.withFixedReplicas(ServingValidator.replicas(request.replicas(), settings));
+                    }
+                    if (request.autoscaling() != null) {
+                        after = after.withAutoscaling(ServingValidator.autoscaling(request.autoscaling(), false,
+                                settings));
                     }
                     return change(actor, team, before, after, ACTION_UPDATE, target);
                 });
@@ -187,32 +207,117 @@ public class ServingService {
                                              String action, String target) {
         ModelDeployment current = before.deployment();
         boolean newVersion = after.version() != current.version();
+        boolean newScaling = after.replicas() != current.replicas()
+                || !java.util.Objects.equals(after.autoscaling(), current.autoscaling());
         Mono<Void> versionChecks = !newVersion ? Mono.empty()
                 : registry.version(team, after.model(), after.version())
                 .then(Mono.fromRunnable(() -> requireQuota(team, after.withReplicas(1))));
+        Mono<Void> scalingChecks = !newScaling ? Mono.empty() : Mono.fromRunnable(() -> {
+            // replicas beyond those running now must fit in what the quota has left; all of autoscaling's in it
+            int more = after.replicas() - runningReplicas(team, current);
+            if (more > 0) {
+                requireQuota(team, after.withReplicas(more));
+            }
+            requireQuotaCeiling(team, after);
+        });
         Integer previous = newVersion ? Integer.valueOf(current.version()) : before.previousVersion();
-        return versionChecks
+        List<String> changes = new ArrayList<>();
+        if (newVersion) {
+            changes.add("version " + current.version() + " -> " + after.version());
+        }
+        if (newScaling) {
+            changes.add(scaling(current) + " -> " + scaling(after));
+        }
+        return versionChecks.then(scalingChecks)
                 .then(Mono.defer(() -> db.sql("""
                                 update model_deployment set version = :version, rate_limit = :rateLimit,
-                                    previous_version = :previous, updated_at = now(), updated_by = :by
+                                    previous_version = :previous, replicas = :replicas, min_replicas = :min,
+                                    max_replicas = :max, target_cpu_percent = :cpu, target_memory_percent = :memory,
+                                    target_rps = :rps, target_gpu_percent = :gpu, scale_down_seconds = :window,
+                                    updated_at = now(), updated_by = :by
                                 where team_slug = :team and name = :name""")
                         .bind("version", after.version()).bind("rateLimit", after.rateLimit())
                         .bind("previous", Parameter.fromOrEmpty(previous, Integer.class))
+                        .bind("replicas", after.replicas())
+                        .bind("min", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::minReplicas),
+                                Integer.class))
+                        .bind("max", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::maxReplicas),
+                                Integer.class))
+                        .bind("cpu", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::cpuUtilization),
+                                Integer.class))
+                        .bind("memory", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::memoryUtilization),
+                                Integer.class))
+                        .bind("rps", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::requestsPerSecond),
+                                BigDecimal.class))
+                        .bind("gpu", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::gpuUtilization),
+                                Integer.class))
+                        .bind("window", Parameter.fromOrEmpty(policy(after,
+                                ModelAutoscaling::scaleDownStabilizationSeconds), Integer.class))
                         .bind("by", actor.username()).bind("team", team).bind("name", after.name())
                         .then()
-                        .then(newVersion ? applier.apply(ServingResources.desired(team, instance, after, settings))
+                        .then(newVersion || newScaling ? applyObjects(team, after)
                                 .onErrorMap(WorkloadApplyException.class, ServingService::clusterRefusal)
                                 : Mono.<Void>empty())
                         .then(audit.record(actor, team, action, target, current, after, Outcome.SUCCESS,
-                                newVersion ? "version " + current.version() + " -> " + after.version() : ""))
+                                String.join("; ", changes)))
                         .as(tx::transactional)))
                 .doOnSuccess(done -> {
                     if (newVersion) {
                         log.info("model deployment {}/{}: rolling out version {} (was {})", team, after.name(),
                                 after.version(), current.version());
                     }
+                    if (newScaling) {
+                        log.info("model deployment {}/{}: {} (was {})", team, after.name(), scaling(after),
+                                scaling(current));
+                    }
                 })
                 .then(Mono.defer(() -> find(team, after.name())));
+    }
+
+    /** "2 replicas" or "autoscaling 1..3", for the audit's detail and the log. */
+    private static String scaling(ModelDeployment deployment) {
+        return deployment.autoscaled() ? "autoscaling " + deployment.autoscaling().minReplicas() + ".."
+                + deployment.autoscaling().maxReplicas() : deployment.replicas() + " replicas";
+    }
+
+    private static <T> T policy(ModelDeployment deployment, java.util.function.Function<ModelAutoscaling, T> field) {
+        return deployment.autoscaling() == null ? null : field.apply(deployment.autoscaling());
+    }
+
+    /** Replicas its Deployment asks for now (informer; with autoscaling, what the HPA controller set), else the row's. */
+    private int runningReplicas(String team, ModelDeployment deployment) {
+        return cluster.deployment(TeamNames.namespace(team), ServingResources.objectName(deployment.name()))
+                .map(found -> found.getSpec().getReplicas()).orElse(deployment.replicas());
+    }
+
+    /**
+     * Applies a deployment's objects (server-side apply, forced). With a fixed count the HPA goes first (else its
+     * controller would set the count again after us) and the Deployment carries {@code spec.replicas}, which takes
+     * the field back. With autoscaling the Deployment carries no {@code spec.replicas} once it exists, and if this
+     * field manager still owns the field (it created the Deployment, or the count was fixed before), the count is
+     * first handed over: applied unchanged under a manager of its own, so dropping ours leaves it where it is instead
+     * of resetting it to 1; the HPA controller's next change takes it from that manager (DESIGN.md).
+     */
+    private Mono<Void> applyObjects(String team, ModelDeployment deployment) {
+        String namespace = TeamNames.namespace(team);
+        String object = ServingResources.objectName(deployment.name());
+        Optional<Deployment> live = cluster.deployment(namespace, object);
+        if (!deployment.autoscaled()) {
+            Mono<Void> noAutoscaler = cluster.autoscaler(namespace, object).isPresent()
+                    ? applier.delete(HorizontalPodAutoscaler.class, namespace, object) : Mono.empty();
+            return noAutoscaler.then(applier.apply(ServingResources.desired(team, instance, deployment, settings,
+                    true)));
+        }
+        Mono<Void> handOver = live.filter(found -> ServingResources.ownsReplicas(found, applier.fieldManager()))
+                .map(found -> applier.applyUnforced(ServingResources.replicasOnly(team, deployment.name(),
+                                found.getSpec().getReplicas()), applier.fieldManager() + HANDOVER_SUFFIX)
+                        .doOnNext(handed -> log.info("model deployment {}/{}: replica count {} {}", team,
+                                deployment.name(), found.getSpec().getReplicas(), handed
+                                        ? "handed over to the HPA controller" : "already the HPA controller's"))
+                        .then())
+                .orElse(Mono.empty());
+        return handOver.then(applier.apply(ServingResources.desired(team, instance, deployment, settings,
+                live.isEmpty())));
     }
 
     /** A deployment's row with its team, for the reconciler. */
@@ -227,7 +332,7 @@ public class ServingService {
 
     /** Applies a deployment's objects as its row says (server-side apply: a no-op when nothing differs). */
     Mono<Void> reapply(String team, ModelDeployment deployment) {
-        return applier.apply(ServingResources.desired(team, instance, deployment, settings));
+        return applyObjects(team, deployment);
     }
 
     /** Deletes the objects of the deployment {@code name} in {@code namespace} (one no row wants). */
@@ -313,13 +418,19 @@ public class ServingService {
         ModelDeployment deployment = deploymentOf(row);
         OffsetDateTime created = row.get("created_at", OffsetDateTime.class);
         OffsetDateTime updated = row.get("updated_at", OffsetDateTime.class);
+        AutoscalingStatus autoscaling = deployment.autoscaled() ? AutoscalingStatus.of(deployment.autoscaling(),
+                cluster.autoscaler(TeamNames.namespace(team), ServingResources.objectName(deployment.name())))
+                : null;
+        // with autoscaling, "k of n replicas" counts against what the HPA controller wants now
+        ModelDeployment wanted = autoscaling == null || autoscaling.desiredReplicas() == null ? deployment
+                : deployment.withReplicas(Math.max(1, autoscaling.desiredReplicas()));
         return new ModelDeploymentView(team, deployment.name(), deployment.model(), deployment.version(),
                 row.get("previous_version", Integer.class), deployment.replicas(), deployment.cpu(),
-                deployment.memory(), deployment.rateLimit(),
-                ServingStatus.of(deployment, pods(team, deployment.name()),
+                deployment.memory(), deployment.rateLimit(), deployment.autoscaling(),
+                ServingStatus.of(wanted, pods(team, deployment.name()),
                         quotaRefusals(team, deployment.name(), updated == null ? null : updated.toInstant()),
                         Instant.now()),
-                invocationsPath(team, deployment.name()), created == null ? null : created.toInstant(),
+                autoscaling, invocationsPath(team, deployment.name()), created == null ? null : created.toInstant(),
                 row.get("created_by", String.class), updated == null ? null : updated.toInstant(),
                 row.get("updated_by", String.class));
     }
@@ -350,20 +461,42 @@ public class ServingService {
     }
 
     private static ModelDeployment deploymentOf(Readable row) {
+        Integer max = row.get("max_replicas", Integer.class);
+        ModelAutoscaling autoscaling = max == null ? null : new ModelAutoscaling(
+                row.get("min_replicas", Integer.class), max, row.get("target_cpu_percent", Integer.class),
+                row.get("target_memory_percent", Integer.class), Optional.ofNullable(row.get("target_rps",
+                BigDecimal.class)).map(ServingValidator::plain).orElse(null),
+                row.get("target_gpu_percent", Integer.class), row.get("scale_down_seconds", Integer.class));
         return new ModelDeployment(row.get("name", String.class), row.get("model", String.class),
                 row.get("version", Integer.class), row.get("replicas", Integer.class), row.get("cpu", String.class),
-                row.get("memory", String.class), row.get("rate_limit", Integer.class));
+                row.get("memory", String.class), row.get("rate_limit", Integer.class), autoscaling);
     }
 
     private Mono<Void> insert(CurrentUser actor, String team, ModelDeployment deployment) {
         return db.sql("""
                         insert into model_deployment (team_slug, name, model, version, replicas, cpu, memory, rate_limit,
-                                                      created_by, updated_by)
-                        values (:team, :name, :model, :version, :replicas, :cpu, :memory, :rateLimit, :by, :by)""")
+                                                      min_replicas, max_replicas, target_cpu_percent,
+                                                      target_memory_percent, target_rps, target_gpu_percent,
+                                                      scale_down_seconds, created_by, updated_by)
+                        values (:team, :name, :model, :version, :replicas, :cpu, :memory, :rateLimit, :min, :max,
+                                :cpu_target, :memory_target, :rps, :gpu, :window, :by, :by)""")
                 .bind("team", team).bind("name", deployment.name()).bind("model", deployment.model())
                 .bind("version", deployment.version()).bind("replicas", deployment.replicas())
                 .bind("cpu", deployment.cpu()).bind("memory", deployment.memory())
-                .bind("rateLimit", deployment.rateLimit()).bind("by", actor.username())
+                .bind("rateLimit", deployment.rateLimit())
+                .bind("min", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::minReplicas), Integer.class))
+                .bind("max", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::maxReplicas), Integer.class))
+                .bind("cpu_target", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::cpuUtilization),
+                        Integer.class))
+                .bind("memory_target", Parameter.fromOrEmpty(policy(deployment,
+                        ModelAutoscaling::memoryUtilization), Integer.class))
+                .bind("rps", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::requestsPerSecond),
+                        BigDecimal.class))
+                .bind("gpu", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::gpuUtilization),
+                        Integer.class))
+                .bind("window", Parameter.fromOrEmpty(policy(deployment,
+                        ModelAutoscaling::scaleDownStabilizationSeconds), Integer.class))
+                .bind("by", actor.username())
                 .then()
                 // a concurrent deploy of the same name got there first
                 .onErrorMap(DataIntegrityViolationException.class, taken -> new ApiException(HttpStatus.CONFLICT,
@@ -373,7 +506,7 @@ public class ServingService {
 
     /** Applies the objects; when the cluster refuses one, what was applied before it is deleted again. */
     private Mono<Void> start(String team, ModelDeployment deployment) {
-        return applier.apply(ServingResources.desired(team, instance, deployment, settings))
+        return applyObjects(team, deployment)
                 .onErrorResume(WorkloadApplyException.class, refused -> stop(team, deployment.name())
                         .onErrorResume(cleanup -> {
                             log.warn("model deployment {}/{}: cleaning up after a refused apply failed", team,
@@ -385,11 +518,12 @@ public class ServingService {
                         deployment.name(), deployment.model(), deployment.version(), deployment.replicas()));
     }
 
-    /** Deletes the Deployment, budget and Service by name (absent is fine). */
+    /** Deletes the autoscaler, Deployment, budget and Service by name (absent is fine). */
     private Mono<Void> stop(String team, String name) {
         String namespace = TeamNames.namespace(team);
         String object = ServingResources.objectName(name);
-        return applier.delete(Deployment.class, namespace, object)
+        return applier.delete(HorizontalPodAutoscaler.class, namespace, object)
+                .then(applier.delete(Deployment.class, namespace, object))
                 .then(applier.delete(PodDisruptionBudget.class, namespace, object))
                 .then(applier.delete(Service.class, namespace, object))
                 .onErrorMap(WorkloadApplyException.class, ServingService::clusterRefusal);
@@ -397,23 +531,53 @@ public class ServingService {
 
     /**
      * Every replica's requests must fit in what the team's ResourceQuota has left (informer): a Deployment beyond it
-     * would be accepted and its pods refused one by one, half-serving. Refused with what is short.
+     * would be accepted and its pods refused one by one, half-serving. Refused (409) with what is short.
      */
     private void requireQuota(String team, ModelDeployment deployment) {
-        Optional<ResourceQuota> quota = cluster.teamQuota(TeamNames.namespace(team));
-        if (quota.isEmpty() || quota.get().getStatus() == null || quota.get().getStatus().getHard() == null) {
+        List<String> missing = beyondQuota(team, deployment, deployment.replicas(), true);
+        if (!missing.isEmpty()) {
+            throw new ApiException(HttpStatus.CONFLICT, "Beyond the team's quota", deployment.replicas()
+                    + " replica(s) of " + deployment.cpu() + " CPU and " + deployment.memory() + " memory do not fit "
+                    + "in what team " + team + "'s quota has left (" + String.join("; ", missing) + "). Ask for "
+                    + "fewer or smaller replicas, or free some of the team's quota.").withField("replicas");
+        }
+    }
+
+    /**
+     * An autoscaled deployment's maxReplicas must fit in the team's whole quota (its hard limits, not what is left:
+     * other workloads come and go, and the status says when the quota holds a scale-out back). A maximum the quota
+     * could never hold is refused (422) with what is short.
+     */
+    private void requireQuotaCeiling(String team, ModelDeployment deployment) {
+        if (!deployment.autoscaled()) {
             return;
         }
+        int max = deployment.autoscaling().maxReplicas();
+        List<String> missing = beyondQuota(team, deployment, max, false);
+        if (!missing.isEmpty()) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Beyond the team's quota", "maxReplicas " + max
+                    + " of " + deployment.cpu() + " CPU and " + deployment.memory() + " memory would not fit in team "
+                    + team + "'s quota even with nothing else running (" + String.join("; ", missing) + "). Ask for "
+                    + "fewer or smaller replicas, or for more quota.").withField("autoscaling.maxReplicas");
+        }
+    }
+
+    /** What {@code replicas} replicas would need beyond what the quota has left ({@code left}) or holds at all. */
+    private List<String> beyondQuota(String team, ModelDeployment deployment, int replicas, boolean left) {
+        Optional<ResourceQuota> quota = cluster.teamQuota(TeamNames.namespace(team));
+        if (quota.isEmpty() || quota.get().getStatus() == null || quota.get().getStatus().getHard() == null) {
+            return List.of();
+        }
         Map<String, Quantity> hard = quota.get().getStatus().getHard();
-        Map<String, Quantity> used = quota.get().getStatus().getUsed() == null ? Map.of()
+        Map<String, Quantity> used = !left || quota.get().getStatus().getUsed() == null ? Map.of()
                 : quota.get().getStatus().getUsed();
-        BigDecimal replicas = BigDecimal.valueOf(deployment.replicas());
+        BigDecimal count = BigDecimal.valueOf(replicas);
         Map<String, BigDecimal> needed = Map.of(
-                "requests.cpu", Quantity.getAmountInBytes(new Quantity(deployment.cpu())).multiply(replicas),
-                "requests.memory", Quantity.getAmountInBytes(new Quantity(deployment.memory())).multiply(replicas),
-                "limits.memory", Quantity.getAmountInBytes(new Quantity(deployment.memory())).multiply(replicas),
-                "count/pods", replicas,
-                "pods", replicas);
+                "requests.cpu", Quantity.getAmountInBytes(new Quantity(deployment.cpu())).multiply(count),
+                "requests.memory", Quantity.getAmountInBytes(new Quantity(deployment.memory())).multiply(count),
+                "limits.memory", Quantity.getAmountInBytes(new Quantity(deployment.memory())).multiply(count),
+                "count/pods", count,
+                "pods", count);
         List<String> missing = new ArrayList<>();
         needed.forEach((resource, need) -> {
             Quantity limit = hard.get(resource);
@@ -424,17 +588,11 @@ public class ServingService {
                     ? Quantity.getAmountInBytes(used.get(resource)) : BigDecimal.ZERO);
             if (need.compareTo(free) > 0) {
                 missing.add(resource + ": needs " + need.stripTrailingZeros().toPlainString() + ", "
-                        + free.max(BigDecimal.ZERO).stripTrailingZeros().toPlainString() + " left of "
-                        + limit);
+                        + free.max(BigDecimal.ZERO).stripTrailingZeros().toPlainString()
+                        + (left ? " left of " : " in ") + limit);
             }
         });
-        if (!missing.isEmpty()) {
-            throw new ApiException(HttpStatus.CONFLICT, "Beyond the team's quota", deployment.replicas()
-                    + " replica(s) of " + deployment.cpu() + " CPU and " + deployment.memory() + " memory do not fit "
-                    + "in what team " + team + "'s quota has left (" + String.join("; ", missing.stream().sorted()
-                    .toList()) + "). Ask for fewer or smaller replicas, or free some of the team's quota.")
-                    .withField("replicas");
-        }
+        return missing.stream().sorted().toList();
     }
 
     private static ApiException notFound(String team, String name) {

@@ -19,6 +19,7 @@ final class ServingValidator {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
     private static final BigDecimal MIN_CPU = new BigDecimal("0.05");
+    private static final BigDecimal MAX_RPS = new BigDecimal("100000");
 
     private ServingValidator() {
     }
@@ -48,11 +49,11 @@ final class ServingValidator {
             throw bad("version", "The model version must be a version number as the registry shows it (1, 2, ...)"
                     + (version == null ? "." : ", not '" + shorten(version) + "'."));
         }
-        int replicas = request.replicas() == null ? 1 : request.replicas();
-        if (replicas < 1 || replicas > limits.maxReplicas()) {
-            throw bad("replicas", "Replicas must be between 1 and " + limits.maxReplicas() + ", not " + replicas
-                    + ".");
+        if (request.replicas() != null && request.autoscaling() != null) {
+            throw bad("replicas", "Ask for a fixed number of replicas or for autoscaling (its minReplicas and "
+                    + "maxReplicas), not both.");
         }
+        int replicas = replicas(request.replicas() == null ? 1 : request.replicas(), limits);
         String cpu = request.cpu() == null || request.cpu().isBlank() ? limits.cpu() : request.cpu().trim();
         BigDecimal cores = amount("cpu", cpu);
         if (cores.compareTo(MIN_CPU) < 0 || cores.compareTo(amount("cpu", limits.maxCpu())) > 0) {
@@ -66,8 +67,83 @@ final class ServingValidator {
             throw bad("memory", "Memory per replica must be between " + limits.minMemory() + " and "
                     + limits.maxMemory() + ", not " + memory + ".");
         }
-        return new ModelDeployment(name, model, Integer.parseInt(version), replicas, cpu, memory,
-                rateLimit(request.rateLimit(), limits));
+        ModelDeployment deployment = new ModelDeployment(name, model, Integer.parseInt(version), replicas, cpu,
+                memory, rateLimit(request.rateLimit(), limits));
+        return request.autoscaling() == null ? deployment
+                : deployment.withAutoscaling(autoscaling(request.autoscaling(), false, limits));
+    }
+
+    /** A fixed replica count within 1..{@code max-replicas}. */
+    static int replicas(int replicas, ServingProperties limits) {
+        if (replicas < 1 || replicas > limits.maxReplicas()) {
+            throw bad("replicas", "Replicas must be between 1 and " + limits.maxReplicas() + ", not " + replicas
+                    + ".");
+        }
+        return replicas;
+    }
+
+    /**
+     * An autoscaling policy within the platform's bounds, with its defaults filled in: minReplicas 1 by default and
+     * at most maxReplicas, maxReplicas at most {@code max-autoscaled-replicas}, at least one target, utilisations
+     * in %, requests per second above 0, a GPU target only where the deployment has GPUs ({@code withGpus}; model
+     * servers run on CPU for now, so never), the scale-down window 0..3600 s (default
+     * {@code scale-down-stabilization}). Whether maxReplicas fit in the team's quota is the service's check.
+     */
+    static ModelAutoscaling autoscaling(ModelAutoscaling asked, boolean withGpus, ServingProperties limits) {
+        int min = asked.minReplicas() == null ? 1 : asked.minReplicas();
+        if (min < 1) {
+            throw bad("autoscaling.minReplicas", "minReplicas must be 1 or more, not " + min + ".");
+        }
+        if (asked.maxReplicas() == null) {
+            throw bad("autoscaling.maxReplicas", "Name the most replicas autoscaling may run (maxReplicas, up to "
+                    + limits.maxAutoscaledReplicas() + ").");
+        }
+        int max = asked.maxReplicas();
+        if (max < min) {
+            throw bad("autoscaling.maxReplicas", "maxReplicas (" + max + ") must be at least minReplicas (" + min
+                    + ").");
+        }
+        if (max > limits.maxAutoscaledReplicas()) {
+            throw bad("autoscaling.maxReplicas", "maxReplicas must be at most " + limits.maxAutoscaledReplicas()
+                    + " (the platform's maximum), not " + max + ".");
+        }
+        percent("autoscaling.cpuUtilization", "CPU", asked.cpuUtilization(), 1000);
+        percent("autoscaling.memoryUtilization", "Memory", asked.memoryUtilization(), 100);
+        percent("autoscaling.gpuUtilization", "GPU", asked.gpuUtilization(), 100);
+        BigDecimal rps = asked.requestsPerSecond();
+        if (rps != null && (rps.signum() <= 0 || rps.compareTo(MAX_RPS) > 0 || rps.stripTrailingZeros().scale() > 3)) {
+            throw bad("autoscaling.requestsPerSecond", "Requests per second per replica must be above 0 and at most "
+                    + MAX_RPS.toPlainString() + " (at most 3 decimals), not " + rps.toPlainString() + ".");
+        }
+        if (asked.gpuUtilization() != null && !withGpus) {
+            throw bad("autoscaling.gpuUtilization", "A GPU utilisation target needs GPUs, and this deployment has "
+                    + "none (model servers run on CPU): scale on CPU, memory or requests per second instead.");
+        }
+        if (asked.cpuUtilization() == null && asked.memoryUtilization() == null && rps == null
+                && asked.gpuUtilization() == null) {
+            throw bad("autoscaling", "Name at least one target to scale on: cpuUtilization, memoryUtilization, "
+                    + "requestsPerSecond or gpuUtilization.");
+        }
+        int window = asked.scaleDownStabilizationSeconds() == null
+                ? (int) limits.scaleDownStabilization().toSeconds() : asked.scaleDownStabilizationSeconds();
+        if (window < 0 || window > 3600) {
+            throw bad("autoscaling.scaleDownStabilizationSeconds", "The scale-down window must be between 0 and "
+                    + "3600 seconds, not " + window + ".");
+        }
+        return new ModelAutoscaling(min, max, asked.cpuUtilization(), asked.memoryUtilization(),
+                rps == null ? null : plain(rps), asked.gpuUtilization(), window);
+    }
+
+    /** Without trailing zeros and never in exponent form (10, not 1E+1): what the API shows back. */
+    static BigDecimal plain(BigDecimal number) {
+        BigDecimal stripped = number.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+
+    private static void percent(String field, String what, Integer percent, int most) {
+        if (percent != null && (percent < 1 || percent > most)) {
+            throw bad(field, what + " utilisation must be between 1 and " + most + " %, not " + percent + ".");
+        }
     }
 
     /** A rate limit asked for (null: the default) within 1..{@code max-rate-limit}. */

@@ -55,6 +55,29 @@ public class TeamObjectApplier {
         });
     }
 
+    /** The field manager its applies write under. */
+    public String fieldManager() {
+        return fieldManager;
+    }
+
+    /**
+     * Applies one object under another field manager without forcing: true when applied, false when a field it sets
+     * is owned by another manager with another value (409: that manager keeps it).
+     */
+    public Mono<Boolean> applyUnforced(HasMetadata object, String manager) {
+        return Mono.fromCallable(() -> {
+            try {
+                client.resource(object).fieldManager(manager).serverSideApply();
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    return false;
+                }
+                throw WorkloadApplyException.of("applying", object, e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
     /** Deletes one object by kind and name (absent is fine); its dependants go in the background. */
     public Mono<Void> delete(Class<? extends HasMetadata> kind, String namespace, String name) {
         return blocking(() -> {

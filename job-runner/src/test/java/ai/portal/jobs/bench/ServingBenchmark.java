@@ -42,9 +42,18 @@ import tools.jackson.databind.json.JsonMapper;
  * </ol>
  * The payload is one row of {@code BENCH_FEATURES} zeros (20: the example's model).
  *
+ * <p>With {@code autoscale} as first argument (issue 16), instead: the model deployed autoscaling 1..2 on
+ * {@code BENCH_RPS_TARGET} (2) requests per second per replica with a 15 s scale-down window; per trial a load step
+ * of {@code BENCH_RPS} (6) requests/s through the gateway with an API key, and from its first request: the
+ * gateway's rate visible above the target in the HPA's status (gateway → Prometheus scrape → the adapter's 1-minute
+ * rate → the HPA controller's read), the controller's decision (desired 2), the second replica Ready (a real
+ * {@code mlflow models serve} started and its model loaded); then the load stops and the time until it is back at
+ * one replica.
+ *
  * <pre>
  * BENCH_TEAM=demo BENCH_OWNER=carol BENCH_USER=alice BENCH_MODEL=demo-model BENCH_VERSION=1 java -cp \
  *     "target/test-classes:target/classes:$(cat target/test-classpath.txt)" ai.portal.jobs.bench.ServingBenchmark 3 500
+ * ... ai.portal.jobs.bench.ServingBenchmark autoscale 3
  * </pre>
  */
 public final class ServingBenchmark {
@@ -70,9 +79,127 @@ public final class ServingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        new ServingBenchmark().run(args.length > 0 ? Integer.parseInt(args[0]) : 3,
-                args.length > 1 ? Integer.parseInt(args[1]) : 500);
+        if (args.length > 0 && "autoscale".equals(args[0])) {
+            new ServingBenchmark().autoscale(args.length > 1 ? Integer.parseInt(args[1]) : 3);
+        } else {
+            new ServingBenchmark().run(args.length > 0 ? Integer.parseInt(args[0]) : 3,
+                    args.length > 1 ? Integer.parseInt(args[1]) : 500);
+        }
         System.exit(0);
+    }
+
+    /** Load step → the HPA's reading, its decision, the new replica Ready; load gone → back to one replica. */
+    private void autoscale(int trials) throws Exception {
+        prepare();
+        double target = Double.parseDouble(System.getenv().getOrDefault("BENCH_RPS_TARGET", "2"));
+        int rate = Integer.parseInt(System.getenv().getOrDefault("BENCH_RPS", "6"));
+        String deployments = jobsUrl + "/api/v1/teams/" + TEAM + "/model-deployments";
+        String url = deployments + "/" + NAME;
+        BenchHttp.expect(calls.send("DELETE", url, tokens.userToken(USER), null), 204, 404);
+        awaitGone(url);
+        BenchHttp.expect(calls.send("POST", deployments, tokens.userToken(USER), Map.of("name", NAME, "model",
+                MODEL, "version", VERSION, "rateLimit", 1000, "autoscaling", Map.of("minReplicas", 1,
+                        "maxReplicas", 2, "requestsPerSecond", target, "scaleDownStabilizationSeconds", 15))), 201);
+        if (!awaitServing(url)) {
+            throw new IllegalStateException("the deployment did not serve within 300 s");
+        }
+        HttpResponse<String> created = calls.send("POST", url + "/keys", tokens.userToken(USER),
+                Map.of("name", "bench-hpa"));
+        BenchHttp.expect(created, 201);
+        String key = JSON.readTree(created.body()).path("key").asString();
+        String gateway = jobsUrl + "/models/" + TEAM + "/" + NAME + "/invocations";
+        // a few requests so that the series exists, then wait until the HPA reads it (and the load has gone)
+        for (int i = 0; i < 5; i++) {
+            invoke(gateway, key);
+        }
+        await("the HPA reading the gateway's rate", 300, () -> reading(url) != null);
+        System.out.printf(Locale.ROOT, "BENCH autoscale trials=%d load=%d req/s target=%.1f req/s per replica "
+                + "(1..2 replicas, scale-down window 15 s) machine_load=%s%n", trials, rate, target,
+                BenchHttp.loadAverage());
+        List<Double> seen = new ArrayList<>();
+        List<Double> decided = new ArrayList<>();
+        List<Double> ready = new ArrayList<>();
+        List<Double> back = new ArrayList<>();
+        for (int trial = 1; trial <= trials; trial++) {
+            await("one replica, the load gone", 600, () -> {
+                JsonNode found = deployment(url);
+                return found.path("autoscalingStatus").path("desiredReplicas").asInt() == 1
+                        && found.path("status").path("readyReplicas").asInt() == 1
+                        && reading(found) != null && reading(found) < target;
+            });
+            AtomicLong answered = new AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors
+                    .newScheduledThreadPool(8);
+            long start = System.nanoTime();
+            pacer.scheduleAtFixedRate(() -> {
+                if (loading.get()) {
+                    try {
+                        invoke(gateway, key);
+                        answered.incrementAndGet();
+                    } catch (Exception refused) {
+                        // counted as not answered; the step goes on
+                    }
+                }
+            }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
+            double visible = Double.NaN;
+            double decision = Double.NaN;
+            double secondReady = Double.NaN;
+            try {
+                long deadline = start + TimeUnit.MINUTES.toNanos(5);
+                while (System.nanoTime() < deadline && Double.isNaN(secondReady)) {
+                    JsonNode found = deployment(url);
+                    double now = (System.nanoTime() - start) / 1e9;
+                    Double current = reading(found);
+                    if (Double.isNaN(visible) && current != null && current > target) {
+                        visible = now;
+                    }
+                    if (Double.isNaN(decision) && found.path("autoscalingStatus").path("desiredReplicas").asInt() == 2) {
+                        decision = now;
+                    }
+                    if (found.path("status").path("readyReplicas").asInt() == 2) {
+                        secondReady = now;
+                    }
+                    Thread.sleep(250);
+                }
+            } finally {
+                loading.set(false);
+                pacer.shutdownNow();
+            }
+            long stopped = System.nanoTime();
+            await("back to one replica", 600, () -> deployment(url).path("autoscalingStatus")
+                    .path("desiredReplicas").asInt() == 1);
+            double scaledIn = (System.nanoTime() - stopped) / 1e9;
+            System.out.printf(Locale.ROOT, "BENCH autoscale trial=%d | rate above target in the HPA %.1f s | "
+                            + "HPA decides 2 replicas %.1f s | second replica Ready %.1f s | after the load: "
+                            + "back to 1 in %.1f s | answered %d | load=%s%n", trial, visible, decision, secondReady,
+                    scaledIn, answered.get(), BenchHttp.loadAverage());
+            seen.add(visible);
+            decided.add(decision);
+            ready.add(secondReady);
+            back.add(scaledIn);
+        }
+        System.out.printf(Locale.ROOT, "BENCH autoscale_summary trials=%d | visible p50=%.1f s | decision p50=%.1f s "
+                        + "p95=%.1f s | replica Ready p50=%.1f s p95=%.1f s | scale-in p50=%.1f s%n", trials,
+                BenchHttp.percentile(seen, 50), BenchHttp.percentile(decided, 50), BenchHttp.percentile(decided, 95),
+                BenchHttp.percentile(ready, 50), BenchHttp.percentile(ready, 95), BenchHttp.percentile(back, 50));
+        BenchHttp.expect(calls.send("DELETE", url, tokens.userToken(USER), null), 204);
+    }
+
+    private JsonNode deployment(String url) throws Exception {
+        HttpResponse<String> found = calls.send("GET", url, tokens.userToken(USER), null);
+        BenchHttp.expect(found, 200);
+        return JSON.readTree(found.body());
+    }
+
+    /** The requests per second per replica the HPA last read (null: none yet). */
+    private Double reading(String url) throws Exception {
+        return reading(deployment(url));
+    }
+
+    private static Double reading(JsonNode deployment) {
+        JsonNode current = deployment.path("autoscalingStatus").path("metrics").path(0).path("current");
+        return current.isNumber() ? current.asDouble() : null;
     }
 
     /** Tracking on and the model registered, by a training job from examples/ when the registry lacks it. */

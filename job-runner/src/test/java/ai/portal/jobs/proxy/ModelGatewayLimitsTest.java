@@ -41,12 +41,13 @@ class ModelGatewayLimitsTest {
         metrics.record("vision", "churn", ModelMetrics.outcome(null), 1_000_000);
         metrics.record("vision", "churn", "rate_limited", 10_000);
         String scrape = registry.scrape();
-        assertThat(scrape).contains("portal_model_requests_seconds_count{deployment=\"churn\",outcome=\"success\","
-                        + "team=\"vision\"} 2")
-                .contains("portal_model_requests_seconds_bucket{deployment=\"churn\",outcome=\"success\","
-                        + "team=\"vision\",le=\"0.005\"} 1")
-                .contains("portal_model_requests_seconds_bucket{deployment=\"churn\",outcome=\"success\","
-                        + "team=\"vision\",le=\"0.05\"} 2")
+        // model_namespace and model_service name the deployment's Service: what the prometheus-adapter maps the
+        // series to for the HPA's requests-per-second target
+        String series = "deployment=\"churn\",model_namespace=\"team-vision\",model_service=\"portal-model-churn\","
+                + "outcome=\"success\",team=\"vision\"";
+        assertThat(scrape).contains("portal_model_requests_seconds_count{" + series + "} 2")
+                .contains("portal_model_requests_seconds_bucket{" + series + ",le=\"0.005\"} 1")
+                .contains("portal_model_requests_seconds_bucket{" + series + ",le=\"0.05\"} 2")
                 .contains("outcome=\"client_error\"").contains("outcome=\"server_error\"")
                 .contains("outcome=\"rate_limited\"");
     }

@@ -24,7 +24,7 @@ class ServingResourcesTest {
 
     static final String INSTANCE = "test-abc123";
     static final ServingProperties SETTINGS = new ServingProperties("ghcr.io/mlflow/mlflow:v3.17.2", 5, "250m",
-            "768Mi", "8", "32Gi", "256Mi", 20, 1000);
+            "768Mi", "8", "32Gi", "256Mi", 20, 1000, 10, java.time.Duration.ofMinutes(5));
     static final ModelDeployment CHURN = new ModelDeployment("churn", "churn-classifier", 3, 2, "500m", "1Gi", 20);
 
     @Test
@@ -94,23 +94,23 @@ class ServingResourcesTest {
     @Test
     void requestsAreValidatedWithTheFieldAtFault() {
         ModelDeployment defaults = ServingValidator.validate(new DeployRequest("churn", "churn-classifier", "3", null,
-                null, null, null), SETTINGS);
+                null, null, null, null), SETTINGS);
         assertThat(defaults).isEqualTo(new ModelDeployment("churn", "churn-classifier", 3, 1, "250m", "768Mi", 20));
-        assertRefused(new DeployRequest("Churn", "m", "1", 1, null, null, null), "name", "not a DNS label");
-        assertRefused(new DeployRequest("churn_1", "m", "1", 1, null, null, null), "name", "not a DNS label");
-        assertRefused(new DeployRequest("a".repeat(41), "m", "1", 1, null, null, null), "name", "at most 40");
-        assertRefused(new DeployRequest("churn-", "m", "1", 1, null, null, null), "name", "not a DNS label");
-        assertRefused(new DeployRequest(null, "m", "1", 1, null, null, null), "name", "Name the deployment");
-        assertRefused(new DeployRequest("churn", " ", "1", 1, null, null, null), "model", "Name the registered model");
-        assertRefused(new DeployRequest("churn", "a/b", "1", 1, null, null, null), "model", "no '/'");
-        assertRefused(new DeployRequest("churn", "m", "latest", 1, null, null, null), "version", "not 'latest'");
-        assertRefused(new DeployRequest("churn", "m", "0", 1, null, null, null), "version", "version number");
-        assertRefused(new DeployRequest("churn", "m", "1", 0, null, null, null), "replicas", "between 1 and 5, not 0");
-        assertRefused(new DeployRequest("churn", "m", "1", 6, null, null, null), "replicas", "between 1 and 5, not 6");
-        assertRefused(new DeployRequest("churn", "m", "1", 1, "lots", null, null), "cpu", "not a Kubernetes quantity");
-        assertRefused(new DeployRequest("churn", "m", "1", 1, "9", null, null), "cpu", "between 50m and 8");
-        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "128Mi", null), "memory", "between 256Mi and 32Gi");
-        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "-1Gi", null), "memory", "between 256Mi and 32Gi");
+        assertRefused(new DeployRequest("Churn", "m", "1", 1, null, null, null, null), "name", "not a DNS label");
+        assertRefused(new DeployRequest("churn_1", "m", "1", 1, null, null, null, null), "name", "not a DNS label");
+        assertRefused(new DeployRequest("a".repeat(41), "m", "1", 1, null, null, null, null), "name", "at most 40");
+        assertRefused(new DeployRequest("churn-", "m", "1", 1, null, null, null, null), "name", "not a DNS label");
+        assertRefused(new DeployRequest(null, "m", "1", 1, null, null, null, null), "name", "Name the deployment");
+        assertRefused(new DeployRequest("churn", " ", "1", 1, null, null, null, null), "model", "Name the registered model");
+        assertRefused(new DeployRequest("churn", "a/b", "1", 1, null, null, null, null), "model", "no '/'");
+        assertRefused(new DeployRequest("churn", "m", "latest", 1, null, null, null, null), "version", "not 'latest'");
+        assertRefused(new DeployRequest("churn", "m", "0", 1, null, null, null, null), "version", "version number");
+        assertRefused(new DeployRequest("churn", "m", "1", 0, null, null, null, null), "replicas", "between 1 and 5, not 0");
+        assertRefused(new DeployRequest("churn", "m", "1", 6, null, null, null, null), "replicas", "between 1 and 5, not 6");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, "lots", null, null, null), "cpu", "not a Kubernetes quantity");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, "9", null, null, null), "cpu", "between 50m and 8");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "128Mi", null, null), "memory", "between 256Mi and 32Gi");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, "-1Gi", null, null), "memory", "between 256Mi and 32Gi");
     }
 
     @Test
@@ -190,10 +190,10 @@ class ServingResourcesTest {
 
     @Test
     void aRateLimitIsAskedWithinTheBoundsAndDefaultsToTheSetting() {
-        assertThat(ServingValidator.validate(new DeployRequest("churn", "m", "1", 1, null, null, 5), SETTINGS)
+        assertThat(ServingValidator.validate(new DeployRequest("churn", "m", "1", 1, null, null, 5, null), SETTINGS)
                 .rateLimit()).isEqualTo(5);
-        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, 0), "rateLimit", "between 1 and 1000");
-        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, 1001), "rateLimit", "not 1001");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, 0, null), "rateLimit", "between 1 and 1000");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, 1001, null), "rateLimit", "not 1001");
     }
 
     private static void assertRefused(DeployRequest request, String field, String detail) {

@@ -160,17 +160,35 @@ class TrackingTest extends KueueTestSupport {
         expectProblem(get("bob", MODELS, team), HttpStatus.NOT_FOUND, null);
         expectProblem(get("bob", MODELS, other), HttpStatus.CONFLICT, null);
 
-        // refusals: nothing created, each audited
-        Map<String, Object> deploy = Map.of("name", "it", "model", model, "version", "1", "replicas", 2,
+        // refusals: nothing created, each audited. The deployment autoscales between 2 and 3 replicas on the
+        // gateway's requests per second (1 per replica), with a short scale-down window for the test
+        Map<String, Object> fixed = Map.of("name", "it", "model", model, "version", "1", "replicas", 2,
                 "cpu", "100m", "memory", "512Mi");
+        Map<String, Object> autoscaling = Map.of("minReplicas", 2, "maxReplicas", 3, "requestsPerSecond", 1,
+                "scaleDownStabilizationSeconds", 15);
+        Map<String, Object> deploy = with(without(fixed, "replicas"), "autoscaling", autoscaling);
         expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "version", "99"), team),
                 HttpStatus.NOT_FOUND, "version");
         expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "model", "no-such-model"), team),
                 HttpStatus.NOT_FOUND, "model");
         expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "name", "Not_A_Label"), team),
                 HttpStatus.BAD_REQUEST, "name");
-        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "replicas", 50), team),
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(fixed, "replicas", 50), team),
                 HttpStatus.BAD_REQUEST, "replicas");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "replicas", 2), team),
+                HttpStatus.BAD_REQUEST, "replicas");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "autoscaling",
+                with(autoscaling, "maxReplicas", 1)), team), HttpStatus.BAD_REQUEST, "autoscaling.maxReplicas");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "autoscaling",
+                with(autoscaling, "maxReplicas", 11)), team), HttpStatus.BAD_REQUEST, "autoscaling.maxReplicas");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "autoscaling",
+                        Map.of("maxReplicas", 3, "gpuUtilization", 60)), team), HttpStatus.BAD_REQUEST,
+                "autoscaling.gpuUtilization");
+        // ten replicas of 8 CPU never fit in the team's 64
+        JsonNode beyondQuota = expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(with(deploy, "cpu", "8"),
+                "autoscaling", Map.of("maxReplicas", 10, "cpuUtilization", 70)), team),
+                HttpStatus.UNPROCESSABLE_CONTENT, "autoscaling.maxReplicas");
+        assertThat(beyondQuota.path("detail").asString()).contains("requests.cpu");
         expectProblem(send("carol", HttpMethod.POST, DEPLOYMENTS, deploy, team), HttpStatus.FORBIDDEN, null);
         expectProblem(send("bob", HttpMethod.POST, DEPLOYMENTS, deploy, team), HttpStatus.NOT_FOUND, null);
         assertThat(kubernetes().apps().deployments().inNamespace(namespace)
@@ -187,7 +205,20 @@ class TrackingTest extends KueueTestSupport {
         assertThat(kubernetes().services().inNamespace(namespace).withName("portal-model-it").get()).isNotNull();
         assertThat(kubernetes().policy().v1().podDisruptionBudget().inNamespace(namespace)
                 .withName("portal-model-it").get()).isNotNull();
+        var hpa = kubernetes().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace)
+                .withName("portal-model-it").get();
+        assertThat(hpa.getMetadata().getLabels()).containsEntry("portal.ai/instance", instance());
+        assertThat(hpa.getSpec().getMetrics().getFirst().getObject().getMetric().getName())
+                .isEqualTo("portal_model_requests_per_second");
+        assertThat(created.path("autoscaling").path("maxReplicas").asInt()).isEqualTo(3);
         expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, deploy, team), HttpStatus.CONFLICT, "name");
+
+        // no request has reached the model yet: Prometheus has no series for it, and the view says so
+        JsonNode blind = await("the HPA controller to report the requests metric unavailable", () -> json(get("carol",
+                DEPLOYMENTS + "/it", team), HttpStatus.OK), found -> found.path("autoscalingStatus")
+                .path("conditions").toString().contains("metric unavailable: requests per second"),
+                Duration.ofSeconds(120));
+        assertThat(blind.path("autoscalingStatus").path("message").asString()).contains("Metric unavailable");
 
         JsonNode serving = await("both replicas of " + team + "/it Ready", () -> json(get("carol",
                 DEPLOYMENTS + "/it", team), HttpStatus.OK), found -> found.path("status").path("readyReplicas")
@@ -226,6 +257,7 @@ class TrackingTest extends KueueTestSupport {
 
         machineClientsCallWithKeysWithinTheRateLimit(team, other, payload, probe.path("predictions"));
         aNewVersionRollsOutAndTheRollbackRestoresTheOld(team, model, payload, probe.path("predictions"));
+        theHpaControllerScalesOutUnderLoadAndBackWhenItStops(team, payload);
 
         // delete: nothing left behind
         expectProblem(send("carol", HttpMethod.DELETE, DEPLOYMENTS + "/it", null, team), HttpStatus.FORBIDDEN, null);
@@ -235,6 +267,8 @@ class TrackingTest extends KueueTestSupport {
                 kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-it").get() == null
                         && kubernetes().services().inNamespace(namespace).withName("portal-model-it").get() == null
                         && kubernetes().policy().v1().podDisruptionBudget().inNamespace(namespace)
+                        .withName("portal-model-it").get() == null
+                        && kubernetes().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace)
                         .withName("portal-model-it").get() == null
                         && kubernetes().pods().inNamespace(namespace).withLabel("portal.ai/model-deployment", "it")
                         .list().getItems().isEmpty());
@@ -401,6 +435,78 @@ class TrackingTest extends KueueTestSupport {
                 .returnResult().getResponseBody().path("predictions")).isEqualTo(predictions);
     }
 
+    /**
+     * Autoscaling on the same deployment, by the cluster's own HPA controller: the portal has handed the replica count
+     * over (its field manager no longer owns {@code spec.replicas}, and the count did not drop); a bounded load
+     * through the gateway on loopback (an API key, ~5 requests/s against a target of 1 per replica) makes the
+     * controller scale to its maximum of 3, which the view says; when the load stops it scales back to 2 after the
+     * deployment's 15 s window. A fixed count then switches autoscaling off: the HPA is deleted.
+     */
+    private void theHpaControllerScalesOutUnderLoadAndBackWhenItStops(String team, Map<String, Object> payload) {
+        String namespace = "team-" + team;
+        var deployments = kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-it");
+        awaitTrue("the replica count handed over to the HPA controller (not the job runner's applied field)", () -> {
+            var live = deployments.get();
+            return live.getMetadata().getManagedFields().stream()
+                    .filter(entry -> "ai-portal-job-runner".equals(entry.getManager())
+                            && "Apply".equals(entry.getOperation()))
+                    .noneMatch(entry -> String.valueOf(entry.getFieldsV1().getAdditionalProperties().get("f:spec"))
+                            .contains("f:replicas"));
+        });
+        assertThat(deployments.get().getSpec().getReplicas()).as("handing over kept the count").isEqualTo(2);
+        await("the gateway's requests per second in the metrics API", () -> json(get("alice", DEPLOYMENTS + "/it",
+                team), HttpStatus.OK), found -> !found.path("autoscalingStatus").path("metrics").path(0)
+                .path("current").isNull(), Duration.ofSeconds(180));
+
+        String key = json(send("alice", HttpMethod.POST, DEPLOYMENTS + "/it/keys", Map.of("name", "load"), team),
+                HttpStatus.CREATED).path("key").asString();
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        reactor.core.Disposable load = reactor.core.publisher.Flux.interval(Duration.ofMillis(200))
+                .take(Duration.ofMinutes(5))
+                .flatMap(tick -> reactor.core.publisher.Mono.fromCallable(() -> invoke(key, team, "it", payload)
+                                .returnResult(String.class).getStatus().value())
+                        .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                        .onErrorResume(failure -> reactor.core.publisher.Mono.empty()), 8)
+                .subscribe(status -> {
+                    if (status == 200) {
+                        answered.incrementAndGet();
+                    }
+                });
+        JsonNode scaled;
+        try {
+            scaled = await("the HPA controller to scale " + team + "/it out to 3 under load", () -> json(get("carol",
+                            DEPLOYMENTS + "/it", team), HttpStatus.OK),
+                    found -> found.path("autoscalingStatus").path("desiredReplicas").asInt() == 3,
+                    Duration.ofMinutes(4));
+        } finally {
+            load.dispose();
+        }
+        assertThat(scaled.path("autoscalingStatus").path("desiredReplicas").asInt()).as(scaled.toString())
+                .isEqualTo(3);
+        assertThat(answered.get()).as("the load was answered").isPositive();
+        assertThat(scaled.path("autoscalingStatus").path("metrics").path(0).path("current").asDouble())
+                .as("requests per second per replica above the target").isGreaterThan(1.0);
+        assertThat(scaled.path("autoscalingStatus").path("lastScaleTime").isNull()).isFalse();
+        awaitTrue("the Deployment scaled to 3 by the controller", () -> deployments.get().getSpec().getReplicas() == 3);
+
+        JsonNode calm = await("the HPA controller to scale " + team + "/it back to 2 once the load stopped", () ->
+                        json(get("carol", DEPLOYMENTS + "/it", team), HttpStatus.OK),
+                found -> found.path("autoscalingStatus").path("desiredReplicas").asInt() == 2,
+                Duration.ofMinutes(4));
+        assertThat(calm.path("autoscalingStatus").path("desiredReplicas").asInt()).as(calm.toString()).isEqualTo(2);
+
+        // a fixed count: autoscaling off, the HPA deleted, the count the portal's again
+        expectProblem(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("replicas", 2, "autoscaling",
+                Map.of("maxReplicas", 3, "cpuUtilization", 80)), team), HttpStatus.BAD_REQUEST, "replicas");
+        JsonNode off = json(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("replicas", 2), team),
+                HttpStatus.OK);
+        assertThat(off.path("autoscaling").isNull()).isTrue();
+        assertThat(off.path("autoscalingStatus").isNull()).isTrue();
+        assertThat(kubernetes().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace)
+                .withName("portal-model-it").get()).as("the HPA deleted").isNull();
+        assertThat(auditRows(team, "model.update").getFirst().get("detail")).isEqualTo("autoscaling 2..3 -> 2 replicas");
+    }
+
     /** Waits until every Ready replica, both of them, serves {@code version}. */
     private JsonNode awaitServing(String team, int version) {
         JsonNode serving = await("both replicas of " + team + "/it serve version " + version, () -> json(get("carol",
@@ -428,6 +534,12 @@ class TrackingTest extends KueueTestSupport {
         } catch (java.security.NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }
+    }
+
+    private static Map<String, Object> without(Map<String, Object> body, String key) {
+        Map<String, Object> changed = new java.util.LinkedHashMap<>(body);
+        changed.remove(key);
+        return changed;
     }
 
     private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {

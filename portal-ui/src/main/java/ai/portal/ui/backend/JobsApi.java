@@ -144,7 +144,31 @@ public final class JobsApi {
      * take the platform's defaults.
      */
     public record DeployModelRequest(String name, String model, String version, Integer replicas, String cpu,
-                                     String memory, Integer rateLimit) {
+                                     String memory, Integer rateLimit, ModelAutoscaling autoscaling) {
+    }
+
+    /**
+     * A deployment's autoscaling (a HorizontalPodAutoscaler the cluster's controller acts on): bounds, and targets
+     * (null: not scaled on): CPU and memory in % of the requests, requests per second per replica, GPU utilisation
+     * in %; {@code scaleDownStabilizationSeconds} how long the load must ask for fewer replicas before any go.
+     */
+    public record ModelAutoscaling(Integer minReplicas, Integer maxReplicas, Integer cpuUtilization,
+                                   Integer memoryUtilization, java.math.BigDecimal requestsPerSecond,
+                                   Integer gpuUtilization, Integer scaleDownStabilizationSeconds) {
+    }
+
+    /** One autoscaling target and the value the controller last read (null: unavailable). */
+    public record ModelAutoscalingMetric(String metric, java.math.BigDecimal current, java.math.BigDecimal target) {
+    }
+
+    /** One condition of the HPA controller: a code to translate, the metric it is about, the words in English. */
+    public record ModelAutoscalingCondition(String code, String metric, String words) {
+    }
+
+    /** What the HPA controller makes of a deployment: replicas now and wanted, readings, conditions. */
+    public record ModelAutoscalingStatus(Integer currentReplicas, Integer desiredReplicas, int minReplicas,
+                                         int maxReplicas, Instant lastScaleTime, List<ModelAutoscalingMetric> metrics,
+                                         List<ModelAutoscalingCondition> conditions, String message) {
     }
 
     /**
@@ -163,12 +187,17 @@ public final class JobsApi {
      */
     public record ModelDeployment(String team, String name, String model, int version, Integer previousVersion,
                                   int replicas, String cpu, String memory, int rateLimit,
-                                  ModelDeploymentStatus status, String invocationsPath, Instant createdAt,
+                                  ModelAutoscaling autoscaling, ModelDeploymentStatus status,
+                                  ModelAutoscalingStatus autoscalingStatus, String invocationsPath, Instant createdAt,
                                   String createdBy) {
     }
 
-    /** A change to a deployment: a version to roll out and/or a rate limit (null: unchanged). */
-    public record ModelDeploymentUpdate(String version, Integer rateLimit) {
+    /**
+     * A change to a deployment: a version to roll out, a rate limit, a fixed replica count (autoscaling off) or
+     * autoscaling (null: unchanged).
+     */
+    public record ModelDeploymentUpdate(String version, Integer rateLimit, Integer replicas,
+                                        ModelAutoscaling autoscaling) {
     }
 
     /** An API key of a model deployment; {@code key} only in the answer to its creation. */

@@ -22,7 +22,8 @@ class LiveConfiguration {
                             @Value("${portal.ui.live.interval:3s}") Duration interval) {
         return new LiveUpdates(
                 Map.of(Topic.TEAM, topic -> teamFingerprint(tenants, topic.key()),
-                        Topic.ADMIN, topic -> adminFingerprint(tenants)),
+                        Topic.ADMIN, topic -> adminFingerprint(tenants),
+                        Topic.MODELS, topic -> modelsFingerprint(jobs, topic.key())),
                 Map.of(Topic.WORKLOADS, (topic, events) -> workloadStream(jobs, topic.key(), events)),
                 interval);
     }
@@ -56,6 +57,24 @@ class LiveConfiguration {
                 tenants.quota(slug),
                 tenants.members(slug),
                 tenants.quotaRequests(slug).stream().map(r -> r.id() + ":" + r.status()).toList());
+    }
+
+    /**
+     * What a team's model deployments show that changes by itself: state, Ready replicas, the versions serving, a
+     * rollout, and the autoscaler's replicas and conditions. Not the metrics' readings, which move at every scrape:
+     * they are shown as of the last change.
+     */
+    static Object modelsFingerprint(JobsClient jobs, String team) {
+        return jobs.modelDeployments(team).stream().map(deployment -> List.of(deployment.name(),
+                deployment.version(), deployment.replicas(), String.valueOf(deployment.autoscaling()),
+                deployment.status().state(), deployment.status().readyReplicas(),
+                deployment.status().servingVersions(), String.valueOf(deployment.status().rollout()),
+                deployment.autoscalingStatus() == null ? List.of() : List.of(
+                        String.valueOf(deployment.autoscalingStatus().currentReplicas()),
+                        String.valueOf(deployment.autoscalingStatus().desiredReplicas()),
+                        deployment.autoscalingStatus().conditions().stream()
+                                .map(condition -> condition.code() + ":" + condition.metric()).toList())))
+                .toList();
     }
 
     /** What the admin pages show that changes by itself or by others: teams and their status, pending quota and

@@ -9,6 +9,7 @@ public record Topic(String kind, String key) {
     public static final String TEAM = "team";
     public static final String ADMIN = "admin";
     public static final String WORKLOADS = "workloads";
+    public static final String MODELS = "models";
 
     public static Topic team(String slug) {
         return new Topic(TEAM, slug);
@@ -17,6 +18,11 @@ public record Topic(String kind, String key) {
     /** A team's notebooks and jobs: status, queue positions, estimated starts. */
     public static Topic workloads(String team) {
         return new Topic(WORKLOADS, team);
+    }
+
+    /** A team's model deployments: status, replicas, the autoscaler's decisions and conditions. */
+    public static Topic models(String team) {
+        return new Topic(MODELS, team);
     }
 
     public static Topic admin() {

@@ -5,6 +5,10 @@ import java.util.List;
 import ai.portal.ui.backend.BackendException;
 import ai.portal.ui.backend.JobsApi.DeployModelRequest;
 import ai.portal.ui.backend.JobsApi.ModelApiKey;
+import ai.portal.ui.backend.JobsApi.ModelAutoscaling;
+import ai.portal.ui.backend.JobsApi.ModelAutoscalingCondition;
+import ai.portal.ui.backend.JobsApi.ModelAutoscalingMetric;
+import ai.portal.ui.backend.JobsApi.ModelAutoscalingStatus;
 import ai.portal.ui.backend.JobsApi.ModelDeployment;
 import ai.portal.ui.backend.JobsApi.ModelDeploymentUpdate;
 import ai.portal.ui.backend.JobsApi.ModelVersion;
@@ -19,6 +23,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
@@ -31,6 +36,7 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
 
@@ -217,7 +223,9 @@ final class TeamModels {
         Badge state = new Badge(section.getTranslation("model-state." + status.state()));
         String words = switch (status.state()) {
             case "serving" -> section.getTranslation("model-state.serving.help", status.servingVersion(),
-                    status.readyReplicas(), deployment.replicas());
+                    status.readyReplicas(), deployment.autoscalingStatus() != null
+                            && deployment.autoscalingStatus().desiredReplicas() != null
+                            ? deployment.autoscalingStatus().desiredReplicas() : deployment.replicas());
             case "failing" -> section.getTranslation("model-state.failing.help") + " " + status.message();
             default -> section.getTranslation("model-state.starting.help");
         };
@@ -232,9 +240,76 @@ final class TeamModels {
             rollout.addClassName("portal-hint");
             cell.add(rollout);
         }
+        if (deployment.autoscalingStatus() != null) {
+            cell.add(autoscaling(section, deployment));
+        }
         cell.setId("model-deployment-status-" + deployment.name());
         cell.getElement().setAttribute("data-state", status.state());
         return cell;
+    }
+
+    /**
+     * What the cluster's autoscaler makes of the deployment: replicas running and wanted within the bounds, each
+     * target's reading, the last scale, and its conditions in words ("at max replicas", "metric unavailable").
+     */
+    private static Component autoscaling(Section section, ModelDeployment deployment) {
+        String name = deployment.name();
+        ModelAutoscalingStatus scaling = deployment.autoscalingStatus();
+        List<String> parts = new java.util.ArrayList<>();
+        parts.add(scaling.currentReplicas() == null
+                ? section.getTranslation("model-autoscaling.summary-waiting", scaling.minReplicas(),
+                scaling.maxReplicas())
+                : section.getTranslation("model-autoscaling.summary", scaling.minReplicas(), scaling.maxReplicas(),
+                scaling.currentReplicas(), scaling.desiredReplicas() == null ? "–" : scaling.desiredReplicas()));
+        for (ModelAutoscalingMetric metric : scaling.metrics()) {
+            String what = section.getTranslation("model-autoscaling.metric." + metric.metric());
+            parts.add(metric.current() == null
+                    ? section.getTranslation("model-autoscaling.reading-none", what, amount(section, metric,
+                    metric.target()))
+                    : section.getTranslation("model-autoscaling.reading", what, amount(section, metric,
+                    metric.current()), amount(section, metric, metric.target())));
+        }
+        if (scaling.lastScaleTime() != null) {
+            parts.add(section.getTranslation("model-autoscaling.last-scale",
+                    ai.portal.ui.i18n.Formats.dateTime(scaling.lastScaleTime())));
+        }
+        Paragraph summary = new Paragraph(String.join(" · ", parts));
+        summary.setId("model-deployment-autoscaling-" + name);
+        summary.addClassName("portal-hint");
+        Div conditions = new Div();
+        conditions.setId("model-deployment-scaling-conditions-" + name);
+        for (ModelAutoscalingCondition condition : scaling.conditions()) {
+            Badge words = new Badge(condition(section, condition, deployment));
+            words.addClassName("portal-scaling-condition");
+            words.getElement().setAttribute("data-code", condition.code());
+            // the controller's own words (English, with its message) stay one hover away
+            words.getElement().setAttribute("title", condition.words());
+            conditions.add(words, new Span(" "));
+        }
+        return new Div(summary, conditions);
+    }
+
+    private static String condition(Section section, ModelAutoscalingCondition condition,
+                                     ModelDeployment deployment) {
+        String key = "model-autoscaling.condition." + condition.code();
+        return switch (condition.code()) {
+            case "metric-unavailable" -> condition.metric() == null
+                    ? section.getTranslation("model-autoscaling.condition.metric-unavailable-any")
+                    : section.getTranslation(key, section.getTranslation("model-autoscaling.metric."
+                    + condition.metric()));
+            case "scale-down-stabilized" -> section.getTranslation(key, deployment.autoscaling() == null ? "?"
+                    : deployment.autoscaling().scaleDownStabilizationSeconds());
+            case "at-max-replicas", "at-min-replicas", "scaling-limited", "cannot-scale", "scaling-disabled",
+                 "first-reading" -> section.getTranslation(key);
+            default -> condition.words();
+        };
+    }
+
+    private static String amount(Section section, ModelAutoscalingMetric metric, java.math.BigDecimal value) {
+        String number = value.stripTrailingZeros().toPlainString();
+        return "requestsPerSecond".equals(metric.metric())
+                ? section.getTranslation("model-autoscaling.per-second", number)
+                : section.getTranslation("model-autoscaling.percent", number);
     }
 
     private static void confirmDelete(Section section, JobsClient jobs, String team, ModelDeployment deployment) {
@@ -292,20 +367,25 @@ final class TeamModels {
             rateLimit.setId("deploy-model-rate-limit");
             rateLimit.setMin(1);
             rateLimit.setHelperText(getTranslation("team.models.rate-limit.default"));
+            AutoscalingFields scaling = new AutoscalingFields("deploy-model", null);
+            scaling.enabled.addValueChangeListener(change -> replicas.setEnabled(!change.getValue()));
             Paragraph error = new Paragraph();
             error.addClassName("portal-problem");
             error.setVisible(false);
             add(new Paragraph(getTranslation("team.models.deploy-text")),
-                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory), rateLimit), error);
+                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory), scaling,
+                            rateLimit), error);
 
             Button deploy = new Button(getTranslation("team.models.deploy"));
             deploy.setId("deploy-model-confirm");
             deploy.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
             deploy.addClickListener(click -> {
                 deploy.setEnabled(false);
+                ModelAutoscaling autoscaling = scaling.value();
                 var request = new DeployModelRequest(name.getValue().strip(), model.name(),
                         version.getValue() == null ? null : Integer.toString(version.getValue().version()),
-                        replicas.getValue(), cpu.getValue().strip(), memory.getValue().strip(), rateLimit.getValue());
+                        autoscaling == null ? replicas.getValue() : null, cpu.getValue().strip(),
+                        memory.getValue().strip(), rateLimit.getValue(), autoscaling);
                 Async.run(UI.getCurrent(), () -> jobs.deployModel(team, request), created -> {
                     Toasts.success(getTranslation("team.models.deployed", created.name()));
                     close();
@@ -336,7 +416,7 @@ final class TeamModels {
                      Runnable afterChange) {
             setHeaderTitle(getTranslation("team.models.change-title", deployment.name()));
             setId("change-model-dialog");
-            setWidth("min(32rem, 95vw)");
+            setWidth("min(40rem, 95vw)");
             Select<Integer> version = new Select<>();
             version.setId("change-model-version");
             version.setLabel(getTranslation("team.models.version"));
@@ -353,11 +433,19 @@ final class TeamModels {
             rateLimit.setHelperText(getTranslation("team.models.rate-limit.help"));
             rateLimit.setMin(1);
             rateLimit.setValue(deployment.rateLimit());
+            IntegerField replicas = new IntegerField(getTranslation("team.models.replicas"));
+            replicas.setId("change-model-replicas");
+            replicas.setMin(1);
+            replicas.setStepButtonsVisible(true);
+            replicas.setValue(deployment.replicas());
+            AutoscalingFields scaling = new AutoscalingFields("change-model", deployment.autoscaling());
+            replicas.setEnabled(!scaling.enabled.getValue());
+            scaling.enabled.addValueChangeListener(change -> replicas.setEnabled(!change.getValue()));
             Paragraph error = new Paragraph();
             error.addClassName("portal-problem");
             error.setVisible(false);
-            add(new Paragraph(getTranslation("team.models.change-text")), new VerticalLayout(version, rateLimit),
-                    error);
+            add(new Paragraph(getTranslation("team.models.change-text")),
+                    new VerticalLayout(version, rateLimit, replicas, scaling), error);
             Button save = new Button(getTranslation("team.models.change-confirm"));
             save.setId("change-model-confirm");
             save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -366,13 +454,20 @@ final class TeamModels {
                 String newVersion = chosen == null || chosen == deployment.version() ? null : chosen.toString();
                 Integer newLimit = rateLimit.getValue() == null || rateLimit.getValue() == deployment.rateLimit()
                         ? null : rateLimit.getValue();
-                if (newVersion == null && newLimit == null) {
+                // autoscaling on or changed; or off (a fixed count), or another fixed count
+                ModelAutoscaling wanted = scaling.value();
+                ModelAutoscaling newScaling = wanted != null && !wanted.equals(deployment.autoscaling()) ? wanted
+                        : null;
+                Integer newReplicas = wanted == null && replicas.getValue() != null
+                        && (deployment.autoscaling() != null || replicas.getValue() != deployment.replicas())
+                        ? replicas.getValue() : null;
+                if (newVersion == null && newLimit == null && newScaling == null && newReplicas == null) {
                     close();
                     return;
                 }
                 save.setEnabled(false);
                 Async.run(UI.getCurrent(), () -> jobs.updateModelDeployment(team, deployment.name(),
-                        new ModelDeploymentUpdate(newVersion, newLimit)), changed -> {
+                        new ModelDeploymentUpdate(newVersion, newLimit, newReplicas, newScaling)), changed -> {
                     Toasts.success(newVersion == null
                             ? getTranslation("team.models.changed", changed.name())
                             : getTranslation("team.models.rolling-out", changed.name(), changed.version()));
@@ -385,6 +480,72 @@ final class TeamModels {
                 });
             });
             getFooter().add(new Button(getTranslation("common.cancel"), click -> close()), save);
+        }
+    }
+
+    /**
+     * The autoscaling part of the deploy and change dialogs: on or off, the replicas' bounds, the targets (CPU and
+     * memory in % of the requests, requests per second per replica) and the scale-down delay. GPU utilisation is not
+     * offered: model servers run on CPU.
+     */
+    private static final class AutoscalingFields extends VerticalLayout {
+
+        private final Checkbox enabled = new Checkbox(getTranslation("team.models.autoscale"));
+        private final IntegerField min = new IntegerField(getTranslation("team.models.min-replicas"));
+        private final IntegerField max = new IntegerField(getTranslation("team.models.max-replicas"));
+        private final IntegerField cpu = new IntegerField(getTranslation("team.models.target-cpu"));
+        private final IntegerField memory = new IntegerField(getTranslation("team.models.target-memory"));
+        private final BigDecimalField requests = new BigDecimalField(getTranslation("team.models.target-rps"));
+        private final IntegerField window = new IntegerField(getTranslation("team.models.scale-down"));
+
+        AutoscalingFields(String idPrefix, ModelAutoscaling current) {
+            setPadding(false);
+            enabled.setId(idPrefix + "-autoscale");
+            enabled.setHelperText(getTranslation("team.models.autoscale.help"));
+            min.setId(idPrefix + "-min-replicas");
+            max.setId(idPrefix + "-max-replicas");
+            cpu.setId(idPrefix + "-target-cpu");
+            memory.setId(idPrefix + "-target-memory");
+            requests.setId(idPrefix + "-target-rps");
+            window.setId(idPrefix + "-scale-down");
+            window.setHelperText(getTranslation("team.models.scale-down.help"));
+            min.setMin(1);
+            max.setMin(1);
+            cpu.setMin(1);
+            memory.setMin(1);
+            memory.setMax(100);
+            window.setMin(0);
+            HorizontalLayout bounds = new HorizontalLayout(min, max, window);
+            HorizontalLayout targets = new HorizontalLayout(cpu, memory, requests);
+            // three fields a row do not fit a narrow dialog: they wrap
+            bounds.setWrap(true);
+            targets.setWrap(true);
+            if (current != null) {
+                enabled.setValue(true);
+                min.setValue(current.minReplicas());
+                max.setValue(current.maxReplicas());
+                cpu.setValue(current.cpuUtilization());
+                memory.setValue(current.memoryUtilization());
+                requests.setValue(current.requestsPerSecond());
+                window.setValue(current.scaleDownStabilizationSeconds());
+            } else {
+                min.setValue(1);
+                max.setValue(3);
+                cpu.setValue(70);
+            }
+            bounds.setVisible(enabled.getValue());
+            targets.setVisible(enabled.getValue());
+            enabled.addValueChangeListener(change -> {
+                bounds.setVisible(change.getValue());
+                targets.setVisible(change.getValue());
+            });
+            add(enabled, bounds, targets);
+        }
+
+        /** The policy asked for (null: autoscaling off); the job runner validates it and says what is wrong. */
+        ModelAutoscaling value() {
+            return !enabled.getValue() ? null : new ModelAutoscaling(min.getValue(), max.getValue(), cpu.getValue(),
+                    memory.getValue(), requests.getValue(), null, window.getValue());
         }
     }
 

@@ -101,7 +101,9 @@ public class TeamView extends VerticalLayout implements PortalView, BeforeEnterO
         render();
         // GPU-hours move when the team's workloads start or end
         watches.clear().add(Topic.team(team.slug()), event.getUI(), this::refresh)
-                .add(Topic.workloads(team.slug()), event.getUI(), () -> gpuHours.reload());
+                .add(Topic.workloads(team.slug()), event.getUI(), () -> gpuHours.reload())
+                // model deployments' status and autoscaling move by themselves
+                .add(Topic.models(team.slug()), event.getUI(), () -> models.reload());
     }
 
     private void render() {

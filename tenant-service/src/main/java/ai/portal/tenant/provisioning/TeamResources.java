@@ -255,6 +255,8 @@ public final class TeamResources {
                 // packages): applied and deleted by name
                 rule("apps", List.of("deployments"), List.of("create", "patch", "delete")),
                 rule("policy", List.of("poddisruptionbudgets"), List.of("create", "patch", "delete")),
+                // model servers' autoscalers (the cluster's HPA controller scales; the job runner writes the HPA)
+                rule("autoscaling", List.of("horizontalpodautoscalers"), List.of("create", "patch", "delete")),
                 rule("batch", List.of("jobs"), workloadWrites),
                 // a workload's VerticalPodAutoscaler in recommendation mode, where the cluster runs a VPA recommender
                 rule("autoscaling.k8s.io", List.of("verticalpodautoscalers"), workloadWrites),

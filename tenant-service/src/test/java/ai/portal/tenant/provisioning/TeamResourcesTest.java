@@ -267,6 +267,8 @@ class TeamResourcesTest {
                 .containsExactlyInAnyOrder("create", "patch", "delete");
         assertThat(verbsOn(role, "policy", "poddisruptionbudgets")).as("model servers' budgets, by name")
                 .containsExactlyInAnyOrder("create", "patch", "delete");
+        assertThat(verbsOn(role, "autoscaling", "horizontalpodautoscalers")).as("model servers' autoscalers, by name")
+                .containsExactlyInAnyOrder("create", "patch", "delete");
         assertThat(verbsOn(role, "", "secrets")).containsExactlyInAnyOrder("create", "delete");
         assertThat(verbsOn(role, "", "events")).containsExactly("create");
         for (String resource : List.of("pods", "pods/exec", "configmaps", "serviceaccounts", "resourcequotas")) {

@@ -189,6 +189,14 @@ class ChartRenderTest {
                 "ai-portal-portal-ai-portal-tenant-service"::equals), ClusterRole.class);
 
         assertThat(jobs.getRules()).allSatisfy(rule -> assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch"));
+        // its informers of model servers' Deployments and autoscalers
+        assertThat(jobs.getRules()).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("apps");
+            assertThat(rule.getResources()).contains("deployments");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("autoscaling");
+            assertThat(rule.getResources()).containsExactly("horizontalpodautoscalers");
+        });
         assertThat(logs.getRules()).allSatisfy(rule -> {
             assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch");
             assertThat(rule.getResources()).doesNotContain("pods/log", "secrets");
@@ -203,6 +211,8 @@ class ChartRenderTest {
         assertThat(scope.getSpec().getMatchConditions()).singleElement().satisfies(c -> assertThat(c.getExpression())
                 .contains("system:serviceaccount:ai-portal:portal-ai-portal-job-runner"));
         assertThat(scope.getSpec().getFailurePolicy()).isEqualTo("Fail");
+        assertThat(scope.getSpec().getMatchConstraints().getResourceRules())
+                .flatExtracting(rule -> rule.getResources()).contains("deployments", "horizontalpodautoscalers");
         assertThat(rendered.find("ValidatingAdmissionPolicyBinding", "ai-portal-portal-ai-portal-job-runner-scope"))
                 .isPresent();
         assertThat(render("required-values.yaml", "jobRunnerScope.enabled=false")
