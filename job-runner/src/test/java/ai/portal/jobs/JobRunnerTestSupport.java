@@ -23,7 +23,6 @@ import ai.portal.jobs.workload.NotebookTokenProperties;
 import ai.portal.jobs.workload.NotebookTokens;
 import ai.portal.testing.ServiceProcess;
 import ai.portal.testing.TestStack;
-import ai.portal.testing.ThreadsOnTimeout;
 import ai.portal.testing.Tokens;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -32,7 +31,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -52,7 +50,6 @@ import tools.jackson.databind.JsonNode;
  * an admin with real tokens, so team access is decided exactly as in production. Every test class makes teams with
  * fresh slugs and deletes them afterwards.
  */
-@ExtendWith(ThreadsOnTimeout.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "portal.jobs.reconcile.resync-period=5s",
         "portal.jobs.history.sweep-period=2s",

@@ -15,14 +15,16 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * When a test fails because a call did not answer in time, prints what this JVM's threads (the service under test
  * runs in it) were doing at that moment, one line per busy thread prefixed {@code HANG}, so that a hang seen only in
  * CI leaves evidence in the log (the red-run summary of {@code ./portal test} shows these lines). Threads idle in a
- * pool, a selector or a timed wait are counted, not listed. The failure itself goes on unchanged.
+ * pool, a selector or a timed wait are counted, not listed. The failure itself goes on unchanged. Registered for
+ * every test class of the suites that use this module (a service, {@code junit-platform.properties}).
  */
 public class ThreadsOnTimeout implements TestExecutionExceptionHandler {
 
     static final String PREFIX = "HANG ";
     private static final int FRAMES = 6;
     private static final List<String> IDLE_TOP_FRAMES = List.of("EPoll.wait", "Native.epollWait", "Native.epollBusyWait",
-            "KQueue", "SelectorImpl.select", "Net.poll", "Net.accept", "NioSocketImpl.timedAccept");
+            "KQueue", "SelectorImpl.select", "Net.poll", "Net.accept", "NioSocketImpl.timedAccept",
+            "Reference.waitForReferencePendingList", "FileInputStream.readBytes");
     private static final List<String> IDLE_POOL_FRAMES = List.of("ThreadPoolExecutor.getTask",
             "ForkJoinPool.awaitWork", "ForkJoinPool.runWorker", "ScheduledThreadPoolExecutor$DelayedWorkQueue.take",
             "LinkedBlockingQueue.take", "LinkedBlockingQueue.poll", "SynchronousQueue", "Reference$ReferenceHandler",
@@ -58,7 +60,7 @@ public class ThreadsOnTimeout implements TestExecutionExceptionHandler {
         int idle = 0;
         for (ThreadInfo thread : threads) {
             StackTraceElement[] stack = thread.getStackTrace();
-            if (isIdle(thread, stack)) {
+            if (thread.getThreadId() == Thread.currentThread().threadId() || isIdle(thread, stack)) {
                 idle++;
                 continue;
             }

@@ -3,11 +3,15 @@ package ai.portal.platform.me;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.security.CurrentUser;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -28,6 +32,10 @@ public class TenantServiceTeamDirectory implements TeamDirectory {
 
     private static final ParameterizedTypeReference<MeAnswer> ME = new ParameterizedTypeReference<>() {
     };
+
+    /** How long after the WebClient's timeout the lookup's own deadline ({@link #answer}) fails it. */
+    static final Duration DEADLINE_GRACE = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(TenantServiceTeamDirectory.class);
 
     private final WebClient tenant;
     private final Duration timeout;
@@ -69,14 +77,21 @@ public class TenantServiceTeamDirectory implements TeamDirectory {
                         "no bearer token in the security context to ask tenant-service with")));
     }
 
-    // suppressCancel: the future is shared through the cache; one caller going away must not cancel it for others
+    /**
+     * The answer for this token, one lookup shared by concurrent callers through the cache (a caller going away does
+     * not cancel it for the others). The lookup also has a deadline of the JDK's own timer, a little after the
+     * WebClient's: should that timeout not fire (it runs on Reactor's scheduler), the lookup still fails for every
+     * waiter with a 503 instead of leaving them waiting without end, is logged, and is dropped from the cache, so
+     * the next request asks again.
+     */
     private Mono<List<TeamMembership>> answer(String token) {
-        return Mono.fromFuture(answers.get(token, (key, executor) -> fetch(key).toFuture()), true);
-    }
-
-    /** Forgets every cached answer, e.g. when a test or an operator needs removals to take effect at once. */
-    public void forgetAll() {
-        answers.synchronous().invalidateAll();
+        return Mono.fromFuture(answers.get(token, (key, executor) -> fetch(key).toFuture()
+                        .orTimeout(timeout.plus(DEADLINE_GRACE).toMillis(), TimeUnit.MILLISECONDS)), true)
+                .onErrorMap(TimeoutException.class, stuck -> {
+                    log.warn("a team membership lookup at tenant-service did not end within {} (its own timeout {}); "
+                            + "answering 503", timeout.plus(DEADLINE_GRACE), timeout);
+                    return unavailable(stuck);
+                });
     }
 
     private Mono<List<TeamMembership>> fetch(String token) {
