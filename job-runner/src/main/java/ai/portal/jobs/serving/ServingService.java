@@ -232,27 +232,15 @@ public class ServingService {
                 .then(Mono.defer(() -> db.sql("""
                                 update model_deployment set version = :version, rate_limit = :rateLimit,
                                     previous_version = :previous, replicas = :replicas, min_replicas = :min,
-                                    max_replicas = :max, target_cpu_percent = :cpu, target_memory_percent = :memory,
+                                    max_replicas = :max, target_cpu_percent = :cpu_target,
+                                    target_memory_percent = :memory_target,
                                     target_rps = :rps, target_gpu_percent = :gpu, scale_down_seconds = :window,
                                     updated_at = now(), updated_by = :by
                                 where team_slug = :team and name = :name""")
+                        .bindValues(autoscalingColumns(after))
                         .bind("version", after.version()).bind("rateLimit", after.rateLimit())
                         .bind("previous", Parameter.fromOrEmpty(previous, Integer.class))
                         .bind("replicas", after.replicas())
-                        .bind("min", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::minReplicas),
-                                Integer.class))
-                        .bind("max", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::maxReplicas),
-                                Integer.class))
-                        .bind("cpu", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::cpuUtilization),
-                                Integer.class))
-                        .bind("memory", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::memoryUtilization),
-                                Integer.class))
-                        .bind("rps", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::requestsPerSecond),
-                                BigDecimal.class))
-                        .bind("gpu", Parameter.fromOrEmpty(policy(after, ModelAutoscaling::gpuUtilization),
-                                Integer.class))
-                        .bind("window", Parameter.fromOrEmpty(policy(after,
-                                ModelAutoscaling::scaleDownStabilizationSeconds), Integer.class))
                         .bind("by", actor.username()).bind("team", team).bind("name", after.name())
                         .then()
                         .then(newVersion || newScaling ? applyObjects(team, after)
@@ -278,6 +266,22 @@ public class ServingService {
     private static String scaling(ModelDeployment deployment) {
         return deployment.autoscaled() ? "autoscaling " + deployment.autoscaling().minReplicas() + ".."
                 + deployment.autoscaling().maxReplicas() : deployment.replicas() + " replicas";
+    }
+
+    /** The row's autoscaling columns as bind values (all null without autoscaling), for its insert and update. */
+    private static java.util.Map<String, Parameter> autoscalingColumns(ModelDeployment deployment) {
+        return java.util.Map.of(
+                "min", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::minReplicas), Integer.class),
+                "max", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::maxReplicas), Integer.class),
+                "cpu_target", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::cpuUtilization),
+                        Integer.class),
+                "memory_target", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::memoryUtilization),
+                        Integer.class),
+                "rps", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::requestsPerSecond),
+                        BigDecimal.class),
+                "gpu", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::gpuUtilization), Integer.class),
+                "window", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::scaleDownStabilizationSeconds),
+                        Integer.class));
     }
 
     private static <T> T policy(ModelDeployment deployment, java.util.function.Function<ModelAutoscaling, T> field) {
@@ -484,18 +488,7 @@ public class ServingService {
                 .bind("version", deployment.version()).bind("replicas", deployment.replicas())
                 .bind("cpu", deployment.cpu()).bind("memory", deployment.memory())
                 .bind("rateLimit", deployment.rateLimit())
-                .bind("min", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::minReplicas), Integer.class))
-                .bind("max", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::maxReplicas), Integer.class))
-                .bind("cpu_target", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::cpuUtilization),
-                        Integer.class))
-                .bind("memory_target", Parameter.fromOrEmpty(policy(deployment,
-                        ModelAutoscaling::memoryUtilization), Integer.class))
-                .bind("rps", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::requestsPerSecond),
-                        BigDecimal.class))
-                .bind("gpu", Parameter.fromOrEmpty(policy(deployment, ModelAutoscaling::gpuUtilization),
-                        Integer.class))
-                .bind("window", Parameter.fromOrEmpty(policy(deployment,
-                        ModelAutoscaling::scaleDownStabilizationSeconds), Integer.class))
+                .bindValues(autoscalingColumns(deployment))
                 .bind("by", actor.username())
                 .then()
                 // a concurrent deploy of the same name got there first
