@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * JupyterLab processes on the simulated GPU nodes, the authenticated notebook proxy): the admin makes a team with
  * alice as owner and 4 A100s; alice launches a 1-A100 notebook, sees it reach Running, opens it and runs a cell;
  * carol, added to the team, opens it too and is refused at her next request once removed; bob, who is not in the
- * team, reaches neither its pages nor the notebook; a 4-A100 job submitted while the notebook
+ * team, reaches neither its pages nor the notebook; alice sees the most the notebook used beside what it asks for and
+ * applies the VPA recommender's right-size recommendation, and it restarts with it; a 4-A100 job submitted while the notebook
  * holds one waits in the queue with its reason, and starts by itself when she stops the notebook; its detail shows
  * its log lines arriving live and its GPU panels; a job behind it is told when it will start; the admin's usage
  * CSV has the team's GPU time.
@@ -170,6 +171,32 @@ class MainLoopTest {
 
     @Test
     @Order(5)
+    void aliceSeesWhatTheNotebookUsedAndAppliesTheRightSizeRecommendation() {
+        Page page = signedIn("alice");
+        page.navigate(Portal.url() + "/teams/" + TEAM + "/workloads/lab");
+        // the most it used (Prometheus, the node's kubelet metrics of the real JupyterLab) beside what it asks for
+        explained(() -> assertThat(page.locator("#peak-usage [data-resource='cpu']")).containsText("used at most",
+                        new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW)), "lab's peak usage",
+                page.locator("#workload-right-sizing"));
+        assertThat(page.locator("#peak-usage [data-resource='memory']")).containsText("used at most");
+        // the VPA recommender's recommendation from its measured usage, applied on a click
+        explained(() -> assertThat(page.locator("#right-sizing-apply")).isVisible(
+                        new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "lab's right-size recommendation",
+                page.locator("#workload-right-sizing"));
+        Portal.screenshot(page, "loop-right-sizing");
+        String asked = page.locator("#workload-resources").innerText();
+        page.locator("#right-sizing-apply").click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Apply").setExact(true)).click();
+        // it restarts asking for the recommendation: its resources change, and it is Running again
+        explained(() -> assertThat(page.locator("#workload-resources")).not().hasText(asked,
+                        new LocatorAssertions.HasTextOptions().setTimeout(SLOW)), "lab's new size",
+                page.locator("#workload-summary"));
+        awaitPhase(page, "lab", "Running");
+        Portal.screenshot(page, "loop-right-sized");
+    }
+
+    @Test
+    @Order(6)
     void aJobThatDoesNotFitWaitsWithItsReasonAndStartsWhenTheNotebookStops() {
         Page page = signedIn("alice");
         page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
@@ -240,7 +267,7 @@ class MainLoopTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theAdminsUsageCsvHasTheTeamsGpuTime() throws java.io.IOException {
         Page page = signedIn("admin");
         page.navigate(Portal.url() + "/admin/usage");
@@ -263,7 +290,7 @@ class MainLoopTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theAdminGivesTheTeamShorterGpuIdleLimitsThenMakesItFollowThePlatformAgain() {
         Page page = signedIn("admin");
         page.locator("#nav-admin-idle").click();

@@ -118,6 +118,9 @@ public abstract class JobRunnerTestSupport {
         registry.add("portal.teams.tenant-service-url", JobRunnerTestSupport::tenantUrl);
         registry.add("portal.jobs.kubernetes.kubeconfig", JobRunnerTestSupport::kubeconfig);
         registry.add("portal.notebooks.token-key", () -> TestStack.get().value("NOTEBOOK_TOKEN_KEY"));
+        // the stack's Prometheus (it scrapes the node agent's kubelet and DCGM metrics), as ./portal gives the service
+        registry.add("portal.prometheus.url", () -> String.valueOf(TestStack.get().values()
+                .getOrDefault("PROMETHEUS_URL", "")));
         managementPortPrometheusScrapes().ifPresent(port -> registry.add("management.server.port", () -> port));
     }
 

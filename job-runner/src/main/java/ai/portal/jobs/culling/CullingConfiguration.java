@@ -3,6 +3,7 @@ package ai.portal.jobs.culling;
 import ai.portal.jobs.cluster.ClusterState;
 import ai.portal.jobs.launch.LaunchService;
 import ai.portal.jobs.leader.Leadership;
+import ai.portal.jobs.prometheus.Prometheus;
 import ai.portal.jobs.proxy.NotebookTargets;
 import ai.portal.jobs.settings.TeamIdleLimitsService;
 import ai.portal.jobs.workload.NotebookMarks;
@@ -23,8 +24,8 @@ class CullingConfiguration {
     }
 
     @Bean
-    GpuUtilisation gpuUtilisation(WebClient.Builder http, CullingProperties properties) {
-        return new GpuUtilisation(http.clone().build(), properties);
+    GpuUtilisation gpuUtilisation(Prometheus prometheus, CullingProperties properties) {
+        return new GpuUtilisation(prometheus, properties);
     }
 
     @Bean

@@ -104,7 +104,7 @@ class IdleCuller implements SmartLifecycle {
                 }), 1)
                 .subscribe();
         log.info("idle culling every {} (GPU utilisation from {})", properties.period(),
-                gpus.configured() ? properties.prometheusUrl() : "nowhere: Jupyter's activity alone decides");
+                gpus.configured() ? gpus.source() : "nowhere: Jupyter's activity alone decides");
     }
 
     /** One look at every running notebook. */

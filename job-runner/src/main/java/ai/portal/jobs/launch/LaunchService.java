@@ -394,10 +394,12 @@ public class LaunchService {
     /** One workload with its status, its recorded history (timeline and queue decisions) and its events. */
     public Mono<WorkloadDetail> detail(CurrentUser actor, String team, String name) {
         return authorizer.require(actor, team, TeamPermission.VIEW).then(find(team, name, null))
-                .flatMap(record -> Mono.zip(status.view(record), workloads.events(record.id()).collectList())
+                .flatMap(record -> Mono.zip(status.view(record), workloads.events(record.id()).collectList(),
+                                status.peakUsage(record))
                         .map(parts -> new WorkloadDetail(parts.getT1(),
                                 parts.getT2().stream().map(WorkloadDetail.HistoryEntry::of).toList(),
-                                status.kubernetesEvents(record), status.rightSizing(record))));
+                                status.kubernetesEvents(record), status.rightSizing(record),
+                                parts.getT3().orElse(null))));
     }
 
     /** The caller's own live workloads in every team they are in, with status. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import ai.portal.jobs.status.KubernetesEvent;
+import ai.portal.jobs.status.PeakUsage;
 import ai.portal.jobs.status.RightSizing;
 import ai.portal.jobs.status.WorkloadView;
 import ai.portal.jobs.workload.WorkloadEvent;
@@ -18,7 +19,10 @@ public record WorkloadDetail(
         @Schema(description = "Kubernetes events of its objects and pods, oldest first, in plain language")
         List<KubernetesEvent> events,
         @Schema(description = "Its requests against what the cluster's VPA recommender measured it to need")
-        RightSizing rightSizing) {
+        RightSizing rightSizing,
+        @Schema(description = "The most its container used over the last 7 days (Prometheus); absent where the "
+                + "portal has no Prometheus or nothing was measured yet")
+        PeakUsage peakUsage) {
 
     @Schema(description = "One entry of the history")
     public record HistoryEntry(Instant at,

@@ -53,13 +53,15 @@ public class StatusService {
     private final QueuePositions positions;
     private final RuntimeHistory history;
     private final WorkloadRepository workloads;
+    private final PeakUsageReader peaks;
 
     StatusService(ClusterState cluster, QueuePositions positions, RuntimeHistory history,
-                  WorkloadRepository workloads) {
+                  WorkloadRepository workloads, PeakUsageReader peaks) {
         this.cluster = cluster;
         this.positions = positions;
         this.history = history;
         this.workloads = workloads;
+        this.peaks = peaks;
     }
 
     /** What is read once per team for a list: its live workloads, queue positions, capacity, runtime history. */
@@ -186,7 +188,6 @@ public class StatusService {
         return cluster.events(workload.namespace(), names);
     }
 
-    /** A workload's Kubernetes events (its object, its pods, its Kueue Workload), oldest first, said plainly. */
     /** The workload's requests against its VerticalPodAutoscaler's recommendation (informer). */
     public RightSizing rightSizing(WorkloadRecord workload) {
         if (!cluster.rightSizing()) {
@@ -200,6 +201,12 @@ public class StatusService {
                 WorkloadResources.CONTAINER, workload.spec().cpu(), workload.spec().memory());
     }
 
+    /** The most the workload's container used over the last days (Prometheus); empty where nothing says. */
+    public Mono<Optional<PeakUsage>> peakUsage(WorkloadRecord workload) {
+        return peaks.of(workload);
+    }
+
+    /** A workload's Kubernetes events (its object, its pods, its Kueue Workload), oldest first, said plainly. */
     public List<KubernetesEvent> kubernetesEvents(WorkloadRecord workload) {
         List<Pod> pods = cluster.pods(workload.namespace(), workload.name());
         KueueWorkload kueue = cluster.kueueWorkload(workload.namespace(), workload.kind().objectKind(),

@@ -55,7 +55,7 @@ class IdleCullingTest extends KueueTestSupport {
                         + "/metrics"), true)
                 .interval(Duration.ofSeconds(1))
                 .start();
-        registry.add("portal.notebooks.culling.prometheus-url", () -> prometheus.uri().toString());
+        registry.add("portal.prometheus.url", () -> prometheus.uri().toString());
         registry.add("portal.notebooks.idle.notebook-limit", () -> "25s");
         // long enough for the GPU's utilisation to be in Prometheus before a warning could be due
         registry.add("portal.notebooks.idle.gpu-notebook-limit", () -> "60s");

@@ -3,6 +3,7 @@ package ai.portal.jobs.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import ai.portal.jobs.KueueTestSupport;
@@ -16,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A notebook that asks far more than it uses: its VerticalPodAutoscaler (recommendation mode only) is written beside
  * it, the cluster's real VPA recommender fills in what the container needs from its measured usage (the node
- * agent's kubelet metrics, through Prometheus and the metrics API), and the notebook's detail says so; applying
+ * agent's kubelet metrics, through Prometheus and the metrics API), and the notebook's detail says so, with the most
+ * it used from Prometheus beside it; applying
  * the recommendation restarts it with those requests; deleting the notebook deletes its VPA.
  */
 class RightSizingTest extends KueueTestSupport {
@@ -52,6 +54,15 @@ class RightSizingTest extends KueueTestSupport {
         JsonNode memory = sizing.path("resources").get(1);
         assertThat(memory.path("name").asString()).isEqualTo("memory");
         assertThat(memory.path("requested").asDouble()).isEqualTo(4.0 * (1L << 30));
+
+        // beside it, the most the container used since it started (Prometheus, the kubelet's metrics): far below the
+        // 2 CPUs and 4 GiB it asks for
+        JsonNode peak = await("the notebook's peak usage from Prometheus", () -> json(
+                        get("alice", "/api/v1/teams/{team}/workloads/big", team), HttpStatus.OK).path("peakUsage"),
+                found -> found.path("cpu").isNumber() && found.path("memory").isNumber(), Duration.ofSeconds(120));
+        assertThat(peak.path("cpu").asDouble()).as(peak.toString()).isPositive().isLessThan(1.0);
+        assertThat(peak.path("memory").asDouble()).as(peak.toString()).isPositive().isLessThan(4.0 * (1L << 30));
+        assertThat(Instant.parse(peak.path("since").asString())).isBefore(Instant.parse(peak.path("until").asString()));
 
         // applied on a click: the notebook restarts asking for the recommendation (rounded up), its workspace kept
         String resize = "/api/v1/teams/{team}/notebooks/big/resize";

@@ -65,7 +65,8 @@ public final class JobsApi {
     public record Exit(Integer code, String reason, String message) {
     }
 
-    public record Detail(Workload workload, List<HistoryEntry> history, List<Event> events, RightSizing rightSizing) {
+    public record Detail(Workload workload, List<HistoryEntry> history, List<Event> events, RightSizing rightSizing,
+                         PeakUsage peakUsage) {
 
         public Detail {
             history = history == null ? List.of() : history;
@@ -81,6 +82,10 @@ public final class JobsApi {
         public RightSizing {
             resources = resources == null ? List.of() : resources;
         }
+    }
+
+    /** The most the container used over the last 7 days (or since it was created), from Prometheus; null parts unmeasured. */
+    public record PeakUsage(Instant since, Instant until, java.math.BigDecimal cpu, java.math.BigDecimal memory) {
     }
 
     /** cpu (cores) or memory (bytes): requested, the recommended target, and the range the usage supports. */

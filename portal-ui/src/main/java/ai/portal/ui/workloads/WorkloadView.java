@@ -7,6 +7,7 @@ import ai.portal.ui.backend.BackendException;
 import ai.portal.ui.backend.JobsApi.Detail;
 import ai.portal.ui.backend.JobsApi.Event;
 import ai.portal.ui.backend.JobsApi.HistoryEntry;
+import ai.portal.ui.backend.JobsApi.PeakUsage;
 import ai.portal.ui.backend.JobsApi.RightSizing;
 import ai.portal.ui.backend.JobsApi.SizedResource;
 import ai.portal.ui.backend.JobsApi.Workload;
@@ -24,6 +25,7 @@ import ai.portal.ui.live.LiveUpdates;
 import ai.portal.ui.live.Topic;
 import ai.portal.ui.live.ViewWatches;
 import ai.portal.ui.metrics.GpuPanels;
+import ai.portal.ui.quota.Quantities;
 import ai.portal.ui.security.CurrentUser;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
@@ -153,7 +155,34 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         }
         timeline.show(timelineView(detail.history()));
         events.show(eventsView(detail.events()));
-        rightSizing.show(rightSizingView(detail.rightSizing(), workload));
+        rightSizing.show(new Div(peakUsageView(detail.peakUsage(), workload),
+                rightSizingView(detail.rightSizing(), workload)));
+    }
+
+    /**
+     * "CPU: requested 2, used at most 0.21 over 7 days": the busiest moment Prometheus saw, beside the request, so a
+     * user sees at once how much of what the team pays for in quota the workload ever needed.
+     */
+    private Component peakUsageView(PeakUsage peak, Workload workload) {
+        Div lines = new Div();
+        lines.setId("peak-usage");
+        if (peak == null || peak.since() == null || peak.until() == null) {
+            return lines;
+        }
+        String over = Formats.duration(java.time.Duration.between(peak.since(), peak.until()));
+        if (peak.cpu() != null && workload.spec().cpu() != null) {
+            Paragraph cpu = new Paragraph(getTranslation("workload.peak-usage.cpu",
+                    Formats.cores(Quantities.value(workload.spec().cpu())), Formats.cores(peak.cpu()), over));
+            cpu.getElement().setAttribute("data-resource", "cpu");
+            lines.add(cpu);
+        }
+        if (peak.memory() != null && workload.spec().memory() != null) {
+            Paragraph memory = new Paragraph(getTranslation("workload.peak-usage.memory",
+                    Formats.bytes(Quantities.value(workload.spec().memory())), Formats.bytes(peak.memory()), over));
+            memory.getElement().setAttribute("data-resource", "memory");
+            lines.add(memory);
+        }
+        return lines;
     }
 
     /**
