@@ -74,7 +74,7 @@ public final class ServingBenchmark {
     private final String jobsUrl = TestStack.get().value("PORTAL_JOBS_URL");
     private final String payload;
 
-    private ServingBenchmark() {
+    ServingBenchmark() {
         this.payload = JSON.writeValueAsString(Map.of("inputs", List.of(Collections.nCopies(FEATURES, 0.0))));
     }
 
@@ -186,7 +186,7 @@ public final class ServingBenchmark {
         BenchHttp.expect(calls.send("DELETE", url, tokens.userToken(USER), null), 204);
     }
 
-    private JsonNode deployment(String url) throws Exception {
+    JsonNode deployment(String url) throws Exception {
         HttpResponse<String> found = calls.send("GET", url, tokens.userToken(USER), null);
         BenchHttp.expect(found, 200);
         return JSON.readTree(found.body());
@@ -197,13 +197,13 @@ public final class ServingBenchmark {
         return reading(deployment(url));
     }
 
-    private static Double reading(JsonNode deployment) {
+    static Double reading(JsonNode deployment) {
         JsonNode current = deployment.path("autoscalingStatus").path("metrics").path(0).path("current");
         return current.isNumber() ? current.asDouble() : null;
     }
 
     /** Tracking on and the model registered, by a training job from examples/ when the registry lacks it. */
-    private void prepare() throws Exception {
+    void prepare() throws Exception {
         String tracking = jobsUrl + "/api/v1/teams/" + TEAM + "/tracking";
         BenchHttp.expect(calls.send("PUT", tracking, tokens.userToken(OWNER), null), 200);
         await("tracking ready", 300, () -> "ready".equals(JSON.readTree(calls.send("GET", tracking,
@@ -302,7 +302,7 @@ public final class ServingBenchmark {
     }
 
     /** One scoring call; its time in milliseconds. */
-    private double invoke(String url, String token) throws Exception {
+    double invoke(String url, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(payload));
@@ -351,7 +351,7 @@ public final class ServingBenchmark {
         }
     }
 
-    private boolean awaitServing(String url) throws Exception {
+    boolean awaitServing(String url) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (System.nanoTime() < deadline) {
             HttpResponse<String> found = calls.send("GET", url, tokens.userToken(USER), null);
@@ -369,7 +369,7 @@ public final class ServingBenchmark {
         return false;
     }
 
-    private void awaitGone(String url) throws Exception {
+    void awaitGone(String url) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline && calls.send("GET", url, tokens.userToken(USER), null).statusCode() != 404) {
             Thread.sleep(250);
