@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * applies the VPA recommender's right-size recommendation, and it restarts with it; a 4-A100 job submitted while the notebook
  * holds one waits in the queue with its reason, and starts by itself when she stops the notebook; its detail shows
  * its log lines arriving live and its GPU panels; a job behind it is told when it will start; the admin's usage
- * CSV has the team's GPU time.
+ * CSV has the team's GPU time; alice switches experiment tracking on, a training job registers a model, she deploys
+ * it, sees it serve, lets it autoscale and deletes it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MainLoopTest {
@@ -331,6 +332,78 @@ class MainLoopTest {
 
     private static Locator phaseOf(Page page, String workload) {
         return page.locator(".portal-status[data-workload='" + workload + "'] .portal-phase");
+    }
+
+    @Test
+    @Order(9)
+    void aliceTrainsAModelWithTrackingOnDeploysItAndLetsItAutoscale() {
+        Page page = signedIn("alice");
+        page.navigate(Portal.url() + "/teams/" + TEAM);
+        page.locator("#tracking-toggle").click();
+        // the team's own MLflow server starts (a real one: a minute or two); the section is asked again until Ready
+        Locator state = page.locator("#tracking-state");
+        explained(() -> {
+            long deadline = System.nanoTime() + (long) SLOW * 1_000_000L;
+            while (!"Ready".equals(state.innerText().strip())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("tracking is " + state.innerText());
+                }
+                page.waitForTimeout(3_000);
+                if (page.locator("#tracking-refresh").count() > 0) {
+                    page.locator("#tracking-refresh").click();
+                }
+            }
+        }, "the team's tracking server to be Ready", page.locator("#team-tracking"));
+
+        // a training job from examples/ logs its run there and registers the model
+        page.navigate(Portal.url() + "/teams/" + TEAM + "/jobs");
+        page.locator("#submit-job").click();
+        page.locator("#job-name input").fill("fit");
+        choose(page, "#job-image", "SciPy");
+        page.locator("#job-command input").fill(
+                "python /opt/examples/train_mlflow.py --experiment e2e --model churn --epochs 3");
+        assertThat(page.locator("#submit-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
+        page.locator("#submit-job-submit").click();
+        explained(() -> assertThat(page.locator("#submit-job-dialog")).hasCount(0), "fit's submission",
+                page.locator("vaadin-dialog-overlay, body"));
+        awaitPhase(page, "fit", "Succeeded");
+
+        // deployed from the team's page: the registry lists the model, the dialog suggests a name
+        page.navigate(Portal.url() + "/teams/" + TEAM);
+        explained(() -> assertThat(page.locator("#deploy-model-churn")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "churn in the team's registry",
+                page.locator("#team-models"));
+        page.locator("#deploy-model-churn").click();
+        assertThat(page.locator("#deploy-model-name input")).hasValue("churn");
+        page.locator("#deploy-model-confirm").click();
+        explained(() -> assertThat(page.locator("#deploy-model-dialog")).hasCount(0), "churn's deployment",
+                page.locator("vaadin-dialog-overlay, body"));
+        // pushed as the real model server downloads the model and answers its readiness probe
+        Locator status = page.locator("#model-deployment-status-churn");
+        explained(() -> assertThat(status).hasAttribute("data-state", "serving",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW)), "churn to serve", status);
+        Portal.screenshot(page, "loop-model-serving");
+
+        // autoscaling instead of one fixed replica: the HPA's view of it appears in the row
+        page.locator("#change-model-deployment-churn").click();
+        page.locator("#change-model-autoscale").click();
+        page.locator("#change-model-max-replicas input").fill("2");
+        page.locator("#change-model-confirm").click();
+        explained(() -> assertThat(page.locator("#change-model-dialog")).hasCount(0), "churn's autoscaling",
+                page.locator("vaadin-dialog-overlay, body"));
+        explained(() -> assertThat(page.locator("#model-deployment-autoscaling-churn")).containsText("Autoscaling 1–2",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW)), "churn's autoscaling status", status);
+        Portal.screenshot(page, "loop-model-autoscaling");
+
+        // deleted: nothing of it is left in the list
+        page.locator("#delete-model-deployment-churn").click();
+        page.locator("#delete-model-confirm").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+                .setName("Delete deployment").setExact(true)).click();
+        explained(() -> assertThat(page.locator("#team-model-deployments-none")).isVisible(
+                new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "churn deleted", page.locator("#team-models"));
+        // the tracking server stops again: the rest of the suite gets its memory back
+        page.locator("#tracking-toggle").click();
+        assertThat(state).not().hasText("Ready", new LocatorAssertions.HasTextOptions().setTimeout(SLOW));
     }
 
     /**

@@ -314,6 +314,7 @@ final class TeamModels {
 
     private static void confirmDelete(Section section, JobsClient jobs, String team, ModelDeployment deployment) {
         ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setId("delete-model-confirm");
         confirm.setHeader(section.getTranslation("team.models.delete-title", deployment.name()));
         confirm.setText(section.getTranslation("team.models.delete-text"));
         confirm.setCancelable(true);
