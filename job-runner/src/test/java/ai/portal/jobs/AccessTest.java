@@ -62,6 +62,7 @@ class AccessTest extends JobRunnerTestSupport {
                 new Call(HttpMethod.GET, "/api/v1/teams/{team}/models", null, false),
                 new Call(HttpMethod.GET, "/api/v1/teams/{team}/model-deployments", null, false),
                 new Call(HttpMethod.GET, "/api/v1/teams/{team}/model-deployments/md", null, false),
+                new Call(HttpMethod.GET, "/api/v1/teams/{team}/model-deployments/md/scaling-history", null, false),
                 new Call(HttpMethod.POST, "/api/v1/teams/{team}/model-deployments", deployment, true),
                 new Call(HttpMethod.PATCH, "/api/v1/teams/{team}/model-deployments/md", Map.of("version", "2"),
                         true),

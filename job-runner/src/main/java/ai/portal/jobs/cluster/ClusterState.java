@@ -56,6 +56,9 @@ import reactor.core.publisher.Sinks;
 public class ClusterState implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
+    private static final String HPA_KIND = "HorizontalPodAutoscaler";
+    /** The reason of the event the HPA controller records when it changes a target's replica count. */
+    public static final String RESCALE_REASON = "SuccessfulRescale";
 
     static final String BY_WORKLOAD = "workload";
     static final String BY_NODE = "node";
@@ -82,6 +85,7 @@ public class ClusterState implements SmartLifecycle {
     private final Map<String, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
     private final Sinks.Many<ClusterChange> changes = Sinks.many().multicast().directBestEffort();
     private final List<Runnable> kueueWatchers = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Event>> rescaleListeners = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     private SharedIndexInformer<Node> nodes;
@@ -298,6 +302,9 @@ public class ClusterState implements SmartLifecycle {
         if (!namespace.startsWith(TeamNames.NAMESPACE_PREFIX)) {
             return;
         }
+        if (HPA_KIND.equals(event.getInvolvedObject().getKind()) && RESCALE_REASON.equals(event.getReason())) {
+            rescaleListeners.forEach(listener -> listener.accept(event));
+        }
         String workload = switch (String.valueOf(event.getInvolvedObject().getKind())) {
             case "Pod" -> pod(namespace, event.getInvolvedObject().getName())
                     .map(pod -> pod.getMetadata().getLabels().get(PortalLabels.WORKLOAD)).orElse(null);
@@ -311,6 +318,20 @@ public class ClusterState implements SmartLifecycle {
 
     private <T> void onNodeOrCapacity(T before, T after) {
         kueueWatchers.forEach(Runnable::run);
+    }
+
+    /**
+     * Runs {@code listener} (on the informer's thread: it must not block) for every rescale event of a
+     * HorizontalPodAutoscaler in a team namespace, new or updated (the event recorder counts repeats on one object).
+     */
+    public void onHpaRescale(java.util.function.Consumer<Event> listener) {
+        rescaleListeners.add(listener);
+    }
+
+    /** The HPA controller's rescale events about {@code hpa} in {@code namespace} (informer), oldest first. */
+    public List<Event> rescales(String namespace, String hpa) {
+        return events(namespace, List.of(hpa)).stream().filter(event -> HPA_KIND.equals(event.getInvolvedObject()
+                .getKind()) && RESCALE_REASON.equals(event.getReason())).toList();
     }
 
     /** Runs {@code listener} whenever capacity may have changed (nodes, pods on nodes, queues, flavors). */

@@ -37,6 +37,7 @@ class ServingReconciler implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ServingReconciler.class);
 
     private final ServingService serving;
+    private final ScalingHistory history;
     private final ClusterState cluster;
     private final Leadership leadership;
     private final Duration resyncPeriod;
@@ -44,9 +45,10 @@ class ServingReconciler implements SmartLifecycle {
     private final Counter deletes;
     private volatile Disposable loop;
 
-    ServingReconciler(ServingService serving, ClusterState cluster, Leadership leadership,
+    ServingReconciler(ServingService serving, ScalingHistory history, ClusterState cluster, Leadership leadership,
                       @Value("${portal.jobs.reconcile.resync-period:2m}") Duration resyncPeriod, MeterRegistry meters) {
         this.serving = serving;
+        this.history = history;
         this.cluster = cluster;
         this.leadership = leadership;
         this.resyncPeriod = resyncPeriod;
@@ -69,7 +71,10 @@ class ServingReconciler implements SmartLifecycle {
                 .subscribe();
     }
 
-    /** Every row's objects applied; then the model servers no row wants deleted. */
+    /**
+     * Every row's objects applied; the rescales the event informer holds recorded (those seen while another replica
+     * led); then the model servers no row wants deleted.
+     */
     Mono<Void> reconcileAll() {
         if (!cluster.synced()) {
             // half-listed caches would make live model servers look like orphans
@@ -84,6 +89,10 @@ class ServingReconciler implements SmartLifecycle {
                                     row.deployment().name(), failure.getMessage());
                             return Mono.empty();
                         }))
+                .then(history.recordAll(rows).onErrorResume(failure -> {
+                    log.warn("recording model deployments' rescales failed: {}", failure.toString());
+                    return Mono.empty();
+                }))
                 .then(collectOrphans(rows)));
     }
 

@@ -495,6 +495,25 @@ class TrackingTest extends KueueTestSupport {
                 Duration.ofMinutes(4));
         assertThat(calm.path("autoscalingStatus").path("desiredReplicas").asInt()).as(calm.toString()).isEqualTo(2);
 
+        // replicas over time, with what drove each change: out to 3 on requests per second, back in to 2 when every
+        // metric fell below its target; kept in the job runner's database beyond the HPA's one-hour events
+        JsonNode history = await("the rescales in " + team + "/it's scaling history", () -> json(get("carol",
+                        DEPLOYMENTS + "/it/scaling-history", team), HttpStatus.OK),
+                found -> found.path("changes").size() >= 2, Duration.ofSeconds(60));
+        JsonNode out = history.path("changes").get(0);
+        assertThat(out.path("replicas").asInt()).as(history.toString()).isEqualTo(3);
+        assertThat(out.path("direction").asString()).isEqualTo("up");
+        assertThat(out.path("metric").asString()).isEqualTo("requestsPerSecond");
+        assertThat(out.path("reason").asString()).contains("portal_model_requests_per_second");
+        JsonNode in = history.path("changes").get(history.path("changes").size() - 1);
+        assertThat(in.path("replicas").asInt()).isEqualTo(2);
+        assertThat(in.path("direction").asString()).isEqualTo("down");
+        assertThat(history.path("replicasAtStart").asInt()).isEqualTo(2);
+        awaitTrue("the rescales recorded in the database", () -> db.sql("select count(*) as n from "
+                        + "model_scaling_event where team_slug = :team and deployment = 'it'").bind("team", team)
+                .map(row -> row.get("n", Long.class)).one().block() >= 2);
+        expectProblem(get("carol", DEPLOYMENTS + "/nothing/scaling-history", team), HttpStatus.NOT_FOUND, null);
+
         // a fixed count: autoscaling off, the HPA deleted, the count the portal's again
         expectProblem(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("replicas", 2, "autoscaling",
                 Map.of("maxReplicas", 3, "cpuUtilization", 80)), team), HttpStatus.BAD_REQUEST, "replicas");
