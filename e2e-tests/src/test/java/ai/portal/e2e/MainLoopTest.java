@@ -394,6 +394,13 @@ class MainLoopTest {
         explained(() -> assertThat(page.locator("#model-deployment-autoscaling-churn")).containsText("Autoscaling 1–2",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW)), "churn's autoscaling status", status);
         Portal.screenshot(page, "loop-model-autoscaling");
+        // its replicas over time: a chart, and the rescales (none yet without load) in words
+        page.locator("#model-scaling-history-churn").click();
+        explained(() -> assertThat(page.locator("#scaling-history-chart")).hasAttribute("data-series", "1",
+                new LocatorAssertions.HasAttributeOptions().setTimeout(SLOW)), "churn's replicas over time",
+                page.locator("#scaling-history-dialog"));
+        assertThat(page.locator("#scaling-history-none, #scaling-history-changes")).isVisible();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close").setExact(true)).click();
 
         // deleted: nothing of it is left in the list
         page.locator("#delete-model-deployment-churn").click();

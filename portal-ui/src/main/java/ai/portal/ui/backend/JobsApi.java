@@ -171,6 +171,19 @@ public final class JobsApi {
     }
 
     /** What the HPA controller makes of a deployment: replicas now and wanted, readings, conditions. */
+    /** Replicas in effect at {@code since}, then every rescale by the HPA controller, oldest first. */
+    public record ModelScalingHistory(Instant since, Instant until, int replicasAtStart, Integer currentReplicas,
+                                      List<ModelScalingChange> changes) {
+
+        public ModelScalingHistory {
+            changes = changes == null ? List.of() : changes;
+        }
+    }
+
+    /** One rescale: to how many replicas, the target that drove it (null: a scale-in), up/down/bounds, the words. */
+    public record ModelScalingChange(Instant at, int replicas, String metric, String direction, String reason) {
+    }
+
     public record ModelAutoscalingStatus(Integer currentReplicas, Integer desiredReplicas, int minReplicas,
                                          int maxReplicas, Instant lastScaleTime, List<ModelAutoscalingMetric> metrics,
                                          List<ModelAutoscalingCondition> conditions, String message) {

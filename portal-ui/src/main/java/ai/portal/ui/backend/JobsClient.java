@@ -21,6 +21,7 @@ import ai.portal.ui.backend.JobsApi.ModelApiKey;
 import ai.portal.ui.backend.JobsApi.ModelApiKeyRequest;
 import ai.portal.ui.backend.JobsApi.ModelDeployment;
 import ai.portal.ui.backend.JobsApi.ModelDeploymentUpdate;
+import ai.portal.ui.backend.JobsApi.ModelScalingHistory;
 import ai.portal.ui.backend.JobsApi.RegisteredModel;
 import ai.portal.ui.backend.JobsApi.TrackingStatus;
 import ai.portal.ui.backend.JobsApi.UsageQuery;
@@ -172,6 +173,13 @@ public class JobsClient {
     public ModelDeployment updateModelDeployment(String team, String name, ModelDeploymentUpdate update) {
         return Calls.call(Backend.JOBS, () -> rest.patch().uri("/api/v1/teams/{team}/model-deployments/{name}", team,
                 name).body(update).retrieve().body(ModelDeployment.class));
+    }
+
+    /** An autoscaled deployment's replicas over the last day, each rescale with what drove it (any member). */
+    public ModelScalingHistory modelScalingHistory(String team, String name) {
+        return Calls.call(Backend.JOBS, () -> rest.get().uri(
+                "/api/v1/teams/{team}/model-deployments/{name}/scaling-history", team, name).retrieve()
+                .body(ModelScalingHistory.class));
     }
 
     /** Rolls back to the version served before (owners and members). */

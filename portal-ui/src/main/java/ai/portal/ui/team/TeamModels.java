@@ -165,7 +165,8 @@ final class TeamModels {
     }
 
     /**
-     * API keys (everyone sees them; owners and members create and revoke), and for owners and members: roll out
+     * API keys (everyone sees them; owners and members create and revoke), an autoscaled deployment's replicas over
+     * time (everyone), and for owners and members: roll out
      * another version or change the rate limit, and roll back to the version served before.
      */
     private static Component actions(Section section, JobsClient jobs, String team, boolean canEdit,
@@ -178,6 +179,14 @@ final class TeamModels {
         keys.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
         keys.addClickListener(click -> new KeysDialog(jobs, team, deployment.name(), canEdit).open());
         actions.add(keys);
+        if (deployment.autoscaling() != null) {
+            Button history = new Button(section.getTranslation("team.models.scaling-history.open"),
+                    VaadinIcon.CHART.create());
+            history.setId("model-scaling-history-" + deployment.name());
+            history.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+            history.addClickListener(click -> new ScalingHistoryDialog(jobs, team, deployment.name()).open());
+            actions.add(history);
+        }
         if (canEdit) {
             Button change = new Button(section.getTranslation("team.models.change"), VaadinIcon.EDIT.create());
             change.setId("change-model-deployment-" + deployment.name());
