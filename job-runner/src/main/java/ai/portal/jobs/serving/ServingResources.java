@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.portal.jobs.cluster.RightSizerApi;
 import ai.portal.jobs.tracking.TrackingResources;
 import ai.portal.jobs.workload.WorkloadResources;
 import ai.portal.platform.team.PortalLabels;
@@ -11,6 +12,7 @@ import ai.portal.platform.team.TeamNames;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -246,6 +248,17 @@ public final class ServingResources {
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * The deployment's VerticalPodAutoscaler in recommendation mode, where the cluster runs a VPA recommender: what
+     * one model server needs (CPU and memory of its {@value #CONTAINER} container) from the replicas' measured
+     * usage. Nothing evicts or resizes a replica; the team applies a recommendation by changing the deployment's
+     * size (a rolling update). Named and labelled like the Deployment.
+     */
+    static GenericKubernetesResource rightSizer(String team, String instance, ModelDeployment deployment) {
+        return RightSizerApi.recommendationOnly(metadata(team, instance, deployment), "apps/v1", "Deployment",
+                objectName(deployment.name()), CONTAINER);
     }
 
     /** The labels every object of a deployment and its pods carry. */

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -87,6 +88,20 @@ public class TeamObjectApplier {
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 404) {
                     throw new WorkloadApplyException(e.getCode(), "deleting " + kind.getSimpleName() + " " + namespace
+                            + "/" + name + " failed: " + e.getMessage());
+                }
+            }
+        });
+    }
+
+    /** Deletes one custom resource (a VerticalPodAutoscaler) by name; absent is fine. */
+    public Mono<Void> delete(ResourceDefinitionContext kind, String namespace, String name) {
+        return blocking(() -> {
+            try {
+                client.genericKubernetesResources(kind).inNamespace(namespace).withName(name).delete();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw new WorkloadApplyException(e.getCode(), "deleting " + kind.getKind() + " " + namespace
                             + "/" + name + " failed: " + e.getMessage());
                 }
             }

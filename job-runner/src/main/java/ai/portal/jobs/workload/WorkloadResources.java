@@ -308,18 +308,9 @@ public final class WorkloadResources {
      * it stays while a notebook is stopped, so its history survives a restart.
      */
     public static GenericKubernetesResource rightSizer(WorkloadRecord workload, String instance) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("targetRef", Map.of("apiVersion", workload.notebook() ? "apps/v1" : "batch/v1",
-                "kind", workload.notebook() ? "StatefulSet" : "Job", "name", workload.name()));
-        spec.put("updatePolicy", Map.of("updateMode", "Off"));
-        spec.put("resourcePolicy", Map.of("containerPolicies", List.of(Map.of("containerName", CONTAINER,
-                "controlledResources", List.of("cpu", "memory")))));
-        GenericKubernetesResource vpa = new GenericKubernetesResource();
-        vpa.setApiVersion(RightSizerApi.API_VERSION);
-        vpa.setKind(RightSizerApi.KIND);
-        vpa.setMetadata(metadata(workload, instance, workload.name(), Map.of()));
-        vpa.setAdditionalProperty("spec", spec);
-        return vpa;
+        return RightSizerApi.recommendationOnly(metadata(workload, instance, workload.name(), Map.of()),
+                workload.notebook() ? "apps/v1" : "batch/v1", workload.notebook() ? "StatefulSet" : "Job",
+                workload.name(), CONTAINER);
     }
 
     /** Kueue's labels: the team's LocalQueue and the priority class. Only on the Job or StatefulSet. */

@@ -60,6 +60,22 @@ class ServingResourcesTest {
     }
 
     @Test
+    void theRightSizerRecommendsForTheServerContainerAndNeverActsOnIt() {
+        var vpa = ServingResources.rightSizer("vision", INSTANCE, CHURN);
+        assertThat(vpa.getApiVersion()).isEqualTo("autoscaling.k8s.io/v1");
+        assertThat(vpa.getKind()).isEqualTo("VerticalPodAutoscaler");
+        assertThat(vpa.getMetadata().getName()).isEqualTo("portal-model-churn");
+        assertThat(vpa.getMetadata().getNamespace()).isEqualTo("team-vision");
+        assertThat(vpa.getMetadata().getLabels()).containsEntry("portal.ai/instance", INSTANCE)
+                .containsEntry("portal.ai/model-deployment", "churn");
+        assertThat(vpa.getAdditionalProperties().get("spec")).isEqualTo(Map.of(
+                "targetRef", Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", "portal-model-churn"),
+                "updatePolicy", Map.of("updateMode", "Off"),
+                "resourcePolicy", Map.of("containerPolicies", List.of(Map.of("containerName", "server",
+                        "controlledResources", List.of("cpu", "memory"))))));
+    }
+
+    @Test
     void thePodPassesPodSecurityRestricted() {
         PodSpec pod = ServingResources.deployment("vision", INSTANCE, CHURN, SETTINGS).getSpec().getTemplate()
                 .getSpec();
