@@ -11,8 +11,11 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param replicas  a fixed replica count (1 to {@code portal.serving.max-replicas}); turns autoscaling off
  * @param autoscaling autoscaling on, or its new bounds and targets (the whole policy: what is left out takes its
  *                  default); not together with {@code replicas}
+ * @param cpu       a new CPU request per replica (e.g. the right-sizing recommendation): a rolling update
+ * @param memory    a new memory request and limit per replica: a rolling update
  */
 @Schema(name = "ModelDeploymentUpdate")
 public record DeploymentUpdate(@Schema(example = "4") String version, @Schema(example = "50") Integer rateLimit,
-                               @Schema(example = "2") Integer replicas, ModelAutoscaling autoscaling) {
+                               @Schema(example = "2") Integer replicas, ModelAutoscaling autoscaling,
+                               @Schema(example = "250m") String cpu, @Schema(example = "512Mi") String memory) {
 }

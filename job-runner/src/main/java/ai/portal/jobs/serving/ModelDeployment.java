@@ -26,6 +26,11 @@ record ModelDeployment(String name, String model, int version, int replicas, Str
         return new ModelDeployment(name, model, version, newReplicas, cpu, memory, rateLimit, autoscaling);
     }
 
+    /** The same deployment with other requests per replica (a rolling update). */
+    ModelDeployment withSize(String newCpu, String newMemory) {
+        return new ModelDeployment(name, model, version, replicas, newCpu, newMemory, rateLimit, autoscaling);
+    }
+
     ModelDeployment withRateLimit(int newRateLimit) {
         return new ModelDeployment(name, model, version, replicas, cpu, memory, newRateLimit, autoscaling);
     }

@@ -2,6 +2,7 @@ package ai.portal.jobs.serving;
 
 import java.time.Instant;
 
+import ai.portal.jobs.status.RightSizing;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -18,11 +19,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param invocationsPath where the model answers, behind the gateway's sign-in or an API key (relative to the job
  *                        runner's public URL): {@code POST} MLflow's scoring payloads ({@code dataframe_split},
  *                        {@code inputs}, ...)
+ * @param rightSizing     one model server's requests against what the cluster's VPA recommender measured it to need
+ *                        ({@code unavailable} without a recommender); apply it with {@code PATCH {cpu, memory}}
  */
 @Schema(name = "ModelDeployment")
 public record ModelDeploymentView(String team, String name, String model, int version, Integer previousVersion,
                                   int replicas, String cpu, String memory, int rateLimit,
                                   ModelAutoscaling autoscaling, ServingStatus status,
                                   AutoscalingStatus autoscalingStatus, String invocationsPath, Instant createdAt, String createdBy, Instant updatedAt,
-                                  String updatedBy) {
+                                  String updatedBy, RightSizing rightSizing) {
 }

@@ -13,6 +13,7 @@ import ai.portal.jobs.cluster.ClusterState;
 import ai.portal.jobs.cluster.PodHealth;
 import ai.portal.jobs.launch.LaunchChecks;
 import ai.portal.jobs.serving.ModelRegistry.RegisteredModel;
+import ai.portal.jobs.status.RightSizing;
 import ai.portal.jobs.tracking.TrackingResources;
 import ai.portal.jobs.workload.TeamObjectApplier;
 import ai.portal.jobs.workload.WorkloadApplyException;
@@ -157,10 +158,11 @@ public class ServingService {
                 .switchIfEmpty(Mono.error(() -> notFound(team, name)))
                 .flatMap(before -> {
                     if (request == null || request.version() == null && request.rateLimit() == null
-                            && request.replicas() == null && request.autoscaling() == null) {
+                            && request.replicas() == null && request.autoscaling() == null && request.cpu() == null
+                            && request.memory() == null) {
                         return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "Nothing to change",
-                                "Name a version to roll out, a rate limit, a replica count or autoscaling.")
-                                .withField("version"));
+                                "Name a version to roll out, a rate limit, a replica count, autoscaling, or a new "
+                                        + "CPU or memory size.").withField("version"));
                     }
                     if (request.replicas() != null && request.autoscaling() != null) {
                         return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "Invalid model deployment",
@@ -176,6 +178,12 @@ public class ServingService {
                     }
                     if (request.replicas() != null) {
                         after = after.withFixedReplicas(ServingValidator.replicas(request.replicas(), settings));
+                    }
+                    if (request.cpu() != null || request.memory() != null) {
+                        after = after.withSize(request.cpu() == null ? after.cpu()
+                                        : ServingValidator.cpu(request.cpu(), settings),
+                                request.memory() == null ? after.memory()
+                                        : ServingValidator.memory(request.memory(), settings));
                     }
                     if (request.autoscaling() != null) {
                         after = after.withAutoscaling(ServingValidator.autoscaling(request.autoscaling(), false,
@@ -209,9 +217,16 @@ public class ServingService {
         boolean newVersion = after.version() != current.version();
         boolean newScaling = after.replicas() != current.replicas()
                 || !java.util.Objects.equals(after.autoscaling(), current.autoscaling());
+        boolean newSize = !after.cpu().equals(current.cpu()) || !after.memory().equals(current.memory());
         Mono<Void> versionChecks = !newVersion ? Mono.empty()
                 : registry.version(team, after.model(), after.version())
                 .then(Mono.fromRunnable(() -> requireQuota(team, after.withReplicas(1))));
+        // a new size rolls out like a new version: one more replica of the new size at a time, and every replica
+        // autoscaling may run at the new size within the quota
+        Mono<Void> sizeChecks = !newSize ? Mono.empty() : Mono.fromRunnable(() -> {
+            requireQuota(team, after.withReplicas(1));
+            requireQuotaCeiling(team, after);
+        });
         Mono<Void> scalingChecks = !newScaling ? Mono.empty() : Mono.fromRunnable(() -> {
             // replicas beyond those running now must fit in what the quota has left; all of autoscaling's in it
             int more = after.replicas() - runningReplicas(team, current);
@@ -228,22 +243,27 @@ public class ServingService {
         if (newScaling) {
             changes.add(scaling(current) + " -> " + scaling(after));
         }
-        return versionChecks.then(scalingChecks)
+        if (newSize) {
+            changes.add("size " + current.cpu() + " CPU, " + current.memory() + " -> " + after.cpu() + " CPU, "
+                    + after.memory());
+        }
+        return versionChecks.then(scalingChecks).then(sizeChecks)
                 .then(Mono.defer(() -> db.sql("""
                                 update model_deployment set version = :version, rate_limit = :rateLimit,
                                     previous_version = :previous, replicas = :replicas, min_replicas = :min,
                                     max_replicas = :max, target_cpu_percent = :cpu_target,
                                     target_memory_percent = :memory_target,
                                     target_rps = :rps, target_gpu_percent = :gpu, scale_down_seconds = :window,
-                                    updated_at = now(), updated_by = :by
+                                    cpu = :cpu, memory = :memory, updated_at = now(), updated_by = :by
                                 where team_slug = :team and name = :name""")
                         .bindValues(autoscalingColumns(after))
                         .bind("version", after.version()).bind("rateLimit", after.rateLimit())
                         .bind("previous", Parameter.fromOrEmpty(previous, Integer.class))
                         .bind("replicas", after.replicas())
+                        .bind("cpu", after.cpu()).bind("memory", after.memory())
                         .bind("by", actor.username()).bind("team", team).bind("name", after.name())
                         .then()
-                        .then(newVersion || newScaling ? applyObjects(team, after)
+                        .then(newVersion || newScaling || newSize ? applyObjects(team, after)
                                 .onErrorMap(WorkloadApplyException.class, ServingService::clusterRefusal)
                                 : Mono.<Void>empty())
                         .then(audit.record(actor, team, action, target, current, after, Outcome.SUCCESS,
@@ -257,6 +277,10 @@ public class ServingService {
                     if (newScaling) {
                         log.info("model deployment {}/{}: {} (was {})", team, after.name(), scaling(after),
                                 scaling(current));
+                    }
+                    if (newSize) {
+                        log.info("model deployment {}/{}: resized to {} CPU, {} (was {} CPU, {})", team,
+                                after.name(), after.cpu(), after.memory(), current.cpu(), current.memory());
                     }
                 })
                 .then(Mono.defer(() -> find(team, after.name())));
@@ -306,11 +330,14 @@ public class ServingService {
         String namespace = TeamNames.namespace(team);
         String object = ServingResources.objectName(deployment.name());
         Optional<Deployment> live = cluster.deployment(namespace, object);
+        // where the cluster runs a VPA recommender, a recommendation-only VPA beside the Deployment
+        Mono<Void> rightSizer = cluster.rightSizing()
+                ? applier.apply(List.of(ServingResources.rightSizer(team, instance, deployment))) : Mono.empty();
         if (!deployment.autoscaled()) {
             Mono<Void> noAutoscaler = cluster.autoscaler(namespace, object).isPresent()
                     ? applier.delete(HorizontalPodAutoscaler.class, namespace, object) : Mono.empty();
             return noAutoscaler.then(applier.apply(ServingResources.desired(team, instance, deployment, settings,
-                    true)));
+                    true))).then(rightSizer);
         }
         Mono<Void> handOver = live.filter(found -> ServingResources.ownsReplicas(found, applier.fieldManager()))
                 .map(found -> applier.applyUnforced(ServingResources.replicasOnly(team, deployment.name(),
@@ -321,7 +348,7 @@ public class ServingService {
                         .then())
                 .orElse(Mono.empty());
         return handOver.then(applier.apply(ServingResources.desired(team, instance, deployment, settings,
-                live.isEmpty())));
+                live.isEmpty()))).then(rightSizer);
     }
 
     /** A deployment's row with its team, for the reconciler. */
@@ -436,7 +463,19 @@ public class ServingService {
                         Instant.now()),
                 autoscaling, invocationsPath(team, deployment.name()), created == null ? null : created.toInstant(),
                 row.get("created_by", String.class), updated == null ? null : updated.toInstant(),
-                row.get("updated_by", String.class));
+                row.get("updated_by", String.class), rightSizing(team, deployment));
+    }
+
+    /** One model server's requests against its VPA's recommendation (informers), where the cluster has one. */
+    private RightSizing rightSizing(String team, ModelDeployment deployment) {
+        if (!cluster.rightSizing()) {
+            return RightSizing.unavailable();
+        }
+        String namespace = TeamNames.namespace(team);
+        String object = ServingResources.objectName(deployment.name());
+        return RightSizing.of(cluster.rightSizer(namespace, object).orElse(null),
+                cluster.rightSizerCheckpoint(namespace, object, ServingResources.CONTAINER).orElse(null),
+                ServingResources.CONTAINER, deployment.cpu(), deployment.memory());
     }
 
     /**
@@ -511,11 +550,14 @@ public class ServingService {
                         deployment.name(), deployment.model(), deployment.version(), deployment.replicas()));
     }
 
-    /** Deletes the autoscaler, Deployment, budget and Service by name (absent is fine). */
+    /** Deletes the autoscaler, right-sizer, Deployment, budget and Service by name (absent is fine). */
     private Mono<Void> stop(String team, String name) {
         String namespace = TeamNames.namespace(team);
         String object = ServingResources.objectName(name);
+        Mono<Void> rightSizer = cluster.rightSizing()
+                ? applier.delete(ClusterState.RIGHT_SIZERS, namespace, object) : Mono.empty();
         return applier.delete(HorizontalPodAutoscaler.class, namespace, object)
+                .then(rightSizer)
                 .then(applier.delete(Deployment.class, namespace, object))
                 .then(applier.delete(PodDisruptionBudget.class, namespace, object))
                 .then(applier.delete(Service.class, namespace, object))

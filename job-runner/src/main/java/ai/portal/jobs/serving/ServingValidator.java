@@ -54,23 +54,35 @@ final class ServingValidator {
                     + "maxReplicas), not both.");
         }
         int replicas = replicas(request.replicas() == null ? 1 : request.replicas(), limits);
-        String cpu = request.cpu() == null || request.cpu().isBlank() ? limits.cpu() : request.cpu().trim();
+        String cpu = cpu(request.cpu() == null || request.cpu().isBlank() ? limits.cpu() : request.cpu(), limits);
+        String memory = memory(request.memory() == null || request.memory().isBlank() ? limits.memory()
+                : request.memory(), limits);
+        ModelDeployment deployment = new ModelDeployment(name, model, Integer.parseInt(version), replicas, cpu,
+                memory, rateLimit(request.rateLimit(), limits));
+        return request.autoscaling() == null ? deployment
+                : deployment.withAutoscaling(autoscaling(request.autoscaling(), false, limits));
+    }
+
+    /** A CPU request per replica within 50m..{@code max-cpu}. */
+    static String cpu(String asked, ServingProperties limits) {
+        String cpu = asked.trim();
         BigDecimal cores = amount("cpu", cpu);
         if (cores.compareTo(MIN_CPU) < 0 || cores.compareTo(amount("cpu", limits.maxCpu())) > 0) {
             throw bad("cpu", "CPU per replica must be between 50m and " + limits.maxCpu() + ", not " + cpu + ".");
         }
-        String memory = request.memory() == null || request.memory().isBlank() ? limits.memory()
-                : request.memory().trim();
+        return cpu;
+    }
+
+    /** A memory request (and limit) per replica within {@code min-memory}..{@code max-memory}. */
+    static String memory(String asked, ServingProperties limits) {
+        String memory = asked.trim();
         BigDecimal bytes = amount("memory", memory);
         if (bytes.compareTo(amount("memory", limits.minMemory())) < 0
                 || bytes.compareTo(amount("memory", limits.maxMemory())) > 0) {
             throw bad("memory", "Memory per replica must be between " + limits.minMemory() + " and "
                     + limits.maxMemory() + ", not " + memory + ".");
         }
-        ModelDeployment deployment = new ModelDeployment(name, model, Integer.parseInt(version), replicas, cpu,
-                memory, rateLimit(request.rateLimit(), limits));
-        return request.autoscaling() == null ? deployment
-                : deployment.withAutoscaling(autoscaling(request.autoscaling(), false, limits));
+        return memory;
     }
 
     /** A fixed replica count within 1..{@code max-replicas}. */

@@ -258,18 +258,21 @@ class TrackingTest extends KueueTestSupport {
         machineClientsCallWithKeysWithinTheRateLimit(team, other, payload, probe.path("predictions"));
         aNewVersionRollsOutAndTheRollbackRestoresTheOld(team, model, payload, probe.path("predictions"));
         theHpaControllerScalesOutUnderLoadAndBackWhenItStops(team, payload);
+        aModelServerIsRightSizedAndResizedByARollingUpdate(team);
 
         // delete: nothing left behind
         expectProblem(send("carol", HttpMethod.DELETE, DEPLOYMENTS + "/it", null, team), HttpStatus.FORBIDDEN, null);
         send("alice", HttpMethod.DELETE, DEPLOYMENTS + "/it", null, team).expectStatus().isNoContent();
         assertThat(auditRows(team, "model.undeploy").getFirst().get("outcome")).isEqualTo("success");
-        awaitTrue("the model's Deployment, Service, budget and pods gone", () ->
+        awaitTrue("the model's Deployment, Service, budget, autoscaler, right-sizer and pods gone", () ->
                 kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-it").get() == null
                         && kubernetes().services().inNamespace(namespace).withName("portal-model-it").get() == null
                         && kubernetes().policy().v1().podDisruptionBudget().inNamespace(namespace)
                         .withName("portal-model-it").get() == null
                         && kubernetes().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace)
                         .withName("portal-model-it").get() == null
+                        && kubernetes().genericKubernetesResources(ai.portal.jobs.cluster.ClusterState.RIGHT_SIZERS)
+                        .inNamespace(namespace).withName("portal-model-it").get() == null
                         && kubernetes().pods().inNamespace(namespace).withLabel("portal.ai/model-deployment", "it")
                         .list().getItems().isEmpty());
         expectProblem(get("alice", DEPLOYMENTS + "/it", team), HttpStatus.NOT_FOUND, null);
@@ -524,6 +527,47 @@ class TrackingTest extends KueueTestSupport {
         assertThat(kubernetes().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace)
                 .withName("portal-model-it").get()).as("the HPA deleted").isNull();
         assertThat(auditRows(team, "model.update").getFirst().get("detail")).isEqualTo("autoscaling 2..3 -> 2 replicas");
+    }
+
+    /**
+     * Right-sizing of the same deployment (2 fixed replicas by now): a recommendation-only VPA beside it, the cluster's
+     * real VPA recommender measures the real model servers, and the view shows the recommendation against the
+     * request; a new size is applied with a PATCH, rolled out replica by replica, audited.
+     */
+    private void aModelServerIsRightSizedAndResizedByARollingUpdate(String team) {
+        String namespace = "team-" + team;
+        var vpa = kubernetes().genericKubernetesResources(ai.portal.jobs.cluster.ClusterState.RIGHT_SIZERS)
+                .inNamespace(namespace).withName("portal-model-it").get();
+        assertThat(vpa).as("the model server's VerticalPodAutoscaler").isNotNull();
+        assertThat(vpa.getMetadata().getLabels()).containsEntry("portal.ai/instance", instance());
+        assertThat(vpa.getAdditionalProperties().get("spec").toString()).contains("updateMode=Off")
+                .contains("kind=Deployment").contains("containerName=server");
+        JsonNode sizing = await("the VPA recommender's recommendation for " + team + "/it", () -> json(get("carol",
+                        DEPLOYMENTS + "/it", team), HttpStatus.OK).path("rightSizing"),
+                found -> "ready".equals(found.path("state").asString()), Duration.ofSeconds(240));
+        assertThat(sizing.path("resources").get(0).path("name").asString()).isEqualTo("cpu");
+        assertThat(sizing.path("resources").get(0).path("requested").asDouble()).isEqualTo(0.1);
+        assertThat(sizing.path("resources").get(0).path("target").asDouble()).as(sizing.toString()).isPositive();
+
+        expectProblem(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("cpu", "lots"), team),
+                HttpStatus.BAD_REQUEST, "cpu");
+        expectProblem(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("memory", "1Mi"), team),
+                HttpStatus.BAD_REQUEST, "memory");
+        int version = json(get("carol", DEPLOYMENTS + "/it", team), HttpStatus.OK).path("version").asInt();
+        JsonNode resized = json(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/it", Map.of("cpu", "150m",
+                "memory", "640Mi"), team), HttpStatus.OK);
+        assertThat(resized.path("cpu").asString()).isEqualTo("150m");
+        assertThat(resized.path("memory").asString()).isEqualTo("640Mi");
+        awaitTrue("the new size rolled out to both replicas", () -> {
+            var pods = kubernetes().pods().inNamespace(namespace).withLabel("portal.ai/model-deployment", "it")
+                    .list().getItems().stream().filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                    .toList();
+            return pods.size() == 2 && pods.stream().allMatch(pod -> new io.fabric8.kubernetes.api.model.Quantity(
+                    "150m").equals(pod.getSpec().getContainers().getFirst().getResources().getRequests().get("cpu")));
+        });
+        awaitServing(team, version);
+        assertThat(auditRows(team, "model.update").getFirst().get("detail"))
+                .isEqualTo("size 100m CPU, 512Mi -> 150m CPU, 640Mi");
     }
 
     /** Waits until every Ready replica, both of them, serves {@code version}. */

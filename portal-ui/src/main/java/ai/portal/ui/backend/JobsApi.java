@@ -207,7 +207,11 @@ public final class JobsApi {
                                   int replicas, String cpu, String memory, int rateLimit,
                                   ModelAutoscaling autoscaling, ModelDeploymentStatus status,
                                   ModelAutoscalingStatus autoscalingStatus, String invocationsPath, Instant createdAt,
-                                  String createdBy) {
+                                  String createdBy, RightSizing rightSizing) {
+
+        public ModelDeployment {
+            rightSizing = rightSizing == null ? new RightSizing("unavailable", List.of(), null, null, 0) : rightSizing;
+        }
     }
 
     /**
@@ -215,7 +219,12 @@ public final class JobsApi {
      * autoscaling (null: unchanged).
      */
     public record ModelDeploymentUpdate(String version, Integer rateLimit, Integer replicas,
-                                        ModelAutoscaling autoscaling) {
+                                        ModelAutoscaling autoscaling, String cpu, String memory) {
+
+        /** A new size per replica alone (a right-sizing recommendation applied). */
+        public static ModelDeploymentUpdate size(String cpu, String memory) {
+            return new ModelDeploymentUpdate(null, null, null, null, cpu, memory);
+        }
     }
 
     /** An API key of a model deployment; {@code key} only in the answer to its creation. */

@@ -73,4 +73,17 @@ public final class Quantities {
         return bytes.setScale(bytes.compareTo(BigDecimal.TEN) >= 0 ? 0 : 1, RoundingMode.HALF_UP)
                 .stripTrailingZeros().toPlainString() + " " + units[unit];
     }
+
+    /** A CPU request for {@code cores}, rounded up to 10 millicores (at least 10m): "230m". */
+    public static String cpuRequest(BigDecimal cores) {
+        return cores.movePointRight(3).divide(BigDecimal.TEN, 0, RoundingMode.CEILING).multiply(BigDecimal.TEN)
+                .max(BigDecimal.TEN).toPlainString() + "m";
+    }
+
+    /** A memory request for {@code bytes}, rounded up to a multiple of {@code stepMi} mebibytes: "768Mi". */
+    public static String memoryRequest(BigDecimal bytes, int stepMi) {
+        BigDecimal step = BigDecimal.valueOf((long) stepMi << 20);
+        return bytes.divide(step, 0, RoundingMode.CEILING).max(BigDecimal.ONE).multiply(BigDecimal.valueOf(stepMi))
+                .toPlainString() + "Mi";
+    }
 }

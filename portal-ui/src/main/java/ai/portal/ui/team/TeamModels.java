@@ -18,6 +18,8 @@ import ai.portal.ui.components.Async;
 import ai.portal.ui.components.Problems;
 import ai.portal.ui.components.Section;
 import ai.portal.ui.components.Toasts;
+import ai.portal.ui.i18n.Formats;
+import ai.portal.ui.quota.Quantities;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.badge.Badge;
@@ -187,6 +189,14 @@ final class TeamModels {
             history.addClickListener(click -> new ScalingHistoryDialog(jobs, team, deployment.name()).open());
             actions.add(history);
         }
+        if (canEdit && recommended(deployment)) {
+            Button apply = new Button(section.getTranslation("team.models.right-sizing.apply"),
+                    VaadinIcon.RESIZE_H.create());
+            apply.setId("apply-right-sizing-" + deployment.name());
+            apply.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+            apply.addClickListener(click -> confirmResize(section, jobs, team, deployment));
+            actions.add(apply);
+        }
         if (canEdit) {
             Button change = new Button(section.getTranslation("team.models.change"), VaadinIcon.EDIT.create());
             change.setId("change-model-deployment-" + deployment.name());
@@ -204,6 +214,37 @@ final class TeamModels {
             }
         }
         return actions;
+    }
+
+    /** A recommendation that rests on measured usage, for both CPU and memory. */
+    private static boolean recommended(ModelDeployment deployment) {
+        return "ready".equals(deployment.rightSizing().state()) && deployment.rightSizing().resources().size() == 2;
+    }
+
+    /**
+     * Applies the VPA recommender's recommendation as the deployment's new size per replica: CPU rounded up to 10
+     * millicores, memory up to 64 MiB (model servers' memory is a limit too: a little headroom). A rolling update:
+     * every replica keeps serving until its successor of the new size is Ready.
+     */
+    private static void confirmResize(Section section, JobsClient jobs, String team, ModelDeployment deployment) {
+        String cpu = Quantities.cpuRequest(deployment.rightSizing().resources().get(0).target());
+        String memory = Quantities.memoryRequest(deployment.rightSizing().resources().get(1).target(), 64);
+        ConfirmDialog confirm = new ConfirmDialog();
+        confirm.setId("right-size-model-dialog");
+        confirm.setHeader(section.getTranslation("team.models.right-sizing.apply"));
+        confirm.setText(section.getTranslation("team.models.right-sizing.apply-text", deployment.name(),
+                Formats.cores(Quantities.value(cpu)), Formats.bytes(Quantities.value(memory))));
+        confirm.setCancelable(true);
+        confirm.setCancelText(section.getTranslation("common.cancel"));
+        confirm.setConfirmText(section.getTranslation("team.models.right-sizing.apply-confirm"));
+        confirm.addConfirmListener(yes -> Async.run(UI.getCurrent(),
+                () -> jobs.updateModelDeployment(team, deployment.name(), ModelDeploymentUpdate.size(cpu, memory)),
+                done -> {
+                    Toasts.success(section.getTranslation("team.models.right-sizing.applied", done.name()));
+                    section.reload();
+                },
+                failure -> Toasts.failure(section, "team.action.right-size-model", failure)));
+        confirm.open();
     }
 
     private static void confirmRollback(Section section, JobsClient jobs, String team, ModelDeployment deployment) {
@@ -251,6 +292,17 @@ final class TeamModels {
         }
         if (deployment.autoscalingStatus() != null) {
             cell.add(autoscaling(section, deployment));
+        }
+        if (recommended(deployment)) {
+            // what one server needs, from the VPA recommender's measurements of the running replicas
+            var cpu = deployment.rightSizing().resources().get(0);
+            var memory = deployment.rightSizing().resources().get(1);
+            Paragraph sizing = new Paragraph(section.getTranslation("team.models.right-sizing",
+                    Formats.cores(cpu.requested()), Formats.cores(cpu.target()), Formats.bytes(memory.requested()),
+                    Formats.bytes(memory.target())));
+            sizing.setId("model-deployment-right-sizing-" + deployment.name());
+            sizing.addClassName("portal-hint");
+            cell.add(sizing);
         }
         cell.setId("model-deployment-status-" + deployment.name());
         cell.getElement().setAttribute("data-state", status.state());
@@ -477,7 +529,7 @@ final class TeamModels {
                 }
                 save.setEnabled(false);
                 Async.run(UI.getCurrent(), () -> jobs.updateModelDeployment(team, deployment.name(),
-                        new ModelDeploymentUpdate(newVersion, newLimit, newReplicas, newScaling)), changed -> {
+                        new ModelDeploymentUpdate(newVersion, newLimit, newReplicas, newScaling, null, null)), changed -> {
                     Toasts.success(newVersion == null
                             ? getTranslation("team.models.changed", changed.name())
                             : getTranslation("team.models.rolling-out", changed.name(), changed.version()));

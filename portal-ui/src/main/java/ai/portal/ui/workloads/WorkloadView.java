@@ -230,11 +230,8 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
      * memory up to a mebibyte), after a confirmation that says a running notebook restarts (its workspace is kept).
      */
     private Component applyButton(Workload workload, RightSizing sizing) {
-        String cpu = sizing.resources().get(0).target().movePointRight(3)
-                .divide(java.math.BigDecimal.TEN, 0, java.math.RoundingMode.CEILING).multiply(java.math.BigDecimal.TEN)
-                .max(java.math.BigDecimal.TEN).toPlainString() + "m";
-        String memory = sizing.resources().get(1).target().divide(java.math.BigDecimal.valueOf(1L << 20), 0,
-                java.math.RoundingMode.CEILING).toPlainString() + "Mi";
+        String cpu = Quantities.cpuRequest(sizing.resources().get(0).target());
+        String memory = Quantities.memoryRequest(sizing.resources().get(1).target(), 1);
         Button apply = new Button(getTranslation("workload.right-sizing.apply"));
         apply.setId("right-sizing-apply");
         apply.addThemeVariants(ButtonVariant.LUMO_SMALL);

@@ -39,4 +39,12 @@ class QuantitiesTest {
         assertThat(Quantities.bytes("1649267441664")).isEqualTo("1.5 TiB");
         assertThat(Quantities.bytes("0")).isEqualTo("0 B");
     }
+
+    @Test
+    void aRecommendationBecomesARequestRoundedUp() {
+        assertThat(Quantities.cpuRequest(new java.math.BigDecimal("0.2301"))).isEqualTo("240m");
+        assertThat(Quantities.cpuRequest(new java.math.BigDecimal("0.001"))).isEqualTo("10m");
+        assertThat(Quantities.memoryRequest(java.math.BigDecimal.valueOf(250L << 20), 64)).isEqualTo("256Mi");
+        assertThat(Quantities.memoryRequest(java.math.BigDecimal.valueOf((300L << 20) + 1), 1)).isEqualTo("301Mi");
+    }
 }
