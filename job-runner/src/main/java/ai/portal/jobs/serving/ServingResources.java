@@ -59,7 +59,12 @@ public final class ServingResources {
     public static final String MODEL_ANNOTATION = "portal.ai/model";
     public static final String PREFIX = "portal-model-";
     public static final String CONTAINER = "server";
-    public static final int PORT = 8080;
+    /**
+     * Where a model server listens (and its Service's port). Not 8080: on the local cluster pods are processes on
+     * loopback addresses of the host, so a host service listening on all addresses takes that port from every pod,
+     * and the portal UI of {@code ./portal up} listens on 8080. 8000 is uvicorn's default (MLflow's scoring server).
+     */
+    public static final int PORT = 8000;
     /** The gateway's requests per second to a deployment, as the adapter serves it for the deployment's Service. */
     public static final String REQUESTS_METRIC = "portal_model_requests_per_second";
     /** The average GPU utilisation of a pod's GPUs (DCGM), as the adapter serves it per pod. */

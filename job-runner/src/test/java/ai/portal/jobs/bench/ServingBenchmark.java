@@ -260,7 +260,7 @@ public final class ServingBenchmark {
             deploys.add(serving);
         }
         String gateway = jobsUrl + "/models/" + TEAM + "/" + NAME + "/invocations";
-        String direct = "http://" + podIp() + ":8080/invocations";
+        String direct = "http://" + podIp() + ":" + ai.portal.jobs.serving.ServingResources.PORT + "/invocations";
         String token = tokens.userToken(USER);
         HttpResponse<String> created = calls.send("POST", deployments + "/" + NAME + "/keys", token,
                 Map.of("name", "bench"));

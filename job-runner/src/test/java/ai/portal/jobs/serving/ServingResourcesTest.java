@@ -47,13 +47,13 @@ class ServingResourcesTest {
         assertThat(container.getCommand()).containsExactly("mlflow");
         assertThat(String.join(" ", container.getArgs()))
                 .isEqualTo("models serve --model-uri models:/churn-classifier/3 --env-manager local "
-                        + "--host $(POD_IP) --port 8080 --workers 1");
+                        + "--host $(POD_IP) --port 8000 --workers 1");
         assertThat(container.getEnv()).anySatisfy(env -> {
             assertThat(env.getName()).isEqualTo("MLFLOW_TRACKING_URI");
             assertThat(env.getValue()).isEqualTo("http://portal-mlflow.team-vision.svc:5000/mlflow/vision");
         });
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ping");
-        assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8080);
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8000);
         assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("500m"))
                 .containsEntry("memory", new Quantity("1Gi"));
         assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("1Gi"));
@@ -100,7 +100,7 @@ class ServingResourcesTest {
                 "portal.ai/model-deployment", "churn");
         Service service = (Service) objects.get(0);
         assertThat(service.getSpec().getSelector()).containsExactlyInAnyOrderEntriesOf(selector);
-        assertThat(service.getSpec().getPorts().getFirst().getTargetPort().getIntVal()).isEqualTo(8080);
+        assertThat(service.getSpec().getPorts().getFirst().getTargetPort().getIntVal()).isEqualTo(8000);
         PodDisruptionBudget budget = (PodDisruptionBudget) objects.get(1);
         assertThat(budget.getSpec().getSelector().getMatchLabels()).containsExactlyInAnyOrderEntriesOf(selector);
         assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).as("a drain takes one replica at a time")
