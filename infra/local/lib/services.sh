@@ -48,6 +48,12 @@ portal_build() {
         [ -z "$changed" ] && { ok "build is up to date"; return; }
         note "changed since the last build: $changed"
     fi
+    # the build rewrites the jars running services load their classes from (a service whose jar changes under it
+    # fails at its next class load: NoClassDefFoundError): stop them; `up` starts them again on the new jars
+    local name rest
+    while IFS=: read -r name rest; do
+        if is_running "$name"; then note "stopping the services: the build replaces their jars"; services_stop; break; fi
+    done <<<"$PORTAL_SERVICES"
     say "Building the portal (Maven, tests skipped)"
     local start; start=$(now_ms)
     mkdir -p "$(dirname "$BUILD_STAMP")"
