@@ -82,7 +82,7 @@ class ServingReconciler implements SmartLifecycle {
         }
         return serving.all().collectList().flatMap(rows -> Flux.fromIterable(rows)
                 .filter(row -> teamOpen(row.team()))
-                .concatMap(row -> serving.reapply(row.team(), row.deployment())
+                .concatMap(row -> serving.reapply(row.team(), row.deployment().name())
                         .doOnSuccess(done -> applies.increment())
                         .onErrorResume(failure -> {
                             log.warn("model deployment {}/{}: applying again failed: {}", row.team(),

@@ -361,9 +361,18 @@ public class ServingService {
                 .map(row -> new Row(row.get("team_slug", String.class), deploymentOf(row))).all();
     }
 
-    /** Applies a deployment's objects as its row says (server-side apply: a no-op when nothing differs). */
-    Mono<Void> reapply(String team, ModelDeployment deployment) {
-        return applyObjects(team, deployment);
+    /**
+     * Applies a deployment's objects as its row says now (server-side apply: a no-op when nothing differs), with the
+     * row locked ({@code for update}) while they are applied. A change in flight holds that lock from its update
+     * to its commit, so it either commits first (and this applies what it wrote) or waits for this; applying a row
+     * read before the change would undo it (seen: a PATCH to a fixed count deleted the HPA, and a reconciler pass that
+     * had read the autoscaled row a moment before created it again). A row deleted meanwhile is skipped.
+     */
+    Mono<Void> reapply(String team, String name) {
+        return db.sql("select * from model_deployment where team_slug = :team and name = :name for update")
+                .bind("team", team).bind("name", name).map(ServingService::deploymentOf).one()
+                .flatMap(deployment -> applyObjects(team, deployment))
+                .as(tx::transactional);
     }
 
     /** Deletes the objects of the deployment {@code name} in {@code namespace} (one no row wants). */
