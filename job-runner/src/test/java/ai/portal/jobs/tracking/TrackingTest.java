@@ -413,7 +413,7 @@ class TrackingTest extends KueueTestSupport {
                 found -> found.path("autoscalingStatus").path("conditions").toString().contains("at-max-replicas"),
                 Duration.ofMinutes(2));
         assertThat(atMax.path("autoscalingStatus").path("message").asString()).as(atMax.toString())
-                .contains("GPU utilisation").contains("at max replicas (2)");
+                .contains("GPU utilisation").contains("At max replicas (2): the load asks for more");
 
         send("alice", HttpMethod.DELETE, DEPLOYMENTS + "/gpu", null, team).expectStatus().isNoContent();
         awaitTrue("the GPU deployment's objects and pods gone", () ->
