@@ -415,6 +415,12 @@ class TrackingTest extends KueueTestSupport {
         assertThat(atMax.path("autoscalingStatus").path("message").asString()).as(atMax.toString())
                 .contains("GPU utilisation").contains("At max replicas (2): the load asks for more");
 
+        // a new policy on PATCH keeps its GPU target: the deployment's replicas hold GPUs
+        JsonNode changed = json(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/gpu", Map.of("autoscaling",
+                with(autoscaling, "gpuUtilization", 90)), team), HttpStatus.OK);
+        assertThat(changed.path("autoscaling").path("gpuUtilization").asInt()).isEqualTo(90);
+        assertThat(changed.path("gpus").asInt()).isEqualTo(1);
+
         send("alice", HttpMethod.DELETE, DEPLOYMENTS + "/gpu", null, team).expectStatus().isNoContent();
         awaitTrue("the GPU deployment's objects and pods gone", () ->
                 kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-gpu").get() == null
