@@ -543,7 +543,7 @@ public class ServingService {
         }
     }
 
-    /** "500m CPU and 1Gi memory", with ", 1 NVIDIA-A100-SXM4-80GB GPU(s)" where it holds GPUs: one replica's size. */
+    /** One replica's size in words: "500m CPU and 1Gi memory", or "500m CPU, 1Gi memory and 1 <type> GPU(s)". */
     private static String size(ModelDeployment deployment) {
         return deployment.cpu() + " CPU" + (deployment.holdsGpus() ? ", " : " and ") + deployment.memory()
                 + " memory" + (deployment.holdsGpus() ? " and " + deployment.gpus() + " " + deployment.gpuType()
