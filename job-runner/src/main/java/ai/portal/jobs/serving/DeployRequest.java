@@ -13,11 +13,15 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *                 with {@code autoscaling}
  * @param cpu      CPU request per replica (Kubernetes quantity; default {@code portal.serving.cpu})
  * @param memory   memory request and limit per replica (default {@code portal.serving.memory})
+ * @param gpuType  the GPU type each replica runs on, by the name the platform's GPU catalogue uses
+ *                 ({@code GET /api/v1/gpu-types}, the nodes' {@code nvidia.com/gpu.product}); only with {@code gpus}
+ * @param gpus     GPUs per replica (0 to {@code portal.serving.max-gpus}, default 0: CPU serving); every replica's
+ *                 GPUs, up to {@code maxReplicas} with autoscaling, must fit in the team's quota of that type
  * @param rateLimit requests per second one caller (an API key, a member's token) may send through the gateway
  *                 (default {@code portal.serving.rate-limit}, at most {@code portal.serving.max-rate-limit}); over it
  *                 the gateway answers 429 with {@code Retry-After}
  * @param autoscaling a HorizontalPodAutoscaler instead of a fixed replica count: bounds and targets (CPU, memory,
- *                 requests per second per replica, GPU utilisation)
+ *                 requests per second per replica, GPU utilisation with GPUs)
  */
 @Schema(name = "ModelDeploymentRequest")
 public record DeployRequest(@Schema(example = "churn") String name,
@@ -26,6 +30,19 @@ public record DeployRequest(@Schema(example = "churn") String name,
                             @Schema(example = "2") Integer replicas,
                             @Schema(example = "250m") String cpu,
                             @Schema(example = "768Mi") String memory,
+                            @Schema(example = "NVIDIA-A100-SXM4-80GB", description = "The GPU type each replica runs "
+                                    + "on, by the GPU catalogue's name (GET /api/v1/gpu-types); required with gpus > 0, "
+                                    + "not allowed without") String gpuType,
+                            @Schema(example = "1", minimum = "0", description = "GPUs per replica (default 0: CPU "
+                                    + "serving, at most portal.serving.max-gpus). Every replica's GPUs (maxReplicas "
+                                    + "with autoscaling) must fit in the team's quota of that GPU type (409/422 "
+                                    + "otherwise)") Integer gpus,
                             @Schema(example = "20") Integer rateLimit,
                             ModelAutoscaling autoscaling) {
+
+    /** A CPU deployment (no GPUs). */
+    public DeployRequest(String name, String model, String version, Integer replicas, String cpu, String memory,
+                         Integer rateLimit, ModelAutoscaling autoscaling) {
+        this(name, model, version, replicas, cpu, memory, null, null, rateLimit, autoscaling);
+    }
 }

@@ -22,7 +22,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param gpuUtilization                average GPU utilisation of the replicas' GPUs in % (a Pods metric,
  *                                      {@code gpu_utilization_percent} from DCGM; {@code type: Resource} with
  *                                      {@code nvidia.com/gpu} is not valid: Resource metrics are CPU and memory
- *                                      only). Only for deployments with GPUs
+ *                                      only). Only for deployments with GPUs ({@code gpus > 0})
  * @param scaleDownStabilizationSeconds how long the load must have asked for fewer replicas before any go (the
  *                                      HPA's {@code behavior.scaleDown.stabilizationWindowSeconds}; default
  *                                      {@code portal.serving.scale-down-stabilization}, 300 s)
@@ -45,8 +45,8 @@ public record ModelAutoscaling(
         BigDecimal requestsPerSecond,
         @Schema(example = "60", description = "Average GPU utilisation in % (a Pods metric, gpu_utilization_percent "
                 + "from DCGM). Not a Resource metric: type Resource with nvidia.com/gpu is not valid Kubernetes, "
-                + "Resource metrics are CPU and memory only. Only for deployments with GPUs (model servers run on "
-                + "CPU: refused with 400)")
+                + "Resource metrics are CPU and memory only. Only for deployments with GPUs (gpus > 0; refused with "
+                + "400 otherwise)")
         Integer gpuUtilization,
         @Schema(example = "300", description = "Seconds the load must ask for fewer replicas before any go (the "
                 + "HPA's behavior.scaleDown.stabilizationWindowSeconds; default portal.serving"

@@ -13,6 +13,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *                        (null: none)
  * @param rateLimit       requests per second one caller (an API key, a member's token) may send through the gateway
  * @param replicas        the fixed replica count; with autoscaling, its minimum
+ * @param gpuType         the GPU type each replica runs on (null: CPU serving)
+ * @param gpus            GPUs per replica (0: CPU serving)
  * @param autoscaling     the autoscaling policy (null: a fixed replica count)
  * @param autoscalingStatus what the cluster's HPA controller makes of it: replicas now and wanted, each metric's
  *                        reading against its target, the last scale, its conditions in words (null: no autoscaling)
@@ -24,8 +26,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
  */
 @Schema(name = "ModelDeployment")
 public record ModelDeploymentView(String team, String name, String model, int version, Integer previousVersion,
-                                  int replicas, String cpu, String memory, int rateLimit,
+                                  int replicas, String cpu, String memory,
+                                  @Schema(example = "NVIDIA-A100-SXM4-80GB", nullable = true) String gpuType,
+                                  @Schema(example = "1") int gpus, int rateLimit,
                                   ModelAutoscaling autoscaling, ServingStatus status,
-                                  AutoscalingStatus autoscalingStatus, String invocationsPath, Instant createdAt, String createdBy, Instant updatedAt,
-                                  String updatedBy, RightSizing rightSizing) {
+                                  AutoscalingStatus autoscalingStatus, String invocationsPath, Instant createdAt,
+                                  String createdBy, Instant updatedAt, String updatedBy, RightSizing rightSizing) {
 }

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxCpu      the most CPU one replica may request
  * @param maxMemory   the most memory one replica may request
  * @param minMemory   the least memory one replica may request (below it the server does not start)
+ * @param maxGpus     the most GPUs one replica may request (GPU nodes have 8 at most)
  * @param rateLimit   default requests per second one caller (an API key, a member) may send one deployment through
  *                    the gateway (per job-runner replica: buckets are in memory)
  * @param maxRateLimit the most a deployment may allow
@@ -29,6 +30,7 @@ public record ServingProperties(@DefaultValue("ghcr.io/mlflow/mlflow:v3.17.2") S
                                 @DefaultValue("8") String maxCpu,
                                 @DefaultValue("32Gi") String maxMemory,
                                 @DefaultValue("256Mi") String minMemory,
+                                @DefaultValue("8") int maxGpus,
                                 @DefaultValue("20") int rateLimit,
                                 @DefaultValue("1000") int maxRateLimit,
                                 @DefaultValue("10") int maxAutoscaledReplicas,

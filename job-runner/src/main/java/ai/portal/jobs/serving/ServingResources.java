@@ -6,6 +6,7 @@ import java.util.Map;
 
 import ai.portal.jobs.cluster.RightSizerApi;
 import ai.portal.jobs.tracking.TrackingResources;
+import ai.portal.jobs.workload.GpuPods;
 import ai.portal.jobs.workload.WorkloadResources;
 import ai.portal.platform.team.PortalLabels;
 import ai.portal.platform.team.TeamNames;
@@ -43,8 +44,12 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
  *       with {@code MLFLOW_TRACKING_URI} naming the team's tracking server, which resolves {@code models:/} and
  *       serves the artifacts ({@code --serve-artifacts}). Ready once {@code /ping} answers (the model is loaded).</li>
  *   <li>Pod Security {@code restricted}; CPU and memory requested (memory limited to its request), so the team's
- *       ResourceQuota counts every replica. Not queued by Kueue: it holds no GPU (CPU serving) and must not wait
- *       behind the team's jobs. Rolling updates never go below the replicas asked for ({@code maxUnavailable 0}).</li>
+ *       ResourceQuota counts every replica. With GPUs ({@code gpus > 0}) each replica is "a pod with N GPUs of type
+ *       T" exactly as a notebook is ({@link GpuPods}: {@code nvidia.com/gpu} request = limit, the product's node
+ *       selector, the GPU taint tolerated). Not queued by Kueue, GPUs or not: a serving replica must not wait behind
+ *       the team's jobs nor be preempted by them, so the job runner checks the team's GPU quota of the type itself
+ *       before it deploys (serving/DESIGN.md, "GPUs"). Rolling updates never go below the replicas asked for
+ *       ({@code maxUnavailable 0}).</li>
  *   <li>With autoscaling, a HorizontalPodAutoscaler {@code portal-model-<name>} scales the Deployment, whose
  *       {@code spec.replicas} the portal then leaves to the HPA controller ({@link #autoscaler}).</li>
  *   <li>The PodDisruptionBudget lets a drain take one replica at a time ({@code maxUnavailable 1}): with one replica
@@ -216,8 +221,8 @@ public final class ServingResources {
     /** The Deployment; {@code withReplicas} false leaves {@code spec.replicas} to the HPA controller. */
     static Deployment deployment(String team, String instance, ModelDeployment deployment,
                                  ServingProperties settings, boolean withReplicas) {
-        Container container = new ContainerBuilder(WorkloadResources.restrictedContainer(CONTAINER,
-                settings.image(), deployment.cpu(), deployment.memory()))
+        Container container = new ContainerBuilder(GpuPods.withGpus(WorkloadResources.restrictedContainer(CONTAINER,
+                settings.image(), deployment.cpu(), deployment.memory()), deployment.gpus()))
                 .withCommand("mlflow")
                 .withArgs("models", "serve",
                         "--model-uri", modelUri(deployment),
@@ -249,7 +254,8 @@ public final class ServingResources {
                 .withNewTemplate()
                 .withMetadata(new ObjectMetaBuilder().withLabels(podLabels)
                         .withAnnotations(Map.of(MODEL_ANNOTATION, deployment.model())).build())
-                .withSpec(WorkloadResources.restrictedPod(container, "Always"))
+                .withSpec(GpuPods.onGpuNodes(WorkloadResources.restrictedPod(container, "Always"),
+                        deployment.gpuType(), deployment.gpus()))
                 .endTemplate()
                 .endSpec()
                 .build();

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import ai.portal.jobs.cluster.ClusterState;
+import ai.portal.jobs.cluster.GpuInventory;
 import ai.portal.jobs.cluster.PodHealth;
 import ai.portal.jobs.launch.LaunchChecks;
 import ai.portal.jobs.serving.ModelRegistry.RegisteredModel;
@@ -22,6 +23,7 @@ import ai.portal.platform.audit.AuditLog;
 import ai.portal.platform.installation.Installation;
 import ai.portal.platform.problem.ApiException;
 import ai.portal.platform.security.CurrentUser;
+import ai.portal.platform.team.GpuResources;
 import ai.portal.platform.team.TeamAuthorizer;
 import ai.portal.platform.team.TeamNames;
 import ai.portal.platform.team.TeamPermission;
@@ -111,6 +113,7 @@ public class ServingService {
         Mono<ModelDeploymentView> useCase = authorizer.require(actor, team, TeamPermission.EDIT)
                 .then(Mono.fromCallable(() -> {
                     ModelDeployment deployment = ServingValidator.validate(request, settings);
+                    requireGpuTypeOnCluster(deployment);
                     checks.requireTeamOpen(team);
                     return deployment;
                 }))
@@ -186,8 +189,8 @@ public class ServingService {
                                         : ServingValidator.memory(request.memory(), settings));
                     }
                     if (request.autoscaling() != null) {
-                        after = after.withAutoscaling(ServingValidator.autoscaling(request.autoscaling(), false,
-                                settings));
+                        after = after.withAutoscaling(ServingValidator.autoscaling(request.autoscaling(),
+                                after.holdsGpus(), settings));
                     }
                     return change(actor, team, before, after, ACTION_UPDATE, target);
                 });
@@ -466,7 +469,8 @@ public class ServingService {
                 : deployment.withReplicas(Math.max(1, autoscaling.desiredReplicas()));
         return new ModelDeploymentView(team, deployment.name(), deployment.model(), deployment.version(),
                 row.get("previous_version", Integer.class), deployment.replicas(), deployment.cpu(),
-                deployment.memory(), deployment.rateLimit(), deployment.autoscaling(),
+                deployment.memory(), deployment.gpuType(), deployment.gpus(), deployment.rateLimit(),
+                deployment.autoscaling(),
                 ServingStatus.of(wanted, pods(team, deployment.name()),
                         quotaRefusals(team, deployment.name(), updated == null ? null : updated.toInstant()),
                         Instant.now()),
@@ -521,20 +525,23 @@ public class ServingService {
                 row.get("target_gpu_percent", Integer.class), row.get("scale_down_seconds", Integer.class));
         return new ModelDeployment(row.get("name", String.class), row.get("model", String.class),
                 row.get("version", Integer.class), row.get("replicas", Integer.class), row.get("cpu", String.class),
-                row.get("memory", String.class), row.get("rate_limit", Integer.class), autoscaling);
+                row.get("memory", String.class), row.get("gpu_type", String.class), row.get("gpus", Integer.class),
+                row.get("rate_limit", Integer.class), autoscaling);
     }
 
     private Mono<Void> insert(CurrentUser actor, String team, ModelDeployment deployment) {
         return db.sql("""
-                        insert into model_deployment (team_slug, name, model, version, replicas, cpu, memory, rate_limit,
-                                                      min_replicas, max_replicas, target_cpu_percent,
-                                                      target_memory_percent, target_rps, target_gpu_percent,
-                                                      scale_down_seconds, created_by, updated_by)
-                        values (:team, :name, :model, :version, :replicas, :cpu, :memory, :rateLimit, :min, :max,
-                                :cpu_target, :memory_target, :rps, :gpu, :window, :by, :by)""")
+                        insert into model_deployment (team_slug, name, model, version, replicas, cpu, memory, gpu_type,
+                                                      gpus, rate_limit, min_replicas, max_replicas,
+                                                      target_cpu_percent, target_memory_percent, target_rps,
+                                                      target_gpu_percent, scale_down_seconds, created_by, updated_by)
+                        values (:team, :name, :model, :version, :replicas, :cpu, :memory, :gpuType, :gpus,
+                                :rateLimit, :min, :max, :cpu_target, :memory_target, :rps, :gpu, :window, :by, :by)""")
                 .bind("team", team).bind("name", deployment.name()).bind("model", deployment.model())
                 .bind("version", deployment.version()).bind("replicas", deployment.replicas())
                 .bind("cpu", deployment.cpu()).bind("memory", deployment.memory())
+                .bind("gpuType", Parameter.fromOrEmpty(deployment.gpuType(), String.class))
+                .bind("gpus", deployment.gpus())
                 .bind("rateLimit", deployment.rateLimit())
                 .bindValues(autoscalingColumns(deployment))
                 .bind("by", actor.username())
@@ -581,9 +588,43 @@ public class ServingService {
         List<String> missing = beyondQuota(team, deployment, deployment.replicas(), true);
         if (!missing.isEmpty()) {
             throw new ApiException(HttpStatus.CONFLICT, "Beyond the team's quota", deployment.replicas()
-                    + " replica(s) of " + deployment.cpu() + " CPU and " + deployment.memory() + " memory do not fit "
-                    + "in what team " + team + "'s quota has left (" + String.join("; ", missing) + "). Ask for "
-                    + "fewer or smaller replicas, or free some of the team's quota.").withField("replicas");
+                    + " replica(s) of " + size(deployment) + " do not fit in what team " + team + "'s quota has left ("
+                    + String.join("; ", missing) + "). Ask for fewer or smaller replicas, or free some of the team's "
+                    + "quota.").withField(gpusShort(missing) ? "gpus" : "replicas");
+        }
+    }
+
+    /** One replica's size in words: "500m CPU and 1Gi memory", or "500m CPU, 1Gi memory and 1 <type> GPU(s)". */
+    private static String size(ModelDeployment deployment) {
+        return deployment.cpu() + " CPU" + (deployment.holdsGpus() ? ", " : " and ") + deployment.memory()
+                + " memory" + (deployment.holdsGpus() ? " and " + deployment.gpus() + " " + deployment.gpuType()
+                + " GPU(s)" : "");
+    }
+
+    private static boolean gpusShort(List<String> missing) {
+        return missing.stream().allMatch(item -> item.contains(GpuResources.RESOURCE) || item.startsWith("GPUs"));
+    }
+
+    /**
+     * Refuses (400) a GPU type no node of the cluster has, and more GPUs per replica than its largest node has: such a
+     * replica would stay Pending forever. Where the type is offered is the catalogue's and the nodes' business; a
+     * type the catalogue lists but no node has yet is refused too (nothing could run it).
+     */
+    private void requireGpuTypeOnCluster(ModelDeployment deployment) {
+        if (!deployment.holdsGpus()) {
+            return;
+        }
+        GpuInventory inventory = GpuInventory.of(cluster);
+        Optional<GpuInventory.GpuTypeCapacity> type = inventory.type(deployment.gpuType());
+        if (type.isEmpty()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid model deployment", "The cluster has no GPU "
+                    + "type " + deployment.gpuType() + "; it has " + (inventory.byType().isEmpty() ? "no GPU nodes"
+                    : String.join(", ", inventory.byType().keySet())) + ".").withField("gpuType");
+        }
+        if (type.get().largestNode() < deployment.gpus()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid model deployment", "No " + deployment.gpuType()
+                    + " node has " + deployment.gpus() + " GPUs; the largest has " + type.get().largestNode()
+                    + ", and one replica runs on one node.").withField("gpus");
         }
     }
 
@@ -600,17 +641,32 @@ public class ServingService {
         List<String> missing = beyondQuota(team, deployment, max, false);
         if (!missing.isEmpty()) {
             throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Beyond the team's quota", "maxReplicas " + max
-                    + " of " + deployment.cpu() + " CPU and " + deployment.memory() + " memory would not fit in team "
-                    + team + "'s quota even with nothing else running (" + String.join("; ", missing) + "). Ask for "
-                    + "fewer or smaller replicas, or for more quota.").withField("autoscaling.maxReplicas");
+                    + " of " + size(deployment) + " would not fit in team " + team + "'s quota even with nothing else "
+                    + "running (" + String.join("; ", missing) + "). Ask for fewer or smaller replicas, or for more "
+                    + "quota.").withField("autoscaling.maxReplicas");
         }
     }
 
-    /** What {@code replicas} replicas would need beyond what the quota has left ({@code left}) or holds at all. */
+    /**
+     * What {@code replicas} replicas would need beyond what the quota has left ({@code left}) or holds at all: the
+     * namespace's ResourceQuota (CPU, memory, pods and all GPUs) and, with GPUs, the team's quota of the type
+     * ({@link TeamGpuQuota}).
+     */
     private List<String> beyondQuota(String team, ModelDeployment deployment, int replicas, boolean left) {
         Optional<ResourceQuota> quota = cluster.teamQuota(TeamNames.namespace(team));
+        List<String> missing = new ArrayList<>();
+        if (deployment.holdsGpus()) {
+            int ofType = TeamGpuQuota.perType(quota).getOrDefault(deployment.gpuType(), 0);
+            int held = left ? TeamGpuQuota.held(cluster.activePods(), TeamNames.namespace(team),
+                    deployment.gpuType()) : 0;
+            int need = replicas * deployment.gpus();
+            if (need > ofType - held) {
+                missing.add("GPUs " + deployment.gpuType() + ": needs " + need + ", " + Math.max(0, ofType - held)
+                        + (left ? " left of the team's " : " in the team's ") + ofType);
+            }
+        }
         if (quota.isEmpty() || quota.get().getStatus() == null || quota.get().getStatus().getHard() == null) {
-            return List.of();
+            return missing;
         }
         Map<String, Quantity> hard = quota.get().getStatus().getHard();
         Map<String, Quantity> used = !left || quota.get().getStatus().getUsed() == null ? Map.of()
@@ -620,9 +676,9 @@ public class ServingService {
                 "requests.cpu", Quantity.getAmountInBytes(new Quantity(deployment.cpu())).multiply(count),
                 "requests.memory", Quantity.getAmountInBytes(new Quantity(deployment.memory())).multiply(count),
                 "limits.memory", Quantity.getAmountInBytes(new Quantity(deployment.memory())).multiply(count),
+                "requests." + GpuResources.RESOURCE, BigDecimal.valueOf(deployment.gpus()).multiply(count),
                 "count/pods", count,
                 "pods", count);
-        List<String> missing = new ArrayList<>();
         needed.forEach((resource, need) -> {
             Quantity limit = hard.get(resource);
             if (limit == null) {
@@ -630,7 +686,7 @@ public class ServingService {
             }
             BigDecimal free = Quantity.getAmountInBytes(limit).subtract(used.containsKey(resource)
                     ? Quantity.getAmountInBytes(used.get(resource)) : BigDecimal.ZERO);
-            if (need.compareTo(free) > 0) {
+            if (need.signum() > 0 && need.compareTo(free) > 0) {
                 missing.add(resource + ": needs " + need.stripTrailingZeros().toPlainString() + ", "
                         + free.max(BigDecimal.ZERO).stripTrailingZeros().toPlainString()
                         + (left ? " left of " : " in ") + limit);

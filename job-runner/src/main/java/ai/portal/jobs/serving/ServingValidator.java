@@ -9,8 +9,9 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Checks a deployment request before anything is looked up or created (pure): the name is a DNS label short enough
- * for the objects' names, the model and version are well formed, replicas, CPU and memory are within the platform's
- * bounds. A refusal is a 400 naming the field.
+ * for the objects' names, the model and version are well formed, replicas, CPU, memory and GPUs are within the
+ * platform's bounds. A refusal is a 400 naming the field. Whether the GPU type exists on the cluster and fits the
+ * team's quota is the service's check (it needs the informers).
  */
 final class ServingValidator {
 
@@ -20,6 +21,8 @@ final class ServingValidator {
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
     private static final BigDecimal MIN_CPU = new BigDecimal("0.05");
     private static final BigDecimal MAX_RPS = new BigDecimal("100000");
+    /** A GPU type is a node label value ({@code nvidia.com/gpu.product}). */
+    private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
     private ServingValidator() {
     }
@@ -57,10 +60,11 @@ final class ServingValidator {
         String cpu = cpu(request.cpu() == null || request.cpu().isBlank() ? limits.cpu() : request.cpu(), limits);
         String memory = memory(request.memory() == null || request.memory().isBlank() ? limits.memory()
                 : request.memory(), limits);
+        int gpus = gpus(request.gpus(), limits);
         ModelDeployment deployment = new ModelDeployment(name, model, Integer.parseInt(version), replicas, cpu,
-                memory, rateLimit(request.rateLimit(), limits));
+                memory, rateLimit(request.rateLimit(), limits)).withGpus(gpuType(request.gpuType(), gpus), gpus);
         return request.autoscaling() == null ? deployment
-                : deployment.withAutoscaling(autoscaling(request.autoscaling(), false, limits));
+                : deployment.withAutoscaling(autoscaling(request.autoscaling(), deployment.holdsGpus(), limits));
     }
 
     /** A CPU request per replica within 50m..{@code max-cpu}. */
@@ -85,6 +89,40 @@ final class ServingValidator {
         return memory;
     }
 
+    /** GPUs per replica (null: 0, CPU serving) within 0..{@code max-gpus}. */
+    static int gpus(Integer asked, ServingProperties limits) {
+        int gpus = asked == null ? 0 : asked;
+        if (gpus < 0 || gpus > limits.maxGpus()) {
+            throw bad("gpus", "GPUs per replica must be between 0 (CPU serving) and " + limits.maxGpus() + ", not "
+                    + gpus + ".");
+        }
+        return gpus;
+    }
+
+    /**
+     * The GPU type, required exactly when the replicas hold GPUs: a type without a count would be silently ignored,
+     * a count without a type could land on any GPU node.
+     */
+    static String gpuType(String asked, int gpus) {
+        String type = asked == null || asked.isBlank() ? null : asked.trim();
+        if (gpus == 0) {
+            if (type != null) {
+                throw bad("gpuType", "gpuType " + shorten(type) + " is set but gpus is 0: ask for at least one GPU "
+                        + "per replica, or leave gpuType out for CPU serving.");
+            }
+            return null;
+        }
+        if (type == null) {
+            throw bad("gpuType", "Name the GPU type for " + gpus + " GPU(s) per replica (one of GET "
+                    + "/api/v1/gpu-types), or ask for 0 GPUs for CPU serving.");
+        }
+        if (!LABEL_VALUE.matcher(type).matches()) {
+            throw bad("gpuType", "'" + shorten(type) + "' is not a GPU type's name (as GET /api/v1/gpu-types "
+                    + "lists them, e.g. NVIDIA-A100-SXM4-80GB).");
+        }
+        return type;
+    }
+
     /** A fixed replica count within 1..{@code max-replicas}. */
     static int replicas(int replicas, ServingProperties limits) {
         if (replicas < 1 || replicas > limits.maxReplicas()) {
@@ -97,8 +135,8 @@ final class ServingValidator {
     /**
      * An autoscaling policy within the platform's bounds, with its defaults filled in: minReplicas 1 by default and
      * at most maxReplicas, maxReplicas at most {@code max-autoscaled-replicas}, at least one target, utilisations
-     * in %, requests per second above 0, a GPU target only where the deployment has GPUs ({@code withGpus}; model
-     * servers run on CPU for now, so never), the scale-down window 0..3600 s (default
+     * in %, requests per second above 0, a GPU target exactly where the deployment's replicas hold GPUs
+     * ({@code withGpus}), the scale-down window 0..3600 s (default
      * {@code scale-down-stabilization}). Whether maxReplicas fit in the team's quota is the service's check.
      */
     static ModelAutoscaling autoscaling(ModelAutoscaling asked, boolean withGpus, ServingProperties limits) {
@@ -129,7 +167,8 @@ final class ServingValidator {
         }
         if (asked.gpuUtilization() != null && !withGpus) {
             throw bad("autoscaling.gpuUtilization", "A GPU utilisation target needs GPUs, and this deployment has "
-                    + "none (model servers run on CPU): scale on CPU, memory or requests per second instead.");
+                    + "none (gpus 0: CPU serving): ask for gpuType and gpus, or scale on CPU, memory or requests per "
+                    + "second instead.");
         }
         if (asked.cpuUtilization() == null && asked.memoryUtilization() == null && rps == null
                 && asked.gpuUtilization() == null) {

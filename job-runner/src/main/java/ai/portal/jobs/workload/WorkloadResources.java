@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import ai.portal.jobs.cluster.RightSizerApi;
-import ai.portal.platform.team.GpuResources;
 import ai.portal.platform.team.KueueNames;
 import ai.portal.platform.team.PortalLabels;
 import io.fabric8.kubernetes.api.model.Container;
@@ -25,7 +24,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -42,7 +40,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
  *   <li>Pods pass Pod Security {@code restricted}: non-root uid 1000, no privilege escalation, all capabilities
  *       dropped, RuntimeDefault seccomp, no service account token.</li>
  *   <li>GPUs: {@code nvidia.com/gpu} request = limit, a node selector on the GPU product, a toleration for the GPU
- *       taint. Kueue admits the Job or StatefulSet through the team's LocalQueue {@code team}.</li>
+ *       taint ({@link GpuPods}, shared with model servers). Kueue admits the Job or StatefulSet through the team's
+ *       LocalQueue {@code team}.</li>
  * </ul>
  */
 public final class WorkloadResources {
@@ -212,11 +211,7 @@ public final class WorkloadResources {
         requests.put("cpu", new Quantity(spec.cpu()));
         requests.put("memory", new Quantity(spec.memory()));
         limits.put("memory", new Quantity(spec.memory()));
-        if (spec.gpus() > 0) {
-            requests.put(GpuResources.RESOURCE, new Quantity(Integer.toString(spec.gpus())));
-            limits.put(GpuResources.RESOURCE, new Quantity(Integer.toString(spec.gpus())));
-        }
-        return restricted(CONTAINER, spec.image(), requests, limits);
+        return GpuPods.withGpus(restricted(CONTAINER, spec.image(), requests, limits), spec.gpus());
     }
 
     /**
@@ -270,12 +265,7 @@ public final class WorkloadResources {
         if (spec.schedulerName() != null) {
             pod.withSchedulerName(spec.schedulerName());
         }
-        if (spec.gpus() > 0) {
-            pod.addToNodeSelector(GpuResources.PRODUCT_LABEL, spec.gpuType())
-                    .addToTolerations(new TolerationBuilder().withKey(GpuResources.TAINT_KEY).withOperator("Exists")
-                            .withEffect("NoSchedule").build());
-        }
-        return pod.build();
+        return GpuPods.onGpuNodes(pod.build(), spec.gpuType(), spec.gpus());
     }
 
     private static ObjectMeta metadata(WorkloadRecord workload, String instance, String name,

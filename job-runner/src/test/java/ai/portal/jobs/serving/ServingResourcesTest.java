@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 
+import ai.portal.jobs.workload.Desired;
+import ai.portal.jobs.workload.Priority;
+import ai.portal.jobs.workload.WorkloadKind;
+import ai.portal.jobs.workload.WorkloadRecord;
+import ai.portal.jobs.workload.WorkloadResources;
+import ai.portal.jobs.workload.WorkloadSpec;
 import ai.portal.platform.problem.ApiException;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -16,6 +22,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +31,8 @@ class ServingResourcesTest {
 
     static final String INSTANCE = "test-abc123";
     static final ServingProperties SETTINGS = new ServingProperties("ghcr.io/mlflow/mlflow:v3.17.2", 5, "250m",
-            "768Mi", "8", "32Gi", "256Mi", 20, 1000, 10, java.time.Duration.ofMinutes(5));
+            "768Mi", "8", "32Gi", "256Mi", 8, 20, 1000, 10, java.time.Duration.ofMinutes(5));
+    static final String A100 = "NVIDIA-A100-SXM4-80GB";
     static final ModelDeployment CHURN = new ModelDeployment("churn", "churn-classifier", 3, 2, "500m", "1Gi", 20);
 
     @Test
@@ -105,6 +113,95 @@ class ServingResourcesTest {
         assertThat(budget.getSpec().getSelector().getMatchLabels()).containsExactlyInAnyOrderEntriesOf(selector);
         assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).as("a drain takes one replica at a time")
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aGpuModelServerIsAPodWithItsGpusOnTheProductsNodesExactlyAsANotebookIs() {
+        ModelDeployment gpu = CHURN.withGpus(A100, 2);
+        PodSpec pod = ServingResources.deployment("vision", INSTANCE, gpu, SETTINGS).getSpec().getTemplate()
+                .getSpec();
+        var resources = pod.getContainers().getFirst().getResources();
+        assertThat(resources.getRequests()).containsEntry("nvidia.com/gpu", new Quantity("2"))
+                .containsEntry("cpu", new Quantity("500m")).containsEntry("memory", new Quantity("1Gi"));
+        assertThat(resources.getLimits()).as("extended resources: limit = request")
+                .containsEntry("nvidia.com/gpu", new Quantity("2")).containsEntry("memory", new Quantity("1Gi"));
+        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("nvidia.com/gpu.product", A100));
+        assertThat(pod.getTolerations()).singleElement().satisfies(toleration -> {
+            assertThat(toleration.getKey()).isEqualTo("nvidia.com/gpu");
+            assertThat(toleration.getEffect()).isEqualTo("NoSchedule");
+        });
+        // the same placement a notebook with 2 A100s gets: one definition of "a pod with N GPUs of type T"
+        PodSpec notebook = WorkloadResources.notebook(notebook(A100, 2), INSTANCE, "token").stream()
+                .filter(StatefulSet.class::isInstance).map(StatefulSet.class::cast)
+                .findFirst().orElseThrow().getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).isEqualTo(notebook.getNodeSelector());
+        assertThat(pod.getTolerations()).isEqualTo(notebook.getTolerations());
+        // CPU serving neither asks for GPUs nor goes near GPU nodes
+        PodSpec cpu = ServingResources.deployment("vision", INSTANCE, CHURN, SETTINGS).getSpec().getTemplate()
+                .getSpec();
+        assertThat(cpu.getContainers().getFirst().getResources().getRequests()).doesNotContainKey("nvidia.com/gpu");
+        assertThat(cpu.getNodeSelector()).isNullOrEmpty();
+        assertThat(cpu.getTolerations()).isNullOrEmpty();
+    }
+
+    @Test
+    void gpusAreAskedWithTheirTypeOrNotAtAll() {
+        ModelDeployment gpu = ServingValidator.validate(new DeployRequest("churn", "m", "1", 2, null, null,
+                " " + A100 + " ", 1, null, null), SETTINGS);
+        assertThat(gpu.gpuType()).isEqualTo(A100);
+        assertThat(gpu.gpus()).isEqualTo(1);
+        ModelDeployment cpu = ServingValidator.validate(new DeployRequest("churn", "m", "1", 2, null, null, null, 0,
+                null, null), SETTINGS);
+        assertThat(cpu.gpus()).isZero();
+        assertThat(cpu.gpuType()).isNull();
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, A100, null, null, null), "gpuType",
+                "is set but gpus is 0");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, A100, 0, null, null), "gpuType",
+                "is set but gpus is 0");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, null, 1, null, null), "gpuType",
+                "Name the GPU type for 1 GPU(s) per replica");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, "A100 80GB", 1, null, null), "gpuType",
+                "is not a GPU type's name");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, A100, -1, null, null), "gpus",
+                "between 0 (CPU serving) and 8, not -1");
+        assertRefused(new DeployRequest("churn", "m", "1", 1, null, null, A100, 9, null, null), "gpus",
+                "between 0 (CPU serving) and 8, not 9");
+        // a GPU utilisation target exactly when the replicas hold GPUs
+        ModelAutoscaling onGpus = new ModelAutoscaling(1, 3, null, null, null, 60, null);
+        assertThat(ServingValidator.validate(new DeployRequest("churn", "m", "1", null, null, null, A100, 1, null,
+                onGpus), SETTINGS).autoscaling().gpuUtilization()).isEqualTo(60);
+        assertRefused(new DeployRequest("churn", "m", "1", null, null, null, null, 0, null, onGpus),
+                "autoscaling.gpuUtilization", "needs GPUs");
+    }
+
+    @Test
+    void theTeamsGpuQuotaOfATypeIsReadFromItsResourceQuotaAndCountedOverItsPods() {
+        var quota = new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder().withNewMetadata()
+                .withAnnotations(Map.of("portal.ai/gpu-quota", "{\"" + A100 + "\":4,\"Tesla-T4\":2}"))
+                .endMetadata().build();
+        assertThat(TeamGpuQuota.perType(java.util.Optional.of(quota))).containsExactlyInAnyOrderEntriesOf(
+                Map.of(A100, 4, "Tesla-T4", 2));
+        assertThat(TeamGpuQuota.perType(java.util.Optional.empty())).isEmpty();
+        List<Pod> pods = List.of(gpuPod("team-vision", A100, 2), gpuPod("team-vision", A100, 1),
+                gpuPod("team-vision", "Tesla-T4", 1), gpuPod("team-other", A100, 4));
+        assertThat(TeamGpuQuota.held(pods, "team-vision", A100)).as("this namespace's A100s only").isEqualTo(3);
+        assertThat(TeamGpuQuota.held(pods, "team-vision", "NVIDIA-H100-80GB-HBM3")).isZero();
+    }
+
+    /** A pod of the namespace as a notebook with {@code gpus} GPUs of {@code type} has it. */
+    private static Pod gpuPod(String namespace, String type, int gpus) {
+        StatefulSet set = WorkloadResources.notebook(notebook(type, gpus), INSTANCE, "token").stream()
+                .filter(StatefulSet.class::isInstance).map(StatefulSet.class::cast).findFirst().orElseThrow();
+        return new PodBuilder().withNewMetadata().withName("p").withNamespace(namespace).endMetadata()
+                .withSpec(set.getSpec().getTemplate().getSpec()).build();
+    }
+
+    private static WorkloadRecord notebook(String gpuType, int gpus) {
+        return new WorkloadRecord(java.util.UUID.fromString("7f1f3c4e-0000-4000-8000-000000000001"), "vision", "nb1",
+                WorkloadKind.NOTEBOOK, "sub-alice", "alice",
+                new WorkloadSpec("quay.io/jupyter/pytorch-notebook:cuda12-2025-11-10", "pytorch-cuda12", "2", "8Gi",
+                        gpuType, gpus, "20Gi", null, null, null, null, null, Priority.NORMAL, null),
+                Desired.RUNNING, false, null, java.time.Instant.EPOCH, java.time.Instant.EPOCH, null);
     }
 
     @Test

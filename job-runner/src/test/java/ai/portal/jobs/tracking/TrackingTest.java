@@ -32,13 +32,15 @@ class TrackingTest extends KueueTestSupport {
     private static final String MODELS = "/api/v1/teams/{team}/models";
     private static final String DEPLOYMENTS = "/api/v1/teams/{team}/model-deployments";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String A100 = "NVIDIA-A100-SXM4-80GB";
 
     @Autowired
     private MeterRegistry meters;
 
     @Test
     void aTeamsRunsAreTrackedInItsOwnMlflowReachedOnlyByItsMembers() {
-        String team = teamWithQuota("trk", "alice", Map.of(), 2, false);
+        // two A100s: enough for the GPU model deployment's two replicas, not three
+        String team = teamWithQuota("trk", "alice", Map.of(A100, 2), 2, false);
         addMember(team, "carol", "viewer");
         String other = createTeam("trko", "bob");
 
@@ -296,6 +298,138 @@ class TrackingTest extends KueueTestSupport {
                 .bind("team", team).map(row -> row.get("n", Long.class)).one().block();
         assertThat(usage.get(0).path("workloads").asLong()).as("the jobs and the model deployment")
                 .isEqualTo(workloads + 1);
+
+        aGpuDeploymentRunsOnItsGpuNodesAndScalesOutWhenItsGpusAreBusy(team, model);
+    }
+
+    /**
+     * The same registered model served on GPUs: refusals first (a type the cluster lacks, a type without a count
+     * and the reverse, a type the team has no quota of, more replicas' GPUs than the team's two A100s), nothing
+     * created. Then one A100 per replica, autoscaled 1..2 on GPU utilisation: the replica lands on an A100 node
+     * holding its GPU; its DCGM series reaches the HPA controller's API (Prometheus → adapter →
+     * custom.metrics.k8s.io, read here through the API server as the controller reads it); with the simulated GPUs
+     * idle the HPA holds at one replica and the per-type quota counts it (a second deployment of two A100s is refused,
+     * one left); when the test makes the GPU busy (the node agent's pod annotation: product code never knows its nodes
+     * are simulated), the real HPA controller scales out to 2 and the deployment's view says why. Deleting leaves
+     * nothing.
+     */
+    private void aGpuDeploymentRunsOnItsGpuNodesAndScalesOutWhenItsGpusAreBusy(String team, String model) {
+        String namespace = "team-" + team;
+        Map<String, Object> autoscaling = Map.of("minReplicas", 1, "maxReplicas", 2, "gpuUtilization", 40,
+                "scaleDownStabilizationSeconds", 15);
+        Map<String, Object> deploy = Map.of("name", "gpu", "model", model, "version", "1", "cpu", "100m",
+                "memory", "512Mi", "gpuType", A100, "gpus", 1, "autoscaling", autoscaling);
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "gpuType", "NVIDIA-NO-SUCH-GPU"), team),
+                HttpStatus.BAD_REQUEST, "gpuType");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, without(deploy, "gpus"), team),
+                HttpStatus.BAD_REQUEST, "gpuType");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, without(deploy, "gpuType"), team),
+                HttpStatus.BAD_REQUEST, "gpuType");
+        expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "gpus", 99), team),
+                HttpStatus.BAD_REQUEST, "gpus");
+        // the cluster has T4 nodes, the team no T4 quota
+        JsonNode noT4 = expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(without(deploy, "autoscaling"),
+                "gpuType", "Tesla-T4"), team), HttpStatus.CONFLICT, "gpus");
+        assertThat(noT4.path("detail").asString()).contains("GPUs Tesla-T4: needs 1, 0 left of the team's 0");
+        // three replicas of one A100 never fit in the team's two
+        JsonNode beyond = expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(deploy, "autoscaling",
+                with(autoscaling, "maxReplicas", 3)), team), HttpStatus.UNPROCESSABLE_CONTENT,
+                "autoscaling.maxReplicas");
+        assertThat(beyond.path("detail").asString()).contains("GPUs " + A100 + ": needs 3, 2 in the team's 2");
+        expectProblem(send("bob", HttpMethod.POST, DEPLOYMENTS, deploy, team), HttpStatus.NOT_FOUND, null);
+        assertThat(kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-gpu").get())
+                .as("nothing created by a refusal").isNull();
+
+        JsonNode created = json(send("alice", HttpMethod.POST, DEPLOYMENTS, deploy, team), HttpStatus.CREATED);
+        assertThat(created.path("gpuType").asString()).isEqualTo(A100);
+        assertThat(created.path("gpus").asInt()).isEqualTo(1);
+        assertThat(auditRows(team, "model.deploy").getFirst().get("outcome")).isEqualTo("success");
+        assertThat(created.path("autoscaling").path("gpuUtilization").asInt()).isEqualTo(40);
+        var hpa = kubernetes().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace)
+                .withName("portal-model-gpu").get();
+        assertThat(hpa.getSpec().getMetrics()).singleElement().satisfies(metric -> {
+            assertThat(metric.getType()).isEqualTo("Pods");
+            assertThat(metric.getPods().getMetric().getName()).isEqualTo("gpu_utilization_percent");
+        });
+
+        JsonNode serving = await("a GPU replica of " + team + "/gpu Ready", () -> json(get("carol",
+                DEPLOYMENTS + "/gpu", team), HttpStatus.OK), found -> found.path("status").path("readyReplicas")
+                .asInt() >= 1 || "failing".equals(found.path("status").path("state").asString()),
+                Duration.ofSeconds(300));
+        assertThat(serving.path("status").path("state").asString()).as(serving.toString()).isEqualTo("serving");
+        var pods = kubernetes().pods().inNamespace(namespace).withLabel("portal.ai/model-deployment", "gpu");
+        assertThat(pods.list().getItems()).isNotEmpty().allSatisfy(replica -> {
+            assertThat(replica.getSpec().getContainers().getFirst().getResources().getLimits())
+                    .containsEntry("nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("1"));
+            assertThat(kubernetes().nodes().withName(replica.getSpec().getNodeName()).get().getMetadata()
+                    .getLabels()).as("an A100 node").containsEntry("nvidia.com/gpu.product", A100);
+        });
+
+        // the path the HPA controller reads: DCGM series of the pod's GPU → Prometheus → adapter → pods metric
+        String podsMetric = "/apis/custom.metrics.k8s.io/v1beta1/namespaces/" + namespace
+                + "/pods/*/gpu_utilization_percent";
+        awaitTrue("the replicas' GPU utilisation in custom.metrics.k8s.io", () -> {
+            try {
+                String answer = kubernetes().raw(podsMetric);
+                return answer != null && answer.contains("\"portal-model-gpu-");
+            } catch (RuntimeException notYet) {
+                return false;
+            }
+        });
+
+        // the test, not the product, sets the simulated GPUs' load. The node agent takes an unannotated model
+        // server's GPU load from its process's CPU, so loading the model may already have scaled it out: idle
+        // first (on every replica there is, again at each look), until the HPA holds at one replica below target
+        JsonNode calm = await("the HPA controller back at one replica on idle GPUs", () -> {
+                    simulatedGpuLoad(namespace, "idle");
+                    return json(get("carol", DEPLOYMENTS + "/gpu", team), HttpStatus.OK);
+                }, found -> !found.path("autoscalingStatus").path("metrics").path(0).path("current").isNull()
+                        && found.path("autoscalingStatus").path("metrics").path(0).path("current").asDouble() < 40
+                        && found.path("autoscalingStatus").path("desiredReplicas").asInt() == 1
+                        && pods.list().getItems().size() == 1,
+                Duration.ofMinutes(4));
+        assertThat(calm.path("autoscalingStatus").path("desiredReplicas").asInt()).as(calm.toString()).isEqualTo(1);
+
+        // the per-type quota counts the running replica: a second deployment of two A100s does not fit beside it
+        JsonNode full = expectProblem(send("alice", HttpMethod.POST, DEPLOYMENTS, with(with(without(deploy,
+                "autoscaling"), "name", "gpu2"), "gpus", 2), team), HttpStatus.CONFLICT, "gpus");
+        assertThat(full.path("detail").asString()).contains("needs 2, 1 left of the team's 2");
+
+        simulatedGpuLoad(namespace, "busy");
+        JsonNode scaled = await("the HPA controller to scale " + team + "/gpu out to 2 on GPU utilisation", () ->
+                        json(get("carol", DEPLOYMENTS + "/gpu", team), HttpStatus.OK),
+                found -> found.path("autoscalingStatus").path("desiredReplicas").asInt() == 2,
+                Duration.ofMinutes(4));
+        JsonNode status = scaled.path("autoscalingStatus");
+        assertThat(status.path("desiredReplicas").asInt()).as(scaled.toString()).isEqualTo(2);
+        assertThat(status.path("metrics").path(0).path("metric").asString()).isEqualTo("gpuUtilization");
+        assertThat(status.path("metrics").path(0).path("current").asDouble()).as(status.toString())
+                .isGreaterThan(40.0);
+        assertThat(status.path("message").asString()).contains("GPU utilisation");
+        awaitTrue("the second GPU replica on an A100 node", () -> pods.list().getItems().stream()
+                .filter(found -> found.getSpec().getNodeName() != null).count() == 2
+                && pods.list().getItems().stream().allMatch(found -> A100.equals(kubernetes().nodes()
+                .withName(found.getSpec().getNodeName()).get().getMetadata().getLabels()
+                .get("nvidia.com/gpu.product"))));
+        JsonNode atMax = await("the view to say the GPUs ask for more than 2", () -> json(get("carol",
+                        DEPLOYMENTS + "/gpu", team), HttpStatus.OK),
+                found -> found.path("autoscalingStatus").path("conditions").toString().contains("at-max-replicas"),
+                Duration.ofMinutes(2));
+        assertThat(atMax.path("autoscalingStatus").path("message").asString()).as(atMax.toString())
+                .contains("GPU utilisation").contains("At max replicas (2): the load asks for more");
+
+        // a new policy on PATCH keeps its GPU target: the deployment's replicas hold GPUs
+        JsonNode changed = json(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/gpu", Map.of("autoscaling",
+                with(autoscaling, "gpuUtilization", 90)), team), HttpStatus.OK);
+        assertThat(changed.path("autoscaling").path("gpuUtilization").asInt()).isEqualTo(90);
+        assertThat(changed.path("gpus").asInt()).isEqualTo(1);
+
+        send("alice", HttpMethod.DELETE, DEPLOYMENTS + "/gpu", null, team).expectStatus().isNoContent();
+        awaitTrue("the GPU deployment's objects and pods gone", () ->
+                kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-gpu").get() == null
+                        && kubernetes().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace)
+                        .withName("portal-model-gpu").get() == null
+                        && pods.list().getItems().isEmpty());
     }
 
     /**
@@ -596,6 +730,23 @@ class TrackingTest extends KueueTestSupport {
                     java.nio.charset.StandardCharsets.US_ASCII));
         } catch (java.security.NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * The node agent's simulated GPU load ({@code sim.portal.ai/gpu-load}) on every replica of {@code gpu} that does
+     * not have it yet.
+     */
+    private static void simulatedGpuLoad(String namespace, String load) {
+        for (var replica : kubernetes().pods().inNamespace(namespace).withLabel("portal.ai/model-deployment", "gpu")
+                .list().getItems()) {
+            if (replica.getMetadata().getAnnotations() != null
+                    && load.equals(replica.getMetadata().getAnnotations().get("sim.portal.ai/gpu-load"))) {
+                continue;
+            }
+            kubernetes().pods().inNamespace(namespace).withName(replica.getMetadata().getName())
+                    .edit(edited -> new io.fabric8.kubernetes.api.model.PodBuilder(edited).editMetadata()
+                            .addToAnnotations("sim.portal.ai/gpu-load", load).endMetadata().build());
         }
     }
 

@@ -146,10 +146,11 @@ public final class JobsApi {
 
     /**
      * What a member asks for when deploying a model version; null CPU, memory and rate limit (requests/s per caller)
-     * take the platform's defaults.
+     * take the platform's defaults; {@code gpuType} and {@code gpus} per replica (null and 0: CPU serving).
      */
     public record DeployModelRequest(String name, String model, String version, Integer replicas, String cpu,
-                                     String memory, Integer rateLimit, ModelAutoscaling autoscaling) {
+                                     String memory, String gpuType, Integer gpus, Integer rateLimit,
+                                     ModelAutoscaling autoscaling) {
     }
 
     /**
@@ -201,10 +202,11 @@ public final class JobsApi {
 
     /**
      * A team's model deployment; {@code invocationsPath} is where it answers behind the job runner's gateway;
-     * {@code previousVersion} what a rollback returns to (null: none); {@code rateLimit} requests/s per caller.
+     * {@code previousVersion} what a rollback returns to (null: none); {@code rateLimit} requests/s per caller;
+     * {@code gpus} of {@code gpuType} per replica (0 and null: CPU serving).
      */
     public record ModelDeployment(String team, String name, String model, int version, Integer previousVersion,
-                                  int replicas, String cpu, String memory, int rateLimit,
+                                  int replicas, String cpu, String memory, String gpuType, int gpus, int rateLimit,
                                   ModelAutoscaling autoscaling, ModelDeploymentStatus status,
                                   ModelAutoscalingStatus autoscalingStatus, String invocationsPath, Instant createdAt,
                                   String createdBy, RightSizing rightSizing) {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import ai.portal.ui.backend.BackendException;
 import ai.portal.ui.backend.JobsApi.DeployModelRequest;
+import ai.portal.ui.backend.JobsApi.GpuCapacity;
 import ai.portal.ui.backend.JobsApi.ModelApiKey;
 import ai.portal.ui.backend.JobsApi.ModelAutoscaling;
 import ai.portal.ui.backend.JobsApi.ModelAutoscalingCondition;
@@ -107,7 +108,11 @@ final class TeamModels {
                     deploy.setId("deploy-model-" + model.name());
                     deploy.addThemeVariants(ButtonVariant.LUMO_SMALL);
                     deploy.setEnabled(!model.versions().isEmpty());
-                    deploy.addClickListener(click -> new DeployDialog(jobs, team, model, section::reload).open());
+                    // the GPU types to offer are the cluster's, with the team's quota of each (as for notebooks); a
+                    // failed look-up still lets the member deploy on CPU
+                    deploy.addClickListener(click -> Async.run(UI.getCurrent(), () -> jobs.capacity(team).gpus(),
+                            gpus -> new DeployDialog(jobs, team, model, gpus, section::reload).open(),
+                            failure -> new DeployDialog(jobs, team, model, List.of(), section::reload).open()));
                     return deploy;
                 });
             }
@@ -129,6 +134,14 @@ final class TeamModels {
             grid.addColumn(ModelDeployment::name).setHeader(section.getTranslation("team.models.deployment"));
             grid.addColumn(deployment -> section.getTranslation("team.models.model-version", deployment.model(),
                     deployment.version())).setHeader(section.getTranslation("team.models.model"));
+            grid.addComponentColumn(deployment -> {
+                Span gpus = new Span(deployment.gpus() > 0
+                        ? section.getTranslation("team.models.gpus-per-replica", deployment.gpus(),
+                        deployment.gpuType())
+                        : section.getTranslation("team.models.cpu-only"));
+                gpus.setId("model-deployment-gpus-" + deployment.name());
+                return gpus;
+            }).setHeader(section.getTranslation("team.models.gpus"));
             grid.addComponentColumn(deployment -> status(section, deployment))
                     .setHeader(section.getTranslation("team.models.status")).setFlexGrow(3);
             grid.addComponentColumn(deployment -> {
@@ -395,10 +408,16 @@ final class TeamModels {
         confirm.open();
     }
 
-    /** Deploy one registered model: a version, a name, replicas, CPU and memory per replica. */
+    /**
+     * Deploy one registered model: a version, a name, replicas, CPU, memory and GPUs per replica. The GPU types are
+     * the cluster's, each with the team's quota; a GPU utilisation target is offered only once GPUs are asked for.
+     */
     private static final class DeployDialog extends Dialog {
 
-        DeployDialog(JobsClient jobs, String team, RegisteredModel model, Runnable afterDeploy) {
+        private static final String NO_GPU = "";
+
+        DeployDialog(JobsClient jobs, String team, RegisteredModel model, List<GpuCapacity> gpuTypes,
+                     Runnable afterDeploy) {
             setHeaderTitle(getTranslation("team.models.deploy-title", model.name()));
             setId("deploy-model-dialog");
             setWidth("min(36rem, 95vw)");
@@ -429,14 +448,42 @@ final class TeamModels {
             rateLimit.setId("deploy-model-rate-limit");
             rateLimit.setMin(1);
             rateLimit.setHelperText(getTranslation("team.models.rate-limit.default"));
-            AutoscalingFields scaling = new AutoscalingFields("deploy-model", null);
+            Select<String> gpuType = new Select<>();
+            gpuType.setId("deploy-model-gpu-type");
+            gpuType.setLabel(getTranslation("workload.gpu-type"));
+            List<String> types = new java.util.ArrayList<>(List.of(NO_GPU));
+            gpuTypes.forEach(type -> types.add(type.gpuType()));
+            gpuType.setItems(types);
+            gpuType.setItemLabelGenerator(type -> NO_GPU.equals(type) ? getTranslation("workload.gpu-none")
+                    : gpuTypes.stream().filter(found -> found.gpuType().equals(type)).findFirst()
+                    .map(found -> getTranslation("team.models.gpu-choice", found.shortName() == null
+                            ? found.gpuType() : found.shortName(), found.quota())).orElse(type));
+            gpuType.setValue(NO_GPU);
+            gpuType.setHelperText(getTranslation("team.models.gpu-type.help"));
+            IntegerField gpus = new IntegerField(getTranslation("workload.gpus"));
+            gpus.setId("deploy-model-gpus");
+            gpus.setMin(0);
+            gpus.setMax(8);
+            gpus.setValue(0);
+            gpus.setStepButtonsVisible(true);
+            AutoscalingFields scaling = new AutoscalingFields("deploy-model", null, false);
             scaling.enabled.addValueChangeListener(change -> replicas.setEnabled(!change.getValue()));
+            // a type and a count go together: choosing a type asks for one GPU, "none" for none
+            gpuType.addValueChangeListener(change -> {
+                if (NO_GPU.equals(change.getValue())) {
+                    gpus.setValue(0);
+                } else if (gpus.getValue() == null || gpus.getValue() == 0) {
+                    gpus.setValue(1);
+                }
+            });
+            gpus.addValueChangeListener(change -> scaling.withGpus(change.getValue() != null
+                    && change.getValue() > 0));
             Paragraph error = new Paragraph();
             error.addClassName("portal-problem");
             error.setVisible(false);
             add(new Paragraph(getTranslation("team.models.deploy-text")),
-                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory), scaling,
-                            rateLimit), error);
+                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory),
+                            new HorizontalLayout(gpuType, gpus), scaling, rateLimit), error);
 
             Button deploy = new Button(getTranslation("team.models.deploy"));
             deploy.setId("deploy-model-confirm");
@@ -447,7 +494,8 @@ final class TeamModels {
                 var request = new DeployModelRequest(name.getValue().strip(), model.name(),
                         version.getValue() == null ? null : Integer.toString(version.getValue().version()),
                         autoscaling == null ? replicas.getValue() : null, cpu.getValue().strip(),
-                        memory.getValue().strip(), rateLimit.getValue(), autoscaling);
+                        memory.getValue().strip(), NO_GPU.equals(gpuType.getValue()) ? null : gpuType.getValue(),
+                        gpus.getValue(), rateLimit.getValue(), autoscaling);
                 Async.run(UI.getCurrent(), () -> jobs.deployModel(team, request), created -> {
                     Toasts.success(getTranslation("team.models.deployed", created.name()));
                     close();
@@ -500,7 +548,8 @@ final class TeamModels {
             replicas.setMin(1);
             replicas.setStepButtonsVisible(true);
             replicas.setValue(deployment.replicas());
-            AutoscalingFields scaling = new AutoscalingFields("change-model", deployment.autoscaling());
+            AutoscalingFields scaling = new AutoscalingFields("change-model", deployment.autoscaling(),
+                    deployment.gpus() > 0);
             replicas.setEnabled(!scaling.enabled.getValue());
             scaling.enabled.addValueChangeListener(change -> replicas.setEnabled(!change.getValue()));
             Paragraph error = new Paragraph();
@@ -547,8 +596,9 @@ final class TeamModels {
 
     /**
      * The autoscaling part of the deploy and change dialogs: on or off, the replicas' bounds, the targets (CPU and
-     * memory in % of the requests, requests per second per replica) and the scale-down delay. GPU utilisation is not
-     * offered: model servers run on CPU.
+     * memory in % of the requests, requests per second per replica, GPU utilisation) and the scale-down delay. The
+     * GPU target is enabled only for replicas with GPUs (the job runner refuses it otherwise), and cleared when the
+     * GPUs go.
      */
     private static final class AutoscalingFields extends VerticalLayout {
 
@@ -558,9 +608,10 @@ final class TeamModels {
         private final IntegerField cpu = new IntegerField(getTranslation("team.models.target-cpu"));
         private final IntegerField memory = new IntegerField(getTranslation("team.models.target-memory"));
         private final BigDecimalField requests = new BigDecimalField(getTranslation("team.models.target-rps"));
+        private final IntegerField gpu = new IntegerField(getTranslation("team.models.target-gpu"));
         private final IntegerField window = new IntegerField(getTranslation("team.models.scale-down"));
 
-        AutoscalingFields(String idPrefix, ModelAutoscaling current) {
+        AutoscalingFields(String idPrefix, ModelAutoscaling current, boolean withGpus) {
             setPadding(false);
             enabled.setId(idPrefix + "-autoscale");
             enabled.setHelperText(getTranslation("team.models.autoscale.help"));
@@ -569,6 +620,9 @@ final class TeamModels {
             cpu.setId(idPrefix + "-target-cpu");
             memory.setId(idPrefix + "-target-memory");
             requests.setId(idPrefix + "-target-rps");
+            gpu.setId(idPrefix + "-target-gpu");
+            gpu.setMin(1);
+            gpu.setMax(100);
             window.setId(idPrefix + "-scale-down");
             window.setHelperText(getTranslation("team.models.scale-down.help"));
             min.setMin(1);
@@ -578,7 +632,7 @@ final class TeamModels {
             memory.setMax(100);
             window.setMin(0);
             HorizontalLayout bounds = new HorizontalLayout(min, max, window);
-            HorizontalLayout targets = new HorizontalLayout(cpu, memory, requests);
+            HorizontalLayout targets = new HorizontalLayout(cpu, memory, requests, gpu);
             // three fields a row do not fit a narrow dialog: they wrap
             bounds.setWrap(true);
             targets.setWrap(true);
@@ -589,6 +643,7 @@ final class TeamModels {
                 cpu.setValue(current.cpuUtilization());
                 memory.setValue(current.memoryUtilization());
                 requests.setValue(current.requestsPerSecond());
+                gpu.setValue(current.gpuUtilization());
                 window.setValue(current.scaleDownStabilizationSeconds());
             } else {
                 min.setValue(1);
@@ -601,13 +656,24 @@ final class TeamModels {
                 bounds.setVisible(change.getValue());
                 targets.setVisible(change.getValue());
             });
+            withGpus(withGpus);
             add(enabled, bounds, targets);
+        }
+
+        /** Offers the GPU target when the replicas hold GPUs; without them it is cleared and disabled. */
+        void withGpus(boolean gpus) {
+            gpu.setEnabled(gpus);
+            gpu.setHelperText(gpus ? null : getTranslation("team.models.target-gpu.needs-gpus"));
+            if (!gpus) {
+                gpu.clear();
+            }
         }
 
         /** The policy asked for (null: autoscaling off); the job runner validates it and says what is wrong. */
         ModelAutoscaling value() {
             return !enabled.getValue() ? null : new ModelAutoscaling(min.getValue(), max.getValue(), cpu.getValue(),
-                    memory.getValue(), requests.getValue(), null, window.getValue());
+                    memory.getValue(), requests.getValue(), gpu.isEnabled() ? gpu.getValue() : null,
+                    window.getValue());
         }
     }
 
