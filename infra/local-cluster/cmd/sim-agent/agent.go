@@ -194,6 +194,9 @@ func (a *agent) sync(ctx context.Context, key string) error {
 		if a.runtime != nil {
 			a.runtime.ForgetByName(ns, name, "")
 		}
+		a.mu.Lock()
+		a.devices.releaseByName(ns, name, "")
+		a.mu.Unlock()
 		return nil
 	}
 	a.forgetReplaced(pod)

@@ -122,6 +122,33 @@ func TestDevicesAreDistinctAndFreedWithThePod(t *testing.T) {
 	}
 }
 
+func TestAPodRemovedOrReplacedByNameFreesItsDevices(t *testing.T) {
+	node := &corev1.Node{Status: corev1.NodeStatus{Capacity: corev1.ResourceList{resourceGPU: resource.MustParse("4")}}}
+	d := newDeviceTable()
+	lab := gpuPod("lab-0", 1, corev1.RestartPolicyAlways)
+	d.assign(lab, node, true)
+	// the StatefulSet recreates lab-0 (a new UID): the old pod's GPU is free for it and for no one else
+	again := gpuPod("lab-0", 1, corev1.RestartPolicyAlways)
+	again.UID = "uid-lab-0-again"
+	d.releaseByName(again.Namespace, again.Name, again.UID)
+	d.assign(again, node, true)
+	if got := d.podDevices(lab.UID); len(got) != 0 {
+		t.Fatalf("the replaced pod still holds %v", got)
+	}
+	// deleted (its UID unknown by then): a 4-GPU pod gets the whole node
+	d.releaseByName(again.Namespace, again.Name, "")
+	train := gpuPod("train", 4, corev1.RestartPolicyNever)
+	d.assign(train, node, false)
+	if got := d.podDevices(train.UID); len(got) != 4 {
+		t.Fatalf("train got %v, want all 4 GPUs after lab-0 was deleted", got)
+	}
+	// another pod's devices are never freed by a name that is not its own
+	d.releaseByName("team-a", "lab-0", "")
+	if got := d.podDevices(train.UID); len(got) != 4 {
+		t.Fatalf("train lost its GPUs: %v", got)
+	}
+}
+
 func TestLogFileIsCRIFormatAtTheKubeletPath(t *testing.T) {
 	state := t.TempDir()
 	pod := gpuPod("train-x", 1, corev1.RestartPolicyNever)

@@ -179,6 +179,26 @@ func (t *deviceTable) release(uid types.UID) {
 	delete(t.byPod, uid)
 }
 
+// releaseByName frees the devices of every pod named namespace/name except keep: a pod deleted (its UID no longer
+// known) or replaced by a pod of the same name (a StatefulSet's restart), as a kubelet frees a removed pod's
+// devices. The agent tracks process pods in the runtime, not in its own runs, so without this their devices stayed
+// held after a delete and the next pod on that node found "not enough free simulated GPUs".
+func (t *deviceTable) releaseByName(namespace, name string, keep types.UID) {
+	var gone []types.UID
+	for uid, held := range t.byPod {
+		if uid == keep || len(held) == 0 {
+			continue
+		}
+		if s := t.byNode[held[0].node]; held[0].index < len(s) && s[held[0].index].uid == uid &&
+			s[held[0].index].namespace == namespace && s[held[0].index].pod == name {
+			gone = append(gone, uid)
+		}
+	}
+	for _, uid := range gone {
+		t.release(uid)
+	}
+}
+
 func (t *deviceTable) podDevices(uid types.UID) []int {
 	var out []int
 	for _, d := range t.byPod[uid] {

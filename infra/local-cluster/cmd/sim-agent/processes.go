@@ -185,6 +185,8 @@ func (a *agent) syncProcessPod(ctx context.Context, pod *corev1.Pod, node *corev
 		return err
 	}
 	a.mu.Lock()
+	// an earlier pod of the same name (a StatefulSet's restart) holds no devices any more
+	a.devices.releaseByName(pod.Namespace, pod.Name, pod.UID)
 	switch {
 	case pod.Status.Phase == corev1.PodRunning && pod.DeletionTimestamp == nil:
 		a.devices.assign(pod, node, true)

@@ -386,7 +386,8 @@ class MainLoopTest {
 
         // autoscaling instead of one fixed replica: the HPA's view of it appears in the row
         page.locator("#change-model-deployment-churn").click();
-        page.locator("#change-model-autoscale").click();
+        // the checkbox itself: a click on the field's middle can land on its helper text
+        page.locator("#change-model-autoscale input").check();
         page.locator("#change-model-max-replicas input").fill("2");
         page.locator("#change-model-confirm").click();
         explained(() -> assertThat(page.locator("#change-model-dialog")).hasCount(0), "churn's autoscaling",
