@@ -180,10 +180,18 @@ class MainLoopTest {
                         new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW)), "lab's peak usage",
                 page.locator("#workload-right-sizing"));
         assertThat(page.locator("#peak-usage [data-resource='memory']")).containsText("used at most");
-        // the VPA recommender's recommendation from its measured usage, applied on a click
-        explained(() -> assertThat(page.locator("#right-sizing-apply")).isVisible(
-                        new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "lab's right-size recommendation",
-                page.locator("#workload-right-sizing"));
+        // the VPA recommender's recommendation from its measured usage (the recommender writes it on its own clock,
+        // which pushes nothing to the page: the page is loaded again until it shows), applied on a click
+        explained(() -> {
+            long deadline = System.nanoTime() + (long) SLOW * 1_000_000L;
+            while (page.locator("#right-sizing-apply").count() == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no recommendation within " + (long) SLOW / 1000 + " s");
+                }
+                page.waitForTimeout(5_000);
+                page.reload();
+            }
+        }, "lab's right-size recommendation", page.locator("#workload-right-sizing"));
         Portal.screenshot(page, "loop-right-sizing");
         String asked = page.locator("#workload-resources").innerText();
         page.locator("#right-sizing-apply").click();
