@@ -39,6 +39,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class LaunchChecks {
 
+    private static final String NOT_READ = "The job runner has just started and is still reading the cluster; "
+            + "try again in a few seconds.";
+
     private final ClusterState cluster;
     private final StatusService status;
 
@@ -53,8 +56,12 @@ public class LaunchChecks {
                 .filter(namespace -> namespace.getMetadata().getDeletionTimestamp() == null).isPresent();
     }
 
-    /** Refuses launches into a team that cannot take any: no namespace yet, or archived. */
+    /**
+     * Refuses launches into a team that cannot take any: no namespace yet, or archived. A job runner that has not
+     * listed the cluster yet (just started) cannot tell, and answers 503 rather than a wrong 409 or 422.
+     */
     public void requireTeamOpen(String team) {
+        requireClusterRead();
         Namespace namespace = cluster.namespace(TeamNames.namespace(team)).orElse(null);
         if (namespace == null) {
             throw new ApiException(HttpStatus.CONFLICT, "Team not provisioned",
@@ -64,6 +71,12 @@ public class LaunchChecks {
         if (labels != null && "true".equals(labels.get(PortalLabels.ARCHIVED))) {
             throw new ApiException(HttpStatus.CONFLICT, "Team archived",
                     "Team " + team + " is archived: it launches nothing new. A platform admin can unarchive it.");
+        }
+    }
+
+    private void requireClusterRead() {
+        if (!cluster.synced()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "Starting", NOT_READ);
         }
     }
 
@@ -286,7 +299,7 @@ public class LaunchChecks {
                 && "true".equals(namespace.getMetadata().getLabels().get(PortalLabels.ARCHIVED));
         ClusterQueueView queue = cluster.teamQueue(team).orElse(null);
         String problem = !cluster.kueueServed() ? "The cluster's queue (Kueue) does not answer."
-                : queueProblem(team).orElse(null);
+                : !cluster.synced() ? NOT_READ : queueProblem(team).orElse(null);
         GpuInventory inventory = GpuInventory.of(cluster);
         List<TeamCapacity.GpuCapacity> gpus = new ArrayList<>();
         for (GpuTypeCapacity type : inventory.byType().values()) {
