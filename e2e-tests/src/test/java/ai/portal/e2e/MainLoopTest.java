@@ -175,23 +175,16 @@ class MainLoopTest {
     void aliceSeesWhatTheNotebookUsedAndAppliesTheRightSizeRecommendation() {
         Page page = signedIn("alice");
         page.navigate(Portal.url() + "/teams/" + TEAM + "/workloads/lab");
-        // the most it used (Prometheus, the node's kubelet metrics of the real JupyterLab) beside what it asks for
+        // the most it used (Prometheus, the node's kubelet metrics of the real JupyterLab) beside what it asks for,
+        // and the VPA recommender's recommendation from its measured usage: both move on their own clocks, which push
+        // nothing, and the open page reads them again by itself (no reload here) until they show
         explained(() -> assertThat(page.locator("#peak-usage [data-resource='cpu']")).containsText("used at most",
                         new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW)), "lab's peak usage",
                 page.locator("#workload-right-sizing"));
         assertThat(page.locator("#peak-usage [data-resource='memory']")).containsText("used at most");
-        // the VPA recommender's recommendation from its measured usage (the recommender writes it on its own clock,
-        // which pushes nothing to the page: the page is loaded again until it shows), applied on a click
-        explained(() -> {
-            long deadline = System.nanoTime() + (long) SLOW * 1_000_000L;
-            while (page.locator("#right-sizing-apply").count() == 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no recommendation within " + (long) SLOW / 1000 + " s");
-                }
-                page.waitForTimeout(5_000);
-                page.reload();
-            }
-        }, "lab's right-size recommendation", page.locator("#workload-right-sizing"));
+        explained(() -> assertThat(page.locator("#right-sizing-apply")).isVisible(
+                        new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "lab's right-size recommendation",
+                page.locator("#workload-right-sizing"));
         Portal.screenshot(page, "loop-right-sizing");
         String asked = page.locator("#workload-resources").innerText();
         page.locator("#right-sizing-apply").click();
@@ -397,11 +390,14 @@ class MainLoopTest {
         // the checkbox itself: a click on the field's middle can land on its helper text
         page.locator("#change-model-autoscale input").check();
         page.locator("#change-model-max-replicas input").fill("2");
+        // and more memory per replica in the same change: a rolling update to the new size
+        page.locator("#change-model-memory input").fill("1Gi");
         page.locator("#change-model-confirm").click();
         explained(() -> assertThat(page.locator("#change-model-dialog")).hasCount(0), "churn's autoscaling",
                 page.locator("vaadin-dialog-overlay, body"));
         explained(() -> assertThat(page.locator("#model-deployment-autoscaling-churn")).containsText("Autoscaling 1–2",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW)), "churn's autoscaling status", status);
+        assertThat(page.locator("#model-deployment-size-churn")).containsText("1Gi");
         Portal.screenshot(page, "loop-model-autoscaling");
         // its replicas over time: a chart, and the rescales (none yet without load) in words
         page.locator("#model-scaling-history-churn").click();

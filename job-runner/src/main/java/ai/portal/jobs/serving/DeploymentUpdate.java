@@ -13,9 +13,15 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *                  default); not together with {@code replicas}
  * @param cpu       a new CPU request per replica (e.g. the right-sizing recommendation): a rolling update
  * @param memory    a new memory request and limit per replica: a rolling update
+ * @param gpuType   another GPU type for the replicas' GPUs (with {@code gpus}, or alone to move the GPUs they hold):
+ *                  a rolling update
+ * @param gpus      GPUs per replica (0: CPU serving; alone it keeps the GPU type): a rolling update within the
+ *                  team's quota of that type
  */
 @Schema(name = "ModelDeploymentUpdate")
 public record DeploymentUpdate(@Schema(example = "4") String version, @Schema(example = "50") Integer rateLimit,
                                @Schema(example = "2") Integer replicas, ModelAutoscaling autoscaling,
-                               @Schema(example = "250m") String cpu, @Schema(example = "512Mi") String memory) {
+                               @Schema(example = "250m") String cpu, @Schema(example = "512Mi") String memory,
+                               @Schema(example = "NVIDIA-A100-SXM4-80GB") String gpuType,
+                               @Schema(example = "1") Integer gpus) {
 }

@@ -102,7 +102,9 @@ class ServingController {
                     + "applied at once. `autoscaling`: switches autoscaling on or replaces its policy (the whole "
                     + "block; see the deploy operation); the HPA controller owns the replica count from then on and "
                     + "the portal no longer sets it. `replicas`: a fixed count, which switches autoscaling off (the "
-                    + "HPA is deleted). Not both. 400 bad input, 404 a version the registry does not have, 409 beyond "
+                    + "HPA is deleted). Not both. `cpu`, `memory`, `gpus`, `gpuType`: a new size per replica, rolled "
+                    + "out like a new version (`gpus` 0 is CPU serving; a count alone keeps the GPU type; a GPU "
+                    + "utilisation target needs GPUs). 400 bad input, 404 a version the registry does not have, 409 beyond "
                     + "what the quota has left or an archived team, 422 a `maxReplicas` beyond the whole quota; 403 "
                     + "for viewers. Audited as `model.update`.")
     Mono<ModelDeploymentView> update(@AuthenticationPrincipal Jwt token, @PathVariable String team,

@@ -162,10 +162,10 @@ public class ServingService {
                 .flatMap(before -> {
                     if (request == null || request.version() == null && request.rateLimit() == null
                             && request.replicas() == null && request.autoscaling() == null && request.cpu() == null
-                            && request.memory() == null) {
+                            && request.memory() == null && request.gpuType() == null && request.gpus() == null) {
                         return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "Nothing to change",
                                 "Name a version to roll out, a rate limit, a replica count, autoscaling, or a new "
-                                        + "CPU or memory size.").withField("version"));
+                                        + "CPU, memory or GPU size.").withField("version"));
                     }
                     if (request.replicas() != null && request.autoscaling() != null) {
                         return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "Invalid model deployment",
@@ -188,9 +188,24 @@ public class ServingService {
                                 request.memory() == null ? after.memory()
                                         : ServingValidator.memory(request.memory(), settings));
                     }
+                    if (request.gpus() != null || request.gpuType() != null) {
+                        // a count alone keeps the type the replicas have; a type alone moves the GPUs they hold
+                        int gpus = request.gpus() == null ? after.gpus()
+                                : ServingValidator.gpus(request.gpus(), settings);
+                        String type = request.gpuType() != null ? request.gpuType()
+                                : gpus == 0 ? null : after.gpuType();
+                        after = after.withGpus(ServingValidator.gpuType(type, gpus), gpus);
+                        requireGpuTypeOnCluster(after);
+                    }
                     if (request.autoscaling() != null) {
                         after = after.withAutoscaling(ServingValidator.autoscaling(request.autoscaling(),
                                 after.holdsGpus(), settings));
+                    } else if (after.autoscaled() && after.autoscaling().gpuUtilization() != null
+                            && !after.holdsGpus()) {
+                        return Mono.error(new ApiException(HttpStatus.BAD_REQUEST, "Invalid model deployment",
+                                "Autoscaling scales " + name + " on GPU utilisation, which needs GPUs: send a new "
+                                        + "autoscaling policy (CPU, memory or requests per second) with gpus 0.")
+                                .withField("gpus"));
                     }
                     return change(actor, team, before, after, ACTION_UPDATE, target);
                 });
@@ -220,7 +235,8 @@ public class ServingService {
         boolean newVersion = after.version() != current.version();
         boolean newScaling = after.replicas() != current.replicas()
                 || !java.util.Objects.equals(after.autoscaling(), current.autoscaling());
-        boolean newSize = !after.cpu().equals(current.cpu()) || !after.memory().equals(current.memory());
+        boolean newSize = !after.cpu().equals(current.cpu()) || !after.memory().equals(current.memory())
+                || after.gpus() != current.gpus() || !java.util.Objects.equals(after.gpuType(), current.gpuType());
         Mono<Void> versionChecks = !newVersion ? Mono.empty()
                 : registry.version(team, after.model(), after.version())
                 .then(Mono.fromRunnable(() -> requireQuota(team, after.withReplicas(1))));
@@ -247,8 +263,7 @@ public class ServingService {
             changes.add(scaling(current) + " -> " + scaling(after));
         }
         if (newSize) {
-            changes.add("size " + current.cpu() + " CPU, " + current.memory() + " -> " + after.cpu() + " CPU, "
-                    + after.memory());
+            changes.add("size " + size(current) + " -> " + size(after));
         }
         return versionChecks.then(scalingChecks).then(sizeChecks)
                 .then(Mono.defer(() -> db.sql("""
@@ -257,13 +272,16 @@ public class ServingService {
                                     max_replicas = :max, target_cpu_percent = :cpu_target,
                                     target_memory_percent = :memory_target,
                                     target_rps = :rps, target_gpu_percent = :gpu, scale_down_seconds = :window,
-                                    cpu = :cpu, memory = :memory, updated_at = now(), updated_by = :by
+                                    cpu = :cpu, memory = :memory, gpu_type = :gpuType, gpus = :gpus,
+                                    updated_at = now(), updated_by = :by
                                 where team_slug = :team and name = :name""")
                         .bindValues(autoscalingColumns(after))
                         .bind("version", after.version()).bind("rateLimit", after.rateLimit())
                         .bind("previous", Parameter.fromOrEmpty(previous, Integer.class))
                         .bind("replicas", after.replicas())
                         .bind("cpu", after.cpu()).bind("memory", after.memory())
+                        .bind("gpuType", Parameter.fromOrEmpty(after.gpuType(), String.class))
+                        .bind("gpus", after.gpus())
                         .bind("by", actor.username()).bind("team", team).bind("name", after.name())
                         .then()
                         .then(newVersion || newScaling || newSize ? applyObjects(team, after)
@@ -282,8 +300,8 @@ public class ServingService {
                                 scaling(current));
                     }
                     if (newSize) {
-                        log.info("model deployment {}/{}: resized to {} CPU, {} (was {} CPU, {})", team,
-                                after.name(), after.cpu(), after.memory(), current.cpu(), current.memory());
+                        log.info("model deployment {}/{}: resized to {} (was {})", team, after.name(), size(after),
+                                size(current));
                     }
                 })
                 .then(Mono.defer(() -> find(team, after.name())));

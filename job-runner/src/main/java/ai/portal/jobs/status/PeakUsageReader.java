@@ -27,6 +27,8 @@ class PeakUsageReader {
 
     /** How far back the peak is read: a week covers a working week's pattern, as the VPA recommender's history. */
     static final Duration WINDOW = Duration.ofDays(7);
+    /** Up to this long a window is read at a 15-second resolution, beyond it at one minute. */
+    private static final Duration SHORT_WINDOW = Duration.ofHours(6);
     private static final Logger log = LoggerFactory.getLogger(PeakUsageReader.class);
     private static final String RANDOM_SUFFIX = "[bcdfghjklmnpqrstvwxz2456789]{5}";
 
@@ -47,8 +49,11 @@ class PeakUsageReader {
         // namespace and name are DNS labels (validated at launch): nothing in them needs quoting
         String selector = "{namespace=\"" + workload.namespace() + "\",container=\"" + WorkloadResources.CONTAINER
                 + "\",pod=~\"" + pods(workload) + "\"}";
+        // the CPU rate sampled every 15 s over a young workload's short life (a minute's resolution would leave a
+        // notebook a few minutes old with one point, or none yet), every minute over days
+        String resolution = seconds <= SHORT_WINDOW.toSeconds() ? "15s" : "1m";
         String cpu = "max(max_over_time(rate(container_cpu_usage_seconds_total" + selector + "[2m])[" + seconds
-                + "s:1m]))";
+                + "s:" + resolution + "]))";
         String memory = "max(max_over_time(container_memory_working_set_bytes" + selector + "[" + seconds + "s]))";
         return Mono.zip(prometheus.value(cpu), prometheus.value(memory))
                 .map(peaks -> peaks.getT1().isEmpty() && peaks.getT2().isEmpty() ? Optional.<PeakUsage>empty()

@@ -424,6 +424,29 @@ class TrackingTest extends KueueTestSupport {
         assertThat(changed.path("autoscaling").path("gpuUtilization").asInt()).isEqualTo(90);
         assertThat(changed.path("gpus").asInt()).isEqualTo(1);
 
+        // its GPUs changed on PATCH: within the quota of the type, never leaving a GPU target without GPUs
+        expectProblem(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/gpu", Map.of("gpus", 0), team),
+                HttpStatus.BAD_REQUEST, "gpus");
+        expectProblem(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/gpu", Map.of("gpus", 99), team),
+                HttpStatus.BAD_REQUEST, "gpus");
+        JsonNode noT4Quota = expectProblem(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/gpu",
+                Map.of("gpuType", "Tesla-T4"), team), HttpStatus.CONFLICT, "gpus");
+        assertThat(noT4Quota.path("detail").asString()).contains("Tesla-T4");
+        assertThat(json(get("carol", DEPLOYMENTS + "/gpu", team), HttpStatus.OK).path("gpuType").asString())
+                .as("a refused change changes nothing").isEqualTo(A100);
+        JsonNode onCpu = json(send("alice", HttpMethod.PATCH, DEPLOYMENTS + "/gpu", Map.of("gpus", 0,
+                "autoscaling", Map.of("minReplicas", 1, "maxReplicas", 2, "cpuUtilization", 80)), team),
+                HttpStatus.OK);
+        assertThat(onCpu.path("gpus").asInt()).isZero();
+        assertThat(onCpu.path("gpuType").isNull()).as(onCpu.toString()).isTrue();
+        var template = kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-gpu").get()
+                .getSpec().getTemplate().getSpec();
+        assertThat(template.getContainers().getFirst().getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
+        assertThat(template.getNodeSelector() == null ? Map.of() : template.getNodeSelector())
+                .doesNotContainKey("nvidia.com/gpu.product");
+        assertThat(auditRows(team, "model.update").getFirst().get("detail").toString())
+                .contains("size 100m CPU, 512Mi memory and 1 " + A100 + " GPU(s) -> 100m CPU and 512Mi memory");
+
         send("alice", HttpMethod.DELETE, DEPLOYMENTS + "/gpu", null, team).expectStatus().isNoContent();
         awaitTrue("the GPU deployment's objects and pods gone", () ->
                 kubernetes().apps().deployments().inNamespace(namespace).withName("portal-model-gpu").get() == null
@@ -701,7 +724,7 @@ class TrackingTest extends KueueTestSupport {
         });
         awaitServing(team, version);
         assertThat(auditRows(team, "model.update").getFirst().get("detail"))
-                .isEqualTo("size 100m CPU, 512Mi -> 150m CPU, 640Mi");
+                .isEqualTo("size 100m CPU and 512Mi memory -> 150m CPU and 640Mi memory");
     }
 
     /** Waits until every Ready replica, both of them, serves {@code version}. */

@@ -217,15 +217,16 @@ public final class JobsApi {
     }
 
     /**
-     * A change to a deployment: a version to roll out, a rate limit, a fixed replica count (autoscaling off) or
-     * autoscaling (null: unchanged).
+     * A change to a deployment: a version to roll out, a rate limit, a fixed replica count (autoscaling off),
+     * autoscaling, or a new size per replica (null: unchanged).
      */
     public record ModelDeploymentUpdate(String version, Integer rateLimit, Integer replicas,
-                                        ModelAutoscaling autoscaling, String cpu, String memory) {
+                                        ModelAutoscaling autoscaling, String cpu, String memory, String gpuType,
+                                        Integer gpus) {
 
         /** A new size per replica alone (a right-sizing recommendation applied). */
         public static ModelDeploymentUpdate size(String cpu, String memory) {
-            return new ModelDeploymentUpdate(null, null, null, null, cpu, memory);
+            return new ModelDeploymentUpdate(null, null, null, null, cpu, memory, null, null);
         }
     }
 

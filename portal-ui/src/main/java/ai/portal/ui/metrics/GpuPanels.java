@@ -4,10 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import ai.portal.ui.backend.MetricsApi;
@@ -17,11 +13,11 @@ import ai.portal.ui.backend.MetricsApi.SignalSeries;
 import ai.portal.ui.backend.MetricsClient;
 import ai.portal.ui.components.Section;
 import ai.portal.ui.components.TimeChart;
+import ai.portal.ui.live.Beat;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
-import com.vaadin.flow.component.UIDetachedException;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.AnchorTarget;
 import com.vaadin.flow.component.html.Div;
@@ -29,6 +25,7 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.shared.Registration;
 
 /**
  * GPU panels over a chosen range: utilisation, memory, power and temperature of a workload's GPUs (one line per GPU)
@@ -42,8 +39,6 @@ public class GpuPanels extends Div {
     public static final List<String> RANGES = List.of("15m", "1h", "6h", "24h", "7d");
     static final int POINTS = 120;
     static final Duration FASTEST_REFRESH = Duration.ofSeconds(15);
-    private static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("gpu-panels").daemon().factory());
 
     /** One chart: a signal, its title and axis keys, its unit, and how the API's values become the shown ones. */
     record Panel(String signal, String key, String unit, Double min, Double max, Function<Double, Double> scale) {
@@ -66,7 +61,7 @@ public class GpuPanels extends Div {
     private final Select<String> range = new Select<>();
     private final Map<String, TimeChart> shown = new LinkedHashMap<>();
     private final Div dashboard = new Div();
-    private ScheduledFuture<?> refresh;
+    private Registration refresh;
 
     private GpuPanels(String id, Scope scope, Function<ChartQuery, SeriesPage> load) {
         this.scope = scope;
@@ -144,14 +139,7 @@ public class GpuPanels extends Div {
         if (ui == null) {
             return;
         }
-        Duration every = stepOf(chosen);
-        refresh = CLOCK.scheduleWithFixedDelay(() -> {
-            try {
-                ui.access(() -> refreshNow(ui));
-            } catch (UIDetachedException gone) {
-                stopRefreshing();
-            }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        refresh = Beat.every(ui, stepOf(chosen), () -> refreshNow(ui));
     }
 
     static Duration stepOf(String chosen) {
@@ -168,7 +156,7 @@ public class GpuPanels extends Div {
 
     private void stopRefreshing() {
         if (refresh != null) {
-            refresh.cancel(false);
+            refresh.remove();
             refresh = null;
         }
     }

@@ -135,6 +135,12 @@ final class TeamModels {
             grid.addColumn(deployment -> section.getTranslation("team.models.model-version", deployment.model(),
                     deployment.version())).setHeader(section.getTranslation("team.models.model"));
             grid.addComponentColumn(deployment -> {
+                Span size = new Span(section.getTranslation("team.models.size-value", deployment.cpu(),
+                        deployment.memory()));
+                size.setId("model-deployment-size-" + deployment.name());
+                return size;
+            }).setHeader(section.getTranslation("team.models.size"));
+            grid.addComponentColumn(deployment -> {
                 Span gpus = new Span(deployment.gpus() > 0
                         ? section.getTranslation("team.models.gpus-per-replica", deployment.gpus(),
                         deployment.gpuType())
@@ -214,8 +220,11 @@ final class TeamModels {
             Button change = new Button(section.getTranslation("team.models.change"), VaadinIcon.EDIT.create());
             change.setId("change-model-deployment-" + deployment.name());
             change.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
-            change.addClickListener(click -> new ChangeDialog(jobs, team, deployment, versions, section::reload)
-                    .open());
+            // the GPU types to offer, as in the deploy dialog; a failed look-up still lets the member change the rest
+            change.addClickListener(click -> Async.run(UI.getCurrent(), () -> jobs.capacity(team).gpus(),
+                    gpus -> new ChangeDialog(jobs, team, deployment, versions, gpus, section::reload).open(),
+                    failure -> new ChangeDialog(jobs, team, deployment, versions, List.of(), section::reload)
+                            .open()));
             actions.add(change);
             if (deployment.previousVersion() != null) {
                 Button rollback = new Button(section.getTranslation("team.models.rollback",
@@ -414,8 +423,6 @@ final class TeamModels {
      */
     private static final class DeployDialog extends Dialog {
 
-        private static final String NO_GPU = "";
-
         DeployDialog(JobsClient jobs, String team, RegisteredModel model, List<GpuCapacity> gpuTypes,
                      Runnable afterDeploy) {
             setHeaderTitle(getTranslation("team.models.deploy-title", model.name()));
@@ -438,52 +445,18 @@ final class TeamModels {
             replicas.setMin(1);
             replicas.setValue(1);
             replicas.setStepButtonsVisible(true);
-            TextField cpu = new TextField(getTranslation("team.models.cpu"));
-            cpu.setId("deploy-model-cpu");
-            cpu.setValue("250m");
-            TextField memory = new TextField(getTranslation("team.models.memory"));
-            memory.setId("deploy-model-memory");
-            memory.setValue("768Mi");
             IntegerField rateLimit = new IntegerField(getTranslation("team.models.rate-limit"));
             rateLimit.setId("deploy-model-rate-limit");
             rateLimit.setMin(1);
             rateLimit.setHelperText(getTranslation("team.models.rate-limit.default"));
-            Select<String> gpuType = new Select<>();
-            gpuType.setId("deploy-model-gpu-type");
-            gpuType.setLabel(getTranslation("workload.gpu-type"));
-            List<String> types = new java.util.ArrayList<>(List.of(NO_GPU));
-            gpuTypes.forEach(type -> types.add(type.gpuType()));
-            gpuType.setItems(types);
-            gpuType.setItemLabelGenerator(type -> NO_GPU.equals(type) ? getTranslation("workload.gpu-none")
-                    : gpuTypes.stream().filter(found -> found.gpuType().equals(type)).findFirst()
-                    .map(found -> getTranslation("team.models.gpu-choice", found.shortName() == null
-                            ? found.gpuType() : found.shortName(), found.quota())).orElse(type));
-            gpuType.setValue(NO_GPU);
-            gpuType.setHelperText(getTranslation("team.models.gpu-type.help"));
-            IntegerField gpus = new IntegerField(getTranslation("workload.gpus"));
-            gpus.setId("deploy-model-gpus");
-            gpus.setMin(0);
-            gpus.setMax(8);
-            gpus.setValue(0);
-            gpus.setStepButtonsVisible(true);
             AutoscalingFields scaling = new AutoscalingFields("deploy-model", null, false);
             scaling.enabled.addValueChangeListener(change -> replicas.setEnabled(!change.getValue()));
-            // a type and a count go together: choosing a type asks for one GPU, "none" for none
-            gpuType.addValueChangeListener(change -> {
-                if (NO_GPU.equals(change.getValue())) {
-                    gpus.setValue(0);
-                } else if (gpus.getValue() == null || gpus.getValue() == 0) {
-                    gpus.setValue(1);
-                }
-            });
-            gpus.addValueChangeListener(change -> scaling.withGpus(change.getValue() != null
-                    && change.getValue() > 0));
+            SizeFields size = new SizeFields("deploy-model", "250m", "768Mi", null, 0, gpuTypes, scaling);
             Paragraph error = new Paragraph();
             error.addClassName("portal-problem");
             error.setVisible(false);
             add(new Paragraph(getTranslation("team.models.deploy-text")),
-                    new VerticalLayout(version, name, new HorizontalLayout(replicas, cpu, memory),
-                            new HorizontalLayout(gpuType, gpus), scaling, rateLimit), error);
+                    new VerticalLayout(version, name, replicas, size, scaling, rateLimit), error);
 
             Button deploy = new Button(getTranslation("team.models.deploy"));
             deploy.setId("deploy-model-confirm");
@@ -493,9 +466,8 @@ final class TeamModels {
                 ModelAutoscaling autoscaling = scaling.value();
                 var request = new DeployModelRequest(name.getValue().strip(), model.name(),
                         version.getValue() == null ? null : Integer.toString(version.getValue().version()),
-                        autoscaling == null ? replicas.getValue() : null, cpu.getValue().strip(),
-                        memory.getValue().strip(), NO_GPU.equals(gpuType.getValue()) ? null : gpuType.getValue(),
-                        gpus.getValue(), rateLimit.getValue(), autoscaling);
+                        autoscaling == null ? replicas.getValue() : null, size.cpu(), size.memory(),
+                        size.gpuType(), size.gpus(), rateLimit.getValue(), autoscaling);
                 Async.run(UI.getCurrent(), () -> jobs.deployModel(team, request), created -> {
                     Toasts.success(getTranslation("team.models.deployed", created.name()));
                     close();
@@ -523,7 +495,7 @@ final class TeamModels {
     private static final class ChangeDialog extends Dialog {
 
         ChangeDialog(JobsClient jobs, String team, ModelDeployment deployment, List<ModelVersion> versions,
-                     Runnable afterChange) {
+                     List<GpuCapacity> gpuTypes, Runnable afterChange) {
             setHeaderTitle(getTranslation("team.models.change-title", deployment.name()));
             setId("change-model-dialog");
             setWidth("min(40rem, 95vw)");
@@ -552,11 +524,13 @@ final class TeamModels {
                     deployment.gpus() > 0);
             replicas.setEnabled(!scaling.enabled.getValue());
             scaling.enabled.addValueChangeListener(change -> replicas.setEnabled(!change.getValue()));
+            SizeFields size = new SizeFields("change-model", deployment.cpu(), deployment.memory(),
+                    deployment.gpuType(), deployment.gpus(), gpuTypes, scaling);
             Paragraph error = new Paragraph();
             error.addClassName("portal-problem");
             error.setVisible(false);
             add(new Paragraph(getTranslation("team.models.change-text")),
-                    new VerticalLayout(version, rateLimit, replicas, scaling), error);
+                    new VerticalLayout(version, rateLimit, replicas, size, scaling), error);
             Button save = new Button(getTranslation("team.models.change-confirm"));
             save.setId("change-model-confirm");
             save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -572,13 +546,21 @@ final class TeamModels {
                 Integer newReplicas = wanted == null && replicas.getValue() != null
                         && (deployment.autoscaling() != null || replicas.getValue() != deployment.replicas())
                         ? replicas.getValue() : null;
-                if (newVersion == null && newLimit == null && newScaling == null && newReplicas == null) {
+                // only what changed is sent: a new size rolls the replicas out again
+                String newCpu = size.cpu().equals(deployment.cpu()) ? null : size.cpu();
+                String newMemory = size.memory().equals(deployment.memory()) ? null : size.memory();
+                boolean newGpus = !java.util.Objects.equals(size.gpus(), deployment.gpus())
+                        || !java.util.Objects.equals(size.gpuType(), deployment.gpuType());
+                if (newVersion == null && newLimit == null && newScaling == null && newReplicas == null
+                        && newCpu == null && newMemory == null && !newGpus) {
                     close();
                     return;
                 }
                 save.setEnabled(false);
-                Async.run(UI.getCurrent(), () -> jobs.updateModelDeployment(team, deployment.name(),
-                        new ModelDeploymentUpdate(newVersion, newLimit, newReplicas, newScaling, null, null)), changed -> {
+                var update = new ModelDeploymentUpdate(newVersion, newLimit, newReplicas, newScaling, newCpu,
+                        newMemory, newGpus ? size.gpuType() : null, newGpus ? size.gpus() : null);
+                Async.run(UI.getCurrent(), () -> jobs.updateModelDeployment(team, deployment.name(), update),
+                        changed -> {
                     Toasts.success(newVersion == null
                             ? getTranslation("team.models.changed", changed.name())
                             : getTranslation("team.models.rolling-out", changed.name(), changed.version()));
@@ -591,6 +573,78 @@ final class TeamModels {
                 });
             });
             getFooter().add(new Button(getTranslation("common.cancel"), click -> close()), save);
+        }
+    }
+
+    /**
+     * What each replica asks for, in the deploy and change dialogs: CPU, memory, and GPUs of one type (the cluster's
+     * types, each with the team's quota). A type and a count go together: choosing a type asks for one GPU, "none"
+     * for none; the autoscaling fields offer their GPU target only while GPUs are asked for.
+     */
+    private static final class SizeFields extends VerticalLayout {
+
+        private static final String NO_GPU = "";
+
+        private final TextField cpu = new TextField(getTranslation("team.models.cpu"));
+        private final TextField memory = new TextField(getTranslation("team.models.memory"));
+        private final Select<String> gpuType = new Select<>();
+        private final IntegerField gpus = new IntegerField(getTranslation("workload.gpus"));
+
+        SizeFields(String idPrefix, String currentCpu, String currentMemory, String currentGpuType, int currentGpus,
+                   List<GpuCapacity> gpuTypes, AutoscalingFields scaling) {
+            setPadding(false);
+            cpu.setId(idPrefix + "-cpu");
+            cpu.setValue(currentCpu);
+            memory.setId(idPrefix + "-memory");
+            memory.setValue(currentMemory);
+            gpuType.setId(idPrefix + "-gpu-type");
+            gpuType.setLabel(getTranslation("workload.gpu-type"));
+            List<String> types = new java.util.ArrayList<>(List.of(NO_GPU));
+            gpuTypes.forEach(type -> types.add(type.gpuType()));
+            if (currentGpuType != null && !types.contains(currentGpuType)) {
+                types.add(currentGpuType);
+            }
+            gpuType.setItems(types);
+            gpuType.setItemLabelGenerator(type -> NO_GPU.equals(type) ? getTranslation("workload.gpu-none")
+                    : gpuTypes.stream().filter(found -> found.gpuType().equals(type)).findFirst()
+                    .map(found -> getTranslation("team.models.gpu-choice", found.shortName() == null
+                            ? found.gpuType() : found.shortName(), found.quota())).orElse(type));
+            gpuType.setValue(currentGpuType == null ? NO_GPU : currentGpuType);
+            gpuType.setHelperText(getTranslation("team.models.gpu-type.help"));
+            gpus.setId(idPrefix + "-gpus");
+            gpus.setMin(0);
+            gpus.setMax(8);
+            gpus.setValue(currentGpus);
+            gpus.setStepButtonsVisible(true);
+            gpuType.addValueChangeListener(change -> {
+                if (NO_GPU.equals(change.getValue())) {
+                    gpus.setValue(0);
+                } else if (gpus.getValue() == null || gpus.getValue() == 0) {
+                    gpus.setValue(1);
+                }
+            });
+            gpus.addValueChangeListener(change -> scaling.withGpus(change.getValue() != null
+                    && change.getValue() > 0));
+            HorizontalLayout resources = new HorizontalLayout(cpu, memory);
+            HorizontalLayout accelerators = new HorizontalLayout(gpuType, gpus);
+            add(resources, accelerators);
+        }
+
+        String cpu() {
+            return cpu.getValue().strip();
+        }
+
+        String memory() {
+            return memory.getValue().strip();
+        }
+
+        /** The GPU type asked for; null for CPU serving. */
+        String gpuType() {
+            return NO_GPU.equals(gpuType.getValue()) ? null : gpuType.getValue();
+        }
+
+        Integer gpus() {
+            return gpus.getValue();
         }
     }
 

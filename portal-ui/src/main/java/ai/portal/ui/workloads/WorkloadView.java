@@ -1,5 +1,6 @@
 package ai.portal.ui.workloads;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,7 @@ import ai.portal.ui.components.PortalView;
 import ai.portal.ui.components.Section;
 import ai.portal.ui.components.Toasts;
 import ai.portal.ui.i18n.Formats;
+import ai.portal.ui.live.Beat;
 import ai.portal.ui.live.LiveUpdates;
 import ai.portal.ui.live.Topic;
 import ai.portal.ui.live.ViewWatches;
@@ -28,6 +30,7 @@ import ai.portal.ui.metrics.GpuPanels;
 import ai.portal.ui.quota.Quantities;
 import ai.portal.ui.security.CurrentUser;
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.badge.Badge;
 import com.vaadin.flow.component.button.Button;
@@ -46,6 +49,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
+import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 
 /**
@@ -58,6 +62,9 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
 
     public static final String NAME = "name";
 
+    /** How often the right-sizing figures are read again while the page is open. */
+    static final Duration RIGHT_SIZING_REFRESH = Duration.ofSeconds(30);
+
     private final TenantClient tenants;
     private final JobsClient jobs;
     private final LogsClient logs;
@@ -69,6 +76,9 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
     private Section timeline;
     private Section events;
     private Section rightSizing;
+    private Registration sizingBeat;
+    /** Whether what the page shows is running: only then do its right-sizing figures move. */
+    private boolean running;
 
     public WorkloadView(TenantClient tenants, JobsClient jobs, LogsClient logs, MetricsClient metrics,
                         LiveUpdates live) {
@@ -122,6 +132,24 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         add(summary, timeline, events, rightSizing, logSection, gpu);
         show(detail);
         watches.clear().add(Topic.workloads(team.slug()), name, event.getUI(), this::refresh);
+        // the peak usage grows and the recommendation moves on Prometheus's and the recommender's clocks, which
+        // push nothing: read again on a slow beat while the page is open (the rest is pushed by the watch above)
+        if (sizingBeat != null) {
+            sizingBeat.remove();
+        }
+        sizingBeat = Beat.every(event.getUI(), RIGHT_SIZING_REFRESH, () -> {
+            if (running) {
+                refresh();
+            }
+        });
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detach) {
+        if (sizingBeat != null) {
+            sizingBeat.remove();
+            sizingBeat = null;
+        }
     }
 
     private void refresh() {
@@ -137,6 +165,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
 
     private void show(Detail detail) {
         var workload = detail.workload();
+        running = "Running".equals(workload.phase());
         summary.removeAll();
         Badge kind = new Badge(getTranslation("kind." + workload.kind()));
         Span owner = new Span(getTranslation("workload.launched-by", workload.owner(),
@@ -169,7 +198,7 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         if (peak == null || peak.since() == null || peak.until() == null) {
             return lines;
         }
-        String over = Formats.duration(java.time.Duration.between(peak.since(), peak.until()));
+        String over = Formats.duration(Duration.between(peak.since(), peak.until()));
         if (peak.cpu() != null && workload.spec().cpu() != null) {
             Paragraph cpu = new Paragraph(getTranslation("workload.peak-usage.cpu",
                     Formats.cores(Quantities.value(workload.spec().cpu())), Formats.cores(peak.cpu()), over));
