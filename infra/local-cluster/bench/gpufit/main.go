@@ -56,6 +56,7 @@ type options struct {
 	arrivalWindow            time.Duration
 	minDuration, maxDuration time.Duration
 	timeout                  time.Duration
+	record                   string // live: write each job's arrival, bind, end and node here (<record>.<profile>.csv)
 }
 
 func main() {
@@ -73,8 +74,18 @@ func main() {
 	flag.DurationVar(&o.maxDuration, "max-duration", 60*time.Second, "longest job")
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up on a profile's trace after this long")
 	offlineRuns := flag.Int("offline", 0, "replay the trace offline (no cluster) this many times per choice rule, with different tie-breaking")
+	flag.StringVar(&o.record, "record", "", "live: write every job's arrival, bind, end and node to <record>.<profile>.csv")
+	replayLive := flag.String("replay-live", "", "offline: replay a live run's record (--record) instead of the seeded trace: its arrivals, and as each job's duration the time it ran live")
 	flag.Parse()
 	o.profiles = strings.Split(profiles, ",")
+	if *replayLive != "" {
+		trace, err := liveTrace(*replayLive)
+		if err != nil {
+			fail(err)
+		}
+		offline(o, trace, max(*offlineRuns, 1))
+		return
+	}
 	if *offlineRuns > 0 {
 		offline(o, makeTrace(o), *offlineRuns)
 		return
@@ -146,12 +157,15 @@ type run struct {
 	mu      sync.Mutex
 	created map[string]time.Time
 	bound   map[string]time.Time
+	ended   map[string]time.Time
+	node    map[string]string
 	domains map[string]int // pod -> most interconnect domains its GPUs were seen spanning
 }
 
 func (r *run) do(ctx context.Context, trace []job) error {
 	r.ns = r.pool
 	r.created, r.bound, r.domains = map[string]time.Time{}, map[string]time.Time{}, map[string]int{}
+	r.ended, r.node = map[string]time.Time{}, map[string]string{}
 	if _, err := r.kc.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: r.ns,
 		Labels: map[string]string{"app.kubernetes.io/managed-by": "gpufit-bench"}}}, metav1.CreateOptions{}); err != nil {
 		return err
@@ -226,6 +240,9 @@ func (r *run) do(ctx context.Context, trace []job) error {
 	close(done)
 	r.scrapeDomains()
 	r.report(trace, samples, time.Since(start))
+	if r.o.record != "" {
+		return r.writeRecord(trace, start)
+	}
 	return nil
 }
 
@@ -350,6 +367,10 @@ func (r *run) observe(p *corev1.Pod) {
 	r.mu.Lock()
 	if _, ok := r.bound[p.Name]; !ok {
 		r.bound[p.Name] = time.Now()
+		r.node[p.Name] = p.Spec.NodeName
+	}
+	if _, ok := r.ended[p.Name]; !ok && (p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed) {
+		r.ended[p.Name] = time.Now()
 	}
 	r.mu.Unlock()
 }

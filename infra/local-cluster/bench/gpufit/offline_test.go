@@ -114,3 +114,31 @@ func TestReplayOfTheBenchmarkTraceFinishesEveryJob(t *testing.T) {
 		}
 	}
 }
+
+// A live run's record reads back as a trace: the live arrivals in order, each job running as long as it ran live,
+// jobs that never ended left out.
+func TestLiveRecordReadsBackAsTrace(t *testing.T) {
+	start := time.Now()
+	r := &run{o: options{record: t.TempDir() + "/run"}, profile: "gpu-fit",
+		created: map[string]time.Time{"a": start.Add(2 * time.Second), "b": start.Add(time.Second), "c": start},
+		bound:   map[string]time.Time{"a": start.Add(3 * time.Second), "b": start.Add(4 * time.Second), "c": start},
+		ended:   map[string]time.Time{"a": start.Add(13 * time.Second), "b": start.Add(34 * time.Second)},
+		node:    map[string]string{"a": "n1", "b": "n2", "c": "n3"}}
+	trace := []job{{name: "a", gpus: 8}, {name: "b", gpus: 1}, {name: "c", gpus: 2}}
+	if err := r.writeRecord(trace, start); err != nil {
+		t.Fatal(err)
+	}
+	got, err := liveTrace(r.o.record + ".gpu-fit.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].name != "b" || got[1].name != "a" {
+		t.Fatalf("want b then a (arrival order, c never ended), got %+v", got)
+	}
+	if got[0].duration != 30*time.Second || got[1].duration != 10*time.Second || got[1].gpus != 8 {
+		t.Fatalf("durations are the live running times: %+v", got)
+	}
+	if got[0].at != time.Second {
+		t.Fatalf("arrival offsets kept: %+v", got[0])
+	}
+}
