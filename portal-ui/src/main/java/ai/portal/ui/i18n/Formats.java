@@ -92,10 +92,17 @@ public final class Formats {
         if (ui == null) {
             return minutes + " min";
         }
+        if (minutes < 1) {
+            return ui.getTranslation("duration.under-a-minute");
+        }
         if (minutes < 60) {
             return ui.getTranslation("duration.minutes", minutes);
         }
-        return ui.getTranslation("duration.hours-minutes", minutes / 60, minutes % 60);
+        if (minutes < 48 * 60) {
+            return ui.getTranslation("duration.hours-minutes", minutes / 60, minutes % 60);
+        }
+        // "7 d 0 h", not "168 h 0 min": beyond two days the minutes say nothing
+        return ui.getTranslation("duration.days-hours", minutes / (24 * 60), minutes / 60 % 24);
     }
 
     public static Locale locale() {
