@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 	"time"
 )
@@ -140,5 +141,27 @@ func TestLiveRecordReadsBackAsTrace(t *testing.T) {
 	}
 	if got[0].at != time.Second {
 		t.Fatalf("arrival offsets kept: %+v", got[0])
+	}
+}
+
+// A record's own figures: one node, a 1-GPU job bound at once and an 8-GPU job that waits 10 s for it to end.
+func TestRecordedFiguresMeasureTheLivePlacement(t *testing.T) {
+	path := t.TempDir() + "/r.csv"
+	content := "job,gpus,arrived_s,bound_s,ended_s,node\n" +
+		"a,1,0,0,10,n0\n" +
+		"b,8,0,10,20,n0\n"
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := recordedFigures(path, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 0-10 s: 7 free GPUs stranded (b needs 8); 10-20 s: nothing waits, nothing whole
+	if res.strandedAvg != 3.5 || res.strandedWhileWaiting != 7 || res.wholeFreeAvg != 0 {
+		t.Fatalf("stranded 7 for half the time, no whole node: %+v", res)
+	}
+	if res.wait8 != 10 || res.waitAll != 5 {
+		t.Fatalf("b waited 10 s, a none: %+v", res)
 	}
 }
