@@ -87,6 +87,9 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
+		if err := checkLive(*replayLive, o.nodes); err != nil {
+			fail(err)
+		}
 		say("live-record file=%s jobs=%d finished_by_s=%.2f whole_free_8gpu_nodes_avg=%.2f stranded_gpus_avg=%.2f stranded_gpus_avg_while_jobs_wait=%.2f wait all_avg_s=%.2f all_p95_s=%.2f gpu8_avg_s=%.2f gpu8_p95_s=%.2f",
 			*replayLive, len(trace), live.makespan, live.wholeFreeAvg, live.strandedAvg, live.strandedWhileWaiting,
 			live.waitAll, live.waitAllP95, live.wait8, live.wait8P95)

@@ -10,10 +10,20 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"math/rand"
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
+
+	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/klog/v2"
+	"k8s.io/kubernetes/pkg/scheduler/framework"
+
+	"ai.portal/local-cluster/internal/gpufit"
+	"ai.portal/local-cluster/internal/gputopo"
 )
 
 var recordHeader = []string{"job", "gpus", "arrived_s", "bound_s", "ended_s", "node"}
@@ -175,4 +185,185 @@ func recordedFigures(path string, nodeCount int) (simResult, error) {
 	res.waitAll, res.waitAllP95 = avg(all), pct(all, 95)
 	res.wait8, res.wait8P95 = avg(eight), pct(eight, 95)
 	return res, nil
+}
+
+// checkLive walks a live record in time order, rebuilding the pool as the record says it was (each bound pod's GPUs
+// as gpu-fit's Reserve would pick them on that node), and at every live bind asks the offline rules which nodes they
+// would have chosen at that moment: how often the live node is among their best (ties included), and for gpu-fit,
+// at which key of its Score the live choice lost. A live gpu-fit that agrees with its own rule on the recorded state
+// places as the offline replay does; one that does not saw another state than the record (its cache lagging the
+// API server) or scored otherwise.
+func checkLive(path string, nodeCount int) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return err
+	}
+	type ev struct {
+		at   float64
+		job  int
+		bind bool
+	}
+	var evs []ev
+	type rec struct {
+		gpus int
+		node string
+	}
+	var jobs []rec
+	prefix := ""
+	for _, row := range rows[1:] {
+		gpus, err1 := strconv.Atoi(row[1])
+		bound, err2 := strconv.ParseFloat(row[3], 64)
+		ended, err3 := strconv.ParseFloat(row[4], 64)
+		if err1 != nil || err2 != nil || err3 != nil || row[5] == "" {
+			continue
+		}
+		if i := strings.LastIndex(row[5], "-"); i > 0 {
+			prefix = row[5][:i+1]
+		}
+		jobs = append(jobs, rec{gpus: gpus, node: row[5]})
+		evs = append(evs, ev{at: bound, job: len(jobs) - 1, bind: true}, ev{at: ended, job: len(jobs) - 1})
+	}
+	// at equal times an end first: the record observed both, and a pod bound the moment another ended used its GPUs
+	sort.SliceStable(evs, func(a, b int) bool {
+		if evs[a].at != evs[b].at {
+			return evs[a].at < evs[b].at
+		}
+		return !evs[a].bind && evs[b].bind
+	})
+	nodes := make([]*simNode, nodeCount)
+	index := map[string]int{}
+	for i := range nodes {
+		name := fmt.Sprintf("%s%d", prefix, i)
+		n := simKubeNode(name)
+		info := framework.NewNodeInfo()
+		info.SetNode(n)
+		nodes[i] = &simNode{topo: gputopo.NewNode(n, simGPUs), info: info}
+		index[name] = i
+	}
+	rules := simRules()
+	var fit, most rule
+	for _, r := range rules {
+		switch r.name {
+		case "gpu-fit":
+			fit = r
+		case "default-scheduler":
+			most = r
+		}
+	}
+	pods := make([]*v1.Pod, len(jobs))
+	held := make([][]int, len(jobs))
+	binds, agreeFit, agreeMost, overfull := 0, 0, 0, 0
+	lostAt := map[string]int{}
+	for _, e := range evs {
+		j := jobs[e.job]
+		ni, ok := index[j.node]
+		if !ok {
+			return fmt.Errorf("%s: node %s is not one of %s0..%d", path, j.node, prefix, nodeCount-1)
+		}
+		n := nodes[ni]
+		if !e.bind {
+			if pods[e.job] != nil {
+				n.topo.Release(held[e.job])
+				_ = n.info.RemovePod(klog.Background(), pods[e.job])
+				n.pods--
+			}
+			continue
+		}
+		pod := simPod(e.job, job{name: fmt.Sprintf("r%04d", e.job), gpus: j.gpus})
+		if n.topo.Free() < j.gpus {
+			overfull++ // the record's end came later than the bind that needed its GPUs: skip the check, keep going
+		} else {
+			binds++
+			if best := bestNodes(fit, nodes, pod, j.gpus); best[ni] {
+				agreeFit++
+			} else {
+				lostAt[lostKey(nodes, ni, best, j.gpus)]++
+			}
+			if bestNodes(most, nodes, pod, j.gpus)[ni] {
+				agreeMost++
+			}
+		}
+		pl := gpufit.Place(n.topo, n.pods, j.gpus)
+		devices := pl.Devices
+		if !pl.Fits {
+			devices = nil
+			for i := 0; i < simGPUs && len(devices) < j.gpus; i++ {
+				if n.topo.Take([]int{i}) {
+					devices = append(devices, i)
+				}
+			}
+			n.topo.Release(devices)
+		}
+		n.topo.Take(devices)
+		pod.Spec.NodeName = n.topo.Name
+		pod.Annotations[gputopo.AnnotationDevices] = gputopo.FormatIndices(devices)
+		pod.Status.StartTime = &metav1.Time{Time: simEpoch.Add(seconds(e.at))}
+		n.info.AddPod(pod)
+		n.pods++
+		pods[e.job], held[e.job] = pod, devices
+	}
+	keys := make([]string, 0, len(lostAt))
+	for k := range lostAt {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var lost []string
+	for _, k := range keys {
+		lost = append(lost, fmt.Sprintf("%s=%d", k, lostAt[k]))
+	}
+	say("check-live file=%s binds_checked=%d live_node_among_gpu_fit_best=%.1f%% live_node_among_most_allocated_best=%.1f%% binds_before_the_recorded_end_freed_the_gpus=%d gpu_fit_lost_at=[%s]",
+		path, binds, 100*float64(agreeFit)/math.Max(float64(binds), 1), 100*float64(agreeMost)/math.Max(float64(binds), 1),
+		overfull, strings.Join(lost, " "))
+	return nil
+}
+
+// bestNodes is the set of nodes a rule scores best for the pod now (every tie).
+func bestNodes(r rule, nodes []*simNode, pod *v1.Pod, want int) map[int]bool {
+	best := map[int]bool{}
+	first, _ := r.choose(nodes, pod, want, rand.New(rand.NewSource(1)))
+	if first < 0 {
+		return best
+	}
+	// the rules pick one of the equals at random: ask again with other seeds until no new node turns up for a while
+	best[first] = true
+	for seed, quiet := int64(2), 0; quiet < 40; seed++ {
+		i, _ := r.choose(nodes, pod, want, rand.New(rand.NewSource(seed)))
+		if best[i] {
+			quiet++
+		} else {
+			best[i], quiet = true, 0
+		}
+	}
+	return best
+}
+
+// lostKey names the first key of gpu-fit's Score at which the live node's placement is worse than the best one's.
+func lostKey(nodes []*simNode, live int, best map[int]bool, want int) string {
+	var b int
+	for i := range best {
+		b = i
+		break
+	}
+	if len(best) == 0 {
+		return "no-node-fits"
+	}
+	l := gpufit.Place(nodes[live].topo, nodes[live].pods, want)
+	o := gpufit.Place(nodes[b].topo, nodes[b].pods, want)
+	switch {
+	case !l.Fits:
+		return "does-not-fit"
+	case l.FragDelta != o.FragDelta:
+		return "fragmentation"
+	case (l.Domains <= 1) != (o.Domains <= 1):
+		return "domain"
+	case l.GPUPods != o.GPUPods:
+		return "gpu-pods"
+	default:
+		return "best-fit"
+	}
 }
