@@ -201,9 +201,14 @@ type simResult struct {
 
 type simEvent struct {
 	at   float64
-	job  int
+	job  int  // -1: a scheduling pass (with a reaction delay)
 	done bool // a departure, else an arrival
 }
+
+// reactionDelay (--reaction-delay) is how long after an arrival or a departure the replay's scheduler acts on it: 0
+// is the replay's ideal scheduler, which binds at the very instant; a live scheduler learns of a departure through
+// the kubelet's status, the API server and its informer, and binds through the API server again.
+var reactionDelay time.Duration
 
 // replay runs the trace through one rule. tieSeed seeds the random choice among equally scored nodes.
 func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
@@ -267,12 +272,22 @@ func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
 		gpuSeconds += float64(heldGPUs) * dt
 		now = until
 	}
+	passDue := false
 	for len(events) > 0 {
 		t := events[0].at
 		account(t)
+		pass := reactionDelay == 0
 		for len(events) > 0 && events[0].at == t {
 			e := events[0]
 			events = events[1:]
+			if e.job < 0 {
+				pass, passDue = true, false
+				continue
+			}
+			if !passDue && reactionDelay > 0 {
+				push(simEvent{at: t + reactionDelay.Seconds(), job: -1})
+				passDue = true
+			}
 			if !e.done {
 				pending = append(pending, e.job)
 				continue
@@ -292,6 +307,9 @@ func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
 				sizes[i] = trace[k].gpus
 			}
 			r.observe(t, sizes)
+		}
+		if !pass {
+			continue
 		}
 		// one pass over the waiting jobs, oldest first
 		still := pending[:0]
