@@ -75,6 +75,7 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up on a profile's trace after this long")
 	offlineRuns := flag.Int("offline", 0, "replay the trace offline (no cluster) this many times per choice rule, with different tie-breaking")
 	flag.DurationVar(&reactionDelay, "reaction-delay", 0, "offline: the scheduler acts this long after an arrival or a departure (0: at once)")
+	flag.BoolVar(&backoffOrder, "backoff-order", false, "offline: retry waiting jobs in kube-scheduler's backoff order (newcomers, then by when due), not oldest first")
 	flag.StringVar(&o.record, "record", "", "live: write every job's arrival, bind, end and node to <record>.<profile>.csv")
 	replayLive := flag.String("replay-live", "", "offline: replay a live run's record (--record) instead of the seeded trace: its arrivals, and as each job's duration the time it ran live")
 	flag.Parse()

@@ -210,6 +210,18 @@ type simEvent struct {
 // the kubelet's status, the API server and its informer, and binds through the API server again.
 var reactionDelay time.Duration
 
+// backoffOrder (--backoff-order) retries waiting jobs as kube-scheduler's queue does instead of oldest first: a job
+// that failed k times is in backoff for 1 s × 2^(k-1) (at most podMaxBackoff) after its last try; the active queue
+// (newcomers, and jobs out of backoff, by timestamp) goes first, and the backoff queue is popped, by when due, only
+// when nothing else is active (SchedulerPopFromBackoffQ). So a job that failed often — the large one — lets every
+// newcomer try first while its backoff lasts.
+var backoffOrder bool
+
+// podMaxBackoff is kube-scheduler's default podMaxBackoffSeconds. Lowering it (to its least, 1 s) changes nothing in
+// this order: every pass retries every waiting job and refreshes its last try, and passes come more often than
+// once a second, so a job that failed is always still in backoff at the next one.
+const podMaxBackoff = 10.0
+
 // replay runs the trace through one rule. tieSeed seeds the random choice among equally scored nodes.
 func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
 	rng := rand.New(rand.NewSource(tieSeed))
@@ -224,6 +236,8 @@ func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
 	for i, j := range trace {
 		pods[i] = simPod(i, j)
 	}
+	attempts := make([]int, len(trace))
+	lastTry := make([]float64, len(trace))
 	where := make([]int, len(trace))
 	held := make([][]int, len(trace))
 	bound := make([]float64, len(trace))
@@ -311,13 +325,33 @@ func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
 		if !pass {
 			continue
 		}
-		// one pass over the waiting jobs, oldest first
+		if backoffOrder {
+			// kube-scheduler's queue: the active queue first — newcomers and jobs whose backoff is over, by their
+			// timestamp (arrival, or the last try: a failed try refreshes it) — then the backoff queue by when due
+			key := func(k int) (int, float64) {
+				if attempts[k] == 0 {
+					return 0, trace[k].at.Seconds()
+				}
+				if d := due(attempts[k], lastTry[k]); d > t {
+					return 1, d
+				}
+				return 0, lastTry[k]
+			}
+			sort.SliceStable(pending, func(a, b int) bool {
+				ca, ka := key(pending[a])
+				cb, kb := key(pending[b])
+				return ca < cb || ca == cb && ka < kb
+			})
+		}
+		// one pass over the waiting jobs, oldest first (or as due, above)
 		still := pending[:0]
 		for _, k := range pending {
 			want := trace[k].gpus
 			ni, devices := r.choose(nodes, pods[k], want, rng)
 			if ni < 0 {
 				still = append(still, k)
+				attempts[k]++
+				lastTry[k] = t
 				continue
 			}
 			n := nodes[ni]
@@ -405,4 +439,9 @@ func offline(o options, trace []job, runs int) {
 			f(func(x simResult) float64 { return x.wait8 }), f(func(x simResult) float64 { return x.wait8P95 }),
 			f(func(x simResult) float64 { return float64(x.acrossDomains) }), rs[0].upTo4)
 	}
+}
+
+// due is when a job that failed attempts (> 0) times, last at lastTry, leaves kube-scheduler's backoff.
+func due(attempts int, lastTry float64) float64 {
+	return lastTry + math.Min(math.Pow(2, float64(attempts-1)), podMaxBackoff)
 }

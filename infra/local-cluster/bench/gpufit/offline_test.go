@@ -165,3 +165,26 @@ func TestRecordedFiguresMeasureTheLivePlacement(t *testing.T) {
 		t.Fatalf("b waited 10 s, a none: %+v", res)
 	}
 }
+
+// kube-scheduler's queue order lets a newcomer try before a job still in its backoff: an 8-GPU job that failed
+// again half a second before a node frees loses the node to a 1-GPU job arriving that instant, and waits for that
+// job to end; oldest first, it gets the node at once.
+func TestBackoffOrderLetsANewcomerTakeTheFreedNodeFirst(t *testing.T) {
+	trace := []job{
+		{name: "a", at: 0, gpus: 2, duration: 10 * time.Second},
+		{name: "big", at: time.Second, gpus: 8, duration: 10 * time.Second},
+		{name: "d", at: 9500 * time.Millisecond, gpus: 1, duration: 500 * time.Millisecond}, // retries big at 9.5 s
+		{name: "c", at: 10 * time.Second, gpus: 1, duration: 5 * time.Second},
+	}
+	r := ruleNamed(t, "default-scheduler")
+	defer func(was bool) { backoffOrder = was }(backoffOrder)
+	for _, tc := range []struct {
+		backoff bool
+		wait8   float64
+	}{{false, 9}, {true, 14}} {
+		backoffOrder = tc.backoff
+		if got := replay(trace, 1, r, 1).wait8; got != tc.wait8 {
+			t.Errorf("backoff order %v: the 8-GPU job waited %.1f s, want %.1f", tc.backoff, got, tc.wait8)
+		}
+	}
+}
