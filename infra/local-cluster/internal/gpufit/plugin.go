@@ -42,7 +42,11 @@ var (
 	_ fwk.ReservePlugin   = (*GPUFit)(nil)
 	_ fwk.BindPlugin      = (*GPUFit)(nil)
 	_ fwk.ScoreExtensions = (*GPUFit)(nil)
+	_ fwk.SignPlugin      = (*GPUFit)(nil)
 )
+
+// SignerName is the key of gpu-fit's fragment of a pod's scheduling signature.
+const SignerName = "v1.Pod.Spec.GPURequestAndProduct()"
 
 // New is the plugin factory registered with app.WithPlugin. The plugin takes no arguments.
 func New(_ context.Context, _ runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
@@ -90,6 +94,18 @@ func (g *GPUFit) nodeState(ni fwk.NodeInfo, self types.UID) (n *gputopo.Node, gp
 		}
 	}
 	return n, gpuPods
+}
+
+// SignPod signs what gpu-fit reads of a pod: its GPU count and the GPU type it selects. Pods alike in that (and in
+// what the other plugins sign) may be scheduled in a batch (KEP-5598): kube-scheduler reuses the ranking of the
+// previous pod when that pod's node cannot take another, which is sound for gpu-fit because a node's score depends
+// only on the pod and that node's own pods, so placing a pod changes no other node's score. Without a signature from
+// every scoring plugin, kube-scheduler disables batching for the whole profile.
+func (g *GPUFit) SignPod(_ context.Context, pod *v1.Pod) ([]fwk.SignFragment, *fwk.Status) {
+	return []fwk.SignFragment{{Key: SignerName, Value: struct {
+		GPUs    int
+		Product string
+	}{gputopo.PodGPUs(pod), pod.Spec.NodeSelector[gputopo.LabelProduct]}}}, nil
 }
 
 // Filter admits a node when the pod's GPU type matches and enough healthy GPUs are free.

@@ -2,6 +2,7 @@ package gpufit
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -379,5 +380,30 @@ func BenchmarkAttempt64Nodes(b *testing.B) {
 				b.Fatal(st.Message())
 			}
 		}
+	}
+}
+
+// Two pods alike in their GPU count and type sign alike (kube-scheduler may batch them); another count or another
+// type signs otherwise.
+func TestSignPodCoversWhatTheScoreReads(t *testing.T) {
+	sign := func(p *v1.Pod) string {
+		fragments, st := plugin().SignPod(context.Background(), p)
+		if !st.IsSuccess() || len(fragments) != 1 || fragments[0].Key != SignerName {
+			t.Fatalf("one gpu-fit fragment, got %v (%v)", fragments, st)
+		}
+		return fmt.Sprintf("%+v", fragments[0].Value)
+	}
+	h100 := func(p *v1.Pod) *v1.Pod {
+		p.Spec.NodeSelector = map[string]string{gputopo.LabelProduct: "NVIDIA-H100-80GB-HBM3"}
+		return p
+	}
+	if sign(h100(gpuPod(2, ""))) != sign(h100(gpuPod(2, ""))) {
+		t.Error("two 2-GPU H100 pods must sign alike")
+	}
+	if sign(h100(gpuPod(2, ""))) == sign(h100(gpuPod(4, ""))) {
+		t.Error("2 and 4 GPUs must sign otherwise")
+	}
+	if sign(h100(gpuPod(2, ""))) == sign(gpuPod(2, "")) {
+		t.Error("a GPU type selected or not must sign otherwise")
 	}
 }
