@@ -390,14 +390,11 @@ class MainLoopTest {
         // the checkbox itself: a click on the field's middle can land on its helper text
         page.locator("#change-model-autoscale input").check();
         page.locator("#change-model-max-replicas input").fill("2");
-        // and more memory per replica in the same change: a rolling update to the new size
-        page.locator("#change-model-memory input").fill("1Gi");
         page.locator("#change-model-confirm").click();
         explained(() -> assertThat(page.locator("#change-model-dialog")).hasCount(0), "churn's autoscaling",
                 page.locator("vaadin-dialog-overlay, body"));
         explained(() -> assertThat(page.locator("#model-deployment-autoscaling-churn")).containsText("Autoscaling 1–2",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(SLOW)), "churn's autoscaling status", status);
-        assertThat(page.locator("#model-deployment-size-churn")).containsText("1Gi");
         Portal.screenshot(page, "loop-model-autoscaling");
         // its replicas over time: a chart, and the rescales (none yet without load) in words
         page.locator("#model-scaling-history-churn").click();
