@@ -60,6 +60,32 @@ func (r *run) writeRecord(trace []job, start time.Time) error {
 // liveTrace reads a record back as a trace: each job arrives when it arrived live and runs as long as it ran live
 // (ended − bound). Jobs that never ended live are left out.
 func liveTrace(path string) ([]job, error) {
+	rows, err := readRecord(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []job
+	for _, r := range rows {
+		out = append(out, job{name: r.name, gpus: r.gpus, at: seconds(r.arrived), duration: seconds(r.ended - r.bound)})
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].at < out[b].at })
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no job that was bound and ended", path)
+	}
+	return out, nil
+}
+
+// recorded is one complete line of a record: a job that was bound and ended live (times in seconds since the trace
+// started).
+type recorded struct {
+	name                  string
+	gpus                  int
+	arrived, bound, ended float64
+	node                  string
+}
+
+// readRecord reads a record's complete lines, in the file's order; jobs never bound or never ended are left out.
+func readRecord(path string) ([]recorded, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -72,20 +98,16 @@ func liveTrace(path string) ([]job, error) {
 	if len(rows) == 0 || len(rows[0]) != len(recordHeader) {
 		return nil, fmt.Errorf("%s: not a gpufit-bench record (header %v)", path, recordHeader)
 	}
-	var out []job
+	var out []recorded
 	for _, row := range rows[1:] {
 		gpus, err1 := strconv.Atoi(row[1])
 		arrived, err2 := strconv.ParseFloat(row[2], 64)
 		bound, err3 := strconv.ParseFloat(row[3], 64)
 		ended, err4 := strconv.ParseFloat(row[4], 64)
-		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil || row[5] == "" {
 			continue
 		}
-		out = append(out, job{name: row[0], gpus: gpus, at: seconds(arrived), duration: seconds(ended - bound)})
-	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].at < out[b].at })
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no job that was bound and ended", path)
+		out = append(out, recorded{name: row[0], gpus: gpus, arrived: arrived, bound: bound, ended: ended, node: row[5]})
 	}
 	return out, nil
 }
@@ -97,12 +119,7 @@ func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Se
 // measure: whole free nodes and stranded GPUs (free GPUs on nodes with fewer free than the smallest waiting request)
 // as time averages, and the waits from arrival to bind.
 func recordedFigures(path string, nodeCount int) (simResult, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return simResult{}, err
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	rows, err := readRecord(path)
 	if err != nil {
 		return simResult{}, err
 	}
@@ -116,17 +133,11 @@ func recordedFigures(path string, nodeCount int) (simResult, error) {
 	var changes []change
 	var res simResult
 	var all, eight []float64
-	for _, row := range rows[1:] {
-		gpus, err1 := strconv.Atoi(row[1])
-		arrived, err2 := strconv.ParseFloat(row[2], 64)
-		bound, err3 := strconv.ParseFloat(row[3], 64)
-		ended, err4 := strconv.ParseFloat(row[4], 64)
-		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
-			continue
-		}
+	for _, r := range rows {
+		gpus, arrived, bound := r.gpus, r.arrived, r.bound
 		changes = append(changes, change{at: arrived, waiting: gpus, arrives: true},
-			change{at: bound, waiting: gpus}, change{at: bound, node: row[5], gpus: gpus},
-			change{at: ended, node: row[5], gpus: -gpus})
+			change{at: bound, waiting: gpus}, change{at: bound, node: r.node, gpus: gpus},
+			change{at: r.ended, node: r.node, gpus: -gpus})
 		all = append(all, bound-arrived)
 		if gpus == 8 {
 			eight = append(eight, bound-arrived)
@@ -194,12 +205,7 @@ func recordedFigures(path string, nodeCount int) (simResult, error) {
 // places as the offline replay does; one that does not saw another state than the record (its cache lagging the
 // API server) or scored otherwise.
 func checkLive(path string, nodeCount int) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	rows, err := readRecord(path)
 	if err != nil {
 		return err
 	}
@@ -215,18 +221,12 @@ func checkLive(path string, nodeCount int) error {
 	}
 	var jobs []rec
 	prefix := ""
-	for _, row := range rows[1:] {
-		gpus, err1 := strconv.Atoi(row[1])
-		bound, err2 := strconv.ParseFloat(row[3], 64)
-		ended, err3 := strconv.ParseFloat(row[4], 64)
-		if err1 != nil || err2 != nil || err3 != nil || row[5] == "" {
-			continue
+	for _, r := range rows {
+		if i := strings.LastIndex(r.node, "-"); i > 0 {
+			prefix = r.node[:i+1]
 		}
-		if i := strings.LastIndex(row[5], "-"); i > 0 {
-			prefix = row[5][:i+1]
-		}
-		jobs = append(jobs, rec{gpus: gpus, node: row[5]})
-		evs = append(evs, ev{at: bound, job: len(jobs) - 1, bind: true}, ev{at: ended, job: len(jobs) - 1})
+		jobs = append(jobs, rec{gpus: r.gpus, node: r.node})
+		evs = append(evs, ev{at: r.bound, job: len(jobs) - 1, bind: true}, ev{at: r.ended, job: len(jobs) - 1})
 	}
 	// at equal times an end first: the record observed both, and a pod bound the moment another ended used its GPUs
 	sort.SliceStable(evs, func(a, b int) bool {
