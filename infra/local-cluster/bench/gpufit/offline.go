@@ -49,6 +49,11 @@ type rule struct {
 	name    string
 	choose  func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (node int, devices []int)
 	observe func(now float64, waiting []int)
+	// holds: a job that needs a whole node and fits nowhere is nominated to the node gpufit.NominationChoice picks,
+	// as gpu-fit's PostFilter does; other jobs do not fit there while it is nominated (kube-scheduler counts a
+	// nominated pod of equal priority as holding its resources when it filters other pods), and the job is tried on
+	// it first
+	holds bool
 }
 
 // simEpoch is time 0 of a replay: bound pods get StartTime simEpoch + their bind time, as the kubelet would set it.
@@ -66,7 +71,8 @@ func simRules() []rule {
 	return []rule{
 		{name: "upstream-default", choose: byResourceScore(stockScore)},
 		{name: "default-scheduler", choose: byResourceScore(mostAllocatedScore)},
-		{name: "gpu-fit", choose: pluginRule(plugin)},
+		{name: "gpu-fit", choose: pluginRule(plugin), holds: true},
+		{name: "gpu-fit-no-hold", choose: pluginRule(plugin)},
 		// gpu-fit's Score before the GPU-pod key (fragmentation, domain, best fit), kept to show what that key does:
 		// the same devices (gpufit.Place), ties at random like the others
 		{name: "gpu-fit-v1", choose: func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (int, []int) {
@@ -241,6 +247,8 @@ func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
 	where := make([]int, len(trace))
 	held := make([][]int, len(trace))
 	bound := make([]float64, len(trace))
+	nominatedTo := make([]int, len(trace)) // node index + 1; 0: none
+	holder := make([]int, nodeCount)       // job index + 1 nominated to the node; 0: none
 
 	var events []simEvent
 	for i, j := range trace {
@@ -347,12 +355,20 @@ func replay(trace []job, nodeCount int, r rule, tieSeed int64) simResult {
 		still := pending[:0]
 		for _, k := range pending {
 			want := trace[k].gpus
-			ni, devices := r.choose(nodes, pods[k], want, rng)
+			ni, devices := -1, []int(nil)
+			if r.holds {
+				ni, devices = chooseWithHolds(r, nodes, holder, nominatedTo, k, pods[k], want, rng)
+			} else {
+				ni, devices = r.choose(nodes, pods[k], want, rng)
+			}
 			if ni < 0 {
 				still = append(still, k)
 				attempts[k]++
 				lastTry[k] = t
 				continue
+			}
+			if nn := nominatedTo[k]; nn > 0 {
+				holder[nn-1], nominatedTo[k] = 0, 0
 			}
 			n := nodes[ni]
 			if !n.topo.Take(devices) {
@@ -439,6 +455,43 @@ func offline(o options, trace []job, runs int) {
 			f(func(x simResult) float64 { return x.wait8 }), f(func(x simResult) float64 { return x.wait8P95 }),
 			f(func(x simResult) float64 { return float64(x.acrossDomains) }), rs[0].upTo4)
 	}
+}
+
+// chooseWithHolds is one try of job k under a rule that holds nodes: its nominated node first, as kube-scheduler
+// tries a pod's nominated node before any other; else the rule among the nodes nobody else holds; else, for a job
+// that needs a whole node, a nomination (kept while it still fits there in principle, as gpu-fit's PostFilter keeps
+// it).
+func chooseWithHolds(r rule, nodes []*simNode, holder, nominatedTo []int, k int, pod *v1.Pod, want int,
+	rng *rand.Rand) (int, []int) {
+	if nn := nominatedTo[k] - 1; nn >= 0 {
+		if devices, ok := nodes[nn].topo.Choose(want); ok && fitsByCount(nodes[nn], want) {
+			return nn, devices
+		}
+	}
+	var open []*simNode
+	var index []int
+	var candidates []gpufit.NominationCandidate
+	for i, n := range nodes {
+		if h := holder[i]; h != 0 && h-1 != k {
+			continue
+		}
+		open, index = append(open, n), append(index, i)
+		candidates = append(candidates, gpufit.NominationCandidate{Node: n.topo.Name, Healthy: n.topo.Healthy(),
+			Free: n.topo.Free(), GPUPods: n.pods})
+	}
+	if i, devices := r.choose(open, pod, want, rng); i >= 0 {
+		return index[i], devices
+	}
+	if nominatedTo[k] == 0 {
+		if c, ok := gpufit.NominationChoice(candidates, want); ok {
+			for i, n := range nodes {
+				if n.topo.Name == c {
+					holder[i], nominatedTo[k] = k+1, i+1
+				}
+			}
+		}
+	}
+	return -1, nil
 }
 
 // due is when a job that failed attempts (> 0) times, last at lastTry, leaves kube-scheduler's backoff.

@@ -80,6 +80,31 @@ func TestReplayGpuFitKeepsTheNodeNearestWholeForTheEightGPUJob(t *testing.T) {
 	}
 }
 
+// One node: a 4-GPU job until 20 s, an 8-GPU job from 1 s, and from 3 s a 1-GPU job every 2 s, each for 30 s. Without
+// a hold every GPU freed goes to a 1-GPU job and the 8-GPU job waits until the stream has drained; gpu-fit nominates
+// the node to it, the 1-GPU jobs stop landing there, and it starts when the 4-GPU job ends. Both queue orders.
+func TestReplayGpuFitHoldsANodeForTheWaitingEightGPUJob(t *testing.T) {
+	trace := []job{
+		{name: "a-g4", at: 0, gpus: 4, duration: 20 * time.Second},
+		{name: "b-g8", at: time.Second, gpus: 8, duration: 10 * time.Second},
+	}
+	for at := 3; at <= 41; at += 2 {
+		trace = append(trace, job{name: "s-g1", at: time.Duration(at) * time.Second, gpus: 1, duration: 30 * time.Second})
+	}
+	defer func(was bool) { backoffOrder = was }(backoffOrder)
+	for _, order := range []bool{false, true} {
+		backoffOrder = order
+		if got := replay(trace, 1, ruleNamed(t, "gpu-fit"), 1).wait8; got != 19 {
+			t.Errorf("backoff order %v: gpu-fit's 8-GPU job waited %.0f s, want 19 (from 1 s until the 4-GPU job ends)", order, got)
+		}
+		for _, name := range []string{"gpu-fit-no-hold", "default-scheduler"} {
+			if got := replay(trace, 1, ruleNamed(t, name), 1).wait8; got < 40 {
+				t.Errorf("backoff order %v: %s's 8-GPU job waited %.0f s: the trace does not starve it, so it proves nothing", order, name, got)
+			}
+		}
+	}
+}
+
 // Four 1-GPU jobs on one node of two 4-GPU domains, then a 4-GPU job: the device choice keeps the 1-GPU jobs in one
 // domain under every rule, so the 4-GPU job gets the other whole domain.
 func TestReplayKeepsSmallJobsInOneDomain(t *testing.T) {

@@ -37,12 +37,13 @@ type reservation struct {
 }
 
 var (
-	_ fwk.FilterPlugin    = (*GPUFit)(nil)
-	_ fwk.ScorePlugin     = (*GPUFit)(nil)
-	_ fwk.ReservePlugin   = (*GPUFit)(nil)
-	_ fwk.BindPlugin      = (*GPUFit)(nil)
-	_ fwk.ScoreExtensions = (*GPUFit)(nil)
-	_ fwk.SignPlugin      = (*GPUFit)(nil)
+	_ fwk.FilterPlugin     = (*GPUFit)(nil)
+	_ fwk.ScorePlugin      = (*GPUFit)(nil)
+	_ fwk.ReservePlugin    = (*GPUFit)(nil)
+	_ fwk.BindPlugin       = (*GPUFit)(nil)
+	_ fwk.ScoreExtensions  = (*GPUFit)(nil)
+	_ fwk.SignPlugin       = (*GPUFit)(nil)
+	_ fwk.PostFilterPlugin = (*GPUFit)(nil)
 )
 
 // SignerName is the key of gpu-fit's fragment of a pod's scheduling signature.
@@ -246,6 +247,90 @@ func NormalizeRanks(scores fwk.NodeScoreList) {
 	for i := range scores {
 		scores[i].Score = rank[scores[i].Score]
 	}
+}
+
+// NominationCandidate is a node as PostFilter weighs it for a large pod that fits nowhere now.
+type NominationCandidate struct {
+	Node    string
+	Healthy int // healthy GPUs
+	Free    int // healthy GPUs free now
+	GPUPods int // pods holding GPUs there, each of which must leave before the node is whole
+}
+
+// NominationChoice is the node a pod that wants GPUs and fits nowhere is nominated to, or false. Only a large pod
+// is — one that needs more than half a node's healthy GPUs, so no pod of its size could ever share the node with
+// it; smaller pods find room as GPUs are freed anywhere. Among the nodes whose healthy GPUs would hold it: the one
+// with the fewest GPU pods (the soonest whole, by key 3's argument), then the most free GPUs, then by name.
+func NominationChoice(candidates []NominationCandidate, want int) (string, bool) {
+	best := -1
+	for i, c := range candidates {
+		if c.Healthy < want || 2*want <= c.Healthy {
+			continue
+		}
+		if best < 0 || c.GPUPods < candidates[best].GPUPods ||
+			c.GPUPods == candidates[best].GPUPods && (c.Free > candidates[best].Free ||
+				c.Free == candidates[best].Free && c.Node < candidates[best].Node) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return "", false
+	}
+	return candidates[best].Node, true
+}
+
+// PostFilter holds a node for a large GPU pod that fits nowhere: it nominates the node that will be whole soonest
+// (NominationChoice) and keeps that nomination while the node could still take the pod. kube-scheduler then counts
+// the nominated pod's GPUs as taken on that node when it filters every pod of the same or lower priority, so
+// smaller pods stop landing on the node that drains for it, and tries the pod on it first — without this, a
+// kube-scheduler queue lets newcomers take each freed GPU while the large pod waits out its backoff (DESIGN.md).
+// Nothing is evicted; nodes that failed for reasons a node's GPUs cannot change (type, taints, selectors) are not
+// candidates, nor nodes already held for another pod.
+func (g *GPUFit) PostFilter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, statuses fwk.NodeToStatusReader) (*fwk.PostFilterResult, *fwk.Status) {
+	want := gputopo.PodGPUs(pod)
+	if want == 0 {
+		return nil, fwk.NewStatus(fwk.Unschedulable)
+	}
+	nodes, err := g.handle.SnapshotSharedLister().NodeInfos().List()
+	if err != nil {
+		return nil, fwk.AsStatus(err)
+	}
+	var candidates []NominationCandidate
+	for _, ni := range nodes {
+		node := ni.Node()
+		if node == nil || statuses.Get(node.Name).Code() != fwk.Unschedulable || g.heldForAnother(node.Name, pod.UID) {
+			continue
+		}
+		n, gpuPods := g.nodeState(ni, pod.UID)
+		candidates = append(candidates, NominationCandidate{Node: node.Name, Healthy: n.Healthy(), Free: n.Free(), GPUPods: gpuPods})
+	}
+	chosen, ok := "", false
+	for _, c := range candidates {
+		// a node being drained for the pod stays its own until the pod is bound: moving on would waste the drain
+		if c.Node == pod.Status.NominatedNodeName && c.Healthy >= want && 2*want > c.Healthy {
+			chosen, ok = c.Node, true
+		}
+	}
+	if !ok {
+		chosen, ok = NominationChoice(candidates, want)
+	}
+	if !ok {
+		return nil, fwk.NewStatus(fwk.Unschedulable)
+	}
+	// Override even when the node stays the same: DefaultPreemption, which runs first, asks to clear the nomination
+	// when it finds no victims, and the last plugin's nomination is the one kube-scheduler keeps
+	return &fwk.PostFilterResult{NominatingInfo: &fwk.NominatingInfo{NominatedNodeName: chosen, NominatingMode: fwk.ModeOverride}},
+		fwk.NewStatus(fwk.Unschedulable, fmt.Sprintf("node %s is held for it until %d GPUs are free there", chosen, want))
+}
+
+// heldForAnother tells whether a pod other than self that wants GPUs is nominated to the node.
+func (g *GPUFit) heldForAnother(node string, self types.UID) bool {
+	for _, p := range g.handle.NominatedPodsForNode(node) {
+		if p.GetPod().UID != self && gputopo.PodGPUs(p.GetPod()) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Reserve picks the pod's devices on the chosen node and remembers them until Bind has written them.
