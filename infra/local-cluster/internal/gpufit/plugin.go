@@ -285,7 +285,7 @@ func NominationChoice(candidates []NominationCandidate, want int) (string, bool)
 // smaller pods stop landing on the node that drains for it, and tries the pod on it first — without this, a
 // kube-scheduler queue lets newcomers take each freed GPU while the large pod waits out its backoff (DESIGN.md).
 // Nothing is evicted; nodes that failed for reasons a node's GPUs cannot change (type, taints, selectors) are not
-// candidates, nor nodes already held for another pod.
+// candidates, nor nodes already held for another pod, nor nodes with a GPU pod that does not end on its own (drains).
 func (g *GPUFit) PostFilter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, statuses fwk.NodeToStatusReader) (*fwk.PostFilterResult, *fwk.Status) {
 	want := gputopo.PodGPUs(pod)
 	if want == 0 {
@@ -298,7 +298,8 @@ func (g *GPUFit) PostFilter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, st
 	var candidates []NominationCandidate
 	for _, ni := range nodes {
 		node := ni.Node()
-		if node == nil || statuses.Get(node.Name).Code() != fwk.Unschedulable || g.heldForAnother(node.Name, pod.UID) {
+		if node == nil || statuses.Get(node.Name).Code() != fwk.Unschedulable || g.heldForAnother(node.Name, pod.UID) ||
+			!drains(ni) {
 			continue
 		}
 		n, gpuPods := g.nodeState(ni, pod.UID)
@@ -321,6 +322,25 @@ func (g *GPUFit) PostFilter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, st
 	// when it finds no victims, and the last plugin's nomination is the one kube-scheduler keeps
 	return &fwk.PostFilterResult{NominatingInfo: &fwk.NominatingInfo{NominatedNodeName: chosen, NominatingMode: fwk.ModeOverride}},
 		fwk.NewStatus(fwk.Unschedulable, fmt.Sprintf("node %s is held for it until %d GPUs are free there", chosen, want))
+}
+
+// drains tells whether the node's GPU pods end on their own: none is kept running by a controller (a ReplicaSet's
+// model server, a StatefulSet's notebook, a DaemonSet's agent), which would replace it or never leave, so a node held
+// for a large pod could idle its free GPUs for good.
+func drains(ni fwk.NodeInfo) bool {
+	for _, pi := range ni.GetPods() {
+		p := pi.GetPod()
+		if gputopo.PodGPUs(p) == 0 {
+			continue
+		}
+		if owner := metav1.GetControllerOf(p); owner != nil {
+			switch owner.Kind {
+			case "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController":
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // heldForAnother tells whether a pod other than self that wants GPUs is nominated to the node.

@@ -6,9 +6,11 @@ import (
 	"testing"
 
 	v1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/backend/cache"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
+	"k8s.io/utils/ptr"
 )
 
 // holdHandle is the part of the scheduler's handle PostFilter reads: the snapshot and the nominations.
@@ -20,6 +22,15 @@ type holdHandle struct {
 
 func (h holdHandle) SnapshotSharedLister() fwk.SharedLister         { return h.snapshot }
 func (h holdHandle) NominatedPodsForNode(node string) []fwk.PodInfo { return h.nominated[node] }
+
+// snapshotPod is the (only) pod the snapshot has on node, to edit in place.
+func snapshotPod(t *testing.T, g *GPUFit, node string) *v1.Pod {
+	ni, err := g.handle.SnapshotSharedLister().NodeInfos().Get(node)
+	if err != nil || len(ni.GetPods()) != 1 {
+		t.Fatalf("node %s: %v, %d pods", node, err, len(ni.GetPods()))
+	}
+	return ni.GetPods()[0].GetPod()
+}
 
 func onNode(p *v1.Pod, node string) *v1.Pod {
 	p.Spec.NodeName = node
@@ -95,6 +106,14 @@ func TestPostFilterNominatesTheNodeWithTheFewestGPUPodsWherePreemptionCouldHelp(
 	statuses.Set("h100-2", fwk.NewStatus(fwk.UnschedulableAndUnresolvable, "untolerated taint"))
 	if got := nominatedNode(t, g, pod, statuses); got != "h100-1" {
 		t.Fatalf("nominated %q, want h100-1 once h100-2 is out of the question", got)
+	}
+	// a node whose GPU pod is kept running by a controller (a notebook's StatefulSet) never drains: not held
+	g, statuses = holdCluster(t, nil)
+	snapshotPod(t, g, "h100-1").OwnerReferences = []metav1.OwnerReference{{Kind: "StatefulSet", Name: "lab",
+		APIVersion: "apps/v1", Controller: ptr.To(true)}}
+	statuses.Set("h100-2", fwk.NewStatus(fwk.UnschedulableAndUnresolvable, "untolerated taint"))
+	if got := nominatedNode(t, g, pod, statuses); got != "h100-0" {
+		t.Fatalf("nominated %q, want h100-0: h100-1's notebook will not leave", got)
 	}
 	// a pod of at most half a node is not held for
 	if got := nominatedNode(t, g, gpuPod(4, ""), statuses); got != "" {
