@@ -355,8 +355,17 @@ public final class StatusDeriver {
             int largestFree = inventory.type(spec.gpuType()).map(GpuInventory.GpuTypeCapacity::largestFreeOnNode)
                     .orElse(0);
             if (largestFree < spec.gpus()) {
-                return Reason.of("no-node-gpus", "no " + type + " node has " + spec.gpus() + " free GPU"
-                                + (spec.gpus() == 1 ? "" : "s") + " (the most free on one node: " + largestFree + ")",
+                String noNode = "no " + type + " node has " + spec.gpus() + " free GPU" + (spec.gpus() == 1 ? "" : "s")
+                        + " (the most free on one node: " + largestFree + ")";
+                // the scheduler nominated a node for it (gpu-fit's hold, or a preemption): say that it will start
+                String held = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+                if (held != null && !held.isBlank()) {
+                    return Reason.of("node-held", noNode + "; node " + held + " is kept for it and it starts there"
+                                    + " as the workloads on it finish",
+                            Map.of("gpuType", spec.gpuType(), "gpus", spec.gpus(), "largestFree", largestFree,
+                                    "node", held));
+                }
+                return Reason.of("no-node-gpus", noNode,
                         Map.of("gpuType", spec.gpuType(), "gpus", spec.gpus(), "largestFree", largestFree));
             }
         }

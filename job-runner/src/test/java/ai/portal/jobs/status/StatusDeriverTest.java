@@ -151,6 +151,15 @@ class StatusDeriverTest {
                 List.of(pending), kueue(admitted), queue(8, 4, null), null, List.of(scheduler), inventory));
         assertThat(status.stage()).isEqualTo(Phase.Stage.SCHEDULING);
         assertThat(status.reason().text()).isEqualTo("no H100 node has 4 free GPUs (the most free on one node: 2)");
+
+        // the scheduler holds a node for it (gpu-fit's nomination): the reason says it will start there
+        Pod held = new PodBuilder(pending).editStatus().withNominatedNodeName("h1").endStatus().build();
+        WorkloadStatus waiting = StatusDeriver.derive(observe(job(4, Desired.RUNNING, "uid"), running,
+                List.of(held), kueue(admitted), queue(8, 4, null), null, List.of(scheduler), inventory));
+        assertThat(waiting.reason().code()).isEqualTo("node-held");
+        assertThat(waiting.reason().text()).isEqualTo("no H100 node has 4 free GPUs (the most free on one node: 2);"
+                + " node h1 is kept for it and it starts there as the workloads on it finish");
+        assertThat(waiting.reason().args()).containsEntry("node", "h1").containsEntry("largestFree", 2);
     }
 
     @Test

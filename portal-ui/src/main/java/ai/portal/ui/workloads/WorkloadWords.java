@@ -33,7 +33,8 @@ public final class WorkloadWords {
             "team-quota-full", List.of("team", "used", "quota", "ahead"),
             "exceeds-quota", List.of("team", "quota"),
             "behind-others", List.of("ahead"),
-            "no-node-gpus", List.of("gpuType", "gpus", "largestFree"));
+            "no-node-gpus", List.of("gpuType", "gpus", "largestFree"),
+            "node-held", List.of("gpuType", "gpus", "largestFree", "node"));
 
     /** Reason codes whose message needs no argument. */
     public static final List<String> PLAIN_REASONS = List.of("admission-checks", "cancelled", "container-config",
