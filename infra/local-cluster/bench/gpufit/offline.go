@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"sort"
 	"time"
 
@@ -49,7 +50,7 @@ type rule struct {
 	name    string
 	choose  func(nodes []*simNode, pod *v1.Pod, want int, rng *rand.Rand) (node int, devices []int)
 	observe func(now float64, waiting []int)
-	// holds: a job that needs a whole node and fits nowhere is nominated to the node gpufit.NominationChoice picks,
+	// holds: a job of more than half a node that fits nowhere is nominated to the node gpufit.NominationChoice picks,
 	// as gpu-fit's PostFilter does; other jobs do not fit there while it is nominated (kube-scheduler counts a
 	// nominated pod of equal priority as holding its resources when it filters other pods), and the job is tried on
 	// it first
@@ -459,7 +460,7 @@ func offline(o options, trace []job, runs int) {
 
 // chooseWithHolds is one try of job k under a rule that holds nodes: its nominated node first, as kube-scheduler
 // tries a pod's nominated node before any other; else the rule among the nodes nobody else holds; else, for a job
-// that needs a whole node, a nomination (kept while it still fits there in principle, as gpu-fit's PostFilter keeps
+// of more than half a node, a nomination (kept while it still fits there in principle, as gpu-fit's PostFilter keeps
 // it).
 func chooseWithHolds(r rule, nodes []*simNode, holder, nominatedTo []int, k int, pod *v1.Pod, want int,
 	rng *rand.Rand) (int, []int) {
@@ -484,11 +485,8 @@ func chooseWithHolds(r rule, nodes []*simNode, holder, nominatedTo []int, k int,
 	}
 	if nominatedTo[k] == 0 {
 		if c, ok := gpufit.NominationChoice(candidates, want); ok {
-			for i, n := range nodes {
-				if n.topo.Name == c {
-					holder[i], nominatedTo[k] = k+1, i+1
-				}
-			}
+			i := index[slices.IndexFunc(candidates, func(n gpufit.NominationCandidate) bool { return n.Node == c })]
+			holder[i], nominatedTo[k] = k+1, i+1
 		}
 	}
 	return -1, nil

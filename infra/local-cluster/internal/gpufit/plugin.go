@@ -257,6 +257,10 @@ type NominationCandidate struct {
 	GPUPods int // pods holding GPUs there, each of which must leave before the node is whole
 }
 
+// holds tells whether the node may be held for a pod of want GPUs: its healthy GPUs would take the pod, and the pod
+// needs more than half of them.
+func (c NominationCandidate) holds(want int) bool { return c.Healthy >= want && 2*want > c.Healthy }
+
 // NominationChoice is the node a pod that wants GPUs and fits nowhere is nominated to, or false. Only a large pod
 // is — one that needs more than half a node's healthy GPUs, so no pod of its size could ever share the node with
 // it; smaller pods find room as GPUs are freed anywhere. Among the nodes whose healthy GPUs would hold it: the one
@@ -264,7 +268,7 @@ type NominationCandidate struct {
 func NominationChoice(candidates []NominationCandidate, want int) (string, bool) {
 	best := -1
 	for i, c := range candidates {
-		if c.Healthy < want || 2*want <= c.Healthy {
+		if !c.holds(want) {
 			continue
 		}
 		if best < 0 || c.GPUPods < candidates[best].GPUPods ||
@@ -308,7 +312,7 @@ func (g *GPUFit) PostFilter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, st
 	chosen, ok := "", false
 	for _, c := range candidates {
 		// a node being drained for the pod stays its own until the pod is bound: moving on would waste the drain
-		if c.Node == pod.Status.NominatedNodeName && c.Healthy >= want && 2*want > c.Healthy {
+		if c.Node == pod.Status.NominatedNodeName && c.holds(want) {
 			chosen, ok = c.Node, true
 		}
 	}
