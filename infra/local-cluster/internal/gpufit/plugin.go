@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
 	fwk "k8s.io/kube-scheduler/framework"
 
 	"ai.portal/local-cluster/internal/gputopo"
@@ -24,16 +25,42 @@ import (
 const Name = "GPUFit"
 
 // GPUFit is the plugin. reserved holds the devices chosen for pods between Reserve and the moment their
-// annotation (written with the Binding) reaches the scheduler's cache, so pods scheduled meanwhile see them.
+// annotation (written with the Binding) reaches the scheduler's cache, so pods scheduled meanwhile see them. views
+// keeps each node's GPUs as last worked out, for the node's NodeInfo generation they were worked out from.
 type GPUFit struct {
 	handle   fwk.Handle
 	mu       sync.Mutex
 	reserved map[types.UID]reservation
+	views    map[string]*nodeView
 }
 
 type reservation struct {
 	node    string
 	devices []int
+}
+
+// nodeView is a node's GPUs in one state of the scheduler's NodeInfo (its generation): which are held, how many GPU
+// pods hold them, and the placements already evaluated there. Filter and Score ask for every node in every
+// attempt, while a bind changes one node: rebuilding all of them each time was most of gpu-fit's cost per attempt
+// (BenchmarkAttempt64Nodes). The node is never changed once built; placements is filled as pods ask.
+type nodeView struct {
+	generation int64
+	node       *gputopo.Node
+	gpuPods    int
+	mu         sync.Mutex
+	placements map[int]Placement
+}
+
+// place is Place on the view's node, worked out once per request size.
+func (v *nodeView) place(want int) Placement {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	pl, ok := v.placements[want]
+	if !ok {
+		pl = Place(v.node, v.gpuPods, want)
+		v.placements[want] = pl
+	}
+	return pl
 }
 
 var (
@@ -51,16 +78,85 @@ const SignerName = "v1.Pod.Spec.GPURequestAndProduct()"
 
 // New is the plugin factory registered with app.WithPlugin. The plugin takes no arguments.
 func New(_ context.Context, _ runtime.Object, h fwk.Handle) (fwk.Plugin, error) {
-	return &GPUFit{handle: h, reserved: map[types.UID]reservation{}}, nil
+	g := newGPUFit(h)
+	if h == nil { // a replay without a scheduler (bench/gpufit --offline)
+		return g, nil
+	}
+	if f := h.SharedInformerFactory(); f != nil {
+		// a reservation ends when its pod's annotation reaches the cache (nodeState), or when the pod goes first;
+		// a view ends with its node
+		if _, err := f.Core().V1().Pods().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+			DeleteFunc: func(obj any) {
+				if p, ok := unwrap[*v1.Pod](obj); ok {
+					g.mu.Lock()
+					delete(g.reserved, p.UID)
+					g.mu.Unlock()
+				}
+			},
+		}); err != nil {
+			return nil, err
+		}
+		if _, err := f.Core().V1().Nodes().Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+			DeleteFunc: func(obj any) {
+				if n, ok := unwrap[*v1.Node](obj); ok {
+					g.mu.Lock()
+					delete(g.views, n.Name)
+					g.mu.Unlock()
+				}
+			},
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+func newGPUFit(h fwk.Handle) *GPUFit {
+	return &GPUFit{handle: h, reserved: map[types.UID]reservation{}, views: map[string]*nodeView{}}
+}
+
+// unwrap is the object of an informer's delete event, which may come as a tombstone when the watch missed it.
+func unwrap[T any](obj any) (T, bool) {
+	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = t.Obj
+	}
+	o, ok := obj.(T)
+	return o, ok
 }
 
 func (g *GPUFit) Name() string { return Name }
 
+// view is the node's GPUs as the scheduler's snapshot has them now: the view kept for the NodeInfo's generation,
+// else one built and kept. The scheduler gives a NodeInfo a new generation whenever its node or pods change, in its
+// cache and in the copies it filters with (nominated pods added, victims removed) — except in a pod group's
+// scheduling cycle, which assumes the group's pods into the snapshot in place and keeps the generation, so no view
+// is kept or used there.
+func (g *GPUFit) view(state fwk.CycleState, ni fwk.NodeInfo, self types.UID) *nodeView {
+	name := ni.Node().Name
+	inPlace := state != nil && state.IsPodGroupSchedulingCycle()
+	if !inPlace {
+		g.mu.Lock()
+		v, ok := g.views[name]
+		g.mu.Unlock()
+		if ok && v.generation == ni.GetGeneration() {
+			return v
+		}
+	}
+	n, gpuPods := g.nodeState(ni, self)
+	v := &nodeView{generation: ni.GetGeneration(), node: n, gpuPods: gpuPods, placements: map[int]Placement{}}
+	if !inPlace {
+		g.mu.Lock()
+		g.views[name] = v
+		g.mu.Unlock()
+	}
+	return v
+}
+
 // nodeState rebuilds the node's GPUs from the pods the scheduler's snapshot places on it, leaving out the pod
-// being scheduled. Pods carry their devices in gputopo.AnnotationDevices (or in reserved until it shows); pods
-// without (bound by another scheduler profile) get the devices the node's assignment would give them, in the
-// snapshot's order. gpuPods is the number of those pods that hold GPUs: all of them must leave before the node is
-// whole again.
+// being scheduled (there only in a pod group's cycle). Pods carry their devices in gputopo.AnnotationDevices (or
+// in reserved until it shows); pods without (bound by another scheduler profile) get the devices the node's
+// assignment would give them, in the snapshot's order. gpuPods is the number of those pods that hold GPUs: all of
+// them must leave before the node is whole again.
 func (g *GPUFit) nodeState(ni fwk.NodeInfo, self types.UID) (n *gputopo.Node, gpuPods int) {
 	n = gputopo.NewNode(ni.Node(), gputopo.AllocatableGPUs(ni.Node()))
 	var unplaced []int
@@ -110,7 +206,7 @@ func (g *GPUFit) SignPod(_ context.Context, pod *v1.Pod) ([]fwk.SignFragment, *f
 }
 
 // Filter admits a node when the pod's GPU type matches and enough healthy GPUs are free.
-func (g *GPUFit) Filter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, ni fwk.NodeInfo) *fwk.Status {
+func (g *GPUFit) Filter(_ context.Context, state fwk.CycleState, pod *v1.Pod, ni fwk.NodeInfo) *fwk.Status {
 	want := gputopo.PodGPUs(pod)
 	if want == 0 {
 		return nil
@@ -124,7 +220,7 @@ func (g *GPUFit) Filter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, ni fwk
 		return fwk.NewStatus(fwk.UnschedulableAndUnresolvable,
 			fmt.Sprintf("node %s: has %s, pod needs %s", node.Name, orNone(product), wantType))
 	}
-	n, _ := g.nodeState(ni, pod.UID)
+	n := g.view(state, ni, pod.UID).node
 	if n.Total() == 0 {
 		return fwk.NewStatus(fwk.UnschedulableAndUnresolvable, fmt.Sprintf("node %s: no GPUs, pod needs %d", node.Name, want))
 	}
@@ -207,13 +303,12 @@ func RawScore(pl Placement) int64 {
 }
 
 // Score gives the raw score of placing the pod's GPUs on the node; pods without GPUs score 0 everywhere.
-func (g *GPUFit) Score(_ context.Context, _ fwk.CycleState, pod *v1.Pod, ni fwk.NodeInfo) (int64, *fwk.Status) {
+func (g *GPUFit) Score(_ context.Context, state fwk.CycleState, pod *v1.Pod, ni fwk.NodeInfo) (int64, *fwk.Status) {
 	want := gputopo.PodGPUs(pod)
 	if want == 0 || ni.Node() == nil {
 		return 0, nil
 	}
-	n, gpuPods := g.nodeState(ni, pod.UID)
-	return RawScore(Place(n, gpuPods, want)), nil
+	return RawScore(g.view(state, ni, pod.UID).place(want)), nil
 }
 
 func (g *GPUFit) ScoreExtensions() fwk.ScoreExtensions { return g }
@@ -290,7 +385,7 @@ func NominationChoice(candidates []NominationCandidate, want int) (string, bool)
 // kube-scheduler queue lets newcomers take each freed GPU while the large pod waits out its backoff (DESIGN.md).
 // Nothing is evicted; nodes that failed for reasons a node's GPUs cannot change (type, taints, selectors) are not
 // candidates, nor nodes already held for another pod, nor nodes with a GPU pod that does not end on its own (drains).
-func (g *GPUFit) PostFilter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, statuses fwk.NodeToStatusReader) (*fwk.PostFilterResult, *fwk.Status) {
+func (g *GPUFit) PostFilter(_ context.Context, state fwk.CycleState, pod *v1.Pod, statuses fwk.NodeToStatusReader) (*fwk.PostFilterResult, *fwk.Status) {
 	want := gputopo.PodGPUs(pod)
 	if want == 0 {
 		return nil, fwk.NewStatus(fwk.Unschedulable)
@@ -306,8 +401,8 @@ func (g *GPUFit) PostFilter(_ context.Context, _ fwk.CycleState, pod *v1.Pod, st
 			!drains(ni) {
 			continue
 		}
-		n, gpuPods := g.nodeState(ni, pod.UID)
-		candidates = append(candidates, NominationCandidate{Node: node.Name, Healthy: n.Healthy(), Free: n.Free(), GPUPods: gpuPods})
+		v := g.view(state, ni, pod.UID)
+		candidates = append(candidates, NominationCandidate{Node: node.Name, Healthy: v.node.Healthy(), Free: v.node.Free(), GPUPods: v.gpuPods})
 	}
 	chosen, ok := "", false
 	for _, c := range candidates {
@@ -358,7 +453,7 @@ func (g *GPUFit) heldForAnother(node string, self types.UID) bool {
 }
 
 // Reserve picks the pod's devices on the chosen node and remembers them until Bind has written them.
-func (g *GPUFit) Reserve(_ context.Context, _ fwk.CycleState, pod *v1.Pod, nodeName string) *fwk.Status {
+func (g *GPUFit) Reserve(_ context.Context, state fwk.CycleState, pod *v1.Pod, nodeName string) *fwk.Status {
 	want := gputopo.PodGPUs(pod)
 	if want == 0 {
 		return nil
@@ -367,8 +462,7 @@ func (g *GPUFit) Reserve(_ context.Context, _ fwk.CycleState, pod *v1.Pod, nodeN
 	if err != nil {
 		return fwk.AsStatus(err)
 	}
-	n, _ := g.nodeState(ni, pod.UID)
-	idx, ok := n.Choose(want)
+	idx, ok := g.view(state, ni, pod.UID).node.Choose(want)
 	if !ok {
 		return fwk.NewStatus(fwk.Unschedulable, fmt.Sprintf("node %s: GPUs taken meanwhile, pod needs %d", nodeName, want))
 	}

@@ -61,7 +61,7 @@ func nodeInfo(n *v1.Node, pods ...*v1.Pod) fwk.NodeInfo {
 	return ni
 }
 
-func plugin() *GPUFit { return &GPUFit{reserved: map[types.UID]reservation{}} }
+func plugin() *GPUFit { return newGPUFit(nil) }
 
 func TestFilter(t *testing.T) {
 	typed := gpuPod(1, "")
@@ -361,17 +361,21 @@ func TestFilterNamesWhatIsMissingOnEveryStrandedNode(t *testing.T) {
 
 // BenchmarkAttempt64Nodes is what gpu-fit adds to one scheduling attempt of a 1-GPU pod on the benchmark's pool:
 // Filter and Score on 64 eight-GPU nodes holding four pods each (1, 1, 2 and 2 GPUs, devices annotated), one
-// after the other as a single scheduler worker would. kube-scheduler runs Filter on 16 goroutines, but nodeState
-// takes the plugin's one mutex for its whole pod loop.
+// after the other as a single scheduler worker would, with one node changed since the attempt before (a pod bound
+// or gone: a new NodeInfo generation), as in a burst of binds.
 func BenchmarkAttempt64Nodes(b *testing.B) {
-	var nodes []fwk.NodeInfo
+	state := func(i int) fwk.NodeInfo {
+		return nodeInfo(gpuNode("h100-"+itoa(i), 8, 4, ""), gpuPod(1, "0"), gpuPod(1, "1"), gpuPod(2, "4,5"), gpuPod(2, "2,3"))
+	}
+	var nodes, next []fwk.NodeInfo
 	for i := 0; i < 64; i++ {
-		nodes = append(nodes, nodeInfo(gpuNode("h100-"+itoa(i), 8, 4, ""),
-			gpuPod(1, "0"), gpuPod(1, "1"), gpuPod(2, "4,5"), gpuPod(2, "2,3")))
+		nodes, next = append(nodes, state(i)), append(next, state(i))
 	}
 	g, pod, ctx := plugin(), gpuPod(1, ""), context.Background()
 	b.ResetTimer()
-	for b.Loop() {
+	for k := 0; b.Loop(); k++ {
+		changed := k % 64
+		nodes[changed], next[changed] = next[changed], nodes[changed]
 		for _, ni := range nodes {
 			if st := g.Filter(ctx, nil, pod, ni); !st.IsSuccess() {
 				b.Fatal(st.Message())
