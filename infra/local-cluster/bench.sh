@@ -233,7 +233,8 @@ bench_gpufit() {
   say "gpufit.load_before $(uptime | sed 's/.*load average/load average/')"
   # shellcheck disable=SC2086 # BENCH_GPUFIT_ARGS is a list of flags
   "$CLUSTER_STATE/gpufit-bench" --kubeconfig "$CLUSTER_STATE/kubeconfig" \
-    --agent-metrics "http://127.0.0.1:$CLUSTER_AGENT_PORT/metrics" ${BENCH_GPUFIT_ARGS:-}
+    --agent-metrics "http://127.0.0.1:$CLUSTER_AGENT_PORT/metrics" \
+    --scheduler-metrics "https://127.0.0.1:$CLUSTER_SCHEDULER_PORT/metrics" ${BENCH_GPUFIT_ARGS:-}
   say "gpufit.load_after $(uptime | sed 's/.*load average/load average/')"
 }
 

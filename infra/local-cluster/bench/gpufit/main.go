@@ -50,6 +50,7 @@ type job struct {
 
 type options struct {
 	kubeconfig, metrics      string
+	schedulerMetrics         string
 	profiles                 []string
 	nodes, jobs, burst       int
 	seed                     int64
@@ -64,6 +65,7 @@ func main() {
 	var profiles string
 	flag.StringVar(&o.kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "admin kubeconfig of the local cluster")
 	flag.StringVar(&o.metrics, "agent-metrics", "", "the sim-agent's /metrics URL (GPU indices per pod)")
+	flag.StringVar(&o.schedulerMetrics, "scheduler-metrics", "", "kube-scheduler's /metrics URL (its time per pod in the burst)")
 	flag.StringVar(&profiles, "profiles", "upstream-default,default-scheduler,gpu-fit", "scheduler profiles to compare")
 	flag.IntVar(&o.nodes, "nodes", 64, "8-GPU nodes per profile")
 	flag.IntVar(&o.jobs, "jobs", 1000, "jobs in the trace")
@@ -109,6 +111,10 @@ func main() {
 	}
 	cfg.QPS, cfg.Burst = 200, 400
 	kc := kubernetes.NewForConfigOrDie(cfg)
+	sm, err := newSchedulerMetrics(o.schedulerMetrics, cfg)
+	if err != nil {
+		fail(err)
+	}
 	trace := makeTrace(o)
 	sizes := map[int]int{}
 	gpuSeconds := 0.0
@@ -121,7 +127,7 @@ func main() {
 		gpuSeconds/(float64(o.nodes*8)*o.arrivalWindow.Seconds()), o.nodes, o.nodes*8)
 	for i, p := range o.profiles {
 		ctx := context.Background()
-		r := &run{o: o, kc: kc, profile: p, pool: fmt.Sprintf("gfb%d-%d", i, time.Now().Unix()%100000)}
+		r := &run{o: o, kc: kc, sm: sm, profile: p, pool: fmt.Sprintf("gfb%d-%d", i, time.Now().Unix()%100000)}
 		if err := r.do(ctx, trace); err != nil {
 			fail(fmt.Errorf("%s: %w", p, err))
 		}
@@ -163,6 +169,7 @@ func makeTrace(o options) []job {
 type run struct {
 	o        options
 	kc       kubernetes.Interface
+	sm       *schedulerMetrics // nil: not read
 	profile  string
 	pool, ns string
 
@@ -293,6 +300,14 @@ func (r *run) burst(ctx context.Context) error {
 	}
 	wg.Wait()
 	time.Sleep(3 * time.Second) // every pod has had its first, failed attempt
+	var before schedTotals
+	if r.sm != nil {
+		var err error
+		if before, err = r.sm.totals(r.profile); err != nil {
+			say("%s.burst scheduler_metrics=unreadable (%v)", r.profile, err)
+			r.sm = nil
+		}
+	}
 	t0 := time.Now()
 	if err := r.hold(ctx, false); err != nil {
 		return err
@@ -314,6 +329,12 @@ func (r *run) burst(ctx context.Context) error {
 		if n == len(names) {
 			el := last.Sub(t0).Seconds()
 			say("%s.burst pods=%d gpus=%d release_to_all_bound_s=%.2f pods_per_s=%.1f", r.profile, n, gpus, el, float64(n)/el)
+			if r.sm != nil {
+				if after, err := r.sm.totals(r.profile); err == nil {
+					attemptMs, scoreMs := after.since(before)
+					say("%s.burst scheduler_attempt_ms_per_pod=%.3f scheduler_score_ms_per_pod=%.3f load=%s", r.profile, attemptMs, scoreMs, loadAvg())
+				}
+			}
 			break
 		}
 		if time.Now().After(deadline) {

@@ -103,4 +103,3 @@ func TestReservationsAndViewsEndWithTheirPodsAndNodes(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bufio"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/rest"
+)
+
+// schedulerMetrics reads kube-scheduler's own timings of one profile, so that a burst's pods/s, which the whole
+// machine's load moves, comes with what the scheduler itself spent per pod.
+type schedulerMetrics struct {
+	url    string
+	client *http.Client
+}
+
+// newSchedulerMetrics scrapes url with the kubeconfig's client certificate (kube-scheduler delegates authorisation
+// to the API server). The scheduler serves a certificate of its own making on loopback, so it is not verified: a
+// benchmark's reading of a local process, nothing is sent.
+func newSchedulerMetrics(url string, cfg *rest.Config) (*schedulerMetrics, error) {
+	if url == "" {
+		return nil, nil
+	}
+	tlsCfg, err := rest.TLSConfigFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if tlsCfg == nil {
+		tlsCfg = &tls.Config{}
+	}
+	tlsCfg.RootCAs, tlsCfg.InsecureSkipVerify = nil, true
+	return &schedulerMetrics{url: url, client: &http.Client{Timeout: 10 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: tlsCfg}}}, nil
+}
+
+// schedTotals are running totals of one profile: scheduling attempts that bound a pod (kube-scheduler's
+// scheduling_attempt_duration_seconds, from the pod's pop to its bind) and the Score extension point (all score
+// plugins on all feasible nodes, normalisation included).
+type schedTotals struct {
+	attempts, attemptSecs float64
+	scores, scoreSecs     float64
+}
+
+func (m *schedulerMetrics) totals(profile string) (schedTotals, error) {
+	var t schedTotals
+	resp, err := m.client.Get(m.url)
+	if err != nil {
+		return t, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return t, fmt.Errorf("%s: %s", m.url, resp.Status)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		name, labels, value, ok := promSample(sc.Text())
+		if !ok || labels["profile"] != profile {
+			continue
+		}
+		switch {
+		case name == "scheduler_scheduling_attempt_duration_seconds_sum" && labels["result"] == "scheduled":
+			t.attemptSecs = value
+		case name == "scheduler_scheduling_attempt_duration_seconds_count" && labels["result"] == "scheduled":
+			t.attempts = value
+		case name == "scheduler_framework_extension_point_duration_seconds_sum" && labels["extension_point"] == "Score" && labels["status"] == "Success":
+			t.scoreSecs = value
+		case name == "scheduler_framework_extension_point_duration_seconds_count" && labels["extension_point"] == "Score" && labels["status"] == "Success":
+			t.scores = value
+		}
+	}
+	return t, sc.Err()
+}
+
+// promSample reads one line of the Prometheus text format: name{a="x",b="y"} value (label values without commas or
+// escaped quotes, as these metrics have).
+func promSample(line string) (name string, labels map[string]string, value float64, ok bool) {
+	if line == "" || line[0] == '#' {
+		return "", nil, 0, false
+	}
+	open, end := strings.IndexByte(line, '{'), strings.LastIndexByte(line, '}')
+	if open < 0 || end < open {
+		return "", nil, 0, false
+	}
+	labels = map[string]string{}
+	for _, kv := range strings.Split(line[open+1:end], ",") {
+		if k, v, found := strings.Cut(kv, "="); found {
+			labels[k] = strings.Trim(v, `"`)
+		}
+	}
+	fields := strings.Fields(line[end+1:])
+	if len(fields) == 0 {
+		return "", nil, 0, false
+	}
+	v, err := strconv.ParseFloat(fields[0], 64)
+	return line[:open], labels, v, err == nil
+}
+
+// since is what the scheduler spent between two readings: milliseconds per bound pod's attempt and per Score.
+func (t schedTotals) since(before schedTotals) (attemptMs, scoreMs float64) {
+	per := func(secs, n float64) float64 {
+		if n <= 0 {
+			return 0
+		}
+		return 1000 * secs / n
+	}
+	return per(t.attemptSecs-before.attemptSecs, t.attempts-before.attempts), per(t.scoreSecs-before.scoreSecs, t.scores-before.scores)
+}
+
+// loadAvg is the machine's load average over the last minute, as /proc/loadavg gives it.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(b))[0]
+}
