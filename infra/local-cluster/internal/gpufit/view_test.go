@@ -7,8 +7,10 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes/fake"
+	clienttesting "k8s.io/client-go/testing"
 	fwk "k8s.io/kube-scheduler/framework"
 	"k8s.io/kubernetes/pkg/scheduler/framework"
 )
@@ -63,6 +65,26 @@ type informerHandle struct {
 
 func (h informerHandle) SharedInformerFactory() informers.SharedInformerFactory { return h.factory }
 
+// watchesStarted tells, once per watch, that the fake clientset delivers events to it. Its tracker sends a watch only
+// the objects that exist when it starts, so an object deleted between an informer's list and its watch stays in the
+// informer's cache for good (the test failed about once in 60 runs on a busy machine before it waited).
+func watchesStarted(client *fake.Clientset) <-chan struct{} {
+	started := make(chan struct{}, 8)
+	client.PrependWatchReactor("*", func(action clienttesting.Action) (bool, watch.Interface, error) {
+		var opts []metav1.ListOptions
+		if w, ok := action.(clienttesting.WatchActionImpl); ok {
+			opts = append(opts, w.ListOptions)
+		}
+		w, err := client.Tracker().Watch(action.GetResource(), action.GetNamespace(), opts...)
+		if err != nil {
+			return true, nil, err
+		}
+		started <- struct{}{}
+		return true, w, nil
+	})
+	return started
+}
+
 // A pod deleted before its GPUs' annotation reached the scheduler leaves no reservation behind, and a node deleted
 // leaves no view: neither would be asked for again, and a long-running scheduler would keep them for good.
 func TestReservationsAndViewsEndWithTheirPodsAndNodes(t *testing.T) {
@@ -70,6 +92,7 @@ func TestReservationsAndViewsEndWithTheirPodsAndNodes(t *testing.T) {
 	defer cancel()
 	pod, node := gpuPod(2, ""), gpuNode("h100-0", 8, 4, "")
 	client := fake.NewClientset(pod, node)
+	watching := watchesStarted(client)
 	factory := informers.NewSharedInformerFactory(client, 0)
 	p, err := New(ctx, nil, informerHandle{factory: factory})
 	if err != nil {
@@ -78,6 +101,9 @@ func TestReservationsAndViewsEndWithTheirPodsAndNodes(t *testing.T) {
 	g := p.(*GPUFit)
 	factory.Start(ctx.Done())
 	factory.WaitForCacheSync(ctx.Done())
+	for range 2 { // pods and nodes: a deletion before an informer watches would never reach it
+		<-watching
+	}
 
 	g.reserved[pod.UID] = reservation{node: node.Name, devices: []int{0, 1}}
 	ni := framework.NewNodeInfo()
