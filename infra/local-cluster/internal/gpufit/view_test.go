@@ -102,7 +102,11 @@ func TestReservationsAndViewsEndWithTheirPodsAndNodes(t *testing.T) {
 	factory.Start(ctx.Done())
 	factory.WaitForCacheSync(ctx.Done())
 	for range 2 { // pods and nodes: a deletion before an informer watches would never reach it
-		<-watching
+		select {
+		case <-watching:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the informers never started watching")
+		}
 	}
 
 	g.reserved[pod.UID] = reservation{node: node.Name, devices: []int{0, 1}}
