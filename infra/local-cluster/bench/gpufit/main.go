@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,6 +95,10 @@ func main() {
 		if err := checkLive(*replayLive, o.nodes); err != nil {
 			fail(err)
 		}
+		if rows, err := readRecord(*replayLive); err == nil {
+			untilWhole, afterWhole, n := eightGPUWait(rows)
+			say("live-record gpu8_jobs=%d gpu8_wait_until_node_whole_avg_s=%.2f gpu8_wait_after_node_whole_avg_s=%.2f", n, untilWhole, afterWhole)
+		}
 		say("live-record file=%s jobs=%d finished_by_s=%.2f whole_free_8gpu_nodes_avg=%.2f stranded_gpus_avg=%.2f stranded_gpus_avg_while_jobs_wait=%.2f wait all_avg_s=%.2f all_p95_s=%.2f gpu8_avg_s=%.2f gpu8_p95_s=%.2f",
 			*replayLive, len(trace), live.makespan, live.wholeFreeAvg, live.strandedAvg, live.strandedWhileWaiting,
 			live.waitAll, live.waitAllP95, live.wait8, live.wait8P95)
@@ -125,13 +130,58 @@ func main() {
 	say("trace jobs=%d seed=%d sizes(1/2/4/8)=%d/%d/%d/%d arrivals_over=%s durations=%s-%s offered_load=%.2f (GPU-seconds / (GPUs x arrival window)) nodes=%d gpus=%d",
 		len(trace), o.seed, sizes[1], sizes[2], sizes[4], sizes[8], o.arrivalWindow, o.minDuration, o.maxDuration,
 		gpuSeconds/(float64(o.nodes*8)*o.arrivalWindow.Seconds()), o.nodes, o.nodes*8)
+	bursts := burstFigures{}
 	for i, p := range o.profiles {
 		ctx := context.Background()
-		r := &run{o: o, kc: kc, sm: sm, profile: p, pool: fmt.Sprintf("gfb%d-%d", i, time.Now().Unix()%100000)}
+		r := &run{o: o, kc: kc, sm: sm, bursts: bursts, profile: p, pool: fmt.Sprintf("gfb%d-%d", i, time.Now().Unix()%100000)}
 		if err := r.do(ctx, trace); err != nil {
 			fail(fmt.Errorf("%s: %w", p, err))
 		}
 	}
+	bursts.summarise(o.profiles)
+}
+
+// burstFigures are each profile's bursts, in run order. One burst of 300 pods binds in one to two seconds, so the
+// machine's load moves it by tens of percent: a profile is compared by the median of several bursts, interleaved
+// with the other profile's (--profiles a,b,b,a,...).
+type burstFigures map[string][]burstFigure
+
+type burstFigure struct {
+	podsPerSec float64
+	// workMs is what the scheduler spent per bound pod in every extension point but Bind, whose time is the API
+	// call's (the API server's queue), not the profile's: the profile's own cost, which the load moves far less.
+	workMs float64 // < 0: not read
+}
+
+func (b burstFigures) summarise(profiles []string) {
+	seen := map[string]bool{}
+	for _, p := range profiles {
+		runs := b[p]
+		if seen[p] || len(runs) < 2 {
+			continue
+		}
+		seen[p] = true
+		var rates, work []float64
+		for _, f := range runs {
+			rates = append(rates, f.podsPerSec)
+			if f.workMs >= 0 {
+				work = append(work, f.workMs)
+			}
+		}
+		say("%s.burst_summary runs=%d pods_per_s_median=%.1f mean=%.1f min=%.1f max=%.1f scheduler_work_ms_per_pod_median=%.3f (extension points but Bind, %d runs read)",
+			p, len(runs), median(rates), avg(rates), slices.Min(rates), slices.Max(rates), median(work), len(work))
+	}
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(v))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
 }
 
 func say(format string, args ...any) { fmt.Printf("BENCH gpufit."+format+"\n", args...) }
@@ -170,6 +220,7 @@ type run struct {
 	o        options
 	kc       kubernetes.Interface
 	sm       *schedulerMetrics // nil: not read
+	bursts   burstFigures
 	profile  string
 	pool, ns string
 
@@ -329,11 +380,22 @@ func (r *run) burst(ctx context.Context) error {
 		if n == len(names) {
 			el := last.Sub(t0).Seconds()
 			say("%s.burst pods=%d gpus=%d release_to_all_bound_s=%.2f pods_per_s=%.1f", r.profile, n, gpus, el, float64(n)/el)
+			fig := burstFigure{podsPerSec: float64(n) / el, workMs: -1}
 			if r.sm != nil {
 				if after, err := r.sm.totals(r.profile); err == nil {
-					attemptMs, scoreMs := after.since(before)
-					say("%s.burst scheduler_attempt_ms_per_pod=%.3f scheduler_score_ms_per_pod=%.3f load=%s", r.profile, attemptMs, scoreMs, loadAvg())
+					attemptMs, points := after.since(before)
+					fig.workMs = 0
+					for _, p := range points {
+						if p.point != "Bind" {
+							fig.workMs += p.ms
+						}
+					}
+					say("%s.burst scheduler_attempt_ms_per_pod=%.3f load=%s", r.profile, attemptMs, loadAvg())
+					say("%s.burst scheduler_extension_point_ms_per_pod %s", r.profile, formatPoints(points))
 				}
+			}
+			if r.bursts != nil {
+				r.bursts[r.profile] = append(r.bursts[r.profile], fig)
 			}
 			break
 		}

@@ -198,6 +198,34 @@ func recordedFigures(path string, nodeCount int) (simResult, error) {
 	return res, nil
 }
 
+// eightGPUWait splits the live waits of the 8-GPU jobs in two: until the node they got was whole (its last earlier
+// job ended, or the job arrived, whichever is later) and from then to the bind — the scheduler's reaction to a whole
+// node, which its queue (backoff, other pods first) sets, not the choice of nodes. Averages in seconds.
+func eightGPUWait(rows []recorded) (untilWhole, afterWhole float64, jobs int) {
+	byNode := map[string][]recorded{}
+	for _, r := range rows {
+		byNode[r.node] = append(byNode[r.node], r)
+	}
+	for _, r := range rows {
+		if r.gpus != 8 {
+			continue
+		}
+		whole := r.arrived
+		for _, o := range byNode[r.node] {
+			if o.bound < r.bound && o.ended <= r.bound {
+				whole = max(whole, o.ended)
+			}
+		}
+		untilWhole += whole - r.arrived
+		afterWhole += r.bound - whole
+		jobs++
+	}
+	if jobs == 0 {
+		return 0, 0, 0
+	}
+	return untilWhole / float64(jobs), afterWhole / float64(jobs), jobs
+}
+
 // checkLive walks a live record in time order, rebuilding the pool as the record says it was (each bound pod's GPUs
 // as gpu-fit's Reserve would pick them on that node), and at every live bind asks the offline rules which nodes they
 // would have chosen at that moment: how often the live node is among their best (ties included), and for gpu-fit,

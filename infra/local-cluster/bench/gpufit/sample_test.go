@@ -46,3 +46,19 @@ func TestSampleTellsAFullPoolFromWaitingJobsThatFit(t *testing.T) {
 		})
 	}
 }
+
+// An 8-GPU job's live wait splits at the moment its node was whole: before, the node drained; after, the scheduler
+// had not yet come round to it.
+func TestEightGPUWaitSplitsAtTheWholeNode(t *testing.T) {
+	rows := []recorded{
+		{name: "a", gpus: 4, arrived: 0, bound: 0.5, ended: 10, node: "n0"},
+		{name: "b", gpus: 2, arrived: 1, bound: 1.5, ended: 12, node: "n0"},
+		{name: "big", gpus: 8, arrived: 2, bound: 13, ended: 40, node: "n0"},
+		{name: "later", gpus: 1, arrived: 20, bound: 41, ended: 50, node: "n0"},
+		{name: "free", gpus: 8, arrived: 5, bound: 5.5, ended: 30, node: "n1"},
+	}
+	until, after, n := eightGPUWait(rows)
+	if n != 2 || until != 5 || after != 0.75 {
+		t.Fatalf("got %v s until whole, %v s after, %d jobs; want 5, 0.75, 2", until, after, n)
+	}
+}

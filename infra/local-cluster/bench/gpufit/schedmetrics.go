@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/tls"
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,15 +42,15 @@ func newSchedulerMetrics(url string, cfg *rest.Config) (*schedulerMetrics, error
 }
 
 // schedTotals are running totals of one profile: scheduling attempts that bound a pod (kube-scheduler's
-// scheduling_attempt_duration_seconds, from the pod's pop to its bind) and the Score extension point (all score
-// plugins on all feasible nodes, normalisation included).
+// scheduling_attempt_duration_seconds, from the pod's pop to its bind) and the seconds spent in each extension
+// point (scheduler_framework_extension_point_duration_seconds, all plugins of the point, every status).
 type schedTotals struct {
 	attempts, attemptSecs float64
-	scores, scoreSecs     float64
+	pointSecs             map[string]float64
 }
 
 func (m *schedulerMetrics) totals(profile string) (schedTotals, error) {
-	var t schedTotals
+	t := schedTotals{pointSecs: map[string]float64{}}
 	resp, err := m.client.Get(m.url)
 	if err != nil {
 		return t, err
@@ -69,10 +71,8 @@ func (m *schedulerMetrics) totals(profile string) (schedTotals, error) {
 			t.attemptSecs = value
 		case name == "scheduler_scheduling_attempt_duration_seconds_count" && labels["result"] == "scheduled":
 			t.attempts = value
-		case name == "scheduler_framework_extension_point_duration_seconds_sum" && labels["extension_point"] == "Score" && labels["status"] == "Success":
-			t.scoreSecs = value
-		case name == "scheduler_framework_extension_point_duration_seconds_count" && labels["extension_point"] == "Score" && labels["status"] == "Success":
-			t.scores = value
+		case name == "scheduler_framework_extension_point_duration_seconds_sum":
+			t.pointSecs[labels["extension_point"]] += value
 		}
 	}
 	return t, sc.Err()
@@ -102,15 +102,46 @@ func promSample(line string) (name string, labels map[string]string, value float
 	return line[:open], labels, v, err == nil
 }
 
-// since is what the scheduler spent between two readings: milliseconds per bound pod's attempt and per Score.
-func (t schedTotals) since(before schedTotals) (attemptMs, scoreMs float64) {
-	per := func(secs, n float64) float64 {
-		if n <= 0 {
-			return 0
-		}
-		return 1000 * secs / n
+// since is what the scheduler spent between two readings, in milliseconds per bound pod: the attempt, and each
+// extension point that took any time, in the framework's order (others after, by name).
+func (t schedTotals) since(before schedTotals) (attemptMs float64, points []pointMs) {
+	bound := t.attempts - before.attempts
+	if bound <= 0 {
+		return 0, nil
 	}
-	return per(t.attemptSecs-before.attemptSecs, t.attempts-before.attempts), per(t.scoreSecs-before.scoreSecs, t.scores-before.scores)
+	for p, secs := range t.pointSecs {
+		if d := secs - before.pointSecs[p]; d > 0 {
+			points = append(points, pointMs{p, 1000 * d / bound})
+		}
+	}
+	order := func(p string) int {
+		if i := slices.Index(extensionPoints, p); i >= 0 {
+			return i
+		}
+		return len(extensionPoints)
+	}
+	slices.SortFunc(points, func(a, b pointMs) int {
+		return cmp.Or(cmp.Compare(order(a.point), order(b.point)), strings.Compare(a.point, b.point))
+	})
+	return 1000 * (t.attemptSecs - before.attemptSecs) / bound, points
+}
+
+// extensionPoints is the scheduling framework's order of the points it times.
+var extensionPoints = []string{"PreEnqueue", "PreFilter", "Filter", "PostFilter", "PreScore", "Score", "Reserve",
+	"Permit", "PreBind", "Bind", "PostBind", "Unreserve"}
+
+type pointMs struct {
+	point string
+	ms    float64
+}
+
+// formatPoints is the points as name=ms pairs for a BENCH line.
+func formatPoints(points []pointMs) string {
+	parts := make([]string, len(points))
+	for i, p := range points {
+		parts[i] = fmt.Sprintf("%s=%.3f", p.point, p.ms)
+	}
+	return strings.Join(parts, " ")
 }
 
 // loadAvg is the machine's load average over the last minute, as /proc/loadavg gives it.
