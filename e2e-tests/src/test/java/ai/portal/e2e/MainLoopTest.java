@@ -209,6 +209,8 @@ class MainLoopTest {
         page.locator("#job-command input").fill(
                 "python -u -c \"import time; [print('step', i) or time.sleep(1) for i in range(900)]\"");
         gpus(page, "job", "A100", 4);
+        // placed by the fragmentation-aware scheduler profile instead of the platform's default
+        choose(page, "#job-placement", "gpu-fit");
         assertThat(page.locator("#submit-verdict")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW));
         page.locator("#submit-job-submit").click();
         explained(() -> assertThat(page.locator("#submit-job-dialog")).hasCount(0), "train's submission",
@@ -231,6 +233,7 @@ class MainLoopTest {
 
         // its detail: the log lines arrive while the page is open, and its GPUs' panels have data
         page.locator("#workload-train").click();
+        assertThat(page.locator("#workload-placement")).containsText("gpu-fit");
         Locator lines = page.locator("#log-lines .portal-log-line");
         explained(() -> assertThat(lines.filter(new Locator.FilterOptions().setHasText("step")).first())
                 .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SLOW)), "train's log lines",

@@ -44,10 +44,12 @@ public class LaunchChecks {
 
     private final ClusterState cluster;
     private final StatusService status;
+    private final SchedulerChoice schedulers;
 
-    LaunchChecks(ClusterState cluster, StatusService status) {
+    LaunchChecks(ClusterState cluster, StatusService status, SchedulerChoice schedulers) {
         this.cluster = cluster;
         this.status = status;
+        this.schedulers = schedulers;
     }
 
     /** Whether the team's namespace is there (not yet provisioned, or deleted with its team, when not). */
@@ -337,7 +339,7 @@ public class LaunchChecks {
         namespaceQuota.sort(java.util.Comparator.comparing(TeamCapacity.NamespaceQuota::resource));
         return new TeamCapacity(team, archived, problem == null, problem,
                 new TeamCapacity.Notebooks((int) runningNotebooks, maxNotebooks(team)), gpus, resources,
-                namespaceQuota);
+                namespaceQuota, new TeamCapacity.Scheduling(schedulers.defaultScheduler(), schedulers.allowed()));
     }
 
     private static String whole(BigDecimal value) {

@@ -7,7 +7,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 /**
  * What a team can launch now, for the launch dialog: per GPU type its quota, what it uses, what it could borrow,
  * what the cluster has free, and the most GPUs a notebook could start with right now; the same for CPU and memory;
- * notebooks running against the team's limit; and the namespace's ResourceQuota, the hard backstop.
+ * notebooks running against the team's limit; the namespace's ResourceQuota, the hard backstop; and the scheduler
+ * profiles a workload may be placed by.
  */
 @Schema(description = "A team's remaining quota and the cluster's free capacity, for launching")
 public record TeamCapacity(
@@ -18,7 +19,8 @@ public record TeamCapacity(
         Notebooks notebooks,
         List<GpuCapacity> gpus,
         List<ResourceCapacity> resources,
-        List<NamespaceQuota> namespaceQuota) {
+        List<NamespaceQuota> namespaceQuota,
+        Scheduling scheduling) {
 
     public record Notebooks(int running, Integer max) {
     }
@@ -42,6 +44,12 @@ public record TeamCapacity(
     @Schema(description = "CPU or memory for this team (memory in bytes)")
     public record ResourceCapacity(@Schema(example = "cpu") String resource, String quota, String used,
                                    String borrowable) {
+    }
+
+    @Schema(description = "The scheduler profiles a workload may name as schedulerName, and the one it gets when it "
+            + "names none (portal.jobs.scheduling.*)")
+    public record Scheduling(@Schema(example = "default-scheduler") String defaultScheduler,
+                             @Schema(example = "[\"default-scheduler\", \"gpu-fit\"]") List<String> allowed) {
     }
 
     @Schema(description = "One resource of the namespace's ResourceQuota")

@@ -132,6 +132,10 @@ class NotebookLifecycleTest extends KueueTestSupport {
         assertThat(ofType.path("used").asInt()).isEqualTo(1);
         assertThat(ofType.path("maxStartableNow").asInt()).isZero();
         assertThat(capacity.path("notebooks").path("running").asInt()).isEqualTo(1);
+        // the launch dialogs offer the placements the platform allows, the default first chosen
+        assertThat(capacity.path("scheduling").path("defaultScheduler").asString()).isEqualTo("default-scheduler");
+        assertThat(capacity.path("scheduling").path("allowed").toString())
+                .isEqualTo("[\"default-scheduler\",\"gpu-fit\"]");
 
         // CPU-only notebooks count against max-notebooks (2)
         json(send("alice", HttpMethod.POST, "/api/v1/teams/{team}/notebooks", notebook("cpu1", 0), team),

@@ -25,7 +25,8 @@ public final class JobsApi {
 
     public record Spec(String image, String imageId, String cpu, String memory, String gpuType, int gpus,
                        String workspaceSize, List<String> command, List<String> args, List<EnvVar> env,
-                       Long maxRuntimeSeconds, Integer retries, String priority, Map<String, String> annotations) {
+                       Long maxRuntimeSeconds, Integer retries, String priority, Map<String, String> annotations,
+                       String schedulerName) {
 
         public Spec {
             command = command == null ? List.of() : command;
@@ -290,11 +291,20 @@ public final class JobsApi {
     }
 
     public record Capacity(String team, boolean archived, boolean queueReady, String queueProblem,
-                           Notebooks notebooks, List<GpuCapacity> gpus, List<ResourceCapacity> resources) {
+                           Notebooks notebooks, List<GpuCapacity> gpus, List<ResourceCapacity> resources,
+                           Scheduling scheduling) {
 
         public Capacity {
             gpus = gpus == null ? List.of() : gpus;
             resources = resources == null ? List.of() : resources;
+        }
+    }
+
+    /** The scheduler profiles a workload may be placed by, and the platform's default among them. */
+    public record Scheduling(String defaultScheduler, List<String> allowed) {
+
+        public Scheduling {
+            allowed = allowed == null ? List.of() : allowed;
         }
     }
 
@@ -314,7 +324,7 @@ public final class JobsApi {
 
     public record SubmitJob(String name, String image, List<String> command, List<String> args, List<EnvVar> env,
                             String gpuType, Integer gpus, String cpu, String memory, Long maxRuntimeSeconds,
-                            Integer retries, String priority) {
+                            Integer retries, String priority, String schedulerName) {
     }
 
     /** The answer of a dry run: could it ever run, would it start now, and why not (each naming a field). */

@@ -38,7 +38,7 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 
 /**
  * Submitting a training job: image from the catalogue, command, GPU type and count, CPU, memory, max runtime,
- * retries and priority. Every field is checked as the user types, and a dry run says whether it would start now or
+ * retries, priority and, where the platform allows more than one, the GPU placement (the scheduler profile). Every field is checked as the user types, and a dry run says whether it would start now or
  * wait in the queue and why. Opened with an existing job, it resubmits that job under a new name.
  */
 class SubmitJobDialog extends Dialog {
@@ -60,6 +60,7 @@ class SubmitJobDialog extends Dialog {
     private final IntegerField maxRuntimeMinutes = new IntegerField();
     private final IntegerField retries = new IntegerField();
     private final Select<String> priority = new Select<>();
+    private final Select<String> placement = new Select<>();
     private final Div verdict = new Div();
     private final Button submit = new Button();
     private final AtomicInteger checkGeneration = new AtomicInteger();
@@ -175,6 +176,20 @@ class SubmitJobDialog extends Dialog {
         priority.setItems(PRIORITIES);
         priority.setItemLabelGenerator(value -> getTranslation("priority." + value));
         priority.setValue("normal");
+        var scheduling = loaded.capacity().scheduling();
+        placement.setLabel(getTranslation("jobs.placement"));
+        placement.setId("job-placement");
+        placement.setHelperText(getTranslation("jobs.placement.help"));
+        if (scheduling != null && !scheduling.allowed().isEmpty()) {
+            placement.setItems(scheduling.allowed());
+            placement.setItemLabelGenerator(profile -> profile.equals(scheduling.defaultScheduler())
+                    ? getTranslation("jobs.placement.default", WorkloadWords.placement(this, profile))
+                    : WorkloadWords.placement(this, profile));
+            placement.setValue(scheduling.allowed().contains(scheduling.defaultScheduler())
+                    ? scheduling.defaultScheduler() : scheduling.allowed().getFirst());
+        }
+        // one profile allowed (or a job runner that does not say): nothing to choose, the job runner's default
+        placement.setVisible(scheduling != null && scheduling.allowed().size() > 1);
 
         for (TextField field : List.of(name, command, args, cpu, memory)) {
             field.setValueChangeMode(ValueChangeMode.LAZY);
@@ -189,6 +204,7 @@ class SubmitJobDialog extends Dialog {
         }
         image.addValueChangeListener(change -> check());
         priority.addValueChangeListener(change -> check());
+        placement.addValueChangeListener(change -> check());
         gpuType.addValueChangeListener(change -> {
             if (LaunchNotebookDialog.NO_GPU.equals(change.getValue())) {
                 gpus.setValue(0);
@@ -198,7 +214,7 @@ class SubmitJobDialog extends Dialog {
             check();
         });
         FormLayout form = new FormLayout(name, image, command, args, gpuType, gpus, cpu, memory, maxRuntimeMinutes,
-                retries, priority, env);
+                retries, priority, placement, env);
         form.setColspan(env, 2);
         form.setId("submit-form");
         return form;
@@ -222,6 +238,10 @@ class SubmitJobDialog extends Dialog {
         }
         retries.setValue(spec.retries() == null ? 0 : spec.retries());
         priority.setValue(spec.priority() == null ? "normal" : spec.priority());
+        if (spec.schedulerName() != null && placement.isVisible()
+                && placement.getListDataView().contains(spec.schedulerName())) {
+            placement.setValue(spec.schedulerName());
+        }
     }
 
     /** train → train-2, train-2 → train-3. */
@@ -272,7 +292,8 @@ class SubmitJobDialog extends Dialog {
                 : gpuType.getValue();
         return Optional.of(new SubmitJob(name.getValue(), image.getValue().id(), commandWords, argWords, variables,
                 type, type == null ? 0 : gpus.getValue(), cpu.getValue().strip(), memory.getValue().strip(),
-                maxRuntimeMinutes.getValue() * 60L, retries.getValue(), priority.getValue()));
+                maxRuntimeMinutes.getValue() * 60L, retries.getValue(), priority.getValue(),
+                placement.isVisible() ? placement.getValue() : null));
     }
 
     private boolean check(HasValidation field, boolean valid, String messageKey) {
@@ -335,6 +356,7 @@ class SubmitJobDialog extends Dialog {
                 case "maxRuntimeSeconds" -> maxRuntimeMinutes;
                 case "retries" -> retries;
                 case "priority" -> priority;
+                case "schedulerName" -> placement;
                 default -> null;
             };
             if (target != null) {

@@ -174,8 +174,14 @@ public class WorkloadView extends VerticalLayout implements PortalView, BeforeEn
         Paragraph resources = new Paragraph(WorkloadWords.resources(this, workload));
         resources.setId("workload-resources");
         boolean canAct = TeamGate.canLaunch(team);
-        summary.add(new Div(kind), WorkloadList.status(this, workload), resources, owner,
-                WorkloadActions.of(this, workload, jobs, canAct, this::refresh, null));
+        summary.add(new Div(kind), WorkloadList.status(this, workload), resources);
+        if (workload.spec() != null && workload.spec().gpus() > 0 && workload.spec().schedulerName() != null) {
+            Paragraph placement = new Paragraph(getTranslation("workload.placement",
+                    WorkloadWords.placement(this, workload.spec().schedulerName())));
+            placement.setId("workload-placement");
+            summary.add(placement);
+        }
+        summary.add(owner, WorkloadActions.of(this, workload, jobs, canAct, this::refresh, null));
         if (workload.status() != null && workload.status().exit() != null && workload.status().exit().code() != null) {
             Paragraph exit = new Paragraph(getTranslation("workload.exit", workload.status().exit().code(),
                     workload.status().exit().reason() == null ? "" : workload.status().exit().reason()));

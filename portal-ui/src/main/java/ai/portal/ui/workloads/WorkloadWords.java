@@ -131,6 +131,18 @@ public final class WorkloadWords {
         return where.getTranslation("workload.resources", gpus, spec.cpu(), spec.memory());
     }
 
+    /**
+     * A scheduler profile as the launch dialog and the workload page name it: the platform's two in words, any other
+     * profile an administrator allowed by its name.
+     */
+    static String placement(Component where, String schedulerName) {
+        return switch (schedulerName) {
+            case "default-scheduler" -> where.getTranslation("placement.default-scheduler");
+            case "gpu-fit" -> where.getTranslation("placement.gpu-fit");
+            default -> schedulerName;
+        };
+    }
+
     /** Launch check problems whose code the bundles say in other languages; the job runner's words otherwise. */
     public static final List<String> CHECK_CODES = List.of("no-node-room", "unknown-gpu-type", "larger-than-any-node",
             "no-node-gpus", "team-quota-full", "max-notebooks", "exceeds-quota", "archived");
