@@ -148,9 +148,7 @@ type burstFigures map[string][]burstFigure
 
 type burstFigure struct {
 	podsPerSec float64
-	// workMs is what the scheduler spent per bound pod in every extension point but Bind, whose time is the API
-	// call's (the API server's queue), not the profile's: the profile's own cost, which the load moves far less.
-	workMs float64 // < 0: not read
+	workMs     float64 // profileWork per bound pod; < 0: not read
 }
 
 func (b burstFigures) summarise(profiles []string) {
@@ -384,12 +382,7 @@ func (r *run) burst(ctx context.Context) error {
 			if r.sm != nil {
 				if after, err := r.sm.totals(r.profile); err == nil {
 					attemptMs, points := after.since(before)
-					fig.workMs = 0
-					for _, p := range points {
-						if p.point != "Bind" {
-							fig.workMs += p.ms
-						}
-					}
+					fig.workMs = profileWork(points)
 					say("%s.burst scheduler_attempt_ms_per_pod=%.3f load=%s", r.profile, attemptMs, loadAvg())
 					say("%s.burst scheduler_extension_point_ms_per_pod %s", r.profile, formatPoints(points))
 				}

@@ -38,8 +38,8 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 
 /**
  * Submitting a training job: image from the catalogue, command, GPU type and count, CPU, memory, max runtime,
- * retries, priority and, where the platform allows more than one, the GPU placement (the scheduler profile). Every field is checked as the user types, and a dry run says whether it would start now or
- * wait in the queue and why. Opened with an existing job, it resubmits that job under a new name.
+ * retries, priority and, where the platform allows more than one, the GPU placement (the scheduler profile). Every
+ * field is checked as the user types, and a dry run says whether it would start now or wait in the queue and why. Opened with an existing job, it resubmits that job under a new name.
  */
 class SubmitJobDialog extends Dialog {
 
