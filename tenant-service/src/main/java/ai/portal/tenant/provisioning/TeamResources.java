@@ -195,13 +195,14 @@ public final class TeamResources {
         // the API server would default a missing CPU limit to the maximum below anyway; saying it here keeps the
         // stored object equal to the desired one (and a configured default never exceeds the maximum)
         Quantity cpuLimit = defaults.cpuLimit().isBlank() ? teamCpu : new Quantity(defaults.cpuLimit());
-        limits.put("cpu", cpuLimit.getNumericalAmount().compareTo(teamCpu.getNumericalAmount()) > 0 ? teamCpu
-                : cpuLimit);
+        limits.put("cpu", atMost(cpuLimit, teamCpu));
         limits.put("memory", new Quantity(defaults.memoryLimit()));
         var ephemeral = properties.ephemeralStorage();
         limits.put("ephemeral-storage", new Quantity(ephemeral.defaultLimit()));
         Map<String, Quantity> requests = new LinkedHashMap<>();
-        requests.put("cpu", new Quantity(defaults.cpuRequest()));
+        // capped like the limit: a team given less CPU than one container's default (an admin may set "0" to
+        // freeze it) would otherwise get a LimitRange the API server refuses, and its namespace would never converge
+        requests.put("cpu", atMost(new Quantity(defaults.cpuRequest()), teamCpu));
         requests.put("memory", new Quantity(defaults.memoryRequest()));
         // the quota names ephemeral storage, so the API server refuses a pod whose containers state none: the
         // defaults make every container count against it
@@ -218,6 +219,10 @@ public final class TeamResources {
                 .endLimit()
                 .endSpec()
                 .build();
+    }
+
+    private static Quantity atMost(Quantity quantity, Quantity bound) {
+        return quantity.getNumericalAmount().compareTo(bound.getNumericalAmount()) > 0 ? bound : quantity;
     }
 
     private static List<PolicyRule> editRules() {

@@ -37,6 +37,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -410,6 +412,20 @@ class KubernetesTeamSyncTest {
     }
 
     @Test
+    void aTeamWithLessCpuThanOneContainersDefaultStillConverges() {
+        for (String cpu : List.of("50m", "0")) {
+            converge(team(slug, TeamState.ACTIVE, new Quota(cpu, "4Gi", "10Gi", 3, 1, Map.of())));
+
+            var limits = client.limitRanges().inNamespace(ns).withName("team-defaults").get().getSpec().getLimits()
+                    .getFirst();
+            assertThat(limits.getDefaultRequest()).containsEntry("cpu", new Quantity(cpu));
+            assertThat(limits.getMax()).containsEntry("cpu", new Quantity(cpu));
+            assertThat(client.resourceQuotas().inNamespace(ns).withName("team-quota").get().getSpec().getHard())
+                    .containsEntry("requests.cpu", new Quantity(cpu));
+        }
+    }
+
+    @Test
     void failsWithTheApiServersMessageWhenItRefusesAnObject() {
         converge(team(slug, TeamState.ACTIVE, SMALL));
         // a finalizer keeps the namespace terminating after someone deleted it by hand
@@ -424,10 +440,10 @@ class KubernetesTeamSyncTest {
                     .hasMessageStartingWith("applying ResourceQuota " + ns + "/team-quota failed: ")
                     .hasMessageContaining("because it is being terminated");
         } finally {
-            client.configMaps().inNamespace(ns).withName("held").edit(c -> {
-                c.getMetadata().setFinalizers(List.of());
-                return c;
-            });
+            // a merge patch without a resourceVersion: the namespace controller updates the config map while it
+            // terminates, and an edit (read, then patch at that version) may lose that race with a 409
+            client.configMaps().inNamespace(ns).withName("held")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
         }
     }
 
