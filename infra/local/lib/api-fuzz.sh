@@ -74,14 +74,37 @@ run_api_fuzz() {
                 ok*) ok "$name as $user: no 5xx in $(_fuzz_verdict "$report/$name-$user.junit.xml" | cut -d' ' -f2-) ($(elapsed_s "$start") s)" ;;
                 5xx*) printf '%s  ✗%s %s as %s: 5xx answers (log: %s)\n' "$_red" "$_off" "$name" "$user" "$log"
                       sed -n '/^=* FAILURES =*$/,/^=* SUMMARY =*$/p' "$log" | head -60
+                      _fuzz_failures "$report/$name-$user.junit.xml" "$name as $user" >>"$report/failures.txt"
                       failed=1 ;;
                 *) printf '%s  ✗%s %s as %s: schemathesis did not finish (log: %s)\n' "$_red" "$_off" "$name" "$user" "$log"
                    tail -n 20 "$log"
+                   { echo "$name as $user: schemathesis did not finish; its log ends:"; tail -n 4 "$log"; } \
+                       >>"$report/failures.txt"
                    failed=1 ;;
             esac
         done
     done
     [ "$failed" -eq 0 ] || die "the API fuzzing found server errors; logs in $report"
+}
+
+# api_fuzz_failures — what the last run found, a few lines per failing service and token, for the run's closing
+# lines (a CI log's tail shows them; the full output scrolled past long before)
+api_fuzz_failures() {
+    local file=$PORTAL_STATE/api-fuzz/failures.txt
+    if [ -s "$file" ]; then cut -c1-300 "$file" | head -40; else echo "its output above"; fi
+    echo "reports in ${PORTAL_STATE#"$PORTAL_ROOT"/}/api-fuzz/"
+}
+
+# _fuzz_failures JUNIT WHO — each operation with a server error and the first lines of what schemathesis said of it
+_fuzz_failures() {
+    python3 - "$1" "$2" <<'PY'
+import sys, xml.etree.ElementTree as ET
+for case in ET.parse(sys.argv[1]).getroot().iter("testcase"):
+    failure = case.find("failure")
+    if failure is not None:
+        lines = [line.strip() for line in (failure.text or failure.get("message") or "").splitlines() if line.strip()]
+        print(f"{sys.argv[2]}: {case.get('name')}: " + " | ".join(lines[:6]))
+PY
 }
 
 # _fuzz_verdict JUNIT — "ok N operations", "5xx N" (operations with a server error) or "unfinished"

@@ -30,15 +30,24 @@ import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2Authoriz
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcReactiveOAuth2UserService;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.userinfo.DefaultReactiveOAuth2UserService;
+import org.springframework.security.oauth2.client.userinfo.ReactiveOAuth2UserService;
 import org.springframework.security.oauth2.client.web.server.AuthenticatedPrincipalServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.client.web.server.DefaultServerOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.DelegatingServerAuthenticationEntryPoint;
@@ -114,11 +123,37 @@ class NotebookProxyConfiguration {
     /** Gives the signed-in user's access token, refreshed with the refresh token once it expired. */
     @Bean
     ReactiveOAuth2AuthorizedClientManager notebookAuthorizedClientManager(
-            ReactiveClientRegistrationRepository registrations, ReactiveOAuth2AuthorizedClientService clients) {
+            ReactiveClientRegistrationRepository registrations, ReactiveOAuth2AuthorizedClientService clients,
+            PortalSecurityProperties security) {
+        var refresh = new WebClientReactiveRefreshTokenTokenResponseClient();
+        refresh.setWebClient(security.issuerClient());
         var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, clients);
         manager.setAuthorizedClientProvider(ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
-                .authorizationCode().refreshToken().build());
+                .authorizationCode().refreshToken(token -> token.accessTokenResponseClient(refresh)).build());
         return manager;
+    }
+
+    /**
+     * The sign-in's exchange of the authorization code at Keycloak, with the issuer's timeouts (the login filter
+     * takes this bean): without them a request Keycloak never answered held the browser on the callback for
+     * minutes; with them the sign-in fails and says so.
+     */
+    @Bean
+    ReactiveOAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> notebookCodeExchange(
+            PortalSecurityProperties security) {
+        var exchange = new WebClientReactiveAuthorizationCodeTokenResponseClient();
+        exchange.setWebClient(security.issuerClient());
+        return exchange;
+    }
+
+    /** The sign-in's user-info request, with the issuer's timeouts as the code exchange (the login filter takes it). */
+    @Bean
+    ReactiveOAuth2UserService<OidcUserRequest, OidcUser> notebookUserInfo(PortalSecurityProperties security) {
+        var userInfo = new DefaultReactiveOAuth2UserService();
+        userInfo.setWebClient(security.issuerClient());
+        var oidc = new OidcReactiveOAuth2UserService();
+        oidc.setOauth2UserService(userInfo);
+        return oidc;
     }
 
     @Bean

@@ -26,12 +26,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * A team's model registry: its MLflow tracking server's REST API ({@code /api/2.0/mlflow/...} under the server's
  * {@code /mlflow/<team>} prefix), asked directly at the server's Ready pod (as the proxy reaches it). Tracking off is
- * a 409 that says so; a server that is starting a 503.
+ * a 409 that says so, and so is a server that is still starting.
  */
 class ModelRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** The title of the 409 while the team's tracking server starts (its other 409: tracking is off). */
+    static final String REGISTRY_STARTING = "Model registry not ready";
     /** MLflow's own default and upper bound of one search page of model versions. */
     private static final int MAX_VERSIONS = 10_000;
 
@@ -100,8 +102,9 @@ class ModelRegistry {
                         "Team " + team + " has no model registry while experiment tracking is off. A team owner "
                                 + "switches it on; registered models are kept while it is off."));
             }
+            // a state of the team's registry, as tracking off is, not a fault of this service: 409, not 503
             return Mono.justOrEmpty(tracking.readyServer(team)).switchIfEmpty(Mono.error(new ApiException(
-                    HttpStatus.SERVICE_UNAVAILABLE, "Model registry not ready",
+                    HttpStatus.CONFLICT, REGISTRY_STARTING,
                     "Team " + team + "'s tracking server is starting; its registry answers once it is ready.")));
         });
     }

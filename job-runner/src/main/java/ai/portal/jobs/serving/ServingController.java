@@ -35,7 +35,7 @@ class ServingController {
     @GetMapping("/models")
     @Operation(summary = "The team's registered models and their versions, from its MLflow registry",
             description = "Owners, members and viewers of the team, and platform admins; 404 for anyone else. 409 "
-                    + "while the team's experiment tracking is off (the registry is its tracking server's), 503 while "
+                    + "while the team's experiment tracking is off (the registry is its tracking server's), and while "
                     + "the tracking server is starting.")
     Mono<List<RegisteredModel>> models(@AuthenticationPrincipal Jwt token, @PathVariable String team) {
         return serving.models(CurrentUser.from(token), team);

@@ -3,6 +3,7 @@ package ai.portal.platform.me;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -81,12 +82,18 @@ public class TenantServiceTeamDirectory implements TeamDirectory {
      * The answer for this token, one lookup shared by concurrent callers through the cache (a caller going away does
      * not cancel it for the others). The lookup also has a deadline of the JDK's own timer, a little after the
      * WebClient's: should that timeout not fire (it runs on Reactor's scheduler), the lookup still fails for every
-     * waiter with a 503 instead of leaving them waiting without end, is logged, and is dropped from the cache, so
-     * the next request asks again.
+     * waiter with a 503 instead of leaving them waiting without end, and is logged. A failed lookup is dropped from
+     * the cache, so the next request asks again.
      */
     private Mono<List<TeamMembership>> answer(String token) {
-        return Mono.fromFuture(answers.get(token, (key, executor) -> fetch(key).toFuture()
-                        .orTimeout(timeout.plus(DEADLINE_GRACE).toMillis(), TimeUnit.MILLISECONDS)), true)
+        return Mono.defer(() -> {
+                    CompletableFuture<List<TeamMembership>> lookup = answers.get(token, (key, executor) ->
+                            fetch(key).toFuture().orTimeout(timeout.plus(DEADLINE_GRACE).toMillis(),
+                                    TimeUnit.MILLISECONDS));
+                    // a failed lookup is gone before its waiters hear of it (the cache's own removal may come
+                    // after), so the next request asks again
+                    return Mono.fromFuture(lookup, true).doOnError(failure -> answers.asMap().remove(token, lookup));
+                })
                 .onErrorMap(TimeoutException.class, stuck -> {
                     log.warn("a team membership lookup at tenant-service did not end within {} (its own timeout {}); "
                             + "answering 503", timeout.plus(DEADLINE_GRACE), timeout);
@@ -101,7 +108,23 @@ public class TenantServiceTeamDirectory implements TeamDirectory {
                 .bodyToMono(ME)
                 .map(me -> me.teams() == null ? List.<TeamMembership>of() : List.copyOf(me.teams()))
                 .timeout(timeout)
-                .onErrorMap(failure -> !(failure instanceof ApiException), TenantServiceTeamDirectory::unavailable);
+                .onErrorMap(failure -> !(failure instanceof ApiException), TenantServiceTeamDirectory::failed);
+    }
+
+    /**
+     * tenant-service refusing the caller's own token (which this service accepted a moment before: it expired
+     * meanwhile, or its signing key changed) is the caller's 401, said with tenant-service's reason; anything else
+     * is this service's 503.
+     */
+    private static ApiException failed(Throwable failure) {
+        if (failure instanceof WebClientResponseException response && response.getStatusCode().value() == 401) {
+            String reason = response.getResponseBodyAsString();
+            log.warn("tenant-service refused the caller's token when asked for its teams: {}", reason);
+            return new ApiException(HttpStatus.UNAUTHORIZED, "Authentication required",
+                    "The bearer token was refused by tenant-service when this service asked for your teams; sign in "
+                            + "again.");
+        }
+        return unavailable(failure);
     }
 
     private static ApiException unavailable(Throwable failure) {

@@ -1,7 +1,6 @@
 package ai.portal.platform.security;
 
 import ai.portal.platform.problem.ProblemResponses;
-import io.netty.channel.ChannelOption;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -18,10 +17,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.util.Assert;
-import org.springframework.web.reactive.function.client.WebClient;
-import reactor.netty.http.client.HttpClient;
 
 import java.util.Collection;
 
@@ -88,18 +84,15 @@ public class ResourceServerSecurityAutoConfiguration {
     /**
      * Keys come from the issuer's JWKS, looked up lazily so a service can start before Keycloak is ready.
      * Nimbus accepts RS256 only by default, which also rules out {@code alg: none}. The requests to the issuer have
-     * timeouts: the default client has none, and a lookup that never answered held every request behind it.
+     * timeouts ({@link PortalSecurityProperties#issuerClient}).
      */
     @Bean
     ReactiveJwtDecoder jwtDecoder(PortalSecurityProperties properties) {
         Assert.notNull(properties.issuerUri(), "portal.security.issuer-uri must be set");
         Assert.hasText(properties.audience(), "portal.security.audience must be set");
         String issuer = properties.issuerUri().toString();
-        HttpClient http = HttpClient.create()
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.issuerTimeout().toMillis())
-                .responseTimeout(properties.issuerTimeout());
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withIssuerLocation(issuer)
-                .webClient(WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build())
+                .webClient(properties.issuerClient())
                 .build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 new JwtTimestampValidator(properties.clockSkew()),

@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
 /**
  * The directory against an HTTP server standing in for tenant-service's {@code GET /api/v1/me} (what it answers and
  * whether it answers at all is what each test varies): answers are reused per token, except that a team missing
- * from a reused answer is asked for again at once; a server that never answers is a 503 within the timeout.
+ * from a reused answer is asked for again at once; a refused token is the caller's 401; a server that never answers
+ * is a 503 within the timeout.
  */
 class TenantServiceTeamDirectoryTest {
 
@@ -32,6 +33,7 @@ class TenantServiceTeamDirectoryTest {
     private final AtomicInteger asked = new AtomicInteger();
     private final CountDownLatch never = new CountDownLatch(1);
     private volatile boolean answering = true;
+    private volatile boolean refusing;
     private HttpServer server;
 
     private TenantServiceTeamDirectory directory(Duration cacheFor, Duration timeout) throws IOException {
@@ -45,6 +47,15 @@ class TenantServiceTeamDirectoryTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                return;
+            }
+            if (refusing) {
+                byte[] refusal = "{\"status\":401,\"detail\":\"The bearer token was rejected: Jwt expired\"}"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+                exchange.sendResponseHeaders(401, refusal.length);
+                exchange.getResponseBody().write(refusal);
+                exchange.close();
                 return;
             }
             byte[] body = ("{\"teams\":" + teams.get() + "}").getBytes(StandardCharsets.UTF_8);
@@ -89,6 +100,21 @@ class TenantServiceTeamDirectoryTest {
         assertThat(asCaller(directory.teamsOf(null).collectList()).block()).extracting(TeamMembership::slug)
                 .containsExactly("vision");
         assertThat(asked.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aTokenTenantServiceRefusesIsTheCallers401NotA503() throws IOException {
+        TenantServiceTeamDirectory directory = directory(Duration.ofSeconds(5), Duration.ofSeconds(3));
+        refusing = true;
+        assertThatThrownBy(() -> asCaller(directory.membershipOf(null, "vision")).block(Duration.ofSeconds(30)))
+                .isInstanceOfSatisfying(ApiException.class, problem -> {
+                    assertThat(problem.getStatusCode().value()).isEqualTo(401);
+                    assertThat(problem.getBody().getDetail()).contains("sign in again");
+                });
+        // the refusal is not kept: once tenant-service takes the token, the next request gets its answer
+        refusing = false;
+        teams.set("[{\"slug\":\"vision\",\"displayName\":\"Vision\",\"role\":\"member\"}]");
+        assertThat(asCaller(directory.membershipOf(null, "vision")).block()).isNotNull();
     }
 
     @Test

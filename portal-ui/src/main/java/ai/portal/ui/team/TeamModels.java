@@ -74,6 +74,10 @@ final class TeamModels {
         }, models -> view(section, jobs, team, canDeploy, models));
     }
 
+    private static boolean trackingOff(BackendException problem) {
+        return problem.status() == 409 && "Experiment tracking is off".equals(problem.title());
+    }
+
     private static Component view(Section section, JobsClient jobs, String team, boolean canDeploy, Models models) {
         VerticalLayout content = new VerticalLayout();
         content.setPadding(false);
@@ -81,7 +85,8 @@ final class TeamModels {
         H3 registeredTitle = new H3(section.getTranslation("team.models.registered"));
         content.add(registeredTitle);
         if (models.registryProblem() != null) {
-            Paragraph why = new Paragraph(models.registryProblem().status() == 409
+            // the registry's other 409 (its tracking server is starting) is said in the service's own words
+            Paragraph why = new Paragraph(trackingOff(models.registryProblem())
                     ? section.getTranslation("team.models.tracking-off")
                     : Problems.message(section, "team.load-models", models.registryProblem()));
             why.setId("team-models-registry-problem");
