@@ -135,8 +135,8 @@ class NotebookProxyConfiguration {
 
     /**
      * The sign-in's exchange of the authorization code at Keycloak, with the issuer's timeouts (the login filter
-     * takes this bean): without them a request Keycloak never answered held the browser on the callback for
-     * minutes; with them the sign-in fails and says so.
+     * takes this bean): without them a request Keycloak never answered would hold the browser on the callback
+     * without end; with them the sign-in fails within the timeout.
      */
     @Bean
     ReactiveOAuth2AccessTokenResponseClient<OAuth2AuthorizationCodeGrantRequest> notebookCodeExchange(
