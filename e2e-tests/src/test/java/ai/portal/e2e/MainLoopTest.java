@@ -83,6 +83,8 @@ class MainLoopTest {
         assertThat(page.locator("#notebook-name")).isVisible();
         page.locator("#notebook-name input").fill("lab");
         gpus(page, "notebook", "A100", 1);
+        // the platform offers two GPU placements: this notebook is placed by the fragmentation-aware profile
+        choose(page, "#notebook-placement", "gpu-fit");
         // before launching, the dialog says whether it would start now (it asks again while it would not: the quota
         // the admin just gave reaches Kueue's queue a moment after it is saved)
         Locator verdict = page.locator("#launch-verdict");
@@ -175,6 +177,7 @@ class MainLoopTest {
     void aliceSeesWhatTheNotebookUsedAndAppliesTheRightSizeRecommendation() {
         Page page = signedIn("alice");
         page.navigate(Portal.url() + "/teams/" + TEAM + "/workloads/lab");
+        assertThat(page.locator("#workload-placement")).containsText("gpu-fit");
         // the most it used (Prometheus, the node's kubelet metrics of the real JupyterLab) beside what it asks for,
         // and the VPA recommender's recommendation from its measured usage: both move on their own clocks, which push
         // nothing, and the open page reads them again by itself (no reload here) until they show

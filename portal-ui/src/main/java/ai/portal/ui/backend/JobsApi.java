@@ -319,7 +319,7 @@ public final class JobsApi {
     }
 
     public record LaunchNotebook(String name, String image, String cpu, String memory, String gpuType, Integer gpus,
-                                 String workspaceSize) {
+                                 String workspaceSize, String schedulerName) {
     }
 
     public record SubmitJob(String name, String image, List<String> command, List<String> args, List<EnvVar> env,

@@ -45,7 +45,8 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 /**
  * Launching a notebook: before anything is created the dialog shows the team's remaining quota and the cluster's
  * free GPUs per type, marks the GPU choices that would not start now and why, and asks the job runner (a dry run)
- * whether this exact request would start, as the user types. A verdict of "would not start now" is asked again every
+ * whether this exact request would start, as the user types. Where the platform allows more than one, the GPU
+ * placement (scheduler profile) is chosen as for jobs. A verdict of "would not start now" is asked again every
  * few seconds while the dialog is open: GPUs free up, a quota just raised reaches the queue, and the dialog says so
  * without the user retyping anything.
  */
@@ -67,6 +68,7 @@ class LaunchNotebookDialog extends Dialog {
     private final TextField cpu = new TextField();
     private final TextField memory = new TextField();
     private final TextField workspace = new TextField();
+    private final PlacementSelect placement = new PlacementSelect("notebook-placement");
     private final Div verdict = new Div();
     private final Button launch = new Button();
     private final AtomicInteger checkGeneration = new AtomicInteger();
@@ -205,7 +207,9 @@ class LaunchNotebookDialog extends Dialog {
             }
             check();
         });
-        FormLayout form = new FormLayout(name, image, gpuType, gpus, cpu, memory, workspace);
+        placement.offer(capacity.scheduling());
+        placement.addValueChangeListener(change -> check());
+        FormLayout form = new FormLayout(name, image, gpuType, gpus, cpu, memory, workspace, placement);
         form.setId("launch-form");
         return form;
     }
@@ -260,7 +264,8 @@ class LaunchNotebookDialog extends Dialog {
         }
         String type = NO_GPU.equals(gpuType.getValue()) || count == 0 ? null : gpuType.getValue();
         return Optional.of(new LaunchNotebook(name.getValue(), image.getValue().id(), cpu.getValue().strip(),
-                memory.getValue().strip(), type, type == null ? 0 : count, workspace.getValue().strip()));
+                memory.getValue().strip(), type, type == null ? 0 : count, workspace.getValue().strip(),
+                placement.chosen()));
     }
 
     /** Asks the job runner whether this would start now; only the newest answer is shown. */
@@ -365,6 +370,7 @@ class LaunchNotebookDialog extends Dialog {
             case "memory" -> memory;
             case "workspaceSize" -> workspace;
             case "image" -> image;
+            case "schedulerName" -> placement;
             default -> null;
         };
         if (target != null) {

@@ -60,7 +60,7 @@ class SubmitJobDialog extends Dialog {
     private final IntegerField maxRuntimeMinutes = new IntegerField();
     private final IntegerField retries = new IntegerField();
     private final Select<String> priority = new Select<>();
-    private final Select<String> placement = new Select<>();
+    private final PlacementSelect placement = new PlacementSelect("job-placement");
     private final Div verdict = new Div();
     private final Button submit = new Button();
     private final AtomicInteger checkGeneration = new AtomicInteger();
@@ -176,20 +176,7 @@ class SubmitJobDialog extends Dialog {
         priority.setItems(PRIORITIES);
         priority.setItemLabelGenerator(value -> getTranslation("priority." + value));
         priority.setValue("normal");
-        var scheduling = loaded.capacity().scheduling();
-        placement.setLabel(getTranslation("jobs.placement"));
-        placement.setId("job-placement");
-        placement.setHelperText(getTranslation("jobs.placement.help"));
-        if (scheduling != null && !scheduling.allowed().isEmpty()) {
-            placement.setItems(scheduling.allowed());
-            placement.setItemLabelGenerator(profile -> profile.equals(scheduling.defaultScheduler())
-                    ? getTranslation("jobs.placement.default", WorkloadWords.placement(this, profile))
-                    : WorkloadWords.placement(this, profile));
-            placement.setValue(scheduling.allowed().contains(scheduling.defaultScheduler())
-                    ? scheduling.defaultScheduler() : scheduling.allowed().getFirst());
-        }
-        // one profile allowed (or a job runner that does not say): nothing to choose, the job runner's default
-        placement.setVisible(scheduling != null && scheduling.allowed().size() > 1);
+        placement.offer(loaded.capacity().scheduling());
 
         for (TextField field : List.of(name, command, args, cpu, memory)) {
             field.setValueChangeMode(ValueChangeMode.LAZY);
@@ -238,10 +225,7 @@ class SubmitJobDialog extends Dialog {
         }
         retries.setValue(spec.retries() == null ? 0 : spec.retries());
         priority.setValue(spec.priority() == null ? "normal" : spec.priority());
-        if (spec.schedulerName() != null && placement.isVisible()
-                && placement.getListDataView().contains(spec.schedulerName())) {
-            placement.setValue(spec.schedulerName());
-        }
+        placement.choose(spec.schedulerName());
     }
 
     /** train → train-2, train-2 → train-3. */
@@ -293,7 +277,7 @@ class SubmitJobDialog extends Dialog {
         return Optional.of(new SubmitJob(name.getValue(), image.getValue().id(), commandWords, argWords, variables,
                 type, type == null ? 0 : gpus.getValue(), cpu.getValue().strip(), memory.getValue().strip(),
                 maxRuntimeMinutes.getValue() * 60L, retries.getValue(), priority.getValue(),
-                placement.isVisible() ? placement.getValue() : null));
+                placement.chosen()));
     }
 
     private boolean check(HasValidation field, boolean valid, String messageKey) {
