@@ -443,6 +443,11 @@ public class ClusterState implements SmartLifecycle {
                 : Optional.ofNullable(deployments.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
     }
 
+    /** This installation's HorizontalPodAutoscalers. */
+    public List<HorizontalPodAutoscaler> autoscalers() {
+        return autoscalers == null ? List.of() : autoscalers.getStore().list();
+    }
+
     /** One of this installation's HorizontalPodAutoscalers. */
     public Optional<HorizontalPodAutoscaler> autoscaler(String namespace, String name) {
         return autoscalers == null ? Optional.empty()

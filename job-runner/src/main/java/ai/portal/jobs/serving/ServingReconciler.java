@@ -2,6 +2,7 @@ package ai.portal.jobs.serving;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ import ai.portal.jobs.cluster.ClusterState;
 import ai.portal.jobs.leader.Leadership;
 import ai.portal.jobs.tracking.TrackingResources;
 import ai.portal.platform.team.TeamNames;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -28,8 +29,8 @@ import reactor.core.publisher.Mono;
  * reconcile/DESIGN.md): when this replica becomes leader and every resync period, every row's objects are applied
  * again (server-side apply: a no-op when nothing differs; a Deployment, Service or budget deleted or changed by hand
  * comes back as the row wants it), and model servers of this installation that no row wants (a crash between the
- * apply and the commit of a deploy) have their objects deleted once they are older than one period (a deploy may be
- * between its apply and its commit).
+ * apply and the commit of a deploy; found by their pods or their HPA) have their objects deleted once they are older
+ * than one period (a deploy may be between its apply and its commit).
  */
 @Component
 class ServingReconciler implements SmartLifecycle {
@@ -101,14 +102,17 @@ class ServingReconciler implements SmartLifecycle {
         rows.forEach(row -> wanted.add(TeamNames.namespace(row.team()) + "/" + row.deployment().name()));
         Instant youngest = Instant.now().minus(resyncPeriod);
         Set<String> orphans = new HashSet<>();
-        for (Pod pod : cluster.portalPods()) {
-            Map<String, String> labels = pod.getMetadata().getLabels();
+        // by its pods, and by its HPA: an autoscaler left behind without its Deployment has no pod to be found by
+        List<HasMetadata> servers = new ArrayList<>(cluster.portalPods());
+        servers.addAll(cluster.autoscalers());
+        for (HasMetadata server : servers) {
+            Map<String, String> labels = server.getMetadata().getLabels();
             if (labels == null || !ServingResources.COMPONENT.equals(labels.get(TrackingResources.COMPONENT_LABEL))
                     || labels.get(ServingResources.DEPLOYMENT_LABEL) == null) {
                 continue;
             }
-            String key = pod.getMetadata().getNamespace() + "/" + labels.get(ServingResources.DEPLOYMENT_LABEL);
-            String created = pod.getMetadata().getCreationTimestamp();
+            String key = server.getMetadata().getNamespace() + "/" + labels.get(ServingResources.DEPLOYMENT_LABEL);
+            String created = server.getMetadata().getCreationTimestamp();
             if (!wanted.contains(key) && created != null && Instant.parse(created).isBefore(youngest)) {
                 orphans.add(key);
             }

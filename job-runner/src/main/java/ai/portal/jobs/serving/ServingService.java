@@ -136,14 +136,18 @@ public class ServingService {
 
     public Mono<Void> delete(CurrentUser actor, String team, String name) {
         String target = "model-deployment/" + team + "/" + name;
+        // the row is locked before the objects go: a reconciler pass applying it again (reapply, which locks it
+        // too) either finishes first or finds it gone. Read without the lock, the pass re-created the HPA between
+        // this deleting it and the Deployment, and the HPA outlived its deployment (no pod, so no orphan either).
         Mono<Void> useCase = authorizer.require(actor, team, TeamPermission.EDIT)
-                .then(Mono.defer(() -> row(team, name)))
-                .switchIfEmpty(Mono.error(() -> notFound(team, name)))
-                .flatMap(before -> stop(team, name)
-                        .then(db.sql("delete from model_deployment where team_slug = :team and name = :name")
-                                .bind("team", team).bind("name", name).then())
-                        .then(audit.record(actor, team, ACTION_UNDEPLOY, target, before, null, Outcome.SUCCESS, ""))
-                        .as(tx::transactional));
+                .then(Mono.defer(() -> lockedRow(team, name)
+                        .switchIfEmpty(Mono.error(() -> notFound(team, name)))
+                        .flatMap(before -> stop(team, name)
+                                .then(db.sql("delete from model_deployment where team_slug = :team and name = :name")
+                                        .bind("team", team).bind("name", name).then())
+                                .then(audit.record(actor, team, ACTION_UNDEPLOY, target, before, null,
+                                        Outcome.SUCCESS, "")))
+                        .as(tx::transactional)));
         return audit.onFailure(useCase, actor, team, ACTION_UNDEPLOY, target);
     }
 
@@ -390,10 +394,13 @@ public class ServingService {
      * had read the autoscaled row a moment before created it again). A row deleted meanwhile is skipped.
      */
     Mono<Void> reapply(String team, String name) {
+        return lockedRow(team, name).flatMap(deployment -> applyObjects(team, deployment)).as(tx::transactional);
+    }
+
+    /** The row, locked until the calling transaction ends: reapply and delete take it so they never interleave. */
+    private Mono<ModelDeployment> lockedRow(String team, String name) {
         return db.sql("select * from model_deployment where team_slug = :team and name = :name for update")
-                .bind("team", team).bind("name", name).map(ServingService::deploymentOf).one()
-                .flatMap(deployment -> applyObjects(team, deployment))
-                .as(tx::transactional);
+                .bind("team", team).bind("name", name).map(ServingService::deploymentOf).one();
     }
 
     /** Deletes the objects of the deployment {@code name} in {@code namespace} (one no row wants). */
@@ -459,10 +466,6 @@ public class ServingService {
     private Mono<ModelDeploymentView> find(String team, String name) {
         return db.sql("select * from model_deployment where team_slug = :team and name = :name")
                 .bind("team", team).bind("name", name).map(row -> view(team, row)).one();
-    }
-
-    private Mono<ModelDeployment> row(String team, String name) {
-        return stored(team, name).map(Stored::deployment);
     }
 
     /** The row: what the team asked for and the version it served before. */

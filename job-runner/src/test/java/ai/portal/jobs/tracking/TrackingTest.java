@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import ai.portal.jobs.KueueTestSupport;
+import ai.portal.jobs.serving.ServingResources;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -453,6 +455,19 @@ class TrackingTest extends KueueTestSupport {
                         && kubernetes().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace)
                         .withName("portal-model-gpu").get() == null
                         && pods.list().getItems().isEmpty());
+
+        // an autoscaler left behind without its Deployment or row (a reconciler pass once re-created one while a
+        // delete was under way) has no pod to be found by: the reconciler's sweep finds it by itself and deletes it
+        var autoscalers = kubernetes().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace);
+        autoscalers.resource(new HorizontalPodAutoscalerBuilder()
+                .withNewMetadata().withName("portal-model-leftover")
+                .withLabels(ServingResources.labels(team, instance(), "leftover")).endMetadata()
+                .withNewSpec().withMinReplicas(1).withMaxReplicas(2)
+                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
+                .withName("portal-model-leftover").endScaleTargetRef().endSpec()
+                .build()).create();
+        awaitTrue("the left-behind autoscaler deleted",
+                () -> autoscalers.withName("portal-model-leftover").get() == null);
     }
 
     /**
