@@ -106,11 +106,7 @@ class TenantServiceTeamDirectoryTest {
     void aTokenTenantServiceRefusesIsTheCallers401NotA503() throws IOException {
         TenantServiceTeamDirectory directory = directory(Duration.ofSeconds(5), Duration.ofSeconds(3));
         refusing = true;
-        assertThatThrownBy(() -> asCaller(directory.membershipOf(null, "vision")).block(Duration.ofSeconds(30)))
-                .isInstanceOfSatisfying(ApiException.class, problem -> {
-                    assertThat(problem.getStatusCode().value()).isEqualTo(401);
-                    assertThat(problem.getBody().getDetail()).contains("sign in again");
-                });
+        assertLookupFails(directory, 401, "sign in again");
         // the refusal is not kept: once tenant-service takes the token, the next request gets its answer
         refusing = false;
         teams.set("[{\"slug\":\"vision\",\"displayName\":\"Vision\",\"role\":\"member\"}]");
@@ -121,10 +117,14 @@ class TenantServiceTeamDirectoryTest {
     void aTenantServiceThatNeverAnswersIsA503NotAWait() throws IOException {
         TenantServiceTeamDirectory directory = directory(Duration.ofSeconds(5), Duration.ofMillis(500));
         answering = false;
+        assertLookupFails(directory, 503, "did not answer in time");
+    }
+
+    private static void assertLookupFails(TenantServiceTeamDirectory directory, int status, String detail) {
         assertThatThrownBy(() -> asCaller(directory.membershipOf(null, "vision")).block(Duration.ofSeconds(30)))
                 .isInstanceOfSatisfying(ApiException.class, problem -> {
-                    assertThat(problem.getStatusCode().value()).isEqualTo(503);
-                    assertThat(problem.getBody().getDetail()).contains("did not answer in time");
+                    assertThat(problem.getStatusCode().value()).isEqualTo(status);
+                    assertThat(problem.getBody().getDetail()).contains(detail);
                 });
     }
 }
